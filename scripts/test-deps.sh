@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the Debian programs the test suite drives (real IRC clients, openssl),
+# only when one is missing, so `npm test` works on a fresh Debian machine.
+set -euo pipefail
+need=()
+command -v irssi >/dev/null 2>&1 || need+=(irssi)
+command -v weechat-headless >/dev/null 2>&1 || need+=(weechat-headless)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
+[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import irc' 2>/dev/null || need+=(python3-irc)
+if [ ${#need[@]} -eq 0 ]; then exit 0; fi
+echo "installing test dependencies from Debian: ${need[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

@@ -1,0 +1,85 @@
+import { defineCommand } from "citty";
+import { type HostPort, parseFingerprint, parseHostPort, roomToChannel } from "../cli/options.ts";
+import { UsageError } from "../cli/usage-error.ts";
+
+export interface JoinConfig extends HostPort {
+  nick?: string;
+  /** Channel name with its prefix, e.g. "#lobby". */
+  channel: string;
+  password?: string;
+  tls: boolean;
+  /** Lower-case hex SHA-256 of the server certificate, without colons. */
+  fingerprint?: string;
+  insecure: boolean;
+  json: boolean;
+}
+
+export const joinArgs = {
+  address: {
+    type: "positional",
+    description: "Server as HOST[:PORT] (port 6667 by default; IPv6 as [::1]:6667)",
+    required: false,
+  },
+  nick: {
+    type: "string",
+    description: "Nickname to use (or set CHAT_NICK; default: your login name)",
+  },
+  room: { type: "string", description: "Room to join; a bare name means #name", default: "lobby" },
+  password: { type: "string", description: "Server password (or set CHAT_PASSWORD)" },
+  tls: { type: "boolean", description: "Connect with TLS" },
+  fp: { type: "string", description: "Expected server certificate fingerprint, SHA256:HEX" },
+  insecure: { type: "boolean", description: "Skip TLS certificate checks" },
+  json: { type: "boolean", description: "Print one JSON object per event (for scripts)" },
+} as const;
+
+type Raw = Record<string, string | string[] | boolean | undefined>;
+
+function lastString(v: string | string[] | boolean | undefined): string | undefined {
+  if (Array.isArray(v)) return v[v.length - 1];
+  return typeof v === "string" ? v : undefined;
+}
+
+export const NICK_PATTERN = /^[A-Za-z[\]\\`_^{|}][A-Za-z0-9[\]\\`_^{|}-]{0,29}$/;
+
+export function toJoinConfig(args: Raw, env: Record<string, string | undefined>): JoinConfig {
+  const address = lastString(args.address);
+  if (address === undefined)
+    throw new UsageError("missing HOST[:PORT], for example: chat join 192.168.1.20:6667");
+  const hp = parseHostPort(address);
+  const config: JoinConfig = {
+    ...hp,
+    channel: roomToChannel(lastString(args.room) ?? "lobby"),
+    tls: args.tls === true || args.fp !== undefined,
+    insecure: args.insecure === true,
+    json: args.json === true,
+  };
+  const nick = lastString(args.nick) ?? env.CHAT_NICK;
+  if (nick !== undefined && nick !== "") {
+    if (!NICK_PATTERN.test(nick)) {
+      throw new UsageError(
+        `--nick ${JSON.stringify(nick)} is not a valid nickname: use letters, digits and - _ [ ] { } | ^ \` (max 30), not starting with a digit or -`,
+      );
+    }
+    config.nick = nick;
+  }
+  const password = lastString(args.password) ?? env.CHAT_PASSWORD;
+  if (password !== undefined && password !== "") config.password = password;
+  const fp = lastString(args.fp);
+  if (fp !== undefined) config.fingerprint = parseFingerprint(fp);
+  return config;
+}
+
+export default defineCommand({
+  meta: {
+    name: "join",
+    description:
+      "Join a chat server: an interactive client, or pipe mode when stdin is not a terminal",
+  },
+  args: joinArgs,
+  async run({ args }) {
+    const config = toJoinConfig(args as Raw, process.env);
+    const { runJoin } = await import("../app/join.ts");
+    const code = await runJoin(config);
+    process.exitCode = code;
+  },
+});

@@ -1,0 +1,117 @@
+import { defineCommand } from "citty";
+import {
+  DEFAULT_HISTORY,
+  DEFAULT_PORT,
+  type OperCredential,
+  parseOper,
+  parsePort,
+  parsePositiveInt,
+} from "../cli/options.ts";
+import { UsageError } from "../cli/usage-error.ts";
+
+export interface ServeConfig {
+  host: string;
+  port: number;
+  /** A file path, or ":memory:" to keep nothing. Undefined: the XDG default. */
+  db?: string;
+  history: number;
+  password?: string;
+  tls: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
+  opers: OperCredential[];
+  motd?: string;
+  floodLimit: boolean;
+  quiet: boolean;
+}
+
+export const serveArgs = {
+  host: { type: "string", description: "Address to listen on", default: "0.0.0.0" },
+  port: {
+    type: "string",
+    description: "TCP port to listen on (0 picks a free one)",
+    default: String(DEFAULT_PORT),
+  },
+  db: {
+    type: "string",
+    description:
+      "SQLite history file, or :memory: to keep nothing (default: $XDG_DATA_HOME/chat/chat.db)",
+  },
+  history: {
+    type: "string",
+    description: "Messages kept per room",
+    default: String(DEFAULT_HISTORY),
+  },
+  password: { type: "string", description: "Password every user must give (or set CHAT_PASSWORD)" },
+  tls: {
+    type: "boolean",
+    description:
+      "Serve TLS; without --tls-cert/--tls-key a self-signed certificate is made and kept",
+  },
+  "tls-cert": { type: "string", description: "PEM certificate file for TLS" },
+  "tls-key": { type: "string", description: "PEM private key file for TLS" },
+  oper: { type: "string", description: "Operator login NAME:PASSWORD (repeatable)" },
+  motd: { type: "string", description: "Message of the day shown to everyone who connects" },
+  "flood-limit": {
+    type: "boolean",
+    description:
+      "Throttle clients that send too fast; --no-flood-limit turns it off for benchmarks",
+    default: true,
+  },
+  quiet: { type: "boolean", description: "Do not log connects and disconnects" },
+} as const;
+
+type Raw = Record<string, string | string[] | boolean | undefined>;
+
+function lastString(v: string | string[] | boolean | undefined): string | undefined {
+  if (Array.isArray(v)) return v[v.length - 1];
+  return typeof v === "string" ? v : undefined;
+}
+
+/** Check and type the flags; pure, so tested without starting anything. */
+export function toServeConfig(args: Raw, env: Record<string, string | undefined>): ServeConfig {
+  const tlsCert = lastString(args["tls-cert"]);
+  const tlsKey = lastString(args["tls-key"]);
+  if ((tlsCert === undefined) !== (tlsKey === undefined)) {
+    throw new UsageError("--tls-cert and --tls-key must be given together");
+  }
+  const operRaw = args.oper;
+  const opers = (
+    Array.isArray(operRaw) ? operRaw : typeof operRaw === "string" ? [operRaw] : []
+  ).map(parseOper);
+  const password = lastString(args.password) ?? env.CHAT_PASSWORD;
+  const config: ServeConfig = {
+    host: lastString(args.host) ?? "0.0.0.0",
+    port: parsePort(lastString(args.port) ?? String(DEFAULT_PORT)),
+    history: parsePositiveInt(lastString(args.history) ?? String(DEFAULT_HISTORY), "--history"),
+    tls: args.tls === true || tlsCert !== undefined,
+    opers,
+    floodLimit: args["flood-limit"] !== false,
+    quiet: args.quiet === true,
+  };
+  const db = lastString(args.db);
+  if (db !== undefined) {
+    if (db.trim() === "") throw new UsageError("--db must be a file path or :memory:");
+    config.db = db;
+  }
+  if (password !== undefined && password !== "") config.password = password;
+  if (tlsCert !== undefined) config.tlsCert = tlsCert;
+  if (tlsKey !== undefined) config.tlsKey = tlsKey;
+  const motd = lastString(args.motd);
+  if (motd !== undefined) config.motd = motd;
+  return config;
+}
+
+export default defineCommand({
+  meta: {
+    name: "serve",
+    description: "Run a chat server that IRC clients, `chat join` and nc/telnet can use",
+  },
+  args: serveArgs,
+  async run({ args }) {
+    const config = toServeConfig(args as Raw, process.env);
+    const { runServe } = await import("../app/serve.ts");
+    // citty runs cleanup as soon as run returns, so stay here until shutdown.
+    await runServe(config);
+  },
+});
