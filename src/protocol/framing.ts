@@ -6,6 +6,8 @@
  * chunks arrives whole. Invalid UTF-8 becomes U+FFFD rather than an exception.
  * A line longer than the limit is reported once as `overlong` and its remaining
  * bytes are discarded up to the next LF, so memory per connection stays bounded.
+ * The limit counts the line without its terminator, so CRLF and LF clients get
+ * the same limit even when the CR and the LF arrive in different chunks.
  */
 
 export type FrameEvent = { kind: "line"; line: string } | { kind: "overlong"; bytes: number };
@@ -44,8 +46,9 @@ export class LineFramer {
         this.discardedBytes = 0;
         continue;
       }
-      if (this.pendingBytes + piece.length > this.maxLineBytes) {
-        events.push({ kind: "overlong", bytes: this.pendingBytes + piece.length + 1 });
+      const total = this.pendingBytes + piece.length;
+      if (total - (this.endsWithCR(piece) ? 1 : 0) > this.maxLineBytes) {
+        events.push({ kind: "overlong", bytes: total + 1 });
         this.pending = [];
         this.pendingBytes = 0;
         continue;
@@ -65,7 +68,8 @@ export class LineFramer {
       this.discardedBytes += rest.length;
       return;
     }
-    if (this.pendingBytes + rest.length > this.maxLineBytes) {
+    // One byte of slack: the held line may end in the CR of a CRLF split across chunks.
+    if (this.pendingBytes + rest.length > this.maxLineBytes + 1) {
       // Report when the line finally ends; until then drop what arrives.
       this.discarding = true;
       this.discardedBytes = this.pendingBytes + rest.length;
@@ -76,6 +80,12 @@ export class LineFramer {
     // Copy: the caller may reuse its buffer after push returns.
     this.pending.push(rest.slice());
     this.pendingBytes += rest.length;
+  }
+
+  private endsWithCR(last: Uint8Array): boolean {
+    if (last.length > 0) return last[last.length - 1] === CR;
+    const held = this.pending[this.pending.length - 1];
+    return held !== undefined && held[held.length - 1] === CR;
   }
 
   private takeLine(last: Uint8Array): string {

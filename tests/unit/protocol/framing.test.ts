@@ -1,0 +1,175 @@
+import { describe, expect, test } from "bun:test";
+import fc from "fast-check";
+import {
+  DEFAULT_MAX_LINE_BYTES,
+  type FrameEvent,
+  LineFramer,
+} from "../../../src/protocol/framing.ts";
+
+const enc = new TextEncoder();
+
+function lines(events: FrameEvent[]): string[] {
+  return events.flatMap((e) => (e.kind === "line" ? [e.line] : []));
+}
+
+function feed(framer: LineFramer, chunks: Uint8Array[]): FrameEvent[] {
+  return chunks.flatMap((c) => framer.push(c));
+}
+
+/** Cut `bytes` at the given offsets (sorted, deduplicated) into consecutive chunks. */
+function splitAt(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
+  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+  const chunks: Uint8Array[] = [];
+  let prev = 0;
+  for (const p of points) {
+    chunks.push(bytes.subarray(prev, p));
+    prev = p;
+  }
+  chunks.push(bytes.subarray(prev));
+  return chunks;
+}
+
+describe("LineFramer", () => {
+  test("splits on CRLF and on bare LF, dropping the CR", () => {
+    const f = new LineFramer();
+    expect(lines(f.push(enc.encode("NICK a\r\nUSER a 0 * :A\nPING x\r\n")))).toEqual([
+      "NICK a",
+      "USER a 0 * :A",
+      "PING x",
+    ]);
+  });
+
+  test("holds an incomplete line until its LF arrives", () => {
+    const f = new LineFramer();
+    expect(f.push(enc.encode("PRIVMSG #r :hel"))).toEqual([]);
+    expect(f.buffered).toBe(15);
+    expect(lines(f.push(enc.encode("lo\r")))).toEqual([]);
+    expect(lines(f.push(enc.encode("\n")))).toEqual(["PRIVMSG #r :hello"]);
+    expect(f.buffered).toBe(0);
+  });
+
+  test("an empty line is delivered as an empty string (the session decides to ignore it)", () => {
+    expect(lines(new LineFramer().push(enc.encode("\r\n\nA\r\n")))).toEqual(["", "", "A"]);
+  });
+
+  test("a bare CR inside a line is kept for the session to refuse, not treated as an end", () => {
+    expect(lines(new LineFramer().push(enc.encode("a\rb\r\n")))).toEqual(["a\rb"]);
+  });
+
+  test("a multi-byte UTF-8 character split at every possible byte arrives whole", () => {
+    const text = "PRIVMSG #r :h\u00e9 \u20ac \u{1f600} \u6f22\u5b57";
+    const bytes = enc.encode(`${text}\r\n`);
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const f = new LineFramer();
+      const got = lines(feed(f, [bytes.subarray(0, cut), bytes.subarray(cut)]));
+      expect(got).toEqual([text]);
+    }
+    // And one byte at a time.
+    const f = new LineFramer();
+    const got = lines(
+      feed(
+        f,
+        [...bytes].map((b) => Uint8Array.of(b)),
+      ),
+    );
+    expect(got).toEqual([text]);
+  });
+
+  test("invalid UTF-8 never throws: bad bytes become U+FFFD and the next line is intact", () => {
+    const f = new LineFramer();
+    const bad = Uint8Array.of(0x61, 0xff, 0xfe, 0xc3, 0x28, 0xe2, 0x82, 0x0a);
+    const events = f.push(bad);
+    expect(lines(events)).toHaveLength(1);
+    expect(lines(events)[0]).toContain("\ufffd");
+    expect(lines(f.push(enc.encode("ok\r\n")))).toEqual(["ok"]);
+  });
+
+  test("the caller may reuse its buffer after push: held bytes were copied", () => {
+    const f = new LineFramer();
+    const buf = enc.encode("hello ");
+    f.push(buf);
+    buf.fill(0x21);
+    expect(lines(f.push(enc.encode("world\n")))).toEqual(["hello world"]);
+  });
+
+  test("a line of exactly the limit is accepted, with LF or CRLF; one byte more is overlong", () => {
+    const f = new LineFramer(16);
+    const exact = "x".repeat(16);
+    expect(lines(f.push(enc.encode(`${exact}\n`)))).toEqual([exact]);
+    expect(lines(f.push(enc.encode(`${exact}\r\n`)))).toEqual([exact]);
+    // CR and LF in separate chunks: the CR is not counted against the limit either.
+    expect(lines(feed(f, [enc.encode(`${exact}\r`), enc.encode("\n")]))).toEqual([exact]);
+    const over = f.push(enc.encode(`${exact}y\r\n`));
+    expect(over).toEqual([{ kind: "overlong", bytes: 19 }]);
+  });
+
+  test("an overlong line in one chunk is reported once and the next line is intact", () => {
+    const f = new LineFramer(32);
+    const events = f.push(enc.encode(`${"a".repeat(100)}\r\nPING ok\r\n`));
+    expect(events).toEqual([
+      { kind: "overlong", bytes: 102 },
+      { kind: "line", line: "PING ok" },
+    ]);
+  });
+
+  test("an overlong line streamed in many chunks is reported once, then framing resumes", () => {
+    const f = new LineFramer(64);
+    const events: FrameEvent[] = [];
+    events.push(...f.push(enc.encode("PRIVMSG #r :")));
+    for (let i = 0; i < 50; i++) events.push(...f.push(enc.encode("z".repeat(40))));
+    events.push(...f.push(enc.encode("tail\r\nNEXT line\r\n")));
+    expect(events.filter((e) => e.kind === "overlong")).toEqual([
+      { kind: "overlong", bytes: 12 + 50 * 40 + "tail\r\n".length },
+    ]);
+    expect(lines(events)).toEqual(["NEXT line"]);
+  });
+
+  test("memory stays bounded while a never-ending line streams in", () => {
+    const f = new LineFramer();
+    const chunk = new Uint8Array(4096).fill(0x41);
+    let maxHeld = 0;
+    // 40 MiB without a newline: the framer must drop, not hold, what is past the limit.
+    for (let i = 0; i < 10_240; i++) {
+      expect(f.push(chunk)).toEqual([]);
+      maxHeld = Math.max(maxHeld, f.buffered);
+    }
+    expect(maxHeld).toBeLessThanOrEqual(DEFAULT_MAX_LINE_BYTES + 1);
+    const events = f.push(enc.encode("\nQUIT\r\n"));
+    expect(events.filter((e) => e.kind === "overlong")).toHaveLength(1);
+    expect(lines(events)).toEqual(["QUIT"]);
+  });
+
+  test("property: any chunking of a byte stream yields the same events as one chunk", () => {
+    const lineText = fc
+      .string({ unit: "grapheme", maxLength: 40 })
+      .filter((s) => !/[\r\n]/.test(s));
+    const stream = fc
+      .array(fc.tuple(lineText, fc.constantFrom("\n", "\r\n")), { maxLength: 12 })
+      .map((ls) => enc.encode(ls.map(([l, end]) => l + end).join("")));
+    fc.assert(
+      fc.property(stream, fc.array(fc.nat(), { maxLength: 20 }), (bytes, cuts) => {
+        const whole = new LineFramer(48).push(bytes);
+        const pieces = feed(new LineFramer(48), splitAt(bytes, cuts));
+        expect(pieces).toEqual(whole);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  test("property: arbitrary bytes in arbitrary chunks never throw and never exceed the bound", () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 600 }),
+        fc.array(fc.nat(), { maxLength: 20 }),
+        (bytes, cuts) => {
+          const f = new LineFramer(64);
+          for (const c of splitAt(bytes, cuts)) {
+            f.push(c);
+            expect(f.buffered).toBeLessThanOrEqual(65);
+          }
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});
