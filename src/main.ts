@@ -4,8 +4,9 @@
  * (`chat join`). citty parses; this file adds what citty lacks: unknown flags are
  * refused, and every usage mistake is one line on stderr with exit status 2.
  */
+import "./cli/plain-output.ts";
 import { type ArgsDef, type CommandDef, defineCommand, runCommand, showUsage } from "citty";
-import { findUnknownFlag } from "./cli/options.ts";
+import { checkRawArgs, type FlagSpec } from "./cli/options.ts";
 import { FatalError, UsageError } from "./cli/usage-error.ts";
 import join, { joinArgs } from "./commands/join.ts";
 import serve, { serveArgs } from "./commands/serve.ts";
@@ -56,9 +57,8 @@ async function run(argv: string[]): Promise<void> {
     await showUsage(sub.cmd, main);
     return;
   }
-  const known = new Set(Object.keys(sub.args));
-  const unknown = findUnknownFlag(rest, known);
-  if (unknown !== undefined) fail(`unknown option ${unknown}`, 2, `see: chat ${first} --help`);
+  const problem = checkRawArgs(rest, sub.args as FlagSpec);
+  if (problem !== undefined) fail(problem, 2, `see: chat ${first} --help`);
   try {
     await runCommand(sub.cmd, { rawArgs: rest });
   } catch (err) {

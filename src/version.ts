@@ -1,4 +1,9 @@
+import pkg from "../package.json" with { type: "json" };
+
 declare const BUILD_VERSION: string | undefined;
 
-/** Baked in by `bun build --define BUILD_VERSION=...`; "dev" when run from source. */
-export const VERSION: string = typeof BUILD_VERSION === "string" ? BUILD_VERSION : "0.1.0-dev";
+/**
+ * `bun build --define BUILD_VERSION=...` can stamp a release; otherwise the
+ * package.json version is bundled in, so source and binary agree without a step.
+ */
+export const VERSION: string = typeof BUILD_VERSION === "string" ? BUILD_VERSION : pkg.version;

@@ -31,30 +31,41 @@ export interface HostPort {
   port: number;
 }
 
+const HOSTNAME = /^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_.])?$/;
+const IPV6 = /^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(%[A-Za-z0-9_.-]+)?$/;
+
+function checkHost(host: string, raw: string, v6: boolean): string {
+  if (host === "") throw new UsageError(`bad address ${JSON.stringify(raw)}: empty host`);
+  if (!(v6 ? IPV6 : HOSTNAME).test(host)) {
+    throw new UsageError(
+      `bad address ${JSON.stringify(raw)}: use HOST[:PORT], e.g. 192.168.1.20:6667, chat.example.org or [::1]:6667`,
+    );
+  }
+  return host;
+}
+
 /** `host`, `host:port`, `[v6]`, `[v6]:port`, or a bare IPv6 address. */
 export function parseHostPort(raw: string, defaultPort = DEFAULT_PORT): HostPort {
   const s = raw.trim();
   if (s === "")
     throw new UsageError("missing HOST[:PORT], for example: chat join 192.168.1.20:6667");
+  if (/[\s/@]/.test(s)) checkHost(s, raw, false); // a URL or user@host: explain the form
   if (s.startsWith("[")) {
     const close = s.indexOf("]");
     if (close === -1) throw new UsageError(`bad address ${JSON.stringify(raw)}: missing "]"`);
-    const host = s.slice(1, close);
+    const host = checkHost(s.slice(1, close), raw, true);
     const rest = s.slice(close + 1);
-    if (host === "") throw new UsageError(`bad address ${JSON.stringify(raw)}: empty host`);
     if (rest === "") return { host, port: defaultPort };
     if (!rest.startsWith(":")) throw new UsageError(`bad address ${JSON.stringify(raw)}`);
     return { host, port: checkJoinPort(rest.slice(1), raw) };
   }
   const colons = s.split(":").length - 1;
-  if (colons > 1) return { host: s, port: defaultPort }; // bare IPv6
+  if (colons > 1) return { host: checkHost(s, raw, true), port: defaultPort }; // bare IPv6
   if (colons === 1) {
     const [host = "", port = ""] = s.split(":");
-    if (host === "") throw new UsageError(`bad address ${JSON.stringify(raw)}: empty host`);
-    return { host, port: checkJoinPort(port, raw) };
+    return { host: checkHost(host, raw, false), port: checkJoinPort(port, raw) };
   }
-  if (/[\s/]/.test(s)) throw new UsageError(`bad address ${JSON.stringify(raw)}`);
-  return { host: s, port: defaultPort };
+  return { host: checkHost(s, raw, false), port: defaultPort };
 }
 
 function checkJoinPort(port: string, raw: string): number {
@@ -92,17 +103,52 @@ export function parseFingerprint(raw: string): string {
   return m[1].replaceAll(":", "").toLowerCase();
 }
 
-/** Flags given that the command does not declare: citty ignores them, we refuse them. */
-export function findUnknownFlag(
-  rawArgs: readonly string[],
-  known: ReadonlySet<string>,
-): string | undefined {
-  for (const arg of rawArgs) {
-    if (arg === "--") return undefined;
-    if (!arg.startsWith("-") || arg === "-") continue;
-    const name = arg.replace(/^--?/, "").split("=")[0] ?? "";
+/** What `checkRawArgs` needs to know about a command's flags (a citty ArgsDef fits). */
+export type FlagSpec = Readonly<Record<string, { readonly type: string }>>;
+
+/**
+ * citty silently ignores undeclared flags and extra words; we refuse them so a
+ * typo never runs a server with a setting the user did not ask for.
+ * Returns the problem as one line, or undefined when the arguments are fine.
+ */
+export function checkRawArgs(rawArgs: readonly string[], spec: FlagSpec): string | undefined {
+  const positionals = Object.values(spec).filter((a) => a.type === "positional").length;
+  let seen = 0;
+  for (let i = 0; i < rawArgs.length; i++) {
+    const arg = rawArgs[i] as string;
+    if (arg === "--") break;
+    if (!arg.startsWith("-") || arg === "-") {
+      seen++;
+      if (seen > positionals) return `unexpected argument ${JSON.stringify(arg)}`;
+      continue;
+    }
+    const [name = "", inlineValue] = arg.replace(/^--?/, "").split(/=(.*)/s);
     const bare = name.startsWith("no-") ? name.slice(3) : name;
-    if (!known.has(name) && !known.has(bare)) return arg.split("=")[0];
+    const def = spec[name] ?? spec[bare];
+    if (def === undefined || def.type === "positional")
+      return `unknown option ${arg.split("=")[0]}`;
+    if (def.type === "string" && inlineValue === undefined && name === bare) {
+      // The next word is this flag's value even when it starts with "-".
+      if (i + 1 >= rawArgs.length) return `option --${name} needs a value`;
+      i++;
+    }
   }
   return undefined;
+}
+
+/** Every value of a repeatable string flag, in order (citty keeps only the last). */
+export function collectRepeated(rawArgs: readonly string[], name: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < rawArgs.length; i++) {
+    const arg = rawArgs[i] as string;
+    if (arg === "--") break;
+    if (arg === `--${name}`) {
+      const v = rawArgs[i + 1];
+      if (v !== undefined) out.push(v);
+      i++;
+    } else if (arg.startsWith(`--${name}=`)) {
+      out.push(arg.slice(name.length + 3));
+    }
+  }
+  return out;
 }

@@ -1,5 +1,6 @@
 import { defineCommand } from "citty";
 import {
+  collectRepeated,
   DEFAULT_HISTORY,
   DEFAULT_PORT,
   type OperCredential,
@@ -108,8 +109,12 @@ export default defineCommand({
     description: "Run a chat server that IRC clients, `chat join` and nc/telnet can use",
   },
   args: serveArgs,
-  async run({ args }) {
-    const config = toServeConfig(args as Raw, process.env);
+  async run({ args, rawArgs }) {
+    // citty keeps only the last --oper; every one given counts.
+    const config = toServeConfig(
+      { ...(args as Raw), oper: collectRepeated(rawArgs, "oper") },
+      process.env,
+    );
     const { runServe } = await import("../app/serve.ts");
     // citty runs cleanup as soon as run returns, so stay here until shutdown.
     await runServe(config);

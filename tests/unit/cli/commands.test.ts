@@ -1,0 +1,180 @@
+import { describe, expect, test } from "bun:test";
+import { parseArgs } from "citty";
+import { UsageError } from "../../../src/cli/usage-error.ts";
+import { joinArgs, toJoinConfig } from "../../../src/commands/join.ts";
+import { serveArgs, toServeConfig } from "../../../src/commands/serve.ts";
+
+type Raw = Record<string, string | string[] | boolean | undefined>;
+
+/** Parse like `chat serve ARGS` does, through citty, so defaults are the real ones. */
+function serve(argv: string[], env: Record<string, string | undefined> = {}) {
+  return toServeConfig(parseArgs(argv, serveArgs) as Raw, env);
+}
+
+function join(argv: string[], env: Record<string, string | undefined> = {}) {
+  return toJoinConfig(parseArgs(argv, joinArgs) as Raw, env);
+}
+
+describe("toServeConfig", () => {
+  test("defaults: all interfaces, port 6667, flood limit on, not quiet, no TLS", () => {
+    expect(serve([])).toEqual({
+      host: "0.0.0.0",
+      port: 6667,
+      history: 10_000,
+      tls: false,
+      opers: [],
+      floodLimit: true,
+      quiet: false,
+    });
+  });
+
+  test("every flag lands in the config", () => {
+    const c = serve([
+      "--host",
+      "127.0.0.1",
+      "--port",
+      "0",
+      "--db",
+      ":memory:",
+      "--history",
+      "50",
+      "--password",
+      "pw",
+      "--tls-cert",
+      "c.pem",
+      "--tls-key",
+      "k.pem",
+      "--oper",
+      "root:toor",
+      "--motd",
+      "Be nice",
+      "--no-flood-limit",
+      "--quiet",
+    ]);
+    expect(c).toEqual({
+      host: "127.0.0.1",
+      port: 0,
+      db: ":memory:",
+      history: 50,
+      password: "pw",
+      tls: true,
+      tlsCert: "c.pem",
+      tlsKey: "k.pem",
+      opers: [{ name: "root", password: "toor" }],
+      motd: "Be nice",
+      floodLimit: false,
+      quiet: true,
+    });
+  });
+
+  test("several --oper values all count", () => {
+    const c = toServeConfig({ oper: ["a:1", "b:2"] }, {});
+    expect(c.opers).toEqual([
+      { name: "a", password: "1" },
+      { name: "b", password: "2" },
+    ]);
+  });
+
+  test("CHAT_PASSWORD stands in for --password; the flag wins when both are given", () => {
+    expect(serve([], { CHAT_PASSWORD: "env" }).password).toBe("env");
+    expect(serve(["--password", "flag"], { CHAT_PASSWORD: "env" }).password).toBe("flag");
+    expect(serve([], { CHAT_PASSWORD: "" }).password).toBeUndefined();
+  });
+
+  test("--tls alone asks for a self-signed certificate", () => {
+    const c = serve(["--tls"]);
+    expect(c.tls).toBe(true);
+    expect(c.tlsCert).toBeUndefined();
+  });
+
+  test.each([
+    [["--port", "99999"], /--port must be a number from 0 to 65535/],
+    [["--port", "http"], /--port/],
+    [["--history", "0"], /--history must be a whole number/],
+    [["--tls-cert", "c.pem"], /--tls-cert and --tls-key must be given together/],
+    [["--tls-key", "k.pem"], /--tls-cert and --tls-key must be given together/],
+    [["--oper", "nopassword"], /--oper must look like NAME:PASSWORD/],
+    [["--db", " "], /--db must be a file path or :memory:/],
+  ])("refuses %p", (argv, why) => {
+    expect(() => serve(argv)).toThrow(UsageError);
+    expect(() => serve(argv)).toThrow(why);
+  });
+});
+
+describe("toJoinConfig", () => {
+  test("HOST:PORT, default room #lobby, no TLS", () => {
+    expect(join(["192.168.1.20:7000"])).toEqual({
+      host: "192.168.1.20",
+      port: 7000,
+      channel: "#lobby",
+      tls: false,
+      insecure: false,
+      json: false,
+    });
+  });
+
+  test("IPv6 in brackets with a port, and the default port", () => {
+    expect(join(["[::1]:6667"])).toMatchObject({ host: "::1", port: 6667 });
+    expect(join(["[::1]"])).toMatchObject({ host: "::1", port: 6667 });
+    expect(join(["example.org"])).toMatchObject({ host: "example.org", port: 6667 });
+  });
+
+  test("a bare --room is a channel; a #room stays", () => {
+    expect(join(["h", "--room", "dev"]).channel).toBe("#dev");
+    expect(join(["h", "--room", "#ops"]).channel).toBe("#ops");
+  });
+
+  test("every flag lands in the config; --fp implies TLS", () => {
+    const fp = "ab".repeat(32);
+    expect(
+      join([
+        "h:1",
+        "--nick",
+        "alice",
+        "--password",
+        "pw",
+        "--fp",
+        `SHA256:${fp}`,
+        "--insecure",
+        "--json",
+      ]),
+    ).toEqual({
+      host: "h",
+      port: 1,
+      channel: "#lobby",
+      nick: "alice",
+      password: "pw",
+      tls: true,
+      fingerprint: fp,
+      insecure: true,
+      json: true,
+    });
+  });
+
+  test("CHAT_NICK and CHAT_PASSWORD stand in for the flags; the flags win", () => {
+    const env = { CHAT_NICK: "envnick", CHAT_PASSWORD: "envpw" };
+    expect(join(["h"], env)).toMatchObject({ nick: "envnick", password: "envpw" });
+    expect(join(["h", "--nick", "flagnick", "--password", "flagpw"], env)).toMatchObject({
+      nick: "flagnick",
+      password: "flagpw",
+    });
+  });
+
+  test("an invalid CHAT_NICK is reported like an invalid --nick", () => {
+    expect(() => join(["h"], { CHAT_NICK: "9lives" })).toThrow(/not a valid nickname/);
+  });
+
+  test.each([
+    [[], /missing HOST\[:PORT\]/],
+    [["h:99999"], /bad port/],
+    [["h", "--nick", "has space"], /not a valid nickname/],
+    [["h", "--nick", "-dash"], /not a valid nickname/],
+    [["h", "--nick", "x".repeat(31)], /not a valid nickname/],
+    [["h", "--room", "a,b"], /--room/],
+    [["h", "--fp", "SHA256:1234"], /--fp must look like SHA256/],
+    [["bad address"], /bad address/],
+  ])("refuses %p", (argv, why) => {
+    expect(() => join(argv)).toThrow(UsageError);
+    expect(() => join(argv)).toThrow(why);
+  });
+});
