@@ -4,11 +4,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FatalError } from "../../../src/cli/usage-error.ts";
-import {
-  CERT_FILE,
-  ensureSelfSigned,
-  loadTlsFiles,
-} from "../../../src/security/certificate.ts";
+import { CERT_FILE, ensureSelfSigned, loadTlsFiles } from "../../../src/security/certificate.ts";
 import {
   fingerprintForHumans,
   fingerprintOfPem,
