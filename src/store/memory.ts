@@ -4,7 +4,15 @@
  * keeps at most `history` messages; the oldest fall off first.
  */
 import { foldCase } from "../protocol/casemap.ts";
-import type { HistoryEntry, HistoryRef, HistoryStore, RoomState } from "./store.ts";
+import {
+  type HistoryEntry,
+  type HistoryRef,
+  type HistoryStore,
+  type HistoryTarget,
+  isPrivateKey,
+  orderTargets,
+  type RoomState,
+} from "./store.ts";
 
 export interface MemoryStoreOptions {
   /** Messages kept per conversation. */
@@ -165,23 +173,29 @@ export class MemoryStore implements HistoryStore {
     from: number,
     to: number,
     limit: number,
-  ): { key: string; target: string; time: number }[] {
+    nick?: string,
+  ): HistoryTarget[] {
     const lo = Math.min(from, to);
     const hi = Math.max(from, to);
-    const found: { key: string; target: string; time: number }[] = [];
-    for (const key of new Set(keys)) {
+    const wanted = new Set(keys);
+    if (nick !== undefined) {
+      for (const key of this.conversations.keys()) {
+        if (isPrivateKey(key) && key.split(" ").includes(nick)) wanted.add(key);
+      }
+    }
+    const found: HistoryTarget[] = [];
+    for (const key of wanted) {
       const conv = this.conversations.get(key);
       if (conv === undefined) continue;
       for (let i = conv.length - 1; i >= 0; i--) {
         const e = conv.at(i);
         if (e.time > lo && e.time < hi) {
-          found.push({ key, target: e.target, time: e.time });
+          found.push({ key, target: e.target, source: e.source, time: e.time });
           break;
         }
       }
     }
-    found.sort((x, y) => y.time - x.time);
-    return limit > 0 ? found.slice(0, limit) : [];
+    return orderTargets(found, from > to, limit);
   }
 
   saveRoom(room: RoomState): void {

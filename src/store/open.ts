@@ -1,16 +1,50 @@
 /**
  * Picks and opens the history store for `chat serve`.
  */
-import { MemoryStore } from "./memory.ts";
+import { mkdirSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import { StoreOpenError } from "./errors.ts";
+import { SqliteStore } from "./sqlite.ts";
 import type { HistoryStore } from "./store.ts";
+
+export { StoreOpenError } from "./errors.ts";
 
 export interface OpenStoreOptions {
   /** A file path, ":memory:" to keep nothing, or undefined for the XDG default. */
   db?: string;
   /** Messages kept per conversation. */
   history: number;
+  /** Where errors while running are reported (default: stderr). */
+  onError?: (message: string) => void;
 }
 
+/** `$XDG_DATA_HOME/chat/chat.db`, falling back to `~/.local/share/chat/chat.db`. */
+export function defaultDbPath(env: Record<string, string | undefined> = process.env): string {
+  const xdg = env.XDG_DATA_HOME;
+  // The XDG spec says a relative value is invalid and must be ignored.
+  const base =
+    xdg !== undefined && xdg !== "" && xdg.startsWith("/")
+      ? xdg
+      : join(env.HOME ?? homedir(), ".local", "share");
+  return join(base, "chat", "chat.db");
+}
+
+/**
+ * Open the SQLite store, creating the default folder on first start.
+ * Throws StoreOpenError (a FatalError: one line, exit 1) when that fails.
+ */
 export function openStore(opts: OpenStoreOptions): HistoryStore {
-  return new MemoryStore({ history: opts.history });
+  const path = opts.db ?? defaultDbPath();
+  if (path !== ":memory:") {
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new StoreOpenError(path, `cannot create its folder: ${reason}`, err);
+    }
+  }
+  const options: ConstructorParameters<typeof SqliteStore>[0] = { path, history: opts.history };
+  if (opts.onError !== undefined) options.onError = opts.onError;
+  return new SqliteStore(options);
 }

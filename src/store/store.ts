@@ -12,7 +12,10 @@ export type HistoryCommand = "PRIVMSG" | "NOTICE";
 export interface HistoryEntry {
   /** Server-assigned unique id, sent as the `msgid` tag. */
   msgid: string;
-  /** Server time, milliseconds since the epoch. */
+  /**
+   * Server time, milliseconds since the epoch. Conversations are ordered by
+   * arrival; the server keeps times non-decreasing so time refs agree with it.
+   */
   time: number;
   /**
    * Conversation key: the casefolded channel name, or for a private message the
@@ -55,31 +58,84 @@ export interface RoomState {
   bans: BanState[];
 }
 
+/** One row of `targets`: a conversation and its latest message in the range. */
+export interface HistoryTarget {
+  key: string;
+  /** `target` of that latest message (a channel, or the recipient's nick). */
+  target: string;
+  /** `source` of that latest message, to name the other side of a private chat. */
+  source: string;
+  time: number;
+}
+
+/** Whether a conversation key names a private chat ("alice bob") rather than a channel. */
+export function isPrivateKey(key: string): boolean {
+  return key.includes(" ");
+}
+
+/** The conversation key of a private chat between two casefolded nicks. */
+export function privateKey(foldedA: string, foldedB: string): string {
+  return foldedA <= foldedB ? `${foldedA} ${foldedB}` : `${foldedB} ${foldedA}`;
+}
+
 export interface HistoryStore {
   /** Buffer a message; it is committed by the next `flush`. */
   append(entry: HistoryEntry): void;
   /** Commit everything buffered, in one transaction. */
   flush(): void;
-  /** Newest `limit` messages of a conversation, returned oldest first. */
+  /**
+   * Newest `limit` messages of a conversation, returned oldest first. A msgid
+   * that is unknown (or pruned) as a ref gives an empty answer in every query.
+   */
   latest(key: string, limit: number): HistoryEntry[];
   /** Up to `limit` messages strictly before `ref`, the newest ones, oldest first. */
   before(key: string, ref: HistoryRef, limit: number): HistoryEntry[];
   /** Up to `limit` messages strictly after `ref`, oldest first. */
   after(key: string, ref: HistoryRef, limit: number): HistoryEntry[];
-  /** About `limit` messages centred on `ref`, oldest first. */
+  /**
+   * Up to `limit` messages centred on `ref`, oldest first: half strictly before
+   * it, the rest from it on (a msgid's own message included); a short side is
+   * made up from the other.
+   */
   around(key: string, ref: HistoryRef, limit: number): HistoryEntry[];
-  /** Messages strictly between the two refs (either order), oldest first. */
+  /**
+   * Up to `limit` messages strictly between the two refs (either order), the
+   * ones nearest `a`, returned oldest first.
+   */
   between(key: string, a: HistoryRef, b: HistoryRef, limit: number): HistoryEntry[];
-  /** Conversations among `keys` with activity between `from` and `to` (ms), latest first. */
+  /**
+   * Conversations among `keys` (plus, when `nick` is given, every private
+   * conversation that casefolded nick takes part in) whose latest message
+   * strictly between `from` and `to` (ms) exists, one row per conversation with
+   * that message's time. Ordered from `from` towards `to`: latest first when
+   * `from > to`, earliest first otherwise; `limit` keeps the ones nearest `from`.
+   */
   targets(
     keys: readonly string[],
     from: number,
     to: number,
     limit: number,
-  ): { key: string; target: string; time: number }[];
+    nick?: string,
+  ): HistoryTarget[];
+  /** Insert or replace a room's state, keyed by its casefolded name; written at once. */
   saveRoom(room: RoomState): void;
+  /** Forget a room (any case of its name). */
   deleteRoom(name: string): void;
   loadRooms(): RoomState[];
   /** Flush and release the database. */
   close(): void;
+}
+
+/** Sort `targets` rows from the `from` end and keep `limit`; shared so every store agrees. */
+export function orderTargets(
+  rows: HistoryTarget[],
+  latestFirst: boolean,
+  limit: number,
+): HistoryTarget[] {
+  rows.sort((x, y) =>
+    latestFirst
+      ? y.time - x.time || (x.key < y.key ? -1 : 1)
+      : x.time - y.time || (x.key < y.key ? -1 : 1),
+  );
+  return limit > 0 ? rows.slice(0, limit) : [];
 }

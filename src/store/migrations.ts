@@ -1,0 +1,45 @@
+/**
+ * Schema migrations, applied in order at start; entry i brings the database to
+ * version i + 1. Never edit a shipped entry: append a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE messages (
+    id INTEGER PRIMARY KEY,
+    msgid TEXT NOT NULL UNIQUE,
+    time INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    target TEXT NOT NULL,
+    source TEXT NOT NULL,
+    command TEXT NOT NULL,
+    text TEXT NOT NULL
+  );
+  CREATE INDEX messages_key_id ON messages (key, id);
+  CREATE INDEX messages_key_time ON messages (key, time);
+  CREATE TABLE private_conversations (
+    key TEXT PRIMARY KEY,
+    a TEXT NOT NULL,
+    b TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX private_conversations_a ON private_conversations (a);
+  CREATE INDEX private_conversations_b ON private_conversations (b);
+  CREATE TABLE rooms (
+    folded TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    topic_text TEXT,
+    topic_by TEXT,
+    topic_at INTEGER,
+    flags TEXT NOT NULL,
+    chan_key TEXT,
+    user_limit INTEGER
+  );
+  CREATE TABLE bans (
+    room TEXT NOT NULL REFERENCES rooms (folded) ON DELETE CASCADE,
+    mask TEXT NOT NULL,
+    set_by TEXT NOT NULL,
+    set_at INTEGER NOT NULL,
+    PRIMARY KEY (room, mask)
+  );
+  `,
+];

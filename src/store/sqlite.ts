@@ -1,0 +1,565 @@
+/**
+ * SQLite HistoryStore on bun:sqlite.
+ *
+ * WAL with synchronous=NORMAL: a committed transaction survives the process
+ * being killed (the WAL is in the OS page cache), which is the durability the
+ * server promises; only a power cut can lose the last commits. `append` only
+ * buffers and `flush` writes the buffer in one transaction, so the fan-out path
+ * pays one commit per event-loop turn, not one per message.
+ *
+ * Retention is enforced off the hot path: a conversation that grows past the
+ * limit is trimmed by a background timer in bounded steps.
+ */
+import { Database, SQLiteError, type Statement } from "bun:sqlite";
+import { foldCase } from "../protocol/casemap.ts";
+import { StoreOpenError } from "./errors.ts";
+import { MIGRATIONS } from "./migrations.ts";
+import {
+  type BanState,
+  type HistoryCommand,
+  type HistoryEntry,
+  type HistoryRef,
+  type HistoryStore,
+  type HistoryTarget,
+  isPrivateKey,
+  orderTargets,
+  type RoomState,
+} from "./store.ts";
+
+export interface SqliteStoreOptions {
+  /** A file path, or ":memory:". The folder must exist. */
+  path: string;
+  /** Messages kept per conversation. */
+  history: number;
+  /** Where errors while running go (the server keeps relaying). Default: stderr. */
+  onError?: (message: string) => void;
+  /** Rows deleted per background retention step; small so no step stalls the loop. */
+  pruneStep?: number;
+  /** Delay between retention steps, ms. */
+  pruneIntervalMs?: number;
+}
+
+/** Buffered messages kept while the disk refuses writes, before the oldest are dropped (and logged). */
+const MAX_PENDING = 100_000;
+
+interface MessageRow {
+  id: number;
+  msgid: string;
+  time: number;
+  key: string;
+  target: string;
+  source: string;
+  command: string;
+  text: string;
+}
+
+interface RoomRow {
+  name: string;
+  created: number;
+  topic_text: string | null;
+  topic_by: string | null;
+  topic_at: number | null;
+  flags: string;
+  chan_key: string | null;
+  user_limit: number | null;
+}
+
+interface BanRow {
+  room: string;
+  mask: string;
+  set_by: string;
+  set_at: number;
+}
+
+/** A reference turned into a bound on `id` (a msgid) or `time`; `time` also orders it for BETWEEN. */
+interface Bound {
+  col: "id" | "time";
+  value: number;
+  time: number;
+}
+
+const COLS = "id, msgid, time, key, target, source, command, text";
+
+function toEntry(row: MessageRow): HistoryEntry {
+  return {
+    msgid: row.msgid,
+    time: row.time,
+    key: row.key,
+    target: row.target,
+    source: row.source,
+    command: row.command === "NOTICE" ? "NOTICE" : ("PRIVMSG" satisfies HistoryCommand),
+    text: row.text,
+  };
+}
+
+function describe(err: unknown): string {
+  if (err instanceof SQLiteError) return `${err.message} (${err.code ?? `errno ${err.errno}`})`;
+  return err instanceof Error ? err.message : String(err);
+}
+
+export class SqliteStore implements HistoryStore {
+  readonly path: string;
+  private readonly db: Database;
+  private readonly history: number;
+  private readonly onError: (message: string) => void;
+  private readonly pruneStep: number;
+  private readonly pruneIntervalMs: number;
+  private pending: HistoryEntry[] = [];
+  /** Live row count per conversation, learnt lazily; drives retention. */
+  private readonly counts = new Map<string, number>();
+  /** Conversations holding more than `history` rows. */
+  private readonly overLimit = new Set<string>();
+  private pruneTimer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
+  private lastErrorLog = 0;
+  private suppressedErrors = 0;
+  /** Inserts in one transaction; returns rows actually added per conversation. */
+  private readonly insertMany: (rows: HistoryEntry[]) => Map<string, number>;
+
+  constructor(opts: SqliteStoreOptions) {
+    if (!Number.isInteger(opts.history) || opts.history < 1) {
+      throw new RangeError(`history must be a positive integer, got ${opts.history}`);
+    }
+    this.path = opts.path;
+    this.history = opts.history;
+    this.onError = opts.onError ?? ((m) => console.error(m));
+    this.pruneStep = opts.pruneStep ?? 500;
+    this.pruneIntervalMs = opts.pruneIntervalMs ?? 20;
+    let db: Database | undefined;
+    try {
+      db = new Database(opts.path, { create: true, strict: true });
+      // Fail fast instead of waiting on another process's lock forever.
+      db.run("PRAGMA busy_timeout = 2000");
+      const mode = db.query<{ journal_mode: string }, []>("PRAGMA journal_mode = WAL").get();
+      if (opts.path !== ":memory:" && mode?.journal_mode.toLowerCase() !== "wal") {
+        throw new Error(`could not switch to WAL mode (got ${mode?.journal_mode ?? "nothing"})`);
+      }
+      db.run("PRAGMA synchronous = NORMAL");
+      db.run("PRAGMA foreign_keys = ON");
+      migrate(db);
+      // While running, a writer from another process must not stall the relay:
+      // a busy flush fails fast, is logged and retried on the next turn.
+      db.run("PRAGMA busy_timeout = 50");
+      this.db = db;
+    } catch (err) {
+      db?.close(false);
+      throw new StoreOpenError(opts.path, describe(err), err);
+    }
+    const insert = this.db.query<never, [string, number, string, string, string, string, string]>(
+      "INSERT OR IGNORE INTO messages (msgid, time, key, target, source, command, text) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    );
+    const notePrivate = this.db.query<never, [string, string, string]>(
+      "INSERT OR IGNORE INTO private_conversations (key, a, b) VALUES (?, ?, ?)",
+    );
+    this.insertMany = this.db.transaction((rows: HistoryEntry[]) => {
+      const added = new Map<string, number>();
+      for (const e of rows) {
+        // A msgid already stored (a replayed batch) is skipped, never duplicated.
+        const res = insert.run(e.msgid, e.time, e.key, e.target, e.source, e.command, e.text);
+        if (res.changes > 0) added.set(e.key, (added.get(e.key) ?? 0) + 1);
+        if (isPrivateKey(e.key)) {
+          const [a = "", b = ""] = e.key.split(" ");
+          notePrivate.run(e.key, a, b);
+        }
+      }
+      return added;
+    });
+    this.findOversized();
+  }
+
+  append(entry: HistoryEntry): void {
+    if (this.closed) return;
+    this.pending.push(entry);
+  }
+
+  flush(): void {
+    if (this.pending.length === 0 || this.closed) return;
+    const batch = this.pending;
+    let added: Map<string, number>;
+    try {
+      added = this.insertMany(batch);
+    } catch (err) {
+      // Keep the messages for the next flush (the disk may free up) but never
+      // let the buffer grow without bound or the error stop live relay.
+      if (batch.length > MAX_PENDING) {
+        const dropped = batch.length - MAX_PENDING;
+        this.pending = batch.slice(dropped);
+        this.logError(`history: dropped ${dropped} unsaved messages: ${describe(err)}`);
+      } else {
+        this.logError(
+          `history: could not save ${batch.length} messages, will retry: ${describe(err)}`,
+        );
+      }
+      return;
+    }
+    this.pending = [];
+    for (const [key, n] of added) this.countAdded(key, n);
+  }
+
+  latest(key: string, limit: number): HistoryEntry[] {
+    if (limit <= 0) return [];
+    this.flush();
+    const rows = this.db
+      .query<MessageRow, [string, number]>(
+        `SELECT ${COLS} FROM messages WHERE key = ? ORDER BY id DESC LIMIT ?`,
+      )
+      .all(key, limit);
+    return rows.reverse().map(toEntry);
+  }
+
+  before(key: string, ref: HistoryRef, limit: number): HistoryEntry[] {
+    if (limit <= 0) return [];
+    this.flush();
+    const b = this.bound(key, ref);
+    if (b === undefined) return [];
+    return this.range(key, undefined, b, limit, true);
+  }
+
+  after(key: string, ref: HistoryRef, limit: number): HistoryEntry[] {
+    if (limit <= 0) return [];
+    this.flush();
+    const b = this.bound(key, ref);
+    if (b === undefined) return [];
+    return this.range(key, b, undefined, limit, false);
+  }
+
+  around(key: string, ref: HistoryRef, limit: number): HistoryEntry[] {
+    if (limit <= 0) return [];
+    this.flush();
+    const b = this.bound(key, ref);
+    if (b === undefined) return [];
+    const older = this.range(key, undefined, b, limit, true);
+    // From the reference on, inclusive: widen the exclusive lower bound by one.
+    const from: Bound = { ...b, value: b.value - 1 };
+    const newer =
+      b.col === "id"
+        ? this.range(key, from, undefined, limit, false)
+        : this.rangeFromTime(key, b.value, limit);
+    const half = Math.floor(limit / 2);
+    const takeNewer = Math.min(newer.length, limit - Math.min(half, older.length));
+    const takeOlder = Math.min(older.length, limit - takeNewer);
+    return [...older.slice(older.length - takeOlder), ...newer.slice(0, takeNewer)];
+  }
+
+  between(key: string, a: HistoryRef, b: HistoryRef, limit: number): HistoryEntry[] {
+    if (limit <= 0) return [];
+    this.flush();
+    const ba = this.bound(key, a);
+    const bb = this.bound(key, b);
+    if (ba === undefined || bb === undefined) return [];
+    const aFirst = ba.time < bb.time || (ba.time === bb.time && idOrder(ba, bb));
+    return aFirst ? this.range(key, ba, bb, limit, false) : this.range(key, bb, ba, limit, true);
+  }
+
+  targets(
+    keys: readonly string[],
+    from: number,
+    to: number,
+    limit: number,
+    nick?: string,
+  ): HistoryTarget[] {
+    if (limit <= 0) return [];
+    this.flush();
+    const lo = Math.min(from, to);
+    const hi = Math.max(from, to);
+    const wanted = new Set(keys);
+    if (nick !== undefined) {
+      const rows = this.db
+        .query<{ key: string }, [string, string]>(
+          "SELECT key FROM private_conversations WHERE a = ? UNION SELECT key FROM private_conversations WHERE b = ?",
+        )
+        .all(nick, nick);
+      for (const r of rows) wanted.add(r.key);
+    }
+    const lastIn = this.db.query<MessageRow, [string, number, number]>(
+      `SELECT ${COLS} FROM messages WHERE key = ? AND time > ? AND time < ? ORDER BY time DESC, id DESC LIMIT 1`,
+    );
+    const found: HistoryTarget[] = [];
+    for (const key of wanted) {
+      const row = lastIn.get(key, lo, hi);
+      if (row !== null) found.push({ key, target: row.target, source: row.source, time: row.time });
+    }
+    return orderTargets(found, from > to, limit);
+  }
+
+  saveRoom(room: RoomState): void {
+    if (this.closed) return;
+    try {
+      this.db.transaction(() => {
+        const folded = foldCase(room.name);
+        this.db
+          .query<
+            never,
+            [
+              string,
+              string,
+              number,
+              string | null,
+              string | null,
+              number | null,
+              string,
+              string | null,
+              number | null,
+            ]
+          >(
+            `INSERT INTO rooms (folded, name, created, topic_text, topic_by, topic_at, flags, chan_key, user_limit)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (folded) DO UPDATE SET name = excluded.name, created = excluded.created,
+               topic_text = excluded.topic_text, topic_by = excluded.topic_by, topic_at = excluded.topic_at,
+               flags = excluded.flags, chan_key = excluded.chan_key, user_limit = excluded.user_limit`,
+          )
+          .run(
+            folded,
+            room.name,
+            room.created,
+            room.topic?.text ?? null,
+            room.topic?.setBy ?? null,
+            room.topic?.setAt ?? null,
+            room.flags,
+            room.key ?? null,
+            room.limit ?? null,
+          );
+        this.db.query<never, [string]>("DELETE FROM bans WHERE room = ?").run(folded);
+        const addBan = this.db.query<never, [string, string, string, number]>(
+          "INSERT OR REPLACE INTO bans (room, mask, set_by, set_at) VALUES (?, ?, ?, ?)",
+        );
+        for (const ban of room.bans) addBan.run(folded, ban.mask, ban.setBy, ban.setAt);
+      })();
+    } catch (err) {
+      this.logError(`history: could not save room ${room.name}: ${describe(err)}`);
+    }
+  }
+
+  deleteRoom(name: string): void {
+    if (this.closed) return;
+    try {
+      this.db.query<never, [string]>("DELETE FROM rooms WHERE folded = ?").run(foldCase(name));
+    } catch (err) {
+      this.logError(`history: could not forget room ${name}: ${describe(err)}`);
+    }
+  }
+
+  loadRooms(): RoomState[] {
+    const rooms = this.db
+      .query<RoomRow & { folded: string }, []>("SELECT * FROM rooms ORDER BY folded")
+      .all();
+    const bans = this.db
+      .query<BanRow, []>("SELECT room, mask, set_by, set_at FROM bans ORDER BY rowid")
+      .all();
+    const byRoom = new Map<string, BanState[]>();
+    for (const b of bans) {
+      let list = byRoom.get(b.room);
+      if (list === undefined) {
+        list = [];
+        byRoom.set(b.room, list);
+      }
+      list.push({ mask: b.mask, setBy: b.set_by, setAt: b.set_at });
+    }
+    return rooms.map((r) => {
+      const room: RoomState = {
+        name: r.name,
+        created: r.created,
+        flags: r.flags,
+        bans: byRoom.get(r.folded) ?? [],
+      };
+      if (r.topic_text !== null) {
+        room.topic = { text: r.topic_text, setBy: r.topic_by ?? "", setAt: r.topic_at ?? 0 };
+      }
+      if (r.chan_key !== null) room.key = r.chan_key;
+      if (r.user_limit !== null) room.limit = r.user_limit;
+      return room;
+    });
+  }
+
+  /**
+   * Run retention steps until every conversation is within the limit or
+   * `maxSteps` steps ran. The background timer calls this with one step; tests
+   * and shutdown may call it directly. Returns the rows deleted.
+   */
+  prune(maxSteps = 1): number {
+    let deleted = 0;
+    for (let step = 0; step < maxSteps && this.overLimit.size > 0 && !this.closed; step++) {
+      let budget = this.pruneStep;
+      try {
+        this.db.transaction(() => {
+          for (const key of this.overLimit) {
+            if (budget <= 0) break;
+            const count = this.counts.get(key) ?? 0;
+            const excess = Math.min(count - this.history, budget);
+            if (excess > 0) {
+              const res = this.db
+                .query<never, [string, number]>(
+                  "DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE key = ? ORDER BY id LIMIT ?)",
+                )
+                .run(key, excess);
+              budget -= res.changes;
+              deleted += res.changes;
+              this.counts.set(key, count - res.changes);
+            }
+            if ((this.counts.get(key) ?? 0) <= this.history) this.overLimit.delete(key);
+          }
+        })();
+      } catch (err) {
+        this.logError(`history: retention step failed: ${describe(err)}`);
+        break;
+      }
+    }
+    return deleted;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    if (this.pending.length > 0) {
+      this.logError(`history: ${this.pending.length} messages could not be saved before closing`);
+    }
+    this.closed = true;
+    if (this.pruneTimer !== undefined) clearTimeout(this.pruneTimer);
+    this.pruneTimer = undefined;
+    try {
+      // Fold the WAL back into the main file so a clean stop leaves one file.
+      this.db.run("PRAGMA wal_checkpoint(TRUNCATE)");
+    } catch {
+      // A failed checkpoint loses nothing: the WAL is replayed on next open.
+    }
+    this.db.close(false);
+  }
+
+  /** Account for `n` rows just committed to `key` (a first sight counts what is there). */
+  private countAdded(key: string, n: number): void {
+    let count = this.counts.get(key);
+    if (count === undefined) {
+      count =
+        this.db
+          .query<{ n: number }, [string]>("SELECT COUNT(*) AS n FROM messages WHERE key = ?")
+          .get(key)?.n ?? 0;
+    } else {
+      count += n;
+    }
+    this.counts.set(key, count);
+    if (count > this.history) {
+      this.overLimit.add(key);
+      this.schedulePrune();
+    }
+  }
+
+  /** At start: conversations already over the limit (e.g. `--history` was lowered). */
+  private findOversized(): void {
+    const rows = this.db
+      .query<{ key: string; n: number }, [number]>(
+        "SELECT key, COUNT(*) AS n FROM messages GROUP BY key HAVING COUNT(*) > ?",
+      )
+      .all(this.history);
+    for (const r of rows) {
+      this.counts.set(r.key, r.n);
+      this.overLimit.add(r.key);
+    }
+    if (rows.length > 0) this.schedulePrune();
+  }
+
+  private schedulePrune(): void {
+    if (this.pruneTimer !== undefined || this.closed) return;
+    this.pruneTimer = setTimeout(() => {
+      this.pruneTimer = undefined;
+      this.prune(1);
+      if (this.overLimit.size > 0) this.schedulePrune();
+    }, this.pruneIntervalMs);
+    // Retention must never keep a stopping server alive.
+    this.pruneTimer.unref?.();
+  }
+
+  /** The bound a ref stands for, or undefined for a msgid this conversation does not hold. */
+  private bound(key: string, ref: HistoryRef): Bound | undefined {
+    if ("time" in ref) return { col: "time", value: ref.time, time: ref.time };
+    const row = this.db
+      .query<{ id: number; time: number }, [string, string]>(
+        "SELECT id, time FROM messages WHERE msgid = ? AND key = ?",
+      )
+      .get(ref.msgid, key);
+    if (row === null) return undefined;
+    return { col: "id", value: row.id, time: row.time };
+  }
+
+  /**
+   * Messages strictly after `lower` and strictly before `upper` (either may be
+   * open), `limit` of them taken from the upper end when `fromTop`, returned
+   * oldest first.
+   */
+  private range(
+    key: string,
+    lower: Bound | undefined,
+    upper: Bound | undefined,
+    limit: number,
+    fromTop: boolean,
+  ): HistoryEntry[] {
+    const where = ["key = ?"];
+    const params: (string | number)[] = [key];
+    if (lower !== undefined) {
+      where.push(`${lower.col} > ?`);
+      params.push(lower.value);
+    }
+    if (upper !== undefined) {
+      where.push(`${upper.col} < ?`);
+      params.push(upper.value);
+    }
+    params.push(limit);
+    const sql = `SELECT ${COLS} FROM messages WHERE ${where.join(" AND ")} ORDER BY id ${fromTop ? "DESC" : "ASC"} LIMIT ?`;
+    const rows = this.stmt(sql).all(...params);
+    if (fromTop) rows.reverse();
+    return rows.map(toEntry);
+  }
+
+  private rangeFromTime(key: string, time: number, limit: number): HistoryEntry[] {
+    return this.stmt(
+      `SELECT ${COLS} FROM messages WHERE key = ? AND time >= ? ORDER BY id ASC LIMIT ?`,
+    )
+      .all(key, time, limit)
+      .map(toEntry);
+  }
+
+  /** `db.query` caches by SQL text; the handful of shapes `range` builds stay cached. */
+  private stmt(sql: string): Statement<MessageRow, (string | number)[]> {
+    return this.db.query<MessageRow, (string | number)[]>(sql);
+  }
+
+  private logError(message: string): void {
+    // One line per second at most: a full disk must not flood the log either.
+    const now = Date.now();
+    if (now - this.lastErrorLog < 1000) {
+      this.suppressedErrors++;
+      return;
+    }
+    const extra =
+      this.suppressedErrors > 0 ? ` (${this.suppressedErrors} similar errors hidden)` : "";
+    this.suppressedErrors = 0;
+    this.lastErrorLog = now;
+    this.onError(message + extra);
+  }
+}
+
+/** Tie-break for equal times: ids order; a timestamp counts as before any message at that time. */
+function idOrder(a: Bound, b: Bound): boolean {
+  if (a.col === "id" && b.col === "id") return a.value < b.value;
+  return a.col === "time";
+}
+
+function migrate(db: Database): void {
+  db.run("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+  const row = db
+    .query<{ v: number | null }, []>("SELECT MAX(version) AS v FROM schema_version")
+    .get();
+  const current = row?.v ?? 0;
+  if (current > MIGRATIONS.length) {
+    throw new Error(
+      `the database has schema version ${current}, newer than this chat understands (${MIGRATIONS.length}); use a newer chat or another --db`,
+    );
+  }
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    const sql = MIGRATIONS[v];
+    if (sql === undefined) break;
+    db.transaction(() => {
+      db.run(sql);
+      db.query<never, [number]>("INSERT INTO schema_version (version) VALUES (?)").run(v + 1);
+    })();
+  }
+}

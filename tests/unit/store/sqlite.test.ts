@@ -1,0 +1,155 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { defaultDbPath, openStore, StoreOpenError } from "../../../src/store/open.ts";
+import { SqliteStore } from "../../../src/store/sqlite.ts";
+import { runStoreContract } from "./store.contract.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "chat-store-"));
+let n = 0;
+const freshPath = (): string => join(dir, `db-${++n}.db`);
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const settle = (s: unknown): void => {
+  if (s instanceof SqliteStore) s.prune(10_000);
+};
+
+runStoreContract("SqliteStore (file)", {
+  make: (history) => new SqliteStore({ path: freshPath(), history }),
+  settle,
+  reopen: (s, history) => {
+    if (!(s instanceof SqliteStore)) throw new Error("not a SqliteStore");
+    s.close();
+    return new SqliteStore({ path: s.path, history });
+  },
+});
+
+runStoreContract("SqliteStore (:memory:)", {
+  make: (history) => new SqliteStore({ path: ":memory:", history }),
+  settle,
+});
+
+describe("SqliteStore on disk", () => {
+  test("a clean close leaves a single database file and no WAL to replay", async () => {
+    const path = freshPath();
+    const s = new SqliteStore({ path, history: 100 });
+    s.append({
+      msgid: "m1",
+      time: 1,
+      key: "#a",
+      target: "#a",
+      source: "x!y@z",
+      command: "PRIVMSG",
+      text: "hi",
+    });
+    s.close();
+    const wal = Bun.file(`${path}-wal`);
+    expect((await wal.exists()) ? wal.size : 0).toBe(0);
+  });
+
+  test("retention runs by itself in the background", async () => {
+    const s = new SqliteStore({ path: freshPath(), history: 3, pruneIntervalMs: 1 });
+    try {
+      for (let i = 0; i < 10; i++) {
+        s.append({
+          msgid: `m${i}`,
+          time: i,
+          key: "#a",
+          target: "#a",
+          source: "x!y@z",
+          command: "PRIVMSG",
+          text: `${i}`,
+        });
+      }
+      s.flush();
+      const deadline = Date.now() + 5000;
+      // Event-driven enough: poll the store, bounded by the deadline.
+      while (s.before("#a", { msgid: "m7" }, 100).length > 0 && Date.now() < deadline) {
+        await Bun.sleep(5);
+      }
+      expect(s.latest("#a", 100).map((e) => e.text)).toEqual(["7", "8", "9"]);
+    } finally {
+      s.close();
+    }
+  });
+
+  test("a file that is not a database fails at open with one clear StoreOpenError", () => {
+    const path = freshPath();
+    writeFileSync(path, "this is not sqlite, just some text that fills a page ".repeat(200));
+    let caught: unknown;
+    try {
+      openStore({ db: path, history: 10 });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(StoreOpenError);
+    const message = (caught as Error).message;
+    expect(message).toContain(path);
+    expect(message).toContain("not a database");
+    expect(message).not.toContain("\n");
+  });
+
+  test("a folder that cannot be created fails with StoreOpenError", () => {
+    const blocker = freshPath();
+    writeFileSync(blocker, "a file where a folder should be");
+    expect(() => openStore({ db: join(blocker, "sub", "chat.db"), history: 10 })).toThrow(
+      StoreOpenError,
+    );
+  });
+
+  test("a database from a newer chat is refused rather than misread", () => {
+    const path = freshPath();
+    new SqliteStore({ path, history: 10 }).close();
+    const raw = new (require("bun:sqlite").Database)(path);
+    raw.run("INSERT INTO schema_version (version) VALUES (99)");
+    raw.close();
+    expect(() => openStore({ db: path, history: 10 })).toThrow(/schema version 99/);
+  });
+
+  test("openStore creates the default folder under XDG_DATA_HOME", () => {
+    const xdg = join(dir, "xdg");
+    expect(defaultDbPath({ XDG_DATA_HOME: xdg, HOME: "/nonexistent" })).toBe(
+      join(xdg, "chat", "chat.db"),
+    );
+    expect(defaultDbPath({ HOME: "/home/u" })).toBe("/home/u/.local/share/chat/chat.db");
+    expect(defaultDbPath({ XDG_DATA_HOME: "relative", HOME: "/home/u" })).toBe(
+      "/home/u/.local/share/chat/chat.db",
+    );
+    const s = openStore({ db: join(xdg, "nested", "chat.db"), history: 10 });
+    s.close();
+    expect(Bun.file(join(xdg, "nested", "chat.db")).size).toBeGreaterThan(0);
+  });
+
+  test("a write error while running is logged, not thrown, and saved on a later flush", () => {
+    const errors: string[] = [];
+    const path = freshPath();
+    const s = new SqliteStore({ path, history: 10, onError: (m) => errors.push(m) });
+    // Another connection holds the write lock: the flush fails as a full disk would.
+    const { Database } = require("bun:sqlite");
+    const other = new Database(path);
+    other.run("PRAGMA busy_timeout = 0");
+    other.run("BEGIN IMMEDIATE");
+    const entry = {
+      msgid: "m1",
+      time: 1,
+      key: "#a",
+      target: "#a",
+      source: "x!y@z",
+      command: "PRIVMSG" as const,
+      text: "kept",
+    };
+    s.append(entry);
+    expect(() => s.flush()).not.toThrow();
+    expect(errors.length).toBe(1);
+    expect(errors[0]).toContain("will retry");
+    other.run("ROLLBACK");
+    other.close();
+    s.flush();
+    expect(s.latest("#a", 10).map((e) => e.text)).toEqual(["kept"]);
+    s.close();
+  });
+});
