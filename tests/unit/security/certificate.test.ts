@@ -11,6 +11,7 @@ import {
   normalizeFingerprint,
 } from "../../../src/security/fingerprint.ts";
 import { certDir, defaultDataDir, knownServersPath } from "../../../src/security/paths.ts";
+import { resolveTlsIdentity, tlsInviteLine } from "../../../src/security/serve-tls.ts";
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -121,5 +122,25 @@ describe("fingerprints and paths", () => {
     expect(certDir(undefined, { XDG_DATA_HOME: "/d" })).toBe("/d/chat");
     expect(knownServersPath(env)).toBe("/home/u/.config/chat/known_servers");
     expect(knownServersPath({ ...env, XDG_CONFIG_HOME: "/c" })).toBe("/c/chat/known_servers");
+  });
+});
+
+describe("serve --tls", () => {
+  test("without files the kept self-signed identity is used; the invite line carries its fingerprint", async () => {
+    const dir = tempDir();
+    const env = { XDG_DATA_HOME: dir, HOME: "/nonexistent" };
+    expect(await resolveTlsIdentity({ tls: false }, env)).toBeUndefined();
+    const a = await resolveTlsIdentity({ tls: true, db: ":memory:" }, env);
+    const b = await resolveTlsIdentity({ tls: true }, env);
+    expect(a?.certPath).toBe(join(dir, "chat", CERT_FILE));
+    expect(b?.fingerprint).toBe(a?.fingerprint as string);
+    const beside = await resolveTlsIdentity({ tls: true, db: join(dir, "srv", "chat.db") }, env);
+    expect(beside?.certPath).toBe(join(dir, "srv", CERT_FILE));
+    expect(tlsInviteLine("192.168.1.20", 6667, "SHA256:ab")).toBe(
+      "chat join 192.168.1.20:6667 --tls --fp SHA256:ab",
+    );
+    expect(tlsInviteLine("fe80::1", 6667, "SHA256:ab")).toBe(
+      "chat join [fe80::1]:6667 --tls --fp SHA256:ab",
+    );
   });
 });
