@@ -1,0 +1,322 @@
+/**
+ * Starting, measuring and stopping the servers under test: our `dist/chat`, InspIRCd and
+ * ngIRCd from Debian. Every server listens on 127.0.0.1 on a free port, with flood limits off and
+ * connection limits far above what the benchmark opens, so all three run the same workload.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Subprocess } from "bun";
+
+export type ServerKind = "chat" | "inspircd" | "ngircd";
+export const SERVER_KINDS: readonly ServerKind[] = ["chat", "inspircd", "ngircd"];
+
+export interface RunningServer {
+  kind: ServerKind;
+  host: string;
+  port: number;
+  pid: number;
+  version: string;
+  stop(): Promise<void>;
+}
+
+/** Connection ceiling written into peer configs: above the 20,000 open-file cap. */
+const MAX_CONNECTIONS = 100_000;
+export const REPO_ROOT = new URL("../..", import.meta.url).pathname;
+export const CHAT_BINARY = join(REPO_ROOT, "dist/chat");
+
+export async function freePort(): Promise<number> {
+  const l = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const port = l.port;
+  l.stop(true);
+  return port;
+}
+
+/** Tries to open a TCP connection; resolves true on success, false on refusal. */
+export function canConnect(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    Bun.connect({
+      hostname: host,
+      port,
+      socket: {
+        open(s) {
+          s.end();
+          resolve(true);
+        },
+        data() {},
+        connectError() {
+          resolve(false);
+        },
+        error() {},
+      },
+    }).catch(() => resolve(false));
+  });
+}
+
+async function waitListening(
+  host: string,
+  port: number,
+  proc: Subprocess,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`server exited with code ${proc.exitCode}`);
+    if (await canConnect(host, port)) return;
+    await Bun.sleep(20);
+  }
+  throw new Error(`server not accepting on ${host}:${port} within ${timeoutMs} ms`);
+}
+
+async function stopProc(proc: Subprocess, dir?: string): Promise<void> {
+  if (proc.exitCode === null && proc.signalCode === null) {
+    proc.kill("SIGTERM");
+    const done = await Promise.race([
+      proc.exited.then(() => true),
+      Bun.sleep(5000).then(() => false),
+    ]);
+    if (!done) {
+      proc.kill("SIGKILL");
+      await proc.exited;
+    }
+  }
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}
+
+function commandOutput(cmd: string[]): string {
+  try {
+    const r = Bun.spawnSync(cmd, { stdout: "pipe", stderr: "pipe" });
+    return `${r.stdout.toString()}${r.stderr.toString()}`.trim();
+  } catch {
+    return "";
+  }
+}
+
+/** Installs InspIRCd and ngIRCd from Debian when missing (the benchmark needs both). */
+export function ensurePeersInstalled(kinds: readonly ServerKind[], log: (s: string) => void): void {
+  const missing: string[] = [];
+  if (kinds.includes("inspircd") && !existsSync("/usr/sbin/inspircd")) missing.push("inspircd");
+  if (kinds.includes("ngircd") && !existsSync("/usr/sbin/ngircd")) missing.push("ngircd");
+  if (missing.length === 0) return;
+  log(`installing ${missing.join(", ")} from Debian (apt-get)...`);
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  const upd = Bun.spawnSync(["apt-get", "update", "-qq"], {
+    env,
+    stdout: "inherit",
+    stderr: "inherit",
+  });
+  const inst = Bun.spawnSync(["apt-get", "install", "-y", "-qq", ...missing], {
+    env,
+    stdout: "inherit",
+    stderr: "inherit",
+  });
+  if (upd.exitCode !== 0 || inst.exitCode !== 0) {
+    throw new Error(
+      `could not install ${missing.join(", ")}: run "apt-get install -y ${missing.join(" ")}" as root, or pass --servers chat`,
+    );
+  }
+}
+
+/** Builds dist/chat when missing or older than the sources (unless told not to). */
+export function ensureChatBuilt(log: (s: string) => void, rebuild: boolean): void {
+  if (existsSync(CHAT_BINARY) && !rebuild) return;
+  log("building dist/chat (npm run build)...");
+  const r = Bun.spawnSync(["npm", "run", "build"], {
+    cwd: REPO_ROOT,
+    stdout: "inherit",
+    stderr: "inherit",
+  });
+  if (r.exitCode !== 0)
+    throw new Error("npm run build failed: fix the build, then rerun the benchmark");
+}
+
+export async function startChat(
+  opts: { binary?: string; extraArgs?: string[] } = {},
+): Promise<RunningServer> {
+  const binary = opts.binary ?? CHAT_BINARY;
+  const cmd = [
+    binary,
+    "serve",
+    "--host",
+    "127.0.0.1",
+    "--port",
+    "0",
+    "--db",
+    ":memory:",
+    "--no-flood-limit",
+    "--quiet",
+    ...(opts.extraArgs ?? []),
+  ];
+  const proc = Bun.spawn(cmd, { stdout: "pipe", stderr: "pipe", stdin: "ignore" });
+  const reader = proc.stdout.getReader();
+  const decoder = new TextDecoder();
+  let out = "";
+  const deadline = performance.now() + 10_000;
+  let port = 0;
+  while (performance.now() < deadline) {
+    const r = await Promise.race([reader.read(), Bun.sleep(10_000).then(() => null)]);
+    if (!r || r.done) break;
+    out += decoder.decode(r.value, { stream: true });
+    const m = /127\.0\.0\.1:(\d+)/.exec(out);
+    if (m) {
+      port = Number(m[1]);
+      break;
+    }
+  }
+  // Keep draining stdout so a chatty server never blocks on a full pipe.
+  void (async () => {
+    try {
+      while (!(await reader.read()).done) {}
+    } catch {
+      // process gone
+    }
+  })();
+  void new Response(proc.stderr).text().catch(() => "");
+  if (!port) {
+    await stopProc(proc);
+    throw new Error(`chat serve did not print its address (got: ${out.slice(0, 200)})`);
+  }
+  await waitListening("127.0.0.1", port, proc, 10_000);
+  const version = commandOutput([binary, "--version"]).split("\n")[0] ?? "";
+  return {
+    kind: "chat",
+    host: "127.0.0.1",
+    port,
+    pid: proc.pid,
+    version,
+    stop: () => stopProc(proc),
+  };
+}
+
+export function inspircdConfig(dir: string, port: number): string {
+  return `<config format="xml">
+<server name="bench.inspircd" description="benchmark" network="bench">
+<admin name="bench" nick="bench" email="bench@localhost">
+<bind address="127.0.0.1" port="${port}" type="clients">
+<power diepass="" restartpass="">
+<connect allow="*" timeout="60" pingfreq="600" hardsendq="1M" softsendq="1M" recvq="1M"
+  threshold="1000000000" commandrate="1000000000" fakelag="no"
+  localmax="${MAX_CONNECTIONS}" globalmax="${MAX_CONNECTIONS}" maxconnwarn="no"
+  limit="${MAX_CONNECTIONS}" maxchans="100" resolvehostnames="no" useident="no">
+<channels users="100" opers="100">
+<files motd="${dir}/motd.txt">
+<pid file="${dir}/inspircd.pid">
+<log method="file" type="* -USERINPUT -USEROUTPUT" level="default" target="${dir}/inspircd.log">
+<options prefixquit="Quit: " syntaxhints="no" announcets="yes" hostintopic="yes" pingwarning="15">
+<security hideserver="" userstats="Pu" customversion="" maxtargets="20">
+<performance quietbursts="yes" softlimit="${MAX_CONNECTIONS}" somaxconn="4096" netbuffersize="10240" clonesonconnect="no">
+<whowas groupsize="10" maxgroups="100000" maxkeep="3d">
+<module name="cap">
+<module name="ircv3">
+<module name="ircv3_servertime">
+<module name="ircv3_msgid">
+<module name="ircv3_ctctags">
+`;
+}
+
+export async function startInspircd(): Promise<RunningServer> {
+  const dir = mkdtempSync(join(tmpdir(), "bench-inspircd-"));
+  const port = await freePort();
+  writeFileSync(join(dir, "motd.txt"), "benchmark\n");
+  writeFileSync(join(dir, "inspircd.conf"), inspircdConfig(dir, port));
+  const proc = Bun.spawn(
+    ["/usr/sbin/inspircd", "--nofork", "--runasroot", `--config=${join(dir, "inspircd.conf")}`],
+    { stdout: "ignore", stderr: "ignore", stdin: "ignore", cwd: dir },
+  );
+  try {
+    await waitListening("127.0.0.1", port, proc, 15_000);
+  } catch (err) {
+    const logText = existsSync(join(dir, "inspircd.log"))
+      ? readFileSync(join(dir, "inspircd.log"), "utf8").slice(-800)
+      : "";
+    await stopProc(proc, dir);
+    throw new Error(`InspIRCd did not start: ${(err as Error).message}\n${logText}`);
+  }
+  const version = commandOutput(["/usr/sbin/inspircd", "--version"]).split("\n")[0] ?? "";
+  return {
+    kind: "inspircd",
+    host: "127.0.0.1",
+    port,
+    pid: proc.pid,
+    version,
+    stop: () => stopProc(proc, dir),
+  };
+}
+
+export function ngircdConfig(dir: string, port: number): string {
+  return `[Global]
+  Name = bench.ngircd
+  Info = benchmark
+  Listen = 127.0.0.1
+  Ports = ${port}
+  MotdFile = ${dir}/motd.txt
+  PidFile = ${dir}/ngircd.pid
+[Limits]
+  MaxConnections = 0
+  MaxConnectionsIP = 0
+  MaxJoins = 0
+  MaxPenaltyTime = 0
+  PingTimeout = 600
+  PongTimeout = 600
+  MaxNickLength = 30
+[Options]
+  DNS = no
+  Ident = no
+  PAM = no
+  MorePrivacy = no
+`;
+}
+
+export async function startNgircd(): Promise<RunningServer> {
+  const dir = mkdtempSync(join(tmpdir(), "bench-ngircd-"));
+  mkdirSync(dir, { recursive: true });
+  const port = await freePort();
+  writeFileSync(join(dir, "motd.txt"), "benchmark\n");
+  writeFileSync(join(dir, "ngircd.conf"), ngircdConfig(dir, port));
+  const proc = Bun.spawn(["/usr/sbin/ngircd", "--nodaemon", "--config", join(dir, "ngircd.conf")], {
+    stdout: "ignore",
+    stderr: "pipe",
+    stdin: "ignore",
+    cwd: dir,
+  });
+  const errText = new Response(proc.stderr).text().catch(() => "");
+  try {
+    await waitListening("127.0.0.1", port, proc, 15_000);
+  } catch (err) {
+    await stopProc(proc, dir);
+    throw new Error(
+      `ngIRCd did not start: ${(err as Error).message}\n${(await errText).slice(-800)}`,
+    );
+  }
+  const version = commandOutput(["/usr/sbin/ngircd", "--version"]).split("\n")[0] ?? "";
+  return {
+    kind: "ngircd",
+    host: "127.0.0.1",
+    port,
+    pid: proc.pid,
+    version,
+    stop: () => stopProc(proc, dir),
+  };
+}
+
+export function startServer(kind: ServerKind): Promise<RunningServer> {
+  if (kind === "chat") return startChat();
+  if (kind === "inspircd") return startInspircd();
+  return startNgircd();
+}
+
+/** Resident set size of a process in KiB (VmRSS from /proc/PID/status). */
+export function rssKiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const m = /VmRSS:\s+(\d+)\s+kB/.exec(status);
+  if (!m) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(m[1]);
+}
+
+/** CPU time (user+system) of a process in ms, from /proc/PID/stat. */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+}
