@@ -1,0 +1,627 @@
+/**
+ * One client's link to a server: Bun.connect (plain or TLS), line framing, a
+ * send queue that honours partial writes, IRCv3 registration, nick fallback,
+ * PING replies, and, once registered, reconnection with backoff that rejoins
+ * the rooms and fetches what was missed (CHATHISTORY AFTER the last msgid).
+ *
+ * Everything the user should see leaves through `onEvent`; the state model and
+ * the meaning of each inbound line live in state.ts and handlers.ts.
+ */
+
+import type { PeerCertificate } from "node:tls";
+import type { Socket } from "bun";
+import { FatalError } from "../cli/usage-error.ts";
+import { foldCase } from "../protocol/casemap.ts";
+import { LineFramer } from "../protocol/framing.ts";
+import {
+  type IrcMessage,
+  IrcParseError,
+  IrcSerializeError,
+  message,
+  parse,
+  serialize,
+} from "../protocol/message.ts";
+import { ERR, RPL } from "../protocol/numerics.ts";
+import type { ClientEvent, MessageEvent } from "./events.ts";
+import { handleLine, nickOf } from "./handlers.ts";
+import { SendQueue } from "./send-queue.ts";
+import { ClientState } from "./state.ts";
+import { fallbackNick, splitText, textBudget } from "./text.ts";
+
+/** Capabilities we ask for when the server offers them. */
+export const WANTED_CAPS = [
+  "server-time",
+  "echo-message",
+  "batch",
+  "message-tags",
+  "chathistory",
+  "draft/chathistory",
+  "multi-prefix",
+  "away-notify",
+] as const;
+
+/**
+ * The seam for TLS trust (the security module decides): given what the
+ * handshake produced, resolve undefined to proceed or a message to refuse.
+ */
+export interface TlsTrust {
+  /** Passed to Bun.connect's `tls` (SNI; chain checks are left to `verify`). */
+  options: { rejectUnauthorized: false; serverName?: string };
+  verify(
+    socket: { getPeerCertificate(): PeerCertificate | object | null | undefined },
+    chainError: Error | null,
+  ): Promise<string | undefined>;
+}
+
+export interface ConnectionOptions {
+  host: string;
+  port: number;
+  nick: string;
+  username: string;
+  realname: string;
+  password?: string;
+  /** Rooms to join after registering. */
+  channels: string[];
+  tls?: TlsTrust;
+  /** Retry after a drop (interactive mode); otherwise a drop ends the session. */
+  reconnect: boolean;
+  onEvent(ev: ClientEvent): void;
+  /** The session is over (fatal error, or the link dropped without reconnect). */
+  onClose?(reason: string): void;
+  connectTimeoutMs?: number;
+  /** How many missed messages to ask for per room after a reconnect. */
+  catchUpLimit?: number;
+}
+
+type Phase = "idle" | "connecting" | "registering" | "ready" | "waiting" | "closed";
+
+const BACKOFF_MS = [500, 1000, 2000, 4000, 8000, 15000] as const;
+const JOIN_ERRORS = new Set<string>([
+  ERR.NOSUCHCHANNEL,
+  ERR.TOOMANYCHANNELS,
+  ERR.CHANNELISFULL,
+  ERR.INVITEONLYCHAN,
+  ERR.BANNEDFROMCHAN,
+  ERR.BADCHANNELKEY,
+  ERR.BADCHANMASK,
+]);
+
+const encoder = new TextEncoder();
+
+interface Deferred {
+  resolve(): void;
+  reject(err: Error): void;
+}
+
+export class ClientConnection {
+  readonly state: ClientState;
+  private phase: Phase = "idle";
+  private socket: Socket<undefined> | undefined;
+  private queue: SendQueue | undefined;
+  private framer = new LineFramer();
+  private capLs: string[] = [];
+  private nickAttempt = 0;
+  private everRegistered = false;
+  private attempts = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private quitting = false;
+  /** The ERROR or numeric that explains why the server is about to close. */
+  private closeReason: string | undefined;
+  private fatalReason: string | undefined;
+  private startWaiter: Deferred | undefined;
+  private closedWaiters: (() => void)[] = [];
+  private pings = new Map<string, () => void>();
+  private pingSeq = 0;
+  private connId = 0;
+  /** Rooms to catch up once rejoined, with the msgid to fetch after. */
+  private catchUp = new Map<string, string>();
+  private firstChannel: string;
+  /** Own lines sent since the last barrier, and how many came back by echo-message. */
+  sentCount = 0;
+  echoedCount = 0;
+
+  constructor(private readonly opts: ConnectionOptions) {
+    this.state = new ClientState(opts.nick);
+    this.firstChannel = opts.channels[0] ?? "";
+  }
+
+  get where(): string {
+    const h = this.opts.host.includes(":") ? `[${this.opts.host}]` : this.opts.host;
+    return `${h}:${this.opts.port}`;
+  }
+
+  get connected(): boolean {
+    return this.phase === "ready";
+  }
+
+  /**
+   * Connect, register and join the first room. Rejects with FatalError (one
+   * line for the user) when that cannot happen; later drops are retried.
+   */
+  start(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.startWaiter = { resolve, reject };
+      void this.open();
+    });
+  }
+
+  private emit(ev: ClientEvent): void {
+    this.opts.onEvent(ev);
+  }
+
+  private status(text: string): void {
+    this.emit({ type: "status", time: new Date(), text });
+  }
+
+  private async open(): Promise<void> {
+    this.phase = "connecting";
+    this.framer = new LineFramer();
+    this.capLs = [];
+    this.closeReason = undefined;
+    const timeoutMs = this.opts.connectTimeoutMs ?? 10_000;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // Callbacks from an abandoned attempt (timed out, superseded) must not touch this one.
+    const id = ++this.connId;
+    const live = (): boolean => id === this.connId;
+    const tls = this.opts.tls;
+    try {
+      const connecting = Bun.connect<undefined>({
+        hostname: this.opts.host,
+        port: this.opts.port,
+        // Trust is decided in `handshake` by the security module (TOFU, --fp).
+        ...(tls !== undefined ? { tls: tls.options } : {}),
+        socket: {
+          open: (s) => {
+            if (!live()) {
+              s.end();
+              return;
+            }
+            if (tls === undefined) this.onOpen(s);
+          },
+          handshake: (s, _ok, authError) => {
+            if (live()) void this.onHandshake(s, authError);
+          },
+          data: (_s, data) => {
+            if (live()) this.onData(data);
+          },
+          drain: () => {
+            if (live()) this.queue?.flush();
+          },
+          close: (s) => {
+            if (live()) this.onSocketClose(s);
+          },
+          error: (s, err) => {
+            if (live()) this.closeReason ??= err.message;
+            s.end();
+          },
+          connectError: () => {},
+        },
+      });
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          this.connId++;
+          reject(Object.assign(new Error("timeout"), { code: "ETIMEDOUT" }));
+        }, timeoutMs);
+      });
+      await Promise.race([connecting, timeout]);
+    } catch (err) {
+      if (id !== this.connId && !(err as { code?: string }).code?.startsWith("ETIMEDOUT")) return;
+      this.connectFailed(describeConnectError(err, this.where, timeoutMs));
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+    }
+  }
+
+  private async onHandshake(s: Socket<undefined>, authError: Error | null): Promise<void> {
+    const tls = this.opts.tls;
+    if (tls === undefined) return;
+    let refusal: string | undefined;
+    try {
+      refusal = await tls.verify(s, authError);
+    } catch (err) {
+      refusal = `TLS check of ${this.where} failed: ${(err as Error).message}`;
+    }
+    if (refusal !== undefined) {
+      this.fatalReason = refusal;
+      s.end();
+      return;
+    }
+    this.onOpen(s);
+  }
+
+  private onOpen(s: Socket<undefined>): void {
+    this.socket = s;
+    this.queue = new SendQueue(s);
+    this.phase = "registering";
+    this.nickAttempt = 0;
+    this.state.registered = false;
+    this.state.caps.clear();
+    this.state.isupport.clear();
+    this.state.batches.clear();
+    if (this.opts.password !== undefined) this.send(message("PASS", [this.opts.password]));
+    this.send(message("CAP", ["LS", "302"]));
+    this.send(message("NICK", [fallbackNick(this.opts.nick, 0)]));
+    this.send(message("USER", [this.opts.username, "0", "*", this.opts.realname]));
+  }
+
+  private connectFailed(reason: string): void {
+    this.phase = "closed";
+    if (!this.everRegistered) {
+      this.finish(reason);
+      return;
+    }
+    this.phase = "waiting";
+    this.scheduleRetry();
+  }
+
+  private scheduleRetry(): void {
+    if (this.quitting) return;
+    const delay = BACKOFF_MS[Math.min(this.attempts, BACKOFF_MS.length - 1)] as number;
+    this.attempts++;
+    // Jitter so a room full of clients does not reconnect in lockstep after a restart.
+    const jittered = Math.round(delay * (0.8 + Math.random() * 0.4));
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.open();
+    }, jittered);
+  }
+
+  /** End for good: reject start() or tell the owner. */
+  private finish(reason: string): void {
+    this.phase = "closed";
+    const w = this.startWaiter;
+    this.startWaiter = undefined;
+    if (w !== undefined) w.reject(new FatalError(reason));
+    else if (!this.quitting) this.opts.onClose?.(reason);
+    for (const f of this.closedWaiters.splice(0)) f();
+  }
+
+  private onSocketClose(_s: Socket<undefined>): void {
+    this.socket = undefined;
+    this.queue?.close();
+    this.queue = undefined;
+    for (const [, resolve] of this.pings) resolve();
+    this.pings.clear();
+    const wasReady = this.phase === "ready";
+    if (this.phase === "closed") return;
+    if (this.quitting) {
+      this.finish("quit");
+      return;
+    }
+    if (this.fatalReason !== undefined) {
+      this.finish(this.fatalReason);
+      return;
+    }
+    const reason = this.closeReason ?? "the server closed the connection";
+    if (!this.everRegistered) {
+      const detail = this.phase === "connecting" ? "closed during the TLS handshake" : reason;
+      this.finish(`${this.where}: ${detail}`);
+      return;
+    }
+    if (!this.opts.reconnect) {
+      this.finish(`lost the connection to ${this.where}: ${reason}`);
+      return;
+    }
+    if (wasReady) {
+      // Said once; the retries themselves stay quiet until one succeeds.
+      this.status(`disconnected from ${this.where} (${reason}); reconnecting...`);
+      this.attempts = 0;
+    }
+    this.phase = "waiting";
+    this.scheduleRetry();
+  }
+
+  private onData(data: Uint8Array): void {
+    for (const ev of this.framer.push(data)) {
+      if (ev.kind !== "line") continue;
+      let msg: IrcMessage;
+      try {
+        msg = parse(ev.line);
+      } catch (e) {
+        if (e instanceof IrcParseError) continue;
+        throw e;
+      }
+      this.onMessage(msg);
+    }
+  }
+
+  private onMessage(msg: IrcMessage): void {
+    const now = Date.now();
+    switch (msg.command) {
+      case "PING":
+        this.send(message("PONG", msg.params));
+        return;
+      case "PONG": {
+        const token = msg.params[msg.params.length - 1] ?? "";
+        const done = this.pings.get(token);
+        if (done !== undefined) {
+          this.pings.delete(token);
+          done();
+        }
+        return;
+      }
+      case "CAP":
+        this.onCap(msg);
+        return;
+      case "ERROR":
+        // The goodbye after our own QUIT is not news.
+        if (this.quitting) return;
+        this.closeReason = msg.params[msg.params.length - 1] ?? "closed";
+        if (!this.everRegistered)
+          this.fatalReason = `${this.where} refused us: ${this.closeReason}`;
+        break;
+      case ERR.NICKNAMEINUSE:
+      case ERR.ERRONEUSNICKNAME:
+      case "437": // ERR_UNAVAILRESOURCE
+        if (!this.state.registered) {
+          this.nickAttempt++;
+          if (this.nickAttempt > 8) {
+            this.fatalReason = `no free nickname like ${this.opts.nick} on ${this.where}`;
+            this.socket?.end();
+            return;
+          }
+          const base = msg.command === ERR.ERRONEUSNICKNAME ? "guest" : this.opts.nick;
+          this.send(message("NICK", [fallbackNick(base, this.nickAttempt)]));
+          return;
+        }
+        break;
+      case ERR.PASSWDMISMATCH:
+        this.fatalReason =
+          this.opts.password === undefined
+            ? `${this.where} needs a password: use --password or set CHAT_PASSWORD`
+            : `wrong server password for ${this.where}`;
+        break;
+      case ERR.YOUREBANNEDCREEP:
+        this.fatalReason = `banned from ${this.where}: ${msg.params[msg.params.length - 1] ?? ""}`;
+        break;
+      case RPL.WELCOME:
+        break;
+    }
+
+    const wasRegistered = this.state.registered;
+    const events = handleLine(this.state, msg, now);
+    if (!wasRegistered && this.state.registered) this.onRegistered();
+
+    if (msg.command === "JOIN" && this.state.isMe(nickOf(msg.source))) this.onSelfJoin(msg);
+    if (JOIN_ERRORS.has(msg.command) && this.startWaiter !== undefined) {
+      const chan = msg.params[1] ?? "";
+      if (foldCase(chan) === foldCase(this.firstChannel)) {
+        const text = msg.params[msg.params.length - 1] ?? "";
+        this.fatalReason = `cannot join ${chan}: ${text}`;
+        this.socket?.end();
+      }
+    }
+    for (const ev of events) {
+      if (ev.type === "message" && ev.self && !ev.history) this.echoedCount++;
+      if (ev.type === "error" && ev.fatal) continue; // reported once, as the close reason
+      this.emit(ev);
+    }
+  }
+
+  private onCap(msg: IrcMessage): void {
+    // CAP <nick> <sub> [*] :<caps>
+    const sub = (msg.params[1] ?? "").toUpperCase();
+    const list = (msg.params[msg.params.length - 1] ?? "").split(" ").filter((c) => c !== "");
+    const more = msg.params.length >= 4 && msg.params[2] === "*";
+    switch (sub) {
+      case "LS": {
+        this.capLs.push(...list.map((c) => c.split("=")[0] ?? c));
+        if (more) return;
+        const want = WANTED_CAPS.filter((c) => this.capLs.includes(c));
+        if (want.length === 0) this.send(message("CAP", ["END"]));
+        else this.send(message("CAP", ["REQ", want.join(" ")]));
+        return;
+      }
+      case "ACK":
+        for (const c of list) {
+          if (c.startsWith("-")) this.state.caps.delete(c.slice(1));
+          else this.state.caps.add(c);
+        }
+        if (!this.state.registered) this.send(message("CAP", ["END"]));
+        return;
+      case "NAK":
+        if (!this.state.registered) this.send(message("CAP", ["END"]));
+        return;
+      case "NEW": {
+        const want = WANTED_CAPS.filter((c) => list.some((l) => l.split("=")[0] === c));
+        if (want.length > 0) this.send(message("CAP", ["REQ", want.join(" ")]));
+        return;
+      }
+      case "DEL":
+        for (const c of list) this.state.caps.delete(c);
+        return;
+    }
+  }
+
+  private onRegistered(): void {
+    this.phase = "ready";
+    const rejoin = [...this.state.rooms.values()].map((r) => r.name);
+    if (!this.everRegistered) {
+      this.everRegistered = true;
+      this.join(this.opts.channels);
+      return;
+    }
+    this.attempts = 0;
+    this.status(`reconnected to ${this.where} as ${this.state.nick}`);
+    this.catchUp.clear();
+    for (const name of rejoin) {
+      const last = this.state.lastMsgid.get(foldCase(name));
+      if (last !== undefined) this.catchUp.set(foldCase(name), last);
+    }
+    // Rooms are rebuilt from the JOIN echoes and NAMES replies of the new session.
+    this.state.rooms.clear();
+    this.join(rejoin.length > 0 ? rejoin : this.opts.channels);
+  }
+
+  private onSelfJoin(msg: IrcMessage): void {
+    const room = msg.params[0] ?? "";
+    const key = foldCase(room);
+    const after = this.catchUp.get(key);
+    if (after !== undefined) {
+      this.catchUp.delete(key);
+      if (this.state.hasChathistory()) {
+        const max = Number(this.state.isupport.get("CHATHISTORY") ?? "") || 100;
+        const limit = Math.min(max, this.opts.catchUpLimit ?? 100);
+        this.send(message("CHATHISTORY", ["AFTER", room, `msgid=${after}`, String(limit)]));
+      }
+      // Without chathistory, the server's join replay is all there is; msgids de-duplicate it.
+    }
+    if (this.startWaiter !== undefined && key === foldCase(this.firstChannel)) {
+      const w = this.startWaiter;
+      this.startWaiter = undefined;
+      w.resolve();
+    }
+  }
+
+  /** JOIN several rooms in as few lines as fit. */
+  join(channels: string[], key?: string): void {
+    const list = channels.filter((c) => c !== "");
+    if (list.length === 0) return;
+    if (key !== undefined) {
+      this.send(message("JOIN", [list.join(","), key]));
+      return;
+    }
+    let batch: string[] = [];
+    for (const c of list) {
+      if (batch.join(",").length + c.length > 400) {
+        this.send(message("JOIN", [batch.join(",")]));
+        batch = [];
+      }
+      batch.push(c);
+    }
+    if (batch.length > 0) this.send(message("JOIN", [batch.join(",")]));
+  }
+
+  /** Queue one message; false (and an error event) when it cannot be sent. */
+  send(msg: IrcMessage): boolean {
+    let line: string;
+    try {
+      line = serialize(msg);
+    } catch (e) {
+      if (e instanceof IrcSerializeError) {
+        this.emit({ type: "error", time: new Date(), text: `cannot send that: ${e.message}` });
+        return false;
+      }
+      throw e;
+    }
+    const q = this.queue;
+    if (q === undefined) return false;
+    if (!q.enqueue(encoder.encode(`${line}\r\n`))) {
+      this.closeReason = "could not write to the server";
+      this.socket?.end();
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Say something to a room or nick: split to fit, and shown locally when the
+   * server will not echo it back. Returns the number of lines sent.
+   */
+  say(target: string, text: string, action = false): number {
+    if (this.phase !== "ready") {
+      this.emit({
+        type: "error",
+        time: new Date(),
+        text: `not connected to ${this.where} right now; not sent: ${text}`,
+      });
+      return 0;
+    }
+    const clean = text.replace(/[\0\r\n]/g, " ");
+    const budget = textBudget(this.state.nick, target) - (action ? 9 : 0);
+    let sent = 0;
+    for (const piece of splitText(clean, budget)) {
+      const body = action ? `\x01ACTION ${piece}\x01` : piece;
+      if (!this.send(message("PRIVMSG", [target, body]))) break;
+      sent++;
+      this.sentCount++;
+      if (!this.state.caps.has("echo-message")) {
+        const ev: MessageEvent = {
+          type: "message",
+          kind: action ? "action" : "privmsg",
+          time: new Date(),
+          room: target,
+          nick: this.state.nick,
+          text: piece,
+          self: true,
+          history: false,
+          mention: false,
+        };
+        this.emit(ev);
+      }
+    }
+    return sent;
+  }
+
+  /**
+   * Resolves once the server has answered a PING sent now: everything sent
+   * before it has been processed (and echoed, with echo-message).
+   */
+  barrier(): Promise<void> {
+    const token = `chat-${++this.pingSeq}`;
+    return new Promise<void>((resolve) => {
+      if (this.queue === undefined) {
+        resolve();
+        return;
+      }
+      this.pings.set(token, resolve);
+      this.send(message("PING", [token]));
+    });
+  }
+
+  /** Send QUIT and wait (bounded) for the server to close; then we are done. */
+  async quit(reason = ""): Promise<void> {
+    if (this.phase === "closed") return;
+    this.quitting = true;
+    if (this.retryTimer !== undefined) {
+      clearTimeout(this.retryTimer);
+      this.retryTimer = undefined;
+    }
+    const s = this.socket;
+    if (s === undefined) {
+      this.connId++;
+      this.phase = "closed";
+      return;
+    }
+    const closed = new Promise<void>((resolve) => this.closedWaiters.push(resolve));
+    this.send(message("QUIT", reason === "" ? [] : [reason]));
+    const timer = setTimeout(() => s.end(), 3000);
+    await closed;
+    clearTimeout(timer);
+  }
+
+  /** Drop the link now (tests, fatal errors). */
+  close(): void {
+    this.quitting = true;
+    this.connId++;
+    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    this.socket?.end();
+    this.phase = "closed";
+  }
+}
+
+/** One line the user can act on, for each way connecting can fail. */
+export function describeConnectError(err: unknown, where: string, timeoutMs: number): string {
+  const code = (err as { code?: string } | null)?.code ?? "";
+  switch (code) {
+    case "ECONNREFUSED":
+      return `cannot connect to ${where}: connection refused (is chat serve running there?)`;
+    case "ENOTFOUND":
+    case "EAI_NONAME":
+    case "EAI_AGAIN":
+    case "DNSException":
+      return `cannot connect to ${where}: host not found`;
+    case "EHOSTUNREACH":
+    case "ENETUNREACH":
+    case "EHOSTDOWN":
+      return `cannot connect to ${where}: host unreachable`;
+    case "ETIMEDOUT":
+      return `cannot connect to ${where}: no answer after ${Math.round(timeoutMs / 1000)} s`;
+    case "ECONNRESET":
+      return `cannot connect to ${where}: connection reset`;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  if (/certificate|tls|ssl|handshake/i.test(message))
+    return `TLS connection to ${where} failed: ${message}`;
+  return `cannot connect to ${where}: ${message}`;
+}

@@ -1,0 +1,400 @@
+/**
+ * Inbound lines -> state changes + events, in one table keyed by verb or
+ * numeric (the client-side twin of the server's command table). Pure: no I/O,
+ * so every rule is tested by feeding recorded server lines.
+ *
+ * Connection plumbing (CAP, PING, nick fallback while registering) lives in
+ * connection.ts; those verbs still pass through here for their state effects.
+ */
+import { foldCase } from "../protocol/casemap.ts";
+import type { IrcMessage } from "../protocol/message.ts";
+import { ERR, RPL } from "../protocol/numerics.ts";
+import type { ClientEvent, MessageEvent, MessageKind } from "./events.ts";
+import type { ClientState } from "./state.ts";
+
+type Handler = (state: ClientState, msg: IrcMessage, now: number) => ClientEvent[];
+
+const HISTORY_BATCHES = new Set(["chathistory", "draft/chathistory"]);
+/** Server-time may lag our clock a little; older than this before our JOIN is history. */
+const HISTORY_SLACK_MS = 2000;
+
+export function nickOf(source: string | undefined): string {
+  if (source === undefined) return "";
+  const bang = source.indexOf("!");
+  return bang === -1 ? source : source.slice(0, bang);
+}
+
+export function messageTime(msg: IrcMessage, now: number): Date {
+  const t = msg.tags.get("time");
+  if (t !== undefined) {
+    const ms = Date.parse(t);
+    if (!Number.isNaN(ms)) return new Date(ms);
+  }
+  return new Date(now);
+}
+
+function last(msg: IrcMessage): string {
+  return msg.params[msg.params.length - 1] ?? "";
+}
+
+function inHistoryBatch(state: ClientState, msg: IrcMessage): boolean {
+  const ref = msg.tags.get("batch");
+  if (ref === undefined) return false;
+  const type = state.batches.get(ref);
+  return type !== undefined && HISTORY_BATCHES.has(type);
+}
+
+/** Whole-word, case-insensitive match of our nick in a message. */
+export function mentions(text: string, nick: string): boolean {
+  if (nick === "") return false;
+  const t = foldCase(text);
+  const n = foldCase(nick);
+  let i = t.indexOf(n);
+  while (i !== -1) {
+    const before = i === 0 ? "" : t.charAt(i - 1);
+    const after = t.charAt(i + n.length);
+    const isWord = (c: string): boolean => /[a-z0-9_\-[\]\\`^{}|]/.test(c);
+    if (!isWord(before) && !isWord(after)) return true;
+    i = t.indexOf(n, i + 1);
+  }
+  return false;
+}
+
+/** PREFIX=(qaohv)~&@%+ -> "~&@%+"; strips membership prefixes from a NAMES entry. */
+function stripNamesEntry(state: ClientState, entry: string): string {
+  const prefix = state.isupport.get("PREFIX");
+  const symbols = prefix !== undefined ? prefix.replace(/^\([^)]*\)/, "") : "~&@%+";
+  let i = 0;
+  while (i < entry.length && symbols.includes(entry.charAt(i))) i++;
+  return nickOf(entry.slice(i));
+}
+
+function textMessage(kind: "PRIVMSG" | "NOTICE"): Handler {
+  return (state, msg, now) => {
+    const target = msg.params[0] ?? "";
+    let text = msg.params[1] ?? "";
+    const nick = nickOf(msg.source);
+    const msgid = msg.tags.get("msgid");
+    if (msgid !== undefined && !state.seen.add(msgid)) return [];
+
+    let k: MessageKind = kind === "NOTICE" ? "notice" : "privmsg";
+    if (text.startsWith("\x01")) {
+      const body = text.replace(/^\x01|\x01$/g, "");
+      if (body.startsWith("ACTION ") || body === "ACTION") {
+        k = "action";
+        text = body.slice(7);
+      } else {
+        // Other CTCP (VERSION, PING...) is machine talk, not chat.
+        return [];
+      }
+    }
+    const self = state.isMe(nick);
+    const isChan = state.isChannel(target);
+    // A private line is filed under the other person: the sender, or the target of our own echo.
+    let room = isChan ? target : self ? target : nick;
+    if (!isChan && nick === "" && kind === "NOTICE") room = "";
+    if (!isChan && msg.source !== undefined && !msg.source.includes("!") && kind === "NOTICE") {
+      // Server notices (source is a server name) are not a conversation.
+      room = "";
+    }
+    const time = messageTime(msg, now);
+    let history = inHistoryBatch(state, msg);
+    if (!history && isChan && msg.tags.has("time")) {
+      const r = state.room(target);
+      if (r !== undefined && time.getTime() < r.joinedAt - HISTORY_SLACK_MS) history = true;
+    }
+    if (msgid !== undefined && isChan) {
+      const key = foldCase(target);
+      // History can arrive out of order; only a newer line moves the catch-up point.
+      if (!history || time.getTime() >= (state.lastTime.get(key) ?? 0)) {
+        state.lastMsgid.set(key, msgid);
+        state.lastTime.set(key, time.getTime());
+      }
+    }
+    const ev: MessageEvent = {
+      type: "message",
+      kind: k,
+      time,
+      room,
+      nick,
+      text,
+      self,
+      history,
+      mention: !self && mentions(text, state.nick),
+    };
+    if (msgid !== undefined) ev.msgid = msgid;
+    return [ev];
+  };
+}
+
+const join: Handler = (state, msg, now) => {
+  const room = msg.params[0] ?? "";
+  const nick = nickOf(msg.source);
+  const time = messageTime(msg, now);
+  const self = state.isMe(nick);
+  if (self) {
+    state.addRoom(room, now);
+    // A rejoin after reconnecting must not steal focus; a /join asked for does.
+    const wanted = state.switchOnJoin;
+    if (
+      state.current === undefined ||
+      (wanted !== undefined && foldCase(wanted) === foldCase(room))
+    ) {
+      state.current = room;
+      state.switchOnJoin = undefined;
+    }
+  }
+  state.room(room)?.members.set(foldCase(nick), nick);
+  return [{ type: "join", time, room, nick, self, text: "" }];
+};
+
+const part: Handler = (state, msg, now) => {
+  const room = msg.params[0] ?? "";
+  const nick = nickOf(msg.source);
+  const self = state.isMe(nick);
+  if (self) state.removeRoom(room);
+  else state.room(room)?.members.delete(foldCase(nick));
+  return [
+    { type: "part", time: messageTime(msg, now), room, nick, self, text: msg.params[1] ?? "" },
+  ];
+};
+
+const kick: Handler = (state, msg, now) => {
+  const room = msg.params[0] ?? "";
+  const target = msg.params[1] ?? "";
+  const self = state.isMe(target);
+  if (self) state.removeRoom(room);
+  else state.room(room)?.members.delete(foldCase(target));
+  return [
+    {
+      type: "kick",
+      time: messageTime(msg, now),
+      room,
+      nick: nickOf(msg.source),
+      self,
+      target,
+      text: msg.params[2] ?? "",
+    },
+  ];
+};
+
+const quit: Handler = (state, msg, now) => {
+  const nick = nickOf(msg.source);
+  const rooms = state.roomsOf(nick);
+  for (const r of rooms) state.room(r)?.members.delete(foldCase(nick));
+  return [{ type: "quit", time: messageTime(msg, now), nick, text: last(msg), rooms }];
+};
+
+const nickChange: Handler = (state, msg, now) => {
+  const nick = nickOf(msg.source);
+  const newNick = msg.params[0] ?? "";
+  const self = state.isMe(nick);
+  const rooms = state.roomsOf(nick);
+  for (const r of rooms) {
+    const room = state.room(r);
+    room?.members.delete(foldCase(nick));
+    room?.members.set(foldCase(newNick), newNick);
+  }
+  if (self) state.nick = newNick;
+  return [{ type: "nick", time: messageTime(msg, now), nick, newNick, self, rooms }];
+};
+
+const topic: Handler = (state, msg, now) => {
+  const room = msg.params[0] ?? "";
+  const text = msg.params[1] ?? "";
+  const r = state.room(room);
+  if (r !== undefined) r.topic = text;
+  return [{ type: "topic", time: messageTime(msg, now), room, nick: nickOf(msg.source), text }];
+};
+
+const batch: Handler = (state, msg) => {
+  const ref = msg.params[0] ?? "";
+  if (ref.startsWith("+")) state.batches.set(ref.slice(1), msg.params[1] ?? "");
+  else if (ref.startsWith("-")) state.batches.delete(ref.slice(1));
+  return [];
+};
+
+const welcome: Handler = (state, msg) => {
+  state.registered = true;
+  if (msg.params[0] !== undefined && msg.params[0] !== "*") state.nick = msg.params[0];
+  return [];
+};
+
+const isupport: Handler = (state, msg) => {
+  for (const tok of msg.params.slice(1, -1)) {
+    if (tok.startsWith("-")) {
+      state.isupport.delete(tok.slice(1));
+      continue;
+    }
+    const eq = tok.indexOf("=");
+    if (eq === -1) state.isupport.set(tok, "");
+    else state.isupport.set(tok.slice(0, eq), tok.slice(eq + 1));
+  }
+  return [];
+};
+
+const namReply: Handler = (state, msg) => {
+  const room = state.room(msg.params[2] ?? "");
+  if (room === undefined) return [];
+  if (room.namesFresh) {
+    room.members.clear();
+    room.namesFresh = false;
+  }
+  for (const entry of last(msg).split(" ")) {
+    if (entry === "") continue;
+    const nick = stripNamesEntry(state, entry);
+    room.members.set(foldCase(nick), nick);
+  }
+  return [];
+};
+
+const endOfNames: Handler = (state, msg, now) => {
+  const name = msg.params[1] ?? "";
+  const room = state.room(name);
+  if (room === undefined) return [];
+  room.namesFresh = true;
+  const nicks = [...room.members.values()].sort((a, b) => foldCase(a).localeCompare(foldCase(b)));
+  return [{ type: "names", time: new Date(now), room: room.name, nicks }];
+};
+
+const topicReply: Handler = (state, msg, now) => {
+  const name = msg.params[1] ?? "";
+  const text = last(msg);
+  const r = state.room(name);
+  if (r !== undefined) r.topic = text;
+  return [{ type: "topic", time: new Date(now), room: name, text }];
+};
+
+const silent: Handler = () => [];
+
+function info(format: (msg: IrcMessage) => string): Handler {
+  return (_state, msg, now) => [{ type: "info", time: new Date(now), text: format(msg) }];
+}
+
+/** The parameters after our nick, with the trailing one last: what most replies mean to say. */
+function restText(msg: IrcMessage): string {
+  return msg.params.slice(1).join(" ");
+}
+
+const whoReply = info((m) => {
+  // <client> <channel> <user> <host> <server> <nick> <flags> :<hopcount> <realname>
+  const [, channel = "", user = "", host = "", , nick = "", flags = ""] = m.params;
+  const realname = last(m).replace(/^\d+\s*/, "");
+  const away = flags.startsWith("G") ? " (away)" : "";
+  return `${channel} ${nick} (${user}@${host})${away} ${realname}`.trim();
+});
+
+const ERROR_TEXT: Partial<Record<string, string>> = {
+  [ERR.PASSWDMISMATCH]: "wrong server password",
+  [ERR.YOUREBANNEDCREEP]: "you are banned from this server",
+};
+
+function errorReply(state: ClientState, msg: IrcMessage, now: number): ClientEvent[] {
+  const fixed = ERROR_TEXT[msg.command];
+  // Most errors are "<client> <subject> :<text>"; naming the subject makes them actionable.
+  const subject = msg.params.length > 2 ? `${msg.params.slice(1, -1).join(" ")}: ` : "";
+  const text = fixed ?? `${subject}${last(msg)}`;
+  const ev: ClientEvent = { type: "error", time: new Date(now), text, code: msg.command };
+  if (msg.command === ERR.PASSWDMISMATCH || msg.command === ERR.YOUREBANNEDCREEP) ev.fatal = true;
+  if (msg.command === ERR.NICKNAMEINUSE && !state.registered) return [];
+  return [ev];
+}
+
+/** FAIL <command> <code> [context...] :<description> (IRCv3 standard replies). */
+const standardReply: Handler = (_state, msg, now) => {
+  const text = `${msg.params[0] ?? ""}: ${last(msg)}`;
+  if (msg.command === "FAIL")
+    return [{ type: "error", time: new Date(now), text, code: msg.params[1] ?? "FAIL" }];
+  return [{ type: "info", time: new Date(now), text }];
+};
+
+const errorLine: Handler = (_state, msg, now) => [
+  { type: "error", time: new Date(now), text: `server closed the connection: ${last(msg)}` },
+];
+
+const mode: Handler = (state, msg, now) => {
+  const target = msg.params[0] ?? "";
+  const text = `${nickOf(msg.source)} sets mode ${msg.params.slice(1).join(" ")}`;
+  const ev: ClientEvent = { type: "info", time: messageTime(msg, now), text };
+  if (state.isChannel(target)) ev.room = target;
+  return [ev];
+};
+
+const invite: Handler = (_state, msg, now) => [
+  {
+    type: "info",
+    time: messageTime(msg, now),
+    text: `${nickOf(msg.source)} invites you to ${msg.params[1] ?? ""} (type /join ${msg.params[1] ?? ""})`,
+  },
+];
+
+export const handlers: Record<string, Handler> = {
+  PRIVMSG: textMessage("PRIVMSG"),
+  NOTICE: textMessage("NOTICE"),
+  JOIN: join,
+  PART: part,
+  KICK: kick,
+  QUIT: quit,
+  NICK: nickChange,
+  TOPIC: topic,
+  BATCH: batch,
+  MODE: mode,
+  INVITE: invite,
+  ERROR: errorLine,
+  FAIL: standardReply,
+  WARN: standardReply,
+  NOTE: standardReply,
+  PING: silent,
+  PONG: silent,
+  CAP: silent,
+  AWAY: silent,
+  ACCOUNT: silent,
+  CHGHOST: silent,
+  [RPL.WELCOME]: welcome,
+  [RPL.YOURHOST]: silent,
+  [RPL.CREATED]: silent,
+  [RPL.MYINFO]: silent,
+  [RPL.ISUPPORT]: isupport,
+  [RPL.NAMREPLY]: namReply,
+  [RPL.ENDOFNAMES]: endOfNames,
+  [RPL.TOPIC]: topicReply,
+  [RPL.TOPICWHOTIME]: silent,
+  [RPL.NOTOPIC]: (_s, msg, now) => [
+    { type: "topic", time: new Date(now), room: msg.params[1] ?? "", text: "" },
+  ],
+  [RPL.WHOREPLY]: whoReply,
+  [RPL.ENDOFWHO]: silent,
+  [RPL.ENDOFWHOIS]: silent,
+  [RPL.WHOISUSER]: info((m) => `${m.params[1]} is ${m.params[2]}@${m.params[3]} (${last(m)})`),
+  [RPL.WHOISCHANNELS]: info((m) => `${m.params[1]} is in ${last(m)}`),
+  [RPL.WHOISSERVER]: info((m) => `${m.params[1]} is on ${m.params[2]} (${last(m)})`),
+  [RPL.WHOISIDLE]: info((m) => `${m.params[1]} has been idle ${m.params[2]} s`),
+  [RPL.AWAY]: info((m) => `${m.params[1]} is away: ${last(m)}`),
+  [RPL.UNAWAY]: info(last),
+  [RPL.NOWAWAY]: info(last),
+  [RPL.MOTDSTART]: silent,
+  [RPL.MOTD]: info((m) => last(m).replace(/^- ?/, "")),
+  [RPL.ENDOFMOTD]: silent,
+  [RPL.LISTSTART]: silent,
+  [RPL.LIST]: info((m) => `${m.params[1]} (${m.params[2]}) ${last(m)}`),
+  [RPL.LISTEND]: silent,
+  [RPL.CHANNELMODEIS]: info((m) => `${m.params[1]} modes ${m.params.slice(2).join(" ")}`),
+  [RPL.CREATIONTIME]: silent,
+  "900": silent, // RPL_LOGGEDIN
+};
+
+/**
+ * Apply one inbound line: update state and return what to show. Unknown verbs
+ * are ignored; unknown numerics become info (2xx-3xx) or errors (4xx-5xx).
+ */
+export function handleLine(state: ClientState, msg: IrcMessage, now: number): ClientEvent[] {
+  const h = handlers[msg.command];
+  if (h !== undefined) return h(state, msg, now);
+  if (/^[45]\d\d$/.test(msg.command)) return errorReply(state, msg, now);
+  if (/^\d{3}$/.test(msg.command)) {
+    // Connection statistics and other chatter a person does not need to read.
+    if (/^(25\d|26[56])$/.test(msg.command)) return [];
+    return [{ type: "info", time: new Date(now), text: restText(msg) }];
+  }
+  return [];
+}

@@ -1,0 +1,237 @@
+/**
+ * What the user typed -> what the client should do. One table of slash
+ * commands (so /help and tab completion can list them all); pure, no I/O.
+ */
+import { type IrcMessage, IrcParseError, message, parse } from "../protocol/message.ts";
+import type { ClientState } from "./state.ts";
+
+export type Action =
+  /** Say something (split to fit and echoed by the connection). */
+  | { kind: "say"; target: string; text: string; action: boolean; notice?: boolean }
+  | { kind: "send"; messages: IrcMessage[] }
+  | { kind: "switch"; target: string }
+  | { kind: "join"; channels: string[]; key?: string }
+  | { kind: "help"; lines: string[] }
+  | { kind: "quit"; reason: string }
+  | { kind: "info"; text: string }
+  | { kind: "error"; text: string }
+  | { kind: "none" };
+
+interface CommandSpec {
+  usage: string;
+  help: string;
+  run(args: string, state: ClientState): Action;
+}
+
+const err = (text: string): Action => ({ kind: "error", text });
+
+/** `dev` -> `#dev`; names already carrying a channel prefix are kept. */
+export function toChannel(name: string, state?: ClientState): string {
+  const types = state?.isupport.get("CHANTYPES") ?? "#&";
+  return types.includes(name.charAt(0)) ? name : `#${name}`;
+}
+
+function firstWord(s: string): [string, string] {
+  const t = s.trim();
+  const sp = t.indexOf(" ");
+  return sp === -1 ? [t, ""] : [t.slice(0, sp), t.slice(sp + 1).trimStart()];
+}
+
+const NOT_IN_ROOM = "you are not in a room: /join ROOM first";
+
+export const commands: Record<string, CommandSpec> = {
+  help: {
+    usage: "/help",
+    help: "list every command",
+    run: () => ({ kind: "help", lines: helpLines() }),
+  },
+  nick: {
+    usage: "/nick NEWNICK",
+    help: "change your nickname",
+    run(args) {
+      const [nick] = firstWord(args);
+      if (nick === "") return err("usage: /nick NEWNICK");
+      return { kind: "send", messages: [message("NICK", [nick])] };
+    },
+  },
+  msg: {
+    usage: "/msg NICK|#ROOM TEXT",
+    help: "send a private message (or to a room) without switching to it",
+    run(args) {
+      const [target, text] = firstWord(args);
+      if (target === "" || text === "") return err("usage: /msg NICK TEXT");
+      return { kind: "say", target, text, action: false };
+    },
+  },
+  query: {
+    usage: "/query NICK [TEXT]",
+    help: "open a private conversation with NICK (typed lines go to them)",
+    run(args) {
+      const [target, text] = firstWord(args);
+      if (target === "") return err("usage: /query NICK [TEXT]");
+      if (text !== "") return { kind: "say", target, text, action: false };
+      return { kind: "switch", target };
+    },
+  },
+  me: {
+    usage: "/me ACTION",
+    help: "describe an action: /me waves",
+    run(args, state) {
+      const room = state.current;
+      if (room === undefined) return err(NOT_IN_ROOM);
+      if (args.trim() === "") return err("usage: /me ACTION");
+      return { kind: "say", target: room, text: args.trim(), action: true };
+    },
+  },
+  join: {
+    usage: "/join ROOM[,ROOM] [KEY]",
+    help: "join a room (a bare name means #name) and switch to it",
+    run(args, state) {
+      const [rooms, key] = firstWord(args);
+      if (rooms === "") return err("usage: /join ROOM");
+      const channels = rooms
+        .split(",")
+        .filter((r) => r !== "")
+        .map((r) => toChannel(r, state));
+      const a: Action = { kind: "join", channels };
+      if (key !== "") a.key = firstWord(key)[0];
+      return a;
+    },
+  },
+  part: {
+    usage: "/part [ROOM] [REASON]",
+    help: "leave the current room (or ROOM)",
+    run(args, state) {
+      let [room, reason] = firstWord(args);
+      if (
+        room === "" ||
+        !state.isChannel(toChannel(room, state)) ||
+        !state.room(toChannel(room, state))
+      ) {
+        reason = args.trim();
+        room = state.current ?? "";
+      } else {
+        room = toChannel(room, state);
+      }
+      if (room === "" || !state.isChannel(room)) return err("usage: /part ROOM");
+      const params = reason === "" ? [room] : [room, reason];
+      return { kind: "send", messages: [message("PART", params)] };
+    },
+  },
+  switch: {
+    usage: "/switch ROOM",
+    help: "make ROOM (or a /query nick) the one typed lines go to; joins it if needed",
+    run: (args, state) => switchTo(args, state),
+  },
+  j: {
+    usage: "/j ROOM",
+    help: "short for /switch",
+    run: (args, state) => switchTo(args, state),
+  },
+  who: {
+    usage: "/who [ROOM|NICK]",
+    help: "list who is in the current room (or ROOM)",
+    run(args, state) {
+      const [t] = firstWord(args);
+      const target = t !== "" ? t : state.current;
+      if (target === undefined) return err(NOT_IN_ROOM);
+      return { kind: "send", messages: [message("WHO", [target])] };
+    },
+  },
+  whois: {
+    usage: "/whois NICK",
+    help: "show who NICK is",
+    run(args) {
+      const [nick] = firstWord(args);
+      if (nick === "") return err("usage: /whois NICK");
+      return { kind: "send", messages: [message("WHOIS", [nick])] };
+    },
+  },
+  names: {
+    usage: "/names [ROOM]",
+    help: "list the nicks in the current room (or ROOM)",
+    run(args, state) {
+      const [t] = firstWord(args);
+      const target = t !== "" ? toChannel(t, state) : state.current;
+      if (target === undefined) return err(NOT_IN_ROOM);
+      return { kind: "send", messages: [message("NAMES", [target])] };
+    },
+  },
+  topic: {
+    usage: "/topic [NEW TOPIC]",
+    help: "show or set the current room's topic",
+    run(args, state) {
+      const room = state.current;
+      if (room === undefined || !state.isChannel(room)) return err(NOT_IN_ROOM);
+      const text = args.trim();
+      return {
+        kind: "send",
+        messages: [message("TOPIC", text === "" ? [room] : [room, text])],
+      };
+    },
+  },
+  away: {
+    usage: "/away [MESSAGE]",
+    help: "mark yourself away (no message: back again)",
+    run(args) {
+      const text = args.trim();
+      return { kind: "send", messages: [message("AWAY", text === "" ? [] : [text])] };
+    },
+  },
+  raw: {
+    usage: "/raw IRC LINE",
+    help: "send a raw IRC line, e.g. /raw MODE #lobby +t",
+    run(args) {
+      const line = args.trim();
+      if (line === "") return err("usage: /raw IRC LINE");
+      try {
+        return { kind: "send", messages: [parse(line)] };
+      } catch (e) {
+        if (e instanceof IrcParseError) return err(`cannot send that line: ${e.message}`);
+        throw e;
+      }
+    },
+  },
+  quit: {
+    usage: "/quit [REASON]",
+    help: "leave the server and exit (Ctrl-C or Ctrl-D do the same)",
+    run: (args) => ({ kind: "quit", reason: args.trim() }),
+  },
+};
+
+function switchTo(args: string, state: ClientState): Action {
+  const [name] = firstWord(args);
+  if (name === "") {
+    const rooms = [...state.rooms.values()].map((r) => r.name);
+    return {
+      kind: "info",
+      text: `you are in: ${rooms.join(" ") || "no rooms"} (now: ${state.current ?? "none"})`,
+    };
+  }
+  const joined = state.room(name) ?? state.room(toChannel(name, state));
+  if (joined !== undefined) return { kind: "switch", target: joined.name };
+  // Not a room we are in yet: join it (private conversations are opened with /query).
+  return { kind: "join", channels: [toChannel(name, state)] };
+}
+
+export function helpLines(): string[] {
+  const width = Math.max(...Object.values(commands).map((c) => c.usage.length));
+  return Object.values(commands).map((c) => `${c.usage.padEnd(width)}  ${c.help}`);
+}
+
+export const commandNames: readonly string[] = Object.keys(commands);
+
+/** Interpret one typed line. */
+export function parseInput(line: string, state: ClientState): Action {
+  if (line.trim() === "") return { kind: "none" };
+  if (line.startsWith("/") && !line.startsWith("//")) {
+    const [word, rest] = firstWord(line.slice(1));
+    const spec = commands[word.toLowerCase()];
+    if (spec === undefined) return err(`unknown command /${word} (type /help for the list)`);
+    return spec.run(rest, state);
+  }
+  const text = line.startsWith("//") ? line.slice(1) : line;
+  const room = state.current;
+  if (room === undefined) return err(NOT_IN_ROOM);
+  return { kind: "say", target: room, text, action: false };
+}

@@ -1,0 +1,200 @@
+/**
+ * Interactive mode: the terminal UI wired to a connection. Keys go through the
+ * line editor; submitted lines through input.ts; events through format.ts to
+ * the screen.
+ */
+import type { ClientConnection } from "./connection.ts";
+import type { ClientEvent } from "./events.ts";
+import { commandNames, parseInput } from "./input.ts";
+import { complete, LineEditor } from "./ui/editor.ts";
+import { formatTerminal } from "./ui/format.ts";
+import { KeyDecoder } from "./ui/keys.ts";
+import { Screen } from "./ui/screen.ts";
+
+export interface Tty {
+  cols(): number;
+  write(s: string): void;
+  /** Start delivering raw key bytes; returns a function that stops and restores the terminal. */
+  start(onBytes: (b: Uint8Array) => void, onResize: () => void): () => void;
+  colour: boolean;
+}
+
+export class Interactive {
+  readonly editor = new LineEditor();
+  readonly screen: Screen;
+  private readonly keys = new KeyDecoder();
+  private stop: (() => void) | undefined;
+  private done: ((code: number) => void) | undefined;
+  private conn: ClientConnection | undefined;
+  private quitting = false;
+  private readonly finished: Promise<number>;
+  /** A pending yes/no question: the next submitted line answers it. */
+  private answer: ((yes: boolean) => void) | undefined;
+
+  constructor(private readonly tty: Tty) {
+    this.screen = new Screen((s) => tty.write(s), this.editor, tty.cols());
+    this.finished = new Promise((resolve) => {
+      this.done = resolve;
+    });
+  }
+
+  /** Take over the terminal (raw mode, bracketed paste). */
+  open(): void {
+    this.tty.write("\x1b[?2004h");
+    this.stop = this.tty.start(
+      (b) => this.onBytes(b),
+      () => {
+        this.screen.cols = this.tty.cols();
+        this.screen.redraw();
+      },
+    );
+    this.updatePrompt();
+  }
+
+  /** Give the terminal back exactly as we found it. */
+  close(): void {
+    this.screen.finish();
+    this.tty.write("\x1b[?2004l");
+    this.stop?.();
+    this.stop = undefined;
+  }
+
+  attach(conn: ClientConnection): void {
+    this.conn = conn;
+  }
+
+  /** Resolves with the exit status when the user leaves. */
+  run(): Promise<number> {
+    return this.finished;
+  }
+
+  /** Ask a yes/no question on the screen (TLS trust on first use). */
+  ask(question: string): Promise<boolean> {
+    this.screen.print([...question.split("\n"), "Type yes or no and press Enter."]);
+    return new Promise((resolve) => {
+      this.answer = resolve;
+    });
+  }
+
+  end(code: number): void {
+    const d = this.done;
+    this.done = undefined;
+    d?.(code);
+  }
+
+  show(ev: ClientEvent): void {
+    const current = this.conn?.state.current;
+    const lines = formatTerminal(ev, { cols: this.screen.cols, colour: this.tty.colour, current });
+    const bell = ev.type === "message" && ev.mention && !ev.history;
+    this.screen.print(lines, bell);
+    if (ev.type === "join" || ev.type === "part" || ev.type === "kick" || ev.type === "status")
+      this.updatePrompt();
+    if (ev.type === "nick" && ev.self) this.updatePrompt();
+  }
+
+  info(text: string): void {
+    this.show({ type: "info", time: new Date(), text });
+  }
+
+  updatePrompt(): void {
+    const st = this.conn?.state;
+    const where = st?.current ?? "no room";
+    const offline = this.conn !== undefined && !this.conn.connected ? " (offline)" : "";
+    const plain = `[${where}${offline}] `;
+    const styled = this.tty.colour ? `\x1b[1m[${where}${offline}]\x1b[0m ` : plain;
+    this.screen.setPrompt(styled, plain);
+  }
+
+  private onBytes(bytes: Uint8Array): void {
+    for (const key of this.keys.push(bytes)) {
+      const r = this.editor.feed(key);
+      switch (r.kind) {
+        case "submit":
+          this.screen.redraw();
+          this.submit(r.line);
+          break;
+        case "complete":
+          this.complete();
+          break;
+        case "interrupt":
+        case "eof":
+          this.answer?.(false);
+          this.answer = undefined;
+          void this.quit("");
+          return;
+        case "redraw":
+          this.tty.write("\x1b[2J\x1b[H");
+          this.screen.redraw();
+          break;
+        case "none":
+          this.screen.redraw();
+          break;
+      }
+    }
+  }
+
+  private complete(): void {
+    const st = this.conn?.state;
+    const nicks = st?.currentMembers() ?? [];
+    const c = complete(this.editor.beforeCursor, nicks, commandNames);
+    if (c === undefined) return;
+    this.editor.replaceBeforeCursor(c.replace, c.text);
+    if (c.candidates.length > 1) this.info(c.candidates.join("  "));
+    else this.screen.redraw();
+  }
+
+  async quit(reason: string): Promise<void> {
+    if (this.quitting) return;
+    this.quitting = true;
+    await this.conn?.quit(reason);
+    this.end(0);
+  }
+
+  submit(line: string): void {
+    const answer = this.answer;
+    if (answer !== undefined) {
+      this.answer = undefined;
+      answer(/^\s*y(es)?\s*$/i.test(line));
+      return;
+    }
+    const conn = this.conn;
+    if (conn === undefined) return;
+    const action = parseInput(line, conn.state);
+    switch (action.kind) {
+      case "none":
+        return;
+      case "say":
+        conn.say(action.target, action.text, action.action);
+        return;
+      case "send":
+        for (const m of action.messages) {
+          if (!conn.send(m)) {
+            this.show({ type: "error", time: new Date(), text: "not connected right now" });
+            break;
+          }
+        }
+        return;
+      case "switch":
+        conn.state.current = action.target;
+        this.updatePrompt();
+        this.info(`now talking in ${action.target}`);
+        return;
+      case "join":
+        conn.state.switchOnJoin = action.channels[0];
+        conn.join(action.channels, action.key);
+        return;
+      case "help":
+        this.screen.print(action.lines.map((l) => (this.tty.colour ? `\x1b[2m${l}\x1b[0m` : l)));
+        return;
+      case "quit":
+        void this.quit(action.reason);
+        return;
+      case "info":
+        this.info(action.text);
+        return;
+      case "error":
+        this.show({ type: "error", time: new Date(), text: action.text });
+        return;
+    }
+  }
+}

@@ -1,0 +1,262 @@
+/**
+ * Events -> text. `formatPlain` is the pipe-mode line (`HH:MM <nick> text`);
+ * `formatTerminal` adds colour, marks and wrapping for a person at a terminal;
+ * `formatJson` is the --json object. Pure.
+ */
+import { foldCase } from "../../protocol/casemap.ts";
+import type { ClientEvent } from "../events.ts";
+
+export function hhmm(d: Date): string {
+  return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
+}
+
+/** Colours that read on dark and light backgrounds (no black, white or blue-on-black). */
+const NICK_COLOURS = [31, 32, 33, 35, 36, 91, 92, 93, 94, 95, 96, 34] as const;
+
+/** The same nick gets the same colour in every session and on every machine. */
+export function nickColour(nick: string): number {
+  let h = 5381;
+  const key = foldCase(nick);
+  for (let i = 0; i < key.length; i++) h = ((h * 33) ^ key.charCodeAt(i)) >>> 0;
+  return NICK_COLOURS[h % NICK_COLOURS.length] as number;
+}
+
+/** Terminal control characters in remote text could move the cursor or retitle windows. */
+export function sanitize(text: string): string {
+  // Keep IRC formatting out too: strip colour codes (\x03NN,MM) and the other format bytes.
+  return text
+    .replace(/\x03(\d{1,2}(,\d{1,2})?)?/g, "")
+    .replace(/[\x00-\x08\x0b-\x1f\x7f\x9b]/g, "")
+    .replace(/\n/g, " ");
+}
+
+const ESC = "\x1b[";
+const RESET = `${ESC}0m`;
+const DIM = `${ESC}2m`;
+const BOLD = `${ESC}1m`;
+const REVERSE = `${ESC}7m`;
+const RED = `${ESC}31m`;
+
+function colourNick(nick: string, colour: boolean): string {
+  return colour ? `${ESC}${nickColour(nick)}m${nick}${RESET}` : nick;
+}
+
+function roomTag(room: string | undefined, current: string | undefined): string {
+  if (room === undefined || room === "" || current === undefined) return "";
+  return foldCase(room) === foldCase(current) ? "" : `[${room}] `;
+}
+
+/** One line a script can parse: `HH:MM <nick> text`; events other than messages get `* `. */
+export function formatPlain(ev: ClientEvent, current?: string): string | undefined {
+  const t = hhmm(ev.time);
+  switch (ev.type) {
+    case "message": {
+      const tag = roomTag(ev.room, current);
+      const text = sanitize(ev.text);
+      if (ev.kind === "action") return `${t} ${tag}* ${ev.nick} ${text}`;
+      if (ev.kind === "notice") return `${t} ${tag}-${ev.nick}- ${text}`;
+      return `${t} ${tag}<${ev.nick}> ${text}`;
+    }
+    default: {
+      const line = describe(ev, current);
+      return line === undefined ? undefined : `${t} ${line}`;
+    }
+  }
+}
+
+/** The dim one-liner for membership and status events. */
+export function describe(ev: ClientEvent, current?: string): string | undefined {
+  switch (ev.type) {
+    case "message":
+      return undefined;
+    case "join":
+      return `* ${ev.nick} joined ${ev.room}`;
+    case "part":
+      return `* ${ev.nick} left ${ev.room}${ev.text ? ` (${sanitize(ev.text)})` : ""}`;
+    case "kick":
+      return `* ${ev.target ?? "?"} was kicked from ${ev.room} by ${ev.nick}${ev.text ? ` (${sanitize(ev.text)})` : ""}`;
+    case "quit":
+      return `* ${ev.nick} quit${ev.text ? ` (${sanitize(ev.text)})` : ""}`;
+    case "nick":
+      return `* ${ev.nick} is now ${ev.newNick}`;
+    case "topic":
+      if (ev.nick !== undefined && ev.nick !== "")
+        return `* ${ev.nick} set the topic of ${ev.room}: ${sanitize(ev.text)}`;
+      return ev.text === ""
+        ? `* ${ev.room} has no topic`
+        : `* topic of ${ev.room}: ${sanitize(ev.text)}`;
+    case "names":
+      return `* in ${ev.room}: ${ev.nicks.join(" ")}`;
+    case "info":
+      return `${roomTag(ev.room, current)}* ${sanitize(ev.text)}`;
+    case "error":
+      return `! ${sanitize(ev.text)}`;
+    case "status":
+      return `* ${ev.text}`;
+  }
+}
+
+export interface TerminalFormat {
+  cols: number;
+  colour: boolean;
+  current: string | undefined;
+}
+
+/**
+ * A line (possibly several, wrapped) for the interactive screen. Message text
+ * wraps under itself, measured with Bun.stringWidth so CJK and emoji align.
+ */
+export function formatTerminal(ev: ClientEvent, f: TerminalFormat): string[] {
+  const t = hhmm(ev.time);
+  const c = f.colour;
+  if (ev.type !== "message") {
+    const line = describe(ev, f.current);
+    if (line === undefined) return [];
+    const body = wrap(`${t} ${line}`, f.cols, 6);
+    const style = ev.type === "error" ? RED : DIM;
+    return c ? body.map((l) => `${style}${l}${RESET}`) : body;
+  }
+  const tag = roomTag(ev.room, f.current);
+  const text = sanitize(ev.text);
+  let prefix: string;
+  let prefixPlain: string;
+  if (ev.kind === "action") {
+    prefix = `* ${colourNick(ev.nick, c)} `;
+    prefixPlain = `* ${ev.nick} `;
+  } else if (ev.kind === "notice") {
+    prefix = `-${colourNick(ev.nick, c)}- `;
+    prefixPlain = `-${ev.nick}- `;
+  } else if (ev.self) {
+    // Own lines: the nick in reverse video, so a glance tells mine from theirs.
+    prefix = c ? `${REVERSE}<${ev.nick}>${RESET} ` : `<${ev.nick}> `;
+    prefixPlain = `<${ev.nick}> `;
+  } else {
+    prefix = `<${colourNick(ev.nick, c)}> `;
+    prefixPlain = `<${ev.nick}> `;
+  }
+  const stamp = ev.history ? `${t}~` : `${t} `;
+  const head = `${stamp} ${tag}`;
+  const indent = Bun.stringWidth(head) + Bun.stringWidth(prefixPlain);
+  const lines = wrapBody(text, f.cols, indent);
+  const styleText = (s: string): string => {
+    if (!c) return s;
+    if (ev.mention) return `${BOLD}${ESC}33m${s}${RESET}`;
+    if (ev.history) return `${DIM}${s}${RESET}`;
+    return s;
+  };
+  const headOut = c ? `${DIM}${head}${RESET}` : head;
+  const out = [`${headOut}${prefix}${styleText(lines[0] ?? "")}`];
+  for (const l of lines.slice(1)) out.push(`${" ".repeat(indent)}${styleText(l)}`);
+  return out;
+}
+
+const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+
+/** Break text into pieces no wider than `width` columns, preferring spaces. */
+export function wrapText(text: string, width: number): string[] {
+  if (width < 1) return [text];
+  const out: string[] = [];
+  let line = "";
+  let lineWidth = 0;
+  let lastSpace = -1; // index in `line` after the last space
+  for (const { segment: g } of segmenter.segment(text)) {
+    const w = Bun.stringWidth(g);
+    if (lineWidth + w > width) {
+      if (g === " ") {
+        out.push(line);
+        line = "";
+        lineWidth = 0;
+        lastSpace = -1;
+        continue;
+      }
+      if (lastSpace > 0) {
+        out.push(line.slice(0, lastSpace).trimEnd());
+        line = line.slice(lastSpace);
+      } else {
+        out.push(line);
+        line = "";
+      }
+      lineWidth = Bun.stringWidth(line);
+      lastSpace = -1;
+    }
+    line += g;
+    lineWidth += w;
+    if (g === " ") lastSpace = line.length;
+  }
+  out.push(line);
+  return out;
+}
+
+function wrapBody(text: string, cols: number, indent: number): string[] {
+  // On a very narrow terminal a hanging indent wastes the line: let the terminal wrap.
+  const width = cols - indent - 1;
+  if (width < 16) return [text];
+  return wrapText(text, width);
+}
+
+function wrap(line: string, cols: number, indent: number): string[] {
+  const width = cols - 1;
+  if (width < 16 || Bun.stringWidth(line) <= width) return [line];
+  const [first = "", ...rest] = wrapText(line, width);
+  if (rest.length === 0) return [first];
+  return [first, ...wrapText(rest.join(" "), width - indent).map((l) => " ".repeat(indent) + l)];
+}
+
+export interface JsonEvent {
+  time: string;
+  type: string;
+  room: string | null;
+  nick: string | null;
+  text: string | null;
+  msgid: string | null;
+  history?: boolean;
+}
+
+/** The --json record: always the same six keys (null when not applicable), plus history. */
+export function formatJson(ev: ClientEvent): JsonEvent {
+  const base = { time: ev.time.toISOString(), type: ev.type as string };
+  const j: JsonEvent = { ...base, room: null, nick: null, text: null, msgid: null };
+  switch (ev.type) {
+    case "message":
+      j.type = ev.kind === "privmsg" ? "message" : ev.kind;
+      j.room = ev.room;
+      j.nick = ev.nick;
+      j.text = ev.text;
+      j.msgid = ev.msgid ?? null;
+      if (ev.history) j.history = true;
+      break;
+    case "join":
+    case "part":
+    case "kick":
+      j.room = ev.room;
+      j.nick = ev.nick;
+      j.text = ev.type === "kick" ? `${ev.target ?? ""} ${ev.text}`.trim() : ev.text;
+      break;
+    case "quit":
+      j.nick = ev.nick;
+      j.text = ev.text;
+      break;
+    case "nick":
+      j.nick = ev.nick;
+      j.text = ev.newNick;
+      break;
+    case "topic":
+      j.room = ev.room;
+      j.nick = ev.nick ?? null;
+      j.text = ev.text;
+      break;
+    case "names":
+      j.room = ev.room;
+      j.text = ev.nicks.join(" ");
+      break;
+    case "info":
+      j.room = ev.room ?? null;
+      j.text = ev.text;
+      break;
+    case "error":
+    case "status":
+      j.text = ev.text;
+      break;
+  }
+  return j;
+}
