@@ -1,7 +1,170 @@
+/**
+ * `chat serve`: open the store, wire the core to the TCP transport, print where
+ * to connect, and run until SIGINT/SIGTERM. `startServer` is the same wiring
+ * without signals or printing, for tests and benchmarks.
+ */
+import { networkInterfaces } from "node:os";
 import { FatalError } from "../cli/usage-error.ts";
 import type { ServeConfig } from "../commands/serve.ts";
+import type { PlainFrontFactory } from "../server/front.ts";
+import type { Limits } from "../server/limits.ts";
+import { ChatServer, type OperLogin } from "../server/server.ts";
+import { openStore } from "../store/open.ts";
+import type { HistoryStore } from "../store/store.ts";
+import { FlushScheduler } from "../transport/output.ts";
+import { listenTcp, type TcpListener } from "../transport/tcp.ts";
+import { VERSION } from "../version.ts";
+
+export interface StartOptions {
+  host: string;
+  port: number;
+  store: HistoryStore;
+  limits?: Partial<Limits>;
+  password?: string;
+  motd?: string;
+  opers?: OperLogin[];
+  /** Default: the nc/telnet front from server/plain.ts. `null` turns human detection off. */
+  plainFront?: PlainFrontFactory | null;
+  log?: (line: string) => void;
+  serverName?: string;
+}
+
+export interface RunningServer {
+  readonly host: string;
+  readonly port: number;
+  readonly server: ChatServer;
+  /** Tell clients, flush output and history, close the listener. Does not close the store. */
+  stop(reason?: string): Promise<void>;
+}
+
+/** Start a server on host:port (port 0 picks a free one). */
+export function startServer(opts: StartOptions): RunningServer {
+  const store = opts.store;
+  // The durability contract: history commits before the turn's output is written.
+  const scheduler = new FlushScheduler(() => store.flush());
+  // The nc/telnet front (server/plain.ts) is wired here once it lands.
+  const plain = opts.plainFront === null ? undefined : opts.plainFront;
+  const server = new ChatServer({
+    store,
+    ...(opts.limits ? { limits: opts.limits } : {}),
+    ...(opts.password !== undefined ? { password: opts.password } : {}),
+    ...(opts.motd !== undefined ? { motd: opts.motd } : {}),
+    ...(opts.opers ? { opers: opts.opers } : {}),
+    ...(plain ? { plainFront: plain } : {}),
+    ...(opts.log ? { log: opts.log } : {}),
+    ...(opts.serverName ? { serverName: opts.serverName } : {}),
+    version: `chat-${VERSION}`,
+  });
+  let listener: TcpListener;
+  try {
+    listener = listenTcp(
+      {
+        hostname: opts.host,
+        port: opts.port,
+        sendQBytes: server.limits.sendQBytes,
+        maxLineBytes: server.limits.maxLineBytes,
+      },
+      (conn) => server.accept(conn),
+      scheduler,
+    );
+  } catch (err) {
+    server.shutdown();
+    const msg = err instanceof Error ? err.message : String(err);
+    throw new FatalError(`cannot listen on ${opts.host}:${opts.port}: ${msg}`);
+  }
+  let stopped: Promise<void> | undefined;
+  return {
+    host: listener.hostname,
+    port: listener.port,
+    server,
+    stop(reason = "Server shutting down"): Promise<void> {
+      stopped ??= (async () => {
+        listener.stop();
+        server.shutdown(reason);
+        scheduler.run();
+        // Give the sockets one turn to take the last words before the process may exit.
+        await new Promise((r) => setTimeout(r, 50));
+      })();
+      return stopped;
+    },
+  };
+}
+
+/** `chat join` lines for every non-loopback address when listening on all interfaces. */
+export function joinHints(host: string, port: number): string[] {
+  if (host !== "0.0.0.0" && host !== "::") return [`  chat join ${fmtHost(host)}:${port}`];
+  const lines: string[] = [];
+  for (const addrs of Object.values(networkInterfaces())) {
+    for (const a of addrs ?? []) {
+      if (a.internal) continue;
+      if (host === "0.0.0.0" && a.family !== "IPv4") continue;
+      if (a.family === "IPv6" && a.address.startsWith("fe80")) continue;
+      lines.push(`  chat join ${fmtHost(a.address)}:${port}`);
+    }
+  }
+  return lines;
+}
+
+function fmtHost(h: string): string {
+  return h.includes(":") ? `[${h}]` : h;
+}
+
+async function hashOpers(config: ServeConfig): Promise<OperLogin[]> {
+  // Hash at start so plain passwords are not kept around in memory.
+  return Promise.all(
+    config.opers.map(async (o) => {
+      const hash = await Bun.password.hash(o.password, { algorithm: "bcrypt", cost: 8 });
+      return {
+        name: o.name,
+        verify: (password: string) => Bun.password.verifySync(password, hash),
+      };
+    }),
+  );
+}
 
 /** Start the server and resolve once it has shut down cleanly. */
-export async function runServe(_config: ServeConfig): Promise<void> {
-  throw new FatalError("serve is not built yet");
+export async function runServe(config: ServeConfig): Promise<void> {
+  const store = openStore({
+    history: config.history,
+    ...(config.db !== undefined ? { db: config.db } : {}),
+  });
+  const opers = await hashOpers(config);
+  const log = config.quiet
+    ? undefined
+    : (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  let running: RunningServer;
+  try {
+    running = startServer({
+      host: config.host,
+      port: config.port,
+      store,
+      limits: { floodLimit: config.floodLimit },
+      ...(config.password !== undefined ? { password: config.password } : {}),
+      ...(config.motd !== undefined ? { motd: config.motd } : {}),
+      opers,
+      ...(log ? { log } : {}),
+    });
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+  const shown = running.host.includes(":") ? `[${running.host}]` : running.host;
+  const out: string[] = [`chat server listening on ${shown}:${running.port}`];
+  const hints = joinHints(config.host, running.port);
+  if (hints.length > 0) out.push("Others can join with:", ...hints);
+  out.push("Or with any IRC client, or: nc HOST PORT. Press Ctrl-C to stop.");
+  process.stdout.write(`${out.join("\n")}\n`);
+
+  await new Promise<void>((resolve) => {
+    const onSignal = (): void => {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+      void running
+        .stop()
+        .then(() => store.close())
+        .finally(resolve);
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+  });
 }

@@ -1,0 +1,14 @@
+/**
+ * IRCv3 capabilities this server offers, with their CAP LS 302 values.
+ * Other modules add a capability here (e.g. chathistory) when they implement it.
+ */
+export const CAPABILITIES: Record<string, string | undefined> = {
+  "message-tags": undefined,
+  "server-time": undefined,
+  "echo-message": undefined,
+  batch: undefined,
+  "away-notify": undefined,
+  "multi-prefix": undefined,
+  "userhost-in-names": undefined,
+  "cap-notify": undefined,
+};

@@ -1,0 +1,91 @@
+/**
+ * Channel family: JOIN, PART, TOPIC, NAMES.
+ */
+import type { IrcMessage } from "../../protocol/message.ts";
+import { RPL } from "../../protocol/numerics.ts";
+import { ChatError } from "../errors.ts";
+import type { CommandContext } from "../irc-front.ts";
+
+/** Run `fn` per target; a refused target answers its own numeric and the rest go on. */
+export function eachTarget(
+  ctx: CommandContext,
+  targets: string[],
+  fn: (target: string, index: number) => void,
+): void {
+  targets.forEach((t, i) => {
+    try {
+      fn(t, i);
+    } catch (err) {
+      if (!(err instanceof ChatError)) throw err;
+      ctx.irc.error(err);
+    }
+  });
+}
+
+export function splitList(param: string | undefined): string[] {
+  return (param ?? "").split(",").filter((t) => t !== "");
+}
+
+// JOIN <channel>{,<channel>} [<key>{,<key>}]  |  JOIN 0
+export function join(ctx: CommandContext, msg: IrcMessage): void {
+  const { server, session: s } = ctx;
+  if (msg.params[0] === "0") {
+    for (const ch of [...s.joined.values()]) server.part(s, ch.name, undefined);
+    return;
+  }
+  const names = splitList(msg.params[0]);
+  const keys = (msg.params[1] ?? "").split(",");
+  if (names.length > server.limits.maxTargets) {
+    throw new ChatError("tooManyTargets", [names[server.limits.maxTargets] ?? "*"]);
+  }
+  eachTarget(ctx, names, (name, i) => {
+    const key = keys[i];
+    server.join(s, name, key === "" ? undefined : key);
+  });
+}
+
+// PART <channel>{,<channel>} [<reason>]
+export function part(ctx: CommandContext, msg: IrcMessage): void {
+  const reason = msg.params[1];
+  eachTarget(ctx, splitList(msg.params[0]), (name) => {
+    ctx.server.part(ctx.session, name, reason);
+  });
+}
+
+// TOPIC <channel> [<topic>]
+export function topic(ctx: CommandContext, msg: IrcMessage): void {
+  const { server, session: s, irc } = ctx;
+  const name = msg.params[0] as string;
+  const text = msg.params[1];
+  if (text !== undefined) {
+    server.topic(s, name, text);
+    return;
+  }
+  const ch = server.getChannel(name);
+  if (ch === undefined) throw new ChatError("noSuchChannel", [name]);
+  const t = server.topic(s, name, undefined);
+  if (t === undefined) {
+    irc.reply(RPL.NOTOPIC, ch.name, "No topic is set");
+    return;
+  }
+  irc.reply(RPL.TOPIC, ch.name, t.text);
+  irc.reply(RPL.TOPICWHOTIME, ch.name, t.setBy, String(Math.floor(t.setAt / 1000)));
+}
+
+// NAMES [<channel>{,<channel>}]
+export function names(ctx: CommandContext, msg: IrcMessage): void {
+  const { server, session: s, irc } = ctx;
+  const list = splitList(msg.params[0]);
+  if (list.length === 0) {
+    irc.reply(RPL.ENDOFNAMES, "*", "End of /NAMES list");
+    return;
+  }
+  for (const name of list) {
+    const ch = server.getChannel(name);
+    if (ch === undefined) {
+      irc.reply(RPL.ENDOFNAMES, name, "End of /NAMES list");
+      continue;
+    }
+    irc.names(server.joinedInfo(ch, s));
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Every limit the server enforces, in one place, so tests can build a server with
+ * tiny limits and `chat serve` flags can override a few of them.
+ */
+export interface Limits {
+  /** Flood token bucket: lines allowed at once. */
+  floodBurst: number;
+  /** Flood token bucket: lines per second refilled. */
+  floodRate: number;
+  /** Lines held back while throttled; beyond this the client is disconnected. */
+  floodBacklog: number;
+  /** false turns the flood bucket off (benchmarks). */
+  floodLimit: boolean;
+  /** Send-queue cap per connection, bytes. */
+  sendQBytes: number;
+  /** Framing limit for one line including tags, bytes. */
+  maxLineBytes: number;
+  /** Body limit (without tags), bytes, per RFC 1459. */
+  maxBodyBytes: number;
+  /** Idle time before the server PINGs, ms. */
+  pingIdleMs: number;
+  /** Time after our PING with no reply before disconnecting, ms. */
+  pingTimeoutMs: number;
+  /** An IRC client must finish registering within this, ms. */
+  registrationTimeoutMs: number;
+  /** A human (plain mode) gets longer to pick a nickname, ms. */
+  plainRegistrationTimeoutMs: number;
+  /** Silence before an undecided connection is treated as a human, ms. */
+  plainDetectMs: number;
+  /** Housekeeping tick (timeouts, PINGs, plain detection), ms. */
+  tickMs: number;
+  maxConnectionsPerIp: number;
+  maxConnections: number;
+  /** Channels one user may be in. */
+  maxChannelsPerUser: number;
+  /** Targets in one PRIVMSG/NOTICE/JOIN. */
+  maxTargets: number;
+  nickLen: number;
+  channelLen: number;
+  topicLen: number;
+  kickLen: number;
+  awayLen: number;
+  /** Lines of history replayed on JOIN to clients without chathistory. */
+  joinHistory: number;
+  /** WHOWAS entries remembered. */
+  whowasEntries: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
+  floodBurst: 20,
+  floodRate: 5,
+  floodBacklog: 50,
+  floodLimit: true,
+  sendQBytes: 1024 * 1024,
+  maxLineBytes: 512 + 8191,
+  maxBodyBytes: 512,
+  pingIdleMs: 120_000,
+  pingTimeoutMs: 60_000,
+  registrationTimeoutMs: 60_000,
+  plainRegistrationTimeoutMs: 300_000,
+  plainDetectMs: 1_000,
+  tickMs: 250,
+  maxConnectionsPerIp: 5_000,
+  maxConnections: 19_000,
+  maxChannelsPerUser: 50,
+  maxTargets: 4,
+  nickLen: 30,
+  channelLen: 50,
+  topicLen: 390,
+  kickLen: 255,
+  awayLen: 200,
+  joinHistory: 20,
+  whowasEntries: 1_000,
+});

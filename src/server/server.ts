@@ -1,0 +1,683 @@
+/**
+ * ChatServer: the registry of nicks and rooms (casefolded with rfc1459), the core
+ * actions every front uses (register, nick, join, part, send, topic, who, quit),
+ * housekeeping (PING, timeouts, plain-mode detection, flood backlog) on one timer,
+ * and the serialize-once fan-out of room events received from the bus.
+ * Knows nothing about sockets: it sees `Conn` and answers with `ConnHandler`.
+ */
+import type { MessageBus } from "../bus/bus.ts";
+import type { BusEvent, MessageEvent, RoomEvent, UserEvent } from "../bus/events.ts";
+import { LocalBus } from "../bus/local.ts";
+import { foldCase } from "../protocol/casemap.ts";
+import type { HistoryEntry, HistoryStore } from "../store/store.ts";
+import type { Conn, ConnHandler } from "../transport/conn.ts";
+import { Channel, OP, prefixOf } from "./channel.ts";
+import { ChatError } from "./errors.ts";
+import type { JoinedInfo, PlainFrontFactory, WhoEntry } from "./front.ts";
+import { VARIANT_COUNT } from "./front.ts";
+import { IrcFront } from "./irc-front.ts";
+import { DEFAULT_LIMITS, type Limits } from "./limits.ts";
+import { Session } from "./session.ts";
+
+export interface OperLogin {
+  name: string;
+  /** Checks a password against the stored hash. */
+  verify(password: string): boolean;
+}
+
+export interface ChatServerOptions {
+  store: HistoryStore;
+  bus?: MessageBus;
+  limits?: Partial<Limits>;
+  serverName?: string;
+  network?: string;
+  version?: string;
+  password?: string;
+  motd?: string;
+  opers?: OperLogin[];
+  /** Without a factory every connection is treated as IRC (no human detection). */
+  plainFront?: PlainFrontFactory;
+  /** One line per connect/disconnect (stderr in `chat serve`); omit to stay silent. */
+  log?: (line: string) => void;
+  now?: () => number;
+}
+
+const ROOM_TOPIC = "rooms";
+const USER_TOPIC = "users";
+const encoder = new TextEncoder();
+
+const NICK_RE = /^[A-Za-z[\]\\`_^{|}][A-Za-z0-9[\]\\`_^{|}-]*$/;
+
+export class ChatServer {
+  readonly limits: Limits;
+  readonly store: HistoryStore;
+  readonly bus: MessageBus;
+  readonly serverName: string;
+  readonly network: string;
+  readonly version: string;
+  readonly createdAt: number;
+  readonly password: string | undefined;
+  readonly motd: string | undefined;
+  readonly opers: OperLogin[];
+  readonly now: () => number;
+  readonly sessions = new Set<Session>();
+  private readonly byId = new Map<number, Session>();
+  readonly nicks = new Map<string, Session>();
+  readonly channels = new Map<string, Channel>();
+  /** Sessions with lines held back by the flood bucket. */
+  readonly throttled = new Set<Session>();
+  private readonly perIp = new Map<string, number>();
+  private readonly plainFront: PlainFrontFactory | undefined;
+  private readonly log: (line: string) => void;
+  private readonly unsubscribe: (() => void)[] = [];
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private nextId = 1;
+  private stampCounter = 0;
+  private msgSeq = 0;
+  private readonly bootId: string;
+  /** Fan-out cache: one rendering per variant per event. Reused to avoid allocation. */
+  private readonly cache: (Uint8Array | null | undefined)[] = new Array(VARIANT_COUNT);
+  /** WHOWAS: newest last. */
+  readonly whowas: { nick: string; user: string; host: string; realname: string; at: number }[] =
+    [];
+  closing = false;
+
+  constructor(opts: ChatServerOptions) {
+    this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
+    this.store = opts.store;
+    this.bus = opts.bus ?? new LocalBus();
+    this.serverName = opts.serverName ?? "chat.server";
+    this.network = opts.network ?? "chat";
+    this.version = opts.version ?? "chat-dev";
+    this.password = opts.password;
+    this.motd = opts.motd;
+    this.opers = opts.opers ?? [];
+    this.plainFront = opts.plainFront;
+    this.log = opts.log ?? (() => {});
+    this.now = opts.now ?? Date.now;
+    this.createdAt = this.now();
+    this.bootId = this.createdAt.toString(36);
+    for (const room of this.store.loadRooms()) {
+      const ch = Channel.fromState(room);
+      this.channels.set(ch.folded, ch);
+    }
+    this.unsubscribe.push(this.bus.subscribe(ROOM_TOPIC, (ev) => this.deliver(ev)));
+    this.unsubscribe.push(this.bus.subscribe(USER_TOPIC, (ev) => this.deliver(ev)));
+    this.timer = setInterval(() => this.tick(), this.limits.tickMs);
+  }
+
+  // ---------------------------------------------------------------- connections
+
+  /** The transport's Acceptor. Refusals get a clear ERROR line and are closed. */
+  accept(conn: Conn): ConnHandler | undefined {
+    const ip = conn.remoteAddress;
+    if (this.closing) {
+      conn.close(encoder.encode("ERROR :Server shutting down\r\n"));
+      return undefined;
+    }
+    if (this.sessions.size >= this.limits.maxConnections) {
+      conn.close(encoder.encode("ERROR :Server full: too many connections, try again later\r\n"));
+      this.log(`refused ${ip}: total connection limit (${this.limits.maxConnections})`);
+      return undefined;
+    }
+    const count = this.perIp.get(ip) ?? 0;
+    if (count >= this.limits.maxConnectionsPerIp) {
+      conn.close(
+        encoder.encode(
+          `ERROR :Too many connections from your address (limit ${this.limits.maxConnectionsPerIp})\r\n`,
+        ),
+      );
+      this.log(`refused ${ip}: per-address connection limit`);
+      return undefined;
+    }
+    this.perIp.set(ip, count + 1);
+    const id = this.nextId++;
+    let session: Session | undefined;
+    const front = new IrcFront(this, () => session as Session);
+    session = new Session(id, conn, this, front);
+    // Without a plain front there is nothing to decide: every connection is IRC.
+    if (this.plainFront === undefined) session.mode = "irc";
+    this.sessions.add(session);
+    this.byId.set(id, session);
+    this.log(`connect ${ip} (id ${id})`);
+    return session;
+  }
+
+  /** Run one input line through the session's front, containing any exception to it. */
+  runLine(s: Session, text: string): void {
+    try {
+      s.front.line(text);
+    } catch (err) {
+      if (err instanceof ChatError) {
+        s.front.error(err);
+        return;
+      }
+      this.log(`internal error on connection ${s.id}: ${err instanceof Error ? err.stack : err}`);
+      this.disconnect(s, "Internal server error");
+    }
+  }
+
+  inputTooLong(s: Session): void {
+    if (s.front.kind === "irc") (s.front as IrcFront).inputTooLong();
+    else s.front.notice("That line was too long and was not sent.");
+  }
+
+  switchToPlain(s: Session, tentative: boolean): void {
+    if (this.plainFront === undefined) {
+      s.mode = "irc";
+      return;
+    }
+    s.mode = tentative ? "plain-tentative" : "plain";
+    s.front = this.plainFront(s);
+    s.updateVariant();
+    s.front.start();
+  }
+
+  switchToIrc(s: Session): void {
+    s.front = new IrcFront(this, () => s);
+    s.mode = "irc";
+    s.updateVariant();
+  }
+
+  /** Remove a session everywhere and close its connection. Idempotent. */
+  disconnect(s: Session, reason: string): void {
+    if (s.gone) return;
+    s.gone = true;
+    this.sessions.delete(s);
+    this.throttled.delete(s);
+    s.backlog = [];
+    const ip = s.conn.remoteAddress;
+    const n = (this.perIp.get(ip) ?? 1) - 1;
+    if (n <= 0) this.perIp.delete(ip);
+    else this.perIp.set(ip, n);
+    if (s.registered && s.nick !== undefined) {
+      if (s.joined.size > 0) {
+        this.bus.publish(USER_TOPIC, {
+          type: "quit",
+          source: s.prefix,
+          text: reason,
+          time: this.now(),
+          senderId: s.id,
+        });
+      }
+      this.rememberWhowas(s);
+    }
+    for (const ch of s.joined.values()) this.removeMember(ch, s);
+    s.joined.clear();
+    this.byId.delete(s.id);
+    if (s.folded !== undefined && this.nicks.get(s.folded) === s) this.nicks.delete(s.folded);
+    if (!s.conn.closed) s.conn.close(s.front.farewell(reason));
+    this.log(`disconnect ${ip} (id ${s.id}${s.nick ? `, ${s.nick}` : ""}): ${reason}`);
+  }
+
+  private rememberWhowas(s: Session): void {
+    if (s.nick === undefined) return;
+    this.whowas.push({
+      nick: s.nick,
+      user: s.user,
+      host: s.host,
+      realname: s.realname,
+      at: this.now(),
+    });
+    if (this.whowas.length > this.limits.whowasEntries) this.whowas.shift();
+  }
+
+  /** Housekeeping for every connection on one timer: no per-connection timers. */
+  tick(): void {
+    const now = this.now();
+    const l = this.limits;
+    for (const s of this.throttled) {
+      if (!s.drainBacklog(now)) this.throttled.delete(s);
+    }
+    for (const s of this.sessions) {
+      if (s.mode === "undecided" && now - s.connectedAt >= l.plainDetectMs) {
+        this.switchToPlain(s, true);
+      }
+      if (!s.registered) {
+        const limit =
+          s.mode === "plain" || s.mode === "plain-tentative"
+            ? l.plainRegistrationTimeoutMs
+            : l.registrationTimeoutMs;
+        if (now - s.connectedAt >= limit) this.disconnect(s, "Registration timeout");
+        continue;
+      }
+      if (s.pingSentAt !== 0) {
+        if (now - s.pingSentAt >= l.pingTimeoutMs) {
+          this.disconnect(s, `Ping timeout: ${Math.round((now - s.pingSentAt) / 1000)} seconds`);
+        }
+      } else if (now - s.lastActive >= l.pingIdleMs) {
+        s.pingSentAt = now;
+        if (s.front.kind === "irc") s.conn.send(encoder.encode(`PING :${this.serverName}\r\n`));
+      }
+    }
+  }
+
+  /** Tell every client, close every connection, stop the timer. The caller flushes and closes the store. */
+  shutdown(reason = "Server shutting down"): void {
+    this.closing = true;
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    for (const s of [...this.sessions]) {
+      s.gone = true;
+      this.sessions.delete(s);
+      this.byId.delete(s.id);
+      s.conn.close(encoder.encode(`ERROR :${reason}\r\n`));
+    }
+    for (const u of this.unsubscribe) u();
+  }
+
+  // ---------------------------------------------------------------- registration and nicks
+
+  validNick(nick: string): boolean {
+    return nick.length > 0 && nick.length <= this.limits.nickLen && NICK_RE.test(nick);
+  }
+
+  validChannel(name: string): boolean {
+    return (
+      name.length >= 2 &&
+      name.length <= this.limits.channelLen &&
+      name.charCodeAt(0) === 35 /* # */ &&
+      !/[\s,\x07\x00:]/.test(name)
+    );
+  }
+
+  /** A free nick close to `nick` (for "nick taken" hints). */
+  suggestNick(nick: string): string {
+    const base = (this.validNick(nick) ? nick : "guest").slice(0, this.limits.nickLen - 3);
+    for (const suffix of ["_", "__", "1", "2", "3"]) {
+      const c = base + suffix;
+      if (!this.nicks.has(foldCase(c))) return c;
+    }
+    for (;;) {
+      const c = base + String(Math.floor(Math.random() * 1000));
+      if (!this.nicks.has(foldCase(c))) return c;
+    }
+  }
+
+  /** Claim or change a nick. Registered users' changes are seen by everyone who shares a room. */
+  setNick(s: Session, nick: string): void {
+    if (nick === "") throw new ChatError("noNicknameGiven");
+    if (!this.validNick(nick)) throw new ChatError("erroneusNickname", [nick]);
+    const folded = foldCase(nick);
+    const holder = this.nicks.get(folded);
+    if (holder !== undefined && holder !== s) throw new ChatError("nicknameInUse", [nick]);
+    if (s.nick === nick) return;
+    if (!s.registered) {
+      if (s.folded !== undefined && this.nicks.get(s.folded) === s) this.nicks.delete(s.folded);
+      this.nicks.set(folded, s);
+      s.setIdentity(nick, folded);
+      return;
+    }
+    const oldPrefix = s.prefix;
+    this.rememberWhowas(s);
+    if (s.folded !== undefined && this.nicks.get(s.folded) === s) this.nicks.delete(s.folded);
+    this.nicks.set(folded, s);
+    s.setIdentity(nick, folded);
+    // Rename in invite lists so a pending invite follows the user.
+    const ev: UserEvent = {
+      type: "nick",
+      source: oldPrefix,
+      text: nick,
+      time: this.now(),
+      senderId: s.id,
+    };
+    this.bus.publish(USER_TOPIC, ev);
+  }
+
+  /** The plain front's registration: nick + an ident derived from it, no IRC burst. */
+  registerPlain(s: Session, nick: string): void {
+    if (s.registered) throw new ChatError("alreadyRegistered");
+    this.setNick(s, nick);
+    s.user = `~${nick.slice(0, 9)}`;
+    s.realname = nick;
+    this.completeRegistration(s);
+  }
+
+  /** Marks a session registered once nick and user are known. Password checks are the caller's. */
+  completeRegistration(s: Session): void {
+    if (s.nick === undefined || s.folded === undefined) throw new ChatError("notRegistered");
+    s.registered = true;
+    s.setIdentity(s.nick, s.folded);
+    s.lastActive = this.now();
+    this.log(`registered ${s.conn.remoteAddress} (id ${s.id}) as ${s.nick}`);
+  }
+
+  // ---------------------------------------------------------------- rooms
+
+  getChannel(name: string): Channel | undefined {
+    return this.channels.get(foldCase(name));
+  }
+
+  join(s: Session, name: string, key: string | undefined): void {
+    if (!this.validChannel(name)) throw new ChatError("noSuchChannel", [name]);
+    const folded = foldCase(name);
+    if (s.joined.has(folded)) return;
+    if (s.joined.size >= this.limits.maxChannelsPerUser) {
+      throw new ChatError("tooManyChannels", [name]);
+    }
+    let ch = this.channels.get(folded);
+    let status = 0;
+    if (ch === undefined) {
+      ch = new Channel(name, this.now());
+      this.channels.set(folded, ch);
+      status = OP;
+    } else {
+      const invited = s.folded !== undefined && ch.invites.has(s.folded);
+      if (ch.key !== undefined && ch.key !== key && !invited) {
+        throw new ChatError("badChannelKey", [ch.name]);
+      }
+      if (ch.limit !== undefined && ch.members.size >= ch.limit && !invited) {
+        throw new ChatError("channelIsFull", [ch.name]);
+      }
+      if (ch.flags.has("i") && !invited) throw new ChatError("inviteOnlyChan", [ch.name]);
+      if (!invited && this.isBanned(ch, s)) throw new ChatError("bannedFromChan", [ch.name]);
+      if (s.folded !== undefined) ch.invites.delete(s.folded);
+      // The first one into an empty (persistent) room runs it.
+      if (ch.members.size === 0) status = OP;
+    }
+    ch.members.set(s, status);
+    s.joined.set(folded, ch);
+    this.bus.publish(ROOM_TOPIC, {
+      type: "join",
+      channel: ch.name,
+      source: s.prefix,
+      realname: s.realname,
+      time: this.now(),
+      senderId: s.id,
+    });
+    s.front.joined(this.joinedInfo(ch, s));
+    if (!s.caps.has("draft/chathistory") && !s.caps.has("chathistory")) {
+      const entries = this.store.latest(ch.folded, this.limits.joinHistory);
+      if (entries.length > 0) s.front.replay(ch.name, entries);
+    }
+  }
+
+  joinedInfo(ch: Channel, viewer: Session): JoinedInfo {
+    const multi = viewer.caps.has("multi-prefix");
+    const info: JoinedInfo = {
+      channel: ch.name,
+      members: [...ch.members].map(([m, st]) => ({
+        nick: m.nick ?? "*",
+        prefix: prefixOf(st, multi),
+        userhost: m.prefix,
+      })),
+    };
+    if (ch.topic !== undefined) info.topic = ch.topic;
+    return info;
+  }
+
+  part(s: Session, name: string, reason: string | undefined): void {
+    const folded = foldCase(name);
+    const ch = this.channels.get(folded);
+    if (ch === undefined) throw new ChatError("noSuchChannel", [name]);
+    if (!ch.members.has(s)) throw new ChatError("notOnChannel", [ch.name]);
+    const ev: RoomEvent = {
+      type: "part",
+      channel: ch.name,
+      source: s.prefix,
+      time: this.now(),
+      senderId: s.id,
+    };
+    if (reason !== undefined && reason !== "") ev.reason = reason;
+    this.bus.publish(ROOM_TOPIC, ev);
+    this.removeMember(ch, s);
+    s.joined.delete(folded);
+  }
+
+  /** Drop a member; an empty room with nothing worth keeping disappears. */
+  removeMember(ch: Channel, s: Session): void {
+    ch.members.delete(s);
+    if (ch.members.size === 0 && !ch.persistent) this.channels.delete(ch.folded);
+  }
+
+  isBanned(ch: Channel, s: Session): boolean {
+    if (ch.bans.length === 0) return false;
+    const who = foldCase(s.prefix);
+    return ch.bans.some((b) => globMatch(foldCase(b.mask), who));
+  }
+
+  topic(
+    s: Session,
+    name: string,
+    text: string | undefined,
+  ): { text: string; setBy: string; setAt: number } | undefined {
+    const ch = this.getChannel(name);
+    if (ch === undefined) throw new ChatError("noSuchChannel", [name]);
+    if (text === undefined) {
+      return ch.topic;
+    }
+    if (!ch.members.has(s)) throw new ChatError("notOnChannel", [ch.name]);
+    if (ch.flags.has("t") && !ch.isOp(s)) throw new ChatError("chanOpPrivsNeeded", [ch.name]);
+    const clipped = clipBytes(text, this.limits.topicLen);
+    const now = this.now();
+    ch.topic = clipped === "" ? undefined : { text: clipped, setBy: s.prefix, setAt: now };
+    this.saveRoom(ch);
+    this.bus.publish(ROOM_TOPIC, {
+      type: "topic",
+      channel: ch.name,
+      source: s.prefix,
+      text: clipped,
+      time: now,
+      senderId: s.id,
+    });
+    return ch.topic;
+  }
+
+  saveRoom(ch: Channel): void {
+    if (ch.persistent) this.store.saveRoom(ch.toState());
+    else this.store.deleteRoom(ch.name);
+  }
+
+  who(_s: Session, name: string): WhoEntry[] {
+    const ch = this.getChannel(name);
+    if (ch !== undefined) {
+      return [...ch.members].map(([m, st]) => whoEntry(m, prefixOf(st, false)));
+    }
+    const target = this.nicks.get(foldCase(name));
+    if (target?.registered) return [whoEntry(target, "")];
+    return [];
+  }
+
+  quit(s: Session, reason: string): void {
+    this.disconnect(s, `Quit: ${reason}`);
+  }
+
+  // ---------------------------------------------------------------- messages
+
+  newMsgid(): string {
+    this.msgSeq++;
+    return `${this.bootId}-${this.msgSeq.toString(36)}`;
+  }
+
+  /**
+   * PRIVMSG/NOTICE to one target (a room or a nick). Appends to history, then
+   * fans out. Returns the event so the IRC front can add RPL_AWAY and the like.
+   */
+  sendMessage(
+    s: Session,
+    command: "PRIVMSG" | "NOTICE",
+    target: string,
+    text: string,
+    clientTags: [string, string][] | undefined,
+  ): { away?: string; nick?: string } {
+    if (!s.registered || s.nick === undefined) throw new ChatError("notRegistered");
+    if (target === "") throw new ChatError("noRecipient", [], `No recipient given (${command})`);
+    if (text === "") throw new ChatError("noTextToSend");
+    const now = this.now();
+    s.lastSpoke = now;
+    const ev: MessageEvent = {
+      type: "message",
+      target,
+      command,
+      source: s.prefix,
+      text,
+      msgid: this.newMsgid(),
+      time: now,
+      senderId: s.id,
+    };
+    if (clientTags !== undefined && clientTags.length > 0) ev.clientTags = clientTags;
+    if (target.charCodeAt(0) === 35 /* # */) {
+      const ch = this.getChannel(target);
+      if (ch === undefined) throw new ChatError("noSuchChannel", [target]);
+      const status = ch.members.get(s);
+      if (status === undefined && ch.flags.has("n")) {
+        throw new ChatError("cannotSendToChan", [ch.name]);
+      }
+      if (!status) {
+        if (ch.flags.has("m")) throw new ChatError("cannotSendToChan", [ch.name]);
+        if (this.isBanned(ch, s)) throw new ChatError("cannotSendToChan", [ch.name]);
+      }
+      ev.target = ch.name;
+      this.store.append(toEntry(ev, ch.folded));
+      this.bus.publish(ROOM_TOPIC, ev);
+      return {};
+    }
+    const dest = this.nicks.get(foldCase(target));
+    if (dest === undefined || !dest.registered || dest.nick === undefined) {
+      throw new ChatError("noSuchNick", [target]);
+    }
+    ev.target = dest.nick;
+    const key = [s.folded as string, dest.folded as string].sort().join(" ");
+    this.store.append(toEntry(ev, key));
+    const bytes = dest.front.direct(ev);
+    if (bytes !== null) dest.conn.send(bytes);
+    if (dest !== s && s.caps.has("echo-message")) {
+      const echo = s.front.direct(ev);
+      if (echo !== null) s.conn.send(echo);
+    }
+    const result: { away?: string; nick?: string } = { nick: dest.nick };
+    if (dest.away !== undefined) result.away = dest.away;
+    return result;
+  }
+
+  /** Publish a user-wide change (AWAY) to everyone sharing a room. */
+  publishUser(ev: UserEvent): void {
+    this.bus.publish(USER_TOPIC, ev);
+  }
+
+  publishRoom(ev: RoomEvent): void {
+    this.bus.publish(ROOM_TOPIC, ev);
+  }
+
+  // ---------------------------------------------------------------- fan-out
+
+  /**
+   * Deliver a bus event to the local sessions concerned. Serialized once per
+   * variant: every member with the same variant is queued the same Uint8Array.
+   */
+  private deliver(ev: BusEvent): void {
+    const cache = this.cache;
+    cache.fill(undefined);
+    if (isUserEvent(ev)) {
+      this.deliverUser(ev);
+      return;
+    }
+    const ch = this.getChannel(ev.type === "message" ? ev.target : ev.channel);
+    if (ch === undefined) return;
+    const sender = ev.senderId;
+    const isMessage = ev.type === "message";
+    for (const m of ch.members.keys()) {
+      if (isMessage && m.id === sender && !m.caps.has("echo-message")) continue;
+      const v = m.variant;
+      let bytes = cache[v];
+      if (bytes === undefined) {
+        bytes = m.front.render(ev);
+        cache[v] = bytes;
+      }
+      if (bytes !== null) m.conn.send(bytes);
+    }
+  }
+
+  private deliverUser(ev: UserEvent): void {
+    const self = this.findSession(ev.senderId);
+    if (self === undefined) return;
+    const stamp = ++this.stampCounter;
+    const cache = this.cache;
+    const away = ev.type === "away";
+    const send = (m: Session): void => {
+      if (m.stamp === stamp) return;
+      m.stamp = stamp;
+      if (away && !m.caps.has("away-notify")) return;
+      const v = m.variant;
+      let bytes = cache[v];
+      if (bytes === undefined) {
+        bytes = m.front.render(ev);
+        cache[v] = bytes;
+      }
+      if (bytes !== null) m.conn.send(bytes);
+    };
+    // The user sees its own nick change; a quitting or away user is not told.
+    if (ev.type === "nick") send(self);
+    else self.stamp = stamp;
+    for (const ch of self.joined.values()) {
+      for (const m of ch.members.keys()) send(m);
+    }
+  }
+
+  findSession(id: number): Session | undefined {
+    return this.byId.get(id);
+  }
+}
+
+function isUserEvent(ev: BusEvent): ev is UserEvent {
+  return ev.type === "quit" || ev.type === "nick" || ev.type === "away";
+}
+
+function whoEntry(m: Session, prefix: string): WhoEntry {
+  return {
+    nick: m.nick ?? "*",
+    user: m.user,
+    host: m.host,
+    realname: m.realname,
+    away: m.away !== undefined,
+    prefix,
+  };
+}
+
+function toEntry(ev: MessageEvent, key: string): HistoryEntry {
+  return {
+    msgid: ev.msgid,
+    time: ev.time,
+    key,
+    target: ev.target,
+    source: ev.source,
+    command: ev.command,
+    text: ev.text,
+  };
+}
+
+/** Cut a string to at most `max` UTF-8 bytes without splitting a character. */
+export function clipBytes(text: string, max: number): string {
+  if (text.length * 3 <= max) return text;
+  const bytes = encoder.encode(text);
+  if (bytes.length <= max) return text;
+  let end = max;
+  // Step back over UTF-8 continuation bytes.
+  while (end > 0 && ((bytes[end] as number) & 0xc0) === 0x80) end--;
+  return new TextDecoder().decode(bytes.subarray(0, end));
+}
+
+/** IRC ban-mask glob: `*` any run, `?` one character. Both sides already casefolded. */
+export function globMatch(pattern: string, text: string): boolean {
+  let p = 0;
+  let t = 0;
+  let star = -1;
+  let mark = 0;
+  while (t < text.length) {
+    const pc = pattern[p];
+    if (pc === "?" || (pc !== undefined && pc !== "*" && pc === text[t])) {
+      p++;
+      t++;
+    } else if (pc === "*") {
+      star = p++;
+      mark = t;
+    } else if (star !== -1) {
+      p = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (pattern[p] === "*") p++;
+  return p === pattern.length;
+}

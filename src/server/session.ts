@@ -1,0 +1,222 @@
+/**
+ * One connection's state: registration, capabilities, identity, away, modes,
+ * flood bucket, and which front (IRC or plain) speaks to it. The session is the
+ * transport's ConnHandler and the plain front's PlainCore; the actions themselves
+ * live in ChatServer, which owns the registry.
+ */
+import type { Conn, ConnHandler } from "../transport/conn.ts";
+import type { Channel } from "./channel.ts";
+import { ChatError } from "./errors.ts";
+import { TokenBucket } from "./flood.ts";
+import {
+  type Front,
+  type PlainCore,
+  V_MESSAGE_TAGS,
+  V_SERVER_TIME,
+  type WhoEntry,
+} from "./front.ts";
+import type { ChatServer } from "./server.ts";
+
+export type SessionMode = "undecided" | "irc" | "plain-tentative" | "plain";
+
+/** Commands that mark a connection as an IRC client when they come first. */
+const REGISTRATION = new Set(["CAP", "NICK", "USER", "PASS"]);
+
+/** C0 controls other than IRC formatting (bold, colour, CTCP, ...), DEL and C1 controls. */
+const CONTROL = /[\x00\x04-\x08\x0a-\x0e\x10\x12-\x15\x17-\x1c\x7f-\x9f]/;
+const CONTROL_ALL = new RegExp(CONTROL.source, "g");
+
+/** Strip NUL, bare CR and control bytes so they are never relayed raw. */
+export function sanitizeLine(line: string): string {
+  return CONTROL.test(line) ? line.replace(CONTROL_ALL, "") : line;
+}
+
+function firstWord(line: string): string {
+  let s = line.trimStart();
+  if (s.startsWith("@")) s = s.slice(s.indexOf(" ") + 1 || s.length).trimStart();
+  if (s.startsWith(":")) s = s.slice(s.indexOf(" ") + 1 || s.length).trimStart();
+  const sp = s.indexOf(" ");
+  return (sp === -1 ? s : s.slice(0, sp)).toUpperCase();
+}
+
+export class Session implements ConnHandler, PlainCore {
+  mode: SessionMode = "undecided";
+  front: Front;
+  nick: string | undefined;
+  /** Casefolded nick, the registry key. */
+  folded: string | undefined;
+  user = "";
+  realname = "";
+  readonly host: string;
+  /** `nick!user@host`, recomputed on nick change. */
+  prefix = "";
+  registered = false;
+  /** CAP negotiation in progress: registration waits for CAP END. */
+  capNegotiating = false;
+  capVersion = 0;
+  readonly caps = new Set<string>();
+  password: string | undefined;
+  away: string | undefined;
+  oper = false;
+  /** User modes (i, o, w). */
+  readonly umodes = new Set<string>();
+  readonly joined = new Map<string, Channel>();
+  readonly connectedAt: number;
+  lastActive: number;
+  /** Time of the last message sent by this user (WHOIS idle). */
+  lastSpoke: number;
+  /** When we sent a PING that is still unanswered, else 0. */
+  pingSentAt = 0;
+  /** Fan-out dedup stamp for user-wide events (QUIT, NICK). */
+  stamp = 0;
+  gone = false;
+  /** Variant of `front`, cached here because the fan-out loop reads it per member. */
+  variant = 0;
+  private readonly bucket: TokenBucket | undefined;
+  /** Lines waiting for flood tokens. */
+  backlog: string[] = [];
+
+  constructor(
+    readonly id: number,
+    readonly conn: Conn,
+    readonly server: ChatServer,
+    ircFront: Front,
+  ) {
+    const now = server.now();
+    this.connectedAt = now;
+    this.lastActive = now;
+    this.lastSpoke = now;
+    const addr = conn.remoteAddress || "unknown";
+    // A host starting with ':' (IPv6 "::1") would break IRC parameter parsing.
+    this.host = addr.startsWith(":") ? `0${addr}` : addr;
+    this.front = ircFront;
+    const l = server.limits;
+    if (l.floodLimit) this.bucket = new TokenBucket(l.floodBurst, l.floodRate, now);
+  }
+
+  get channels(): string[] {
+    return [...this.joined.values()].map((c) => c.name);
+  }
+
+  /** Recompute the serialize-once variant after a CAP change or a front switch. */
+  updateVariant(): void {
+    if (this.front.kind === "plain") {
+      this.variant = this.front.variant;
+      return;
+    }
+    let v = 0;
+    if (this.caps.has("server-time")) v |= V_SERVER_TIME;
+    if (this.caps.has("message-tags")) v |= V_MESSAGE_TAGS;
+    this.variant = v;
+  }
+
+  setIdentity(nick: string, folded: string): void {
+    this.nick = nick;
+    this.folded = folded;
+    this.prefix = `${nick}!${this.user || "~u"}@${this.host}`;
+  }
+
+  // ---- ConnHandler ----
+
+  line(raw: string): void {
+    if (this.gone) return;
+    const now = this.server.now();
+    this.lastActive = now;
+    this.pingSentAt = 0;
+    const text = sanitizeLine(raw);
+    if (this.mode === "undecided" || this.mode === "plain-tentative") {
+      if (text.trim() === "") return;
+      this.decide(text);
+    }
+    if (this.bucket !== undefined) {
+      if (this.backlog.length > 0 || !this.bucket.take(now)) {
+        this.backlog.push(text);
+        if (this.backlog.length > this.server.limits.floodBacklog) {
+          this.server.disconnect(this, "Excess Flood");
+          return;
+        }
+        this.server.throttled.add(this);
+        return;
+      }
+    }
+    this.server.runLine(this, text);
+  }
+
+  /** Feed held-back lines as tokens refill; returns true while some remain. */
+  drainBacklog(now: number): boolean {
+    while (this.backlog.length > 0 && !this.gone) {
+      if (this.bucket !== undefined && !this.bucket.take(now)) return true;
+      const text = this.backlog.shift() as string;
+      this.server.runLine(this, text);
+    }
+    return false;
+  }
+
+  overlong(_bytes: number): void {
+    if (this.gone) return;
+    this.lastActive = this.server.now();
+    this.server.inputTooLong(this);
+  }
+
+  closed(reason: string): void {
+    this.server.disconnect(this, reason);
+  }
+
+  private decide(text: string): void {
+    const irc = REGISTRATION.has(firstWord(text));
+    if (irc) {
+      if (this.mode === "plain-tentative") this.server.switchToIrc(this);
+      this.mode = "irc";
+    } else if (this.mode === "undecided") {
+      this.server.switchToPlain(this, false);
+    } else {
+      this.mode = "plain";
+    }
+  }
+
+  // ---- PlainCore: each action delegates to the server, which owns the registry ----
+
+  register(nick: string): void {
+    this.server.registerPlain(this, nick);
+  }
+
+  suggestNick(nick: string): string {
+    return this.server.suggestNick(nick);
+  }
+
+  setNick(nick: string): void {
+    this.server.setNick(this, nick);
+  }
+
+  join(channel: string, key?: string): void {
+    if (!this.registered) throw new ChatError("notRegistered");
+    this.server.join(this, channel, key);
+  }
+
+  part(channel: string, reason?: string): void {
+    this.server.part(this, channel, reason);
+  }
+
+  send(target: string, text: string, command: "PRIVMSG" | "NOTICE" = "PRIVMSG"): void {
+    this.server.sendMessage(this, command, target, text, undefined);
+  }
+
+  who(channel: string): WhoEntry[] {
+    return this.server.who(this, channel);
+  }
+
+  topic(
+    channel: string,
+    text?: string,
+  ): { text: string; setBy: string; setAt: number } | undefined {
+    return this.server.topic(this, channel, text);
+  }
+
+  quit(reason?: string): void {
+    this.server.quit(this, reason ?? "Quit");
+  }
+
+  write(bytes: Uint8Array): void {
+    this.conn.send(bytes);
+  }
+}

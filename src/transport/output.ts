@@ -1,0 +1,159 @@
+/**
+ * Coalesced output. Sessions enqueue bytes at any time; the scheduler flushes
+ * ONCE per event-loop turn: it first runs the `beforeFlush` hook (the history
+ * store commits, so whatever a client receives is durable), then writes every
+ * dirty connection's pending bytes with a single `write`. A partial write keeps
+ * the remainder and waits for `drain`. Each queue is capped in bytes.
+ */
+
+/** The minimal socket surface the queue needs (Bun's Socket fits it). */
+export interface ByteSink {
+  /** Bytes accepted (possibly fewer than given), or -1 once closed. */
+  write(data: Uint8Array): number;
+  end(): void;
+}
+
+const EMPTY = new Uint8Array(0);
+
+export class SendQueue {
+  /** Pending chunks not yet handed to the socket, oldest first. */
+  private chunks: Uint8Array[] = [];
+  private bytes = 0;
+  /** Set while the socket refused bytes and we wait for `drain`. */
+  blocked = false;
+  dirty = false;
+  closing = false;
+  closed = false;
+  overflowed = false;
+
+  constructor(
+    private readonly sink: ByteSink,
+    private readonly scheduler: FlushScheduler,
+    readonly capBytes: number,
+  ) {}
+
+  get queuedBytes(): number {
+    return this.bytes;
+  }
+
+  /** Returns false if the cap was exceeded (the caller closes the connection). */
+  push(data: Uint8Array): boolean {
+    if (this.closed || this.closing) return true;
+    if (this.bytes + data.length > this.capBytes) {
+      this.overflowed = true;
+      return false;
+    }
+    this.chunks.push(data);
+    this.bytes += data.length;
+    if (!this.dirty && !this.blocked) {
+      this.dirty = true;
+      this.scheduler.markDirty(this);
+    }
+    return true;
+  }
+
+  /** Drop everything queued (used on overflow, before the final ERROR line). */
+  discard(): void {
+    this.chunks = [];
+    this.bytes = 0;
+  }
+
+  /** Close after the queue drains (or right now, if the socket is blocked for good). */
+  closeAfterFlush(lastWords?: Uint8Array): void {
+    if (this.closed || this.closing) return;
+    if (lastWords !== undefined && lastWords.length > 0) {
+      this.chunks.push(lastWords);
+      this.bytes += lastWords.length;
+    }
+    this.closing = true;
+    if (!this.dirty && !this.blocked) {
+      this.dirty = true;
+      this.scheduler.markDirty(this);
+    }
+  }
+
+  /** Write everything pending in one call. Called by the scheduler and on drain. */
+  flush(): void {
+    this.dirty = false;
+    if (this.closed) return;
+    if (this.bytes > 0) {
+      const data = this.concat();
+      const n = this.sink.write(data);
+      if (n < 0) {
+        this.markClosed();
+        return;
+      }
+      if (n < data.length) {
+        // Keep the remainder as one chunk; a view avoids copying it.
+        this.chunks = [data.subarray(n)];
+        this.bytes = data.length - n;
+        this.blocked = true;
+        return;
+      }
+      this.chunks = [];
+      this.bytes = 0;
+    }
+    this.blocked = false;
+    if (this.closing) {
+      this.markClosed();
+      this.sink.end();
+    }
+  }
+
+  /** The socket can take more bytes. */
+  drained(): void {
+    if (!this.blocked) return;
+    this.blocked = false;
+    this.flush();
+  }
+
+  markClosed(): void {
+    this.closed = true;
+    this.chunks = [];
+    this.bytes = 0;
+  }
+
+  private concat(): Uint8Array {
+    const chunks = this.chunks;
+    if (chunks.length === 1) return chunks[0] as Uint8Array;
+    if (chunks.length === 0) return EMPTY;
+    const out = new Uint8Array(this.bytes);
+    let off = 0;
+    for (const c of chunks) {
+      out.set(c, off);
+      off += c.length;
+    }
+    return out;
+  }
+}
+
+export class FlushScheduler {
+  private dirty: SendQueue[] = [];
+  private scheduled = false;
+
+  /** `beforeFlush` runs once per turn before any byte is written: the store commits there. */
+  constructor(private readonly beforeFlush: () => void = () => {}) {}
+
+  markDirty(q: SendQueue): void {
+    this.dirty.push(q);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.run);
+    }
+  }
+
+  /** Flush now (also used at shutdown). */
+  readonly run = (): void => {
+    this.scheduled = false;
+    if (this.dirty.length === 0) return;
+    try {
+      this.beforeFlush();
+    } catch (err) {
+      // A failing store must not silence the server; it reports its own errors.
+      console.error(`chat: history flush failed: ${String(err)}`);
+    }
+    const list = this.dirty;
+    this.dirty = [];
+    for (const q of list) q.flush();
+  };
+}
