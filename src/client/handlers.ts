@@ -53,7 +53,8 @@ export function mentions(text: string, nick: string): boolean {
   while (i !== -1) {
     const before = i === 0 ? "" : t.charAt(i - 1);
     const after = t.charAt(i + n.length);
-    const isWord = (c: string): boolean => /[a-z0-9_\-[\]\\`^{}|]/.test(c);
+    // Brackets count as punctuation here: "[alice]" mentions alice far more often than it names "[alice]".
+    const isWord = (c: string): boolean => /[a-z0-9_\-\\`^|]/.test(c);
     if (!isWord(before) && !isWord(after)) return true;
     i = t.indexOf(n, i + 1);
   }

@@ -1,0 +1,124 @@
+import { describe, expect, test } from "bun:test";
+import { commandNames, helpLines, parseInput } from "../../../src/client/input.ts";
+import { ClientState } from "../../../src/client/state.ts";
+import { serialize } from "../../../src/protocol/message.ts";
+
+function inLobby(): ClientState {
+  const s = new ClientState("alice");
+  s.addRoom("#lobby", 0);
+  s.current = "#lobby";
+  return s;
+}
+
+function wire(line: string, s = inLobby()): string[] {
+  const a = parseInput(line, s);
+  if (a.kind !== "send") throw new Error(`expected send, got ${JSON.stringify(a)}`);
+  return a.messages.map(serialize);
+}
+
+describe("typed lines", () => {
+  test("plain text goes to the current room", () => {
+    expect(parseInput("hello", inLobby())).toEqual({
+      kind: "say",
+      target: "#lobby",
+      text: "hello",
+      action: false,
+    });
+  });
+
+  test("a leading // sends a literal slash", () => {
+    expect(parseInput("//shrug", inLobby())).toMatchObject({ kind: "say", text: "/shrug" });
+  });
+
+  test("text with no room says how to get one", () => {
+    expect(parseInput("hi", new ClientState("a"))).toMatchObject({ kind: "error" });
+  });
+
+  test("empty input does nothing", () => {
+    expect(parseInput("   ", inLobby())).toEqual({ kind: "none" });
+  });
+});
+
+describe("slash commands", () => {
+  test("/me is an action in the current room", () => {
+    expect(parseInput("/me waves", inLobby())).toMatchObject({ kind: "say", action: true });
+  });
+
+  test("/msg sends without switching; /query switches", () => {
+    expect(parseInput("/msg bob hi there", inLobby())).toMatchObject({
+      kind: "say",
+      target: "bob",
+      text: "hi there",
+    });
+    expect(parseInput("/query bob", inLobby())).toEqual({ kind: "switch", target: "bob" });
+  });
+
+  test("/join adds # to bare names and keeps keys", () => {
+    expect(parseInput("/join dev,#ops secret", inLobby())).toEqual({
+      kind: "join",
+      channels: ["#dev", "#ops"],
+      key: "secret",
+    });
+  });
+
+  test("/switch and /j move between joined rooms, or join a new one", () => {
+    const s = inLobby();
+    s.addRoom("#dev", 0);
+    expect(parseInput("/switch dev", s)).toEqual({ kind: "switch", target: "#dev" });
+    expect(parseInput("/j #LOBBY", s)).toEqual({ kind: "switch", target: "#lobby" });
+    expect(parseInput("/j random", s)).toEqual({ kind: "join", channels: ["#random"] });
+  });
+
+  test("/part, /topic, /who, /away, /nick, /raw produce the IRC lines", () => {
+    expect(wire("/part")).toEqual(["PART #lobby"]);
+    expect(wire("/part see you")).toEqual(["PART #lobby :see you"]);
+    expect(wire("/topic")).toEqual(["TOPIC #lobby"]);
+    expect(wire("/topic Release day")).toEqual(["TOPIC #lobby :Release day"]);
+    expect(wire("/who")).toEqual(["WHO #lobby"]);
+    expect(wire("/away lunch")).toEqual(["AWAY lunch"]);
+    expect(wire("/away")).toEqual(["AWAY"]);
+    expect(wire("/nick bobby")).toEqual(["NICK bobby"]);
+    expect(wire("/raw MODE #lobby +t")).toEqual(["MODE #lobby +t"]);
+  });
+
+  test("/quit carries its reason", () => {
+    expect(parseInput("/quit bye now", inLobby())).toEqual({ kind: "quit", reason: "bye now" });
+  });
+
+  test("unknown commands say so and point at /help", () => {
+    const a = parseInput("/frobnicate", inLobby());
+    expect(a).toMatchObject({ kind: "error" });
+    expect(a.kind === "error" && a.text).toContain("/help");
+  });
+
+  test("/help lists every command, including the required ones", () => {
+    const a = parseInput("/help", inLobby());
+    expect(a.kind).toBe("help");
+    const text = helpLines().join("\n");
+    for (const c of commandNames) expect(text).toContain(`/${c}`);
+    for (const c of [
+      "help",
+      "nick",
+      "msg",
+      "query",
+      "me",
+      "join",
+      "part",
+      "switch",
+      "j",
+      "who",
+      "topic",
+      "away",
+      "quit",
+      "raw",
+    ])
+      expect(commandNames).toContain(c);
+  });
+
+  test("commands without their argument explain their usage", () => {
+    for (const line of ["/nick", "/msg bob", "/me", "/join", "/raw"]) {
+      const a = parseInput(line, inLobby());
+      expect(a.kind === "error" && a.text).toContain("usage");
+    }
+  });
+});
