@@ -5,6 +5,9 @@
  */
 import { foldCase } from "../protocol/casemap.ts";
 import {
+  type Cut,
+  compareCut,
+  cutsOf,
   type HistoryEntry,
   type HistoryRef,
   type HistoryStore,
@@ -19,9 +22,15 @@ export interface MemoryStoreOptions {
   history: number;
 }
 
-/** One conversation's messages in arrival order, trimmed from the front lazily. */
+interface Stored {
+  entry: HistoryEntry;
+  /** Arrival number, the tie-break between equal times. */
+  seq: number;
+}
+
+/** One conversation's messages in (time, arrival) order, trimmed from the front lazily. */
 class Conversation {
-  private items: HistoryEntry[] = [];
+  private items: Stored[] = [];
   /** Index of the oldest live message in `items`; avoids O(n) shifts on every trim. */
   private start = 0;
 
@@ -29,63 +38,65 @@ class Conversation {
     return this.items.length - this.start;
   }
 
-  push(entry: HistoryEntry, cap: number): void {
-    this.items.push(entry);
-    if (this.length > cap) this.start = this.items.length - cap;
+  /** Insert in order (nearly always at the end) and return what fell off the front. */
+  push(item: Stored, cap: number): Stored[] {
+    let i = this.items.length;
+    while (i > this.start && (this.items[i - 1]?.entry.time ?? 0) > item.entry.time) i--;
+    this.items.splice(i, 0, item);
+    const dropped: Stored[] = [];
+    while (this.length > cap) {
+      const d = this.items[this.start];
+      if (d !== undefined) dropped.push(d);
+      this.start++;
+    }
     if (this.start > 1024 && this.start * 2 > this.items.length) {
       this.items = this.items.slice(this.start);
       this.start = 0;
     }
+    return dropped;
   }
 
-  at(i: number): HistoryEntry {
+  at(i: number): Stored {
     const e = this.items[this.start + i];
     if (e === undefined) throw new RangeError(`history index ${i} out of range`);
     return e;
   }
 
-  /** Live messages in [from, to), clamped. */
+  /** Entries in [from, to), clamped. */
   slice(from: number, to: number): HistoryEntry[] {
     const lo = Math.max(0, from);
     const hi = Math.min(this.length, to);
-    if (hi <= lo) return [];
-    return this.items.slice(this.start + lo, this.start + hi);
+    const out: HistoryEntry[] = [];
+    for (let i = lo; i < hi; i++) out.push({ ...this.at(i).entry });
+    return out;
   }
 
-  /**
-   * Index of the first message that comes after `ref` when `inclusive` is false,
-   * or at-or-after it when true. A msgid that is not (or no longer) stored gives
-   * undefined: the caller answers with nothing rather than guessing a position.
-   */
-  position(ref: HistoryRef, inclusive: boolean): number | undefined {
-    if ("msgid" in ref) {
-      for (let i = this.length - 1; i >= 0; i--) {
-        if (this.at(i).msgid === ref.msgid) return inclusive ? i : i + 1;
-      }
-      return undefined;
+  /** Number of messages ordered before `cut` (binary search). */
+  countBelow(cut: Cut): number {
+    let lo = 0;
+    let hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const s = this.at(mid);
+      if (compareCut({ time: s.entry.time, id: s.seq }, cut) < 0) lo = mid + 1;
+      else hi = mid;
     }
-    // Times are mostly ascending but a clock step backwards must not hide
-    // messages, so scan rather than binary-search.
-    let i = 0;
-    const n = this.length;
-    while (i < n && (inclusive ? this.at(i).time < ref.time : this.at(i).time <= ref.time)) i++;
-    return i;
+    return lo;
   }
 
-  /** Index just past the last message strictly before `ref`. */
-  endBefore(ref: HistoryRef): number | undefined {
-    if ("msgid" in ref) return this.position(ref, true);
-    let i = 0;
-    const n = this.length;
-    while (i < n && this.at(i).time < ref.time) i++;
-    return i;
+  /** Number of messages ordered at or before `cut`. */
+  countUpTo(cut: Cut): number {
+    return this.countBelow({ time: cut.time, id: cut.id + 0.5 });
   }
 }
 
 export class MemoryStore implements HistoryStore {
   private readonly history: number;
   private readonly conversations = new Map<string, Conversation>();
+  /** msgid -> where it sits, for msgid references. */
+  private readonly byMsgid = new Map<string, { key: string; cut: Cut }>();
   private readonly rooms = new Map<string, RoomState>();
+  private seq = 0;
 
   constructor(opts: MemoryStoreOptions) {
     if (!Number.isInteger(opts.history) || opts.history < 1) {
@@ -95,12 +106,17 @@ export class MemoryStore implements HistoryStore {
   }
 
   append(entry: HistoryEntry): void {
+    if (this.byMsgid.has(entry.msgid)) return;
     let conv = this.conversations.get(entry.key);
     if (conv === undefined) {
       conv = new Conversation();
       this.conversations.set(entry.key, conv);
     }
-    conv.push({ ...entry }, this.history);
+    const seq = ++this.seq;
+    this.byMsgid.set(entry.msgid, { key: entry.key, cut: { time: entry.time, id: seq } });
+    for (const d of conv.push({ entry: { ...entry }, seq }, this.history)) {
+      this.byMsgid.delete(d.entry.msgid);
+    }
   }
 
   flush(): void {
@@ -115,29 +131,26 @@ export class MemoryStore implements HistoryStore {
 
   before(key: string, ref: HistoryRef, limit: number): HistoryEntry[] {
     const conv = this.conversations.get(key);
-    if (conv === undefined || limit <= 0) return [];
-    const end = conv.endBefore(ref);
-    if (end === undefined) return [];
+    const cuts = this.cuts(key, ref);
+    if (conv === undefined || cuts === undefined || limit <= 0) return [];
+    const end = conv.countBelow(cuts.low);
     return conv.slice(end - limit, end);
   }
 
   after(key: string, ref: HistoryRef, limit: number): HistoryEntry[] {
     const conv = this.conversations.get(key);
-    if (conv === undefined || limit <= 0) return [];
-    const from = conv.position(ref, false);
-    if (from === undefined) return [];
+    const cuts = this.cuts(key, ref);
+    if (conv === undefined || cuts === undefined || limit <= 0) return [];
+    const from = conv.countUpTo(cuts.high);
     return conv.slice(from, from + limit);
   }
 
   around(key: string, ref: HistoryRef, limit: number): HistoryEntry[] {
     const conv = this.conversations.get(key);
-    if (conv === undefined || limit <= 0) return [];
-    const mid = conv.position(ref, true);
-    if (mid === undefined) return [];
-    // Half before the reference, the rest from it onwards (a msgid reference
-    // includes the message itself, so a client sees what it asked about).
-    const half = Math.floor(limit / 2);
-    let from = Math.max(0, mid - half);
+    const cuts = this.cuts(key, ref);
+    if (conv === undefined || cuts === undefined || limit <= 0) return [];
+    const mid = conv.countBelow(cuts.low);
+    let from = Math.max(0, mid - Math.floor(limit / 2));
     const to = Math.min(conv.length, from + limit);
     from = Math.max(0, to - limit);
     return conv.slice(from, to);
@@ -145,27 +158,17 @@ export class MemoryStore implements HistoryStore {
 
   between(key: string, a: HistoryRef, b: HistoryRef, limit: number): HistoryEntry[] {
     const conv = this.conversations.get(key);
-    if (conv === undefined || limit <= 0) return [];
-    const aAfter = conv.position(a, false);
-    const bAfter = conv.position(b, false);
-    const aBefore = conv.endBefore(a);
-    const bBefore = conv.endBefore(b);
-    if (
-      aAfter === undefined ||
-      bAfter === undefined ||
-      aBefore === undefined ||
-      bBefore === undefined
-    ) {
-      return [];
+    const ca = this.cuts(key, a);
+    const cb = this.cuts(key, b);
+    if (conv === undefined || ca === undefined || cb === undefined || limit <= 0) return [];
+    if (compareCut(ca.low, cb.low) <= 0) {
+      const from = conv.countUpTo(ca.high);
+      const to = conv.countBelow(cb.low);
+      return conv.slice(from, Math.min(to, from + limit));
     }
-    if (aBefore <= bBefore) {
-      // a is the earlier bound: the `limit` messages right after a.
-      const hi = bBefore;
-      return conv.slice(aAfter, Math.min(hi, aAfter + limit));
-    }
-    // a is the later bound: the `limit` messages right before a.
-    const lo = bAfter;
-    return conv.slice(Math.max(lo, aBefore - limit), aBefore);
+    const from = conv.countUpTo(cb.high);
+    const to = conv.countBelow(ca.low);
+    return conv.slice(Math.max(from, to - limit), to);
   }
 
   targets(
@@ -187,12 +190,10 @@ export class MemoryStore implements HistoryStore {
     for (const key of wanted) {
       const conv = this.conversations.get(key);
       if (conv === undefined) continue;
-      for (let i = conv.length - 1; i >= 0; i--) {
-        const e = conv.at(i);
-        if (e.time > lo && e.time < hi) {
-          found.push({ key, target: e.target, source: e.source, time: e.time });
-          break;
-        }
+      const end = conv.countBelow({ time: hi, id: 0 });
+      const last = end > 0 ? conv.at(end - 1).entry : undefined;
+      if (last !== undefined && last.time > lo) {
+        found.push({ key, target: last.target, source: last.source, time: last.time });
       }
     }
     return orderTargets(found, from > to, limit);
@@ -212,5 +213,13 @@ export class MemoryStore implements HistoryStore {
 
   close(): void {
     this.conversations.clear();
+    this.byMsgid.clear();
+  }
+
+  private cuts(key: string, ref: HistoryRef): { low: Cut; high: Cut } | undefined {
+    if ("time" in ref) return cutsOf(ref.time);
+    const where = this.byMsgid.get(ref.msgid);
+    if (where === undefined || where.key !== key) return undefined;
+    return { low: where.cut, high: where.cut };
   }
 }

@@ -14,7 +14,9 @@ export const MIGRATIONS: readonly string[] = [
     command TEXT NOT NULL,
     text TEXT NOT NULL
   );
-  CREATE INDEX messages_key_id ON messages (key, id);
+  -- One index per conversation order: (key, time) carries the rowid, so it
+  -- also orders equal times by arrival. Every extra index on a per-room key
+  -- costs a dirty page per room per flush.
   CREATE INDEX messages_key_time ON messages (key, time);
   CREATE TABLE private_conversations (
     key TEXT PRIMARY KEY,

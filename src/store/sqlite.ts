@@ -16,6 +16,9 @@ import { StoreOpenError } from "./errors.ts";
 import { MIGRATIONS } from "./migrations.ts";
 import {
   type BanState,
+  type Cut,
+  compareCut,
+  cutsOf,
   type HistoryCommand,
   type HistoryEntry,
   type HistoryRef,
@@ -69,13 +72,6 @@ interface BanRow {
   mask: string;
   set_by: string;
   set_at: number;
-}
-
-/** A reference turned into a bound on `id` (a msgid) or `time`; `time` also orders it for BETWEEN. */
-interface Bound {
-  col: "id" | "time";
-  value: number;
-  time: number;
 }
 
 const COLS = "id, msgid, time, key, target, source, command, text";
@@ -136,6 +132,9 @@ export class SqliteStore implements HistoryStore {
       }
       db.run("PRAGMA synchronous = NORMAL");
       db.run("PRAGMA foreign_keys = ON");
+      // The hot pages are the tails of the per-conversation indexes; a bigger
+      // cache keeps them in memory as the database grows (32 MiB).
+      db.run("PRAGMA cache_size = -32768");
       migrate(db);
       // While running, a writer from another process must not stall the relay:
       // a busy flush fails fast, is logged and retried on the next turn.
@@ -199,42 +198,32 @@ export class SqliteStore implements HistoryStore {
   latest(key: string, limit: number): HistoryEntry[] {
     if (limit <= 0) return [];
     this.flush();
-    const rows = this.db
-      .query<MessageRow, [string, number]>(
-        `SELECT ${COLS} FROM messages WHERE key = ? ORDER BY id DESC LIMIT ?`,
-      )
-      .all(key, limit);
-    return rows.reverse().map(toEntry);
+    return this.range(key, undefined, undefined, limit, true);
   }
 
   before(key: string, ref: HistoryRef, limit: number): HistoryEntry[] {
     if (limit <= 0) return [];
     this.flush();
-    const b = this.bound(key, ref);
-    if (b === undefined) return [];
-    return this.range(key, undefined, b, limit, true);
+    const c = this.cuts(key, ref);
+    if (c === undefined) return [];
+    return this.range(key, undefined, { cut: c.low, inclusive: false }, limit, true);
   }
 
   after(key: string, ref: HistoryRef, limit: number): HistoryEntry[] {
     if (limit <= 0) return [];
     this.flush();
-    const b = this.bound(key, ref);
-    if (b === undefined) return [];
-    return this.range(key, b, undefined, limit, false);
+    const c = this.cuts(key, ref);
+    if (c === undefined) return [];
+    return this.range(key, { cut: c.high, inclusive: false }, undefined, limit, false);
   }
 
   around(key: string, ref: HistoryRef, limit: number): HistoryEntry[] {
     if (limit <= 0) return [];
     this.flush();
-    const b = this.bound(key, ref);
-    if (b === undefined) return [];
-    const older = this.range(key, undefined, b, limit, true);
-    // From the reference on, inclusive: widen the exclusive lower bound by one.
-    const from: Bound = { ...b, value: b.value - 1 };
-    const newer =
-      b.col === "id"
-        ? this.range(key, from, undefined, limit, false)
-        : this.rangeFromTime(key, b.value, limit);
+    const c = this.cuts(key, ref);
+    if (c === undefined) return [];
+    const older = this.range(key, undefined, { cut: c.low, inclusive: false }, limit, true);
+    const newer = this.range(key, { cut: c.low, inclusive: true }, undefined, limit, false);
     const half = Math.floor(limit / 2);
     const takeNewer = Math.min(newer.length, limit - Math.min(half, older.length));
     const takeOlder = Math.min(older.length, limit - takeNewer);
@@ -244,11 +233,25 @@ export class SqliteStore implements HistoryStore {
   between(key: string, a: HistoryRef, b: HistoryRef, limit: number): HistoryEntry[] {
     if (limit <= 0) return [];
     this.flush();
-    const ba = this.bound(key, a);
-    const bb = this.bound(key, b);
-    if (ba === undefined || bb === undefined) return [];
-    const aFirst = ba.time < bb.time || (ba.time === bb.time && idOrder(ba, bb));
-    return aFirst ? this.range(key, ba, bb, limit, false) : this.range(key, bb, ba, limit, true);
+    const ca = this.cuts(key, a);
+    const cb = this.cuts(key, b);
+    if (ca === undefined || cb === undefined) return [];
+    if (compareCut(ca.low, cb.low) <= 0) {
+      return this.range(
+        key,
+        { cut: ca.high, inclusive: false },
+        { cut: cb.low, inclusive: false },
+        limit,
+        false,
+      );
+    }
+    return this.range(
+      key,
+      { cut: cb.high, inclusive: false },
+      { cut: ca.low, inclusive: false },
+      limit,
+      true,
+    );
   }
 
   targets(
@@ -389,7 +392,7 @@ export class SqliteStore implements HistoryStore {
             if (excess > 0) {
               const res = this.db
                 .query<never, [string, number]>(
-                  "DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE key = ? ORDER BY id LIMIT ?)",
+                  "DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE key = ? ORDER BY time, id LIMIT ?)",
                 )
                 .run(key, excess);
               budget -= res.changes;
@@ -468,53 +471,56 @@ export class SqliteStore implements HistoryStore {
     this.pruneTimer.unref?.();
   }
 
-  /** The bound a ref stands for, or undefined for a msgid this conversation does not hold. */
-  private bound(key: string, ref: HistoryRef): Bound | undefined {
-    if ("time" in ref) return { col: "time", value: ref.time, time: ref.time };
+  /** The cuts a ref stands for, or undefined for a msgid this conversation does not hold. */
+  private cuts(key: string, ref: HistoryRef): { low: Cut; high: Cut } | undefined {
+    if ("time" in ref) return cutsOf(ref.time);
     const row = this.db
       .query<{ id: number; time: number }, [string, string]>(
         "SELECT id, time FROM messages WHERE msgid = ? AND key = ?",
       )
       .get(ref.msgid, key);
     if (row === null) return undefined;
-    return { col: "id", value: row.id, time: row.time };
+    const cut = { time: row.time, id: row.id };
+    return { low: cut, high: cut };
   }
 
   /**
-   * Messages strictly after `lower` and strictly before `upper` (either may be
-   * open), `limit` of them taken from the upper end when `fromTop`, returned
-   * oldest first.
+   * Messages of `key` above `lower` and below `upper` in (time, id) order
+   * (either side may be open), `limit` of them taken from the upper end when
+   * `fromTop`, returned oldest first. Each bound is written as a range on
+   * `time` (which the (key, time) index serves) plus an id tie-break.
    */
   private range(
     key: string,
-    lower: Bound | undefined,
-    upper: Bound | undefined,
+    lower: { cut: Cut; inclusive: boolean } | undefined,
+    upper: { cut: Cut; inclusive: boolean } | undefined,
     limit: number,
     fromTop: boolean,
   ): HistoryEntry[] {
     const where = ["key = ?"];
     const params: (string | number)[] = [key];
     if (lower !== undefined) {
-      where.push(`${lower.col} > ?`);
-      params.push(lower.value);
+      where.push(`time >= ? AND (time > ? OR id ${lower.inclusive ? ">=" : ">"} ?)`);
+      params.push(lower.cut.time, lower.cut.time, lower.cut.id);
     }
     if (upper !== undefined) {
-      where.push(`${upper.col} < ?`);
-      params.push(upper.value);
+      where.push(`time <= ? AND (time < ? OR id ${upper.inclusive ? "<=" : "<"} ?)`);
+      params.push(upper.cut.time, upper.cut.time, upper.cut.id);
     }
     params.push(limit);
-    const sql = `SELECT ${COLS} FROM messages WHERE ${where.join(" AND ")} ORDER BY id ${fromTop ? "DESC" : "ASC"} LIMIT ?`;
-    const rows = this.stmt(sql).all(...params);
+    const dir = fromTop ? "DESC" : "ASC";
+    const sql = `SELECT ${COLS} FROM messages WHERE ${where.join(" AND ")} ORDER BY time ${dir}, id ${dir} LIMIT ?`;
+    let rows: MessageRow[];
+    try {
+      rows = this.stmt(sql).all(...params);
+    } catch (err) {
+      // A read failing mid-run (I/O error, damaged page) must not take the
+      // server down with it: report it and answer with no history.
+      this.logError(`history: could not read ${key}: ${describe(err)}`);
+      return [];
+    }
     if (fromTop) rows.reverse();
     return rows.map(toEntry);
-  }
-
-  private rangeFromTime(key: string, time: number, limit: number): HistoryEntry[] {
-    return this.stmt(
-      `SELECT ${COLS} FROM messages WHERE key = ? AND time >= ? ORDER BY id ASC LIMIT ?`,
-    )
-      .all(key, time, limit)
-      .map(toEntry);
   }
 
   /** `db.query` caches by SQL text; the handful of shapes `range` builds stay cached. */
@@ -535,12 +541,6 @@ export class SqliteStore implements HistoryStore {
     this.lastErrorLog = now;
     this.onError(message + extra);
   }
-}
-
-/** Tie-break for equal times: ids order; a timestamp counts as before any message at that time. */
-function idOrder(a: Bound, b: Bound): boolean {
-  if (a.col === "id" && b.col === "id") return a.value < b.value;
-  return a.col === "time";
 }
 
 function migrate(db: Database): void {

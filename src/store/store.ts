@@ -13,8 +13,8 @@ export interface HistoryEntry {
   /** Server-assigned unique id, sent as the `msgid` tag. */
   msgid: string;
   /**
-   * Server time, milliseconds since the epoch. Conversations are ordered by
-   * arrival; the server keeps times non-decreasing so time refs agree with it.
+   * Server time, milliseconds since the epoch. A conversation is ordered by
+   * time, then arrival (so a clock stepping back cannot scramble pages).
    */
   time: number;
   /**
@@ -79,7 +79,7 @@ export function privateKey(foldedA: string, foldedB: string): string {
 }
 
 export interface HistoryStore {
-  /** Buffer a message; it is committed by the next `flush`. */
+  /** Buffer a message; it is committed by the next `flush`. A msgid already stored is ignored. */
   append(entry: HistoryEntry): void;
   /** Commit everything buffered, in one transaction. */
   flush(): void;
@@ -138,4 +138,23 @@ export function orderTargets(
       : x.time - y.time || (x.key < y.key ? -1 : 1),
   );
   return limit > 0 ? rows.slice(0, limit) : [];
+}
+
+/**
+ * A point in a conversation's order, which is by time and then arrival (`id`
+ * grows with every stored message, from 1). Stores turn refs into cuts so every
+ * implementation agrees on what "before" and "after" mean.
+ */
+export interface Cut {
+  time: number;
+  id: number;
+}
+
+export function compareCut(a: Cut, b: Cut): number {
+  return a.time - b.time || a.id - b.id;
+}
+
+/** A timestamp ref: messages before it are below `low`, messages after it above `high`. */
+export function cutsOf(time: number): { low: Cut; high: Cut } {
+  return { low: { time, id: 0 }, high: { time, id: Number.MAX_SAFE_INTEGER } };
 }

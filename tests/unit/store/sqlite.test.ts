@@ -124,6 +124,37 @@ describe("SqliteStore on disk", () => {
     expect(Bun.file(join(xdg, "nested", "chat.db")).size).toBeGreaterThan(0);
   });
 
+  test("a full disk while running is logged, live use continues, and nothing is silently lost", () => {
+    const errors: string[] = [];
+    const path = freshPath();
+    const s = new SqliteStore({ path, history: 100_000, onError: (m) => errors.push(m) });
+    // Cap the file at its current size: the next growth fails with SQLITE_FULL,
+    // exactly as a full disk does.
+    const internal = (s as unknown as { db: import("bun:sqlite").Database }).db;
+    const pages =
+      internal.query<{ page_count: number }, []>("PRAGMA page_count").get()?.page_count ?? 0;
+    internal.run(`PRAGMA max_page_count = ${pages}`);
+    const big = "x".repeat(2000);
+    for (let i = 0; i < 50; i++) {
+      s.append({
+        msgid: `f${i}`,
+        time: i,
+        key: "#a",
+        target: "#a",
+        source: "x!y@z",
+        command: "PRIVMSG",
+        text: big,
+      });
+    }
+    expect(() => s.flush()).not.toThrow();
+    expect(errors.join("\n")).toContain("SQLITE_FULL");
+    // Space comes back: the buffered messages are written on the next flush.
+    internal.run("PRAGMA max_page_count = 1073741823");
+    s.flush();
+    expect(s.latest("#a", 100)).toHaveLength(50);
+    s.close();
+  });
+
   test("a write error while running is logged, not thrown, and saved on a later flush", () => {
     const errors: string[] = [];
     const path = freshPath();

@@ -98,6 +98,28 @@ export function runStoreContract(name: string, subject: ContractSubject): void {
       expect(texts(s.after("#dev", { msgid: "dev-2" }, 2))).toEqual(range(3, 4));
     });
 
+    test("a clock stepping back files a message by its time, and pages stay consistent", () => {
+      const s = make();
+      s.append(msg("#dev", 1));
+      s.append(msg("#dev", 3));
+      s.append(msg("#dev", 2)); // arrives last, stamped earlier
+      s.append(msg("#dev", 4));
+      s.flush();
+      expect(texts(s.latest("#dev", 10))).toEqual(range(1, 4));
+      expect(texts(s.before("#dev", { msgid: "dev-3" }, 10))).toEqual(range(1, 2));
+      expect(texts(s.after("#dev", { msgid: "dev-2" }, 10))).toEqual(range(3, 4));
+    });
+
+    test("a msgid stored twice is kept once", () => {
+      const s = make();
+      s.append(msg("#dev", 1));
+      s.flush();
+      s.append(msg("#dev", 1));
+      s.append(msg("#dev", 2));
+      s.flush();
+      expect(texts(s.latest("#dev", 10))).toEqual(range(1, 2));
+    });
+
     test("before: by msgid and by time, strictly, the newest ones", () => {
       const s = filled(50);
       expect(texts(s.before("#dev", { msgid: "dev-20" }, 5))).toEqual(range(15, 19));
