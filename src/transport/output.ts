@@ -104,6 +104,9 @@ export class SendQueue {
   drained(): void {
     if (!this.blocked) return;
     this.blocked = false;
+    // Bytes queued while blocked may carry messages appended since the last
+    // turn's commit: commit history first, or a kill -9 could lose a seen message.
+    this.scheduler.commit();
     this.flush();
   }
 
@@ -142,16 +145,21 @@ export class FlushScheduler {
     }
   }
 
-  /** Flush now (also used at shutdown). */
-  readonly run = (): void => {
-    this.scheduled = false;
-    if (this.dirty.length === 0) return;
+  /** Run the `beforeFlush` hook (history commit) now; a no-op when nothing is buffered. */
+  commit(): void {
     try {
       this.beforeFlush();
     } catch (err) {
       // A failing store must not silence the server; it reports its own errors.
       console.error(`chat: history flush failed: ${String(err)}`);
     }
+  }
+
+  /** Flush now (also used at shutdown). */
+  readonly run = (): void => {
+    this.scheduled = false;
+    if (this.dirty.length === 0) return;
+    this.commit();
     const list = this.dirty;
     this.dirty = [];
     for (const q of list) q.flush();
