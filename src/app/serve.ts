@@ -8,6 +8,7 @@ import { FatalError } from "../cli/usage-error.ts";
 import type { ServeConfig } from "../commands/serve.ts";
 import type { PlainFrontFactory } from "../server/front.ts";
 import type { Limits } from "../server/limits.ts";
+import { plainFrontFactory } from "../server/plain.ts";
 import { ChatServer, type OperLogin } from "../server/server.ts";
 import { openStore } from "../store/open.ts";
 import type { HistoryStore } from "../store/store.ts";
@@ -42,8 +43,15 @@ export function startServer(opts: StartOptions): RunningServer {
   const store = opts.store;
   // The durability contract: history commits before the turn's output is written.
   const scheduler = new FlushScheduler(() => store.flush());
-  // The nc/telnet front (server/plain.ts) is wired here once it lands.
-  const plain = opts.plainFront === null ? undefined : opts.plainFront;
+  // Humans on nc/telnet get the plain front unless a caller turns detection off.
+  const plain =
+    opts.plainFront === null
+      ? undefined
+      : (opts.plainFront ??
+        plainFrontFactory({
+          ...(opts.password !== undefined ? { password: opts.password } : {}),
+          ...(opts.serverName !== undefined ? { serverName: opts.serverName } : {}),
+        }));
   const server = new ChatServer({
     store,
     ...(opts.limits ? { limits: opts.limits } : {}),

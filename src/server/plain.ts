@@ -1,0 +1,523 @@
+/**
+ * The human front: what someone on `nc host 6667` or `telnet host 6667` sees.
+ *
+ * It asks for the server password (when there is one) and a nickname, puts the
+ * person in #lobby with the recent lines, and then turns typed text into room
+ * messages and slash-commands, and room events into readable lines such as
+ * `12:01 <alice> hi`. Everything from other users goes through `clean` first, so
+ * control bytes (IRC colours, terminal escapes, bidi overrides) never reach the
+ * terminal raw.
+ */
+import type { BusEvent, MessageEvent } from "../bus/events.ts";
+import { sameName } from "../protocol/casemap.ts";
+import { secretsEqual } from "../security/password.ts";
+import type { HistoryEntry } from "../store/store.ts";
+import { ChatError } from "./errors.ts";
+import {
+  type Front,
+  type JoinedInfo,
+  PLAIN_VARIANT,
+  type PlainCore,
+  type PlainFrontFactory,
+} from "./front.ts";
+
+const encoder = new TextEncoder();
+export const DEFAULT_PLAIN_ROOM = "#lobby";
+
+/** IRC colour codes with their digits, other C0/C1 controls, DEL, and bidi overrides. */
+const UNSAFE =
+  /\x03(?:\d{1,2}(?:,\d{1,2})?)?|\x04(?:[0-9a-fA-F]{6}(?:,[0-9a-fA-F]{6})?)?|[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Text from another user made safe for a terminal: formatting and control bytes removed. */
+export function clean(text: string): string {
+  return text.replace(UNSAFE, "").replaceAll("\t", " ");
+}
+
+/** `nick!user@host` -> `nick` */
+function nickOf(source: string): string {
+  const bang = source.indexOf("!");
+  return clean(bang === -1 ? source : source.slice(0, bang));
+}
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/** Server-local HH:MM. */
+export function clock(time: number): string {
+  const d = new Date(time);
+  return `${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
+}
+
+function dayAndClock(time: number, now: number): string {
+  const d = new Date(time);
+  if (d.toDateString() === new Date(now).toDateString()) return clock(time);
+  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${clock(time)}`;
+}
+
+const ACTION = /^\x01ACTION(?: (.*?))?\x01?$/s;
+
+/**
+ * One message as a line. `where` is the room shown before the nick, or "" when
+ * the reader knows the room already.
+ */
+function messageLine(
+  time: string,
+  where: string,
+  command: "PRIVMSG" | "NOTICE",
+  nick: string,
+  text: string,
+): string {
+  const room = where === "" ? "" : `${clean(where)} `;
+  const action = command === "PRIVMSG" ? ACTION.exec(text) : null;
+  if (action !== null) return `${time} ${room}* ${nick} ${clean(action[1] ?? "")}`;
+  if (text.startsWith("\x01")) return ""; // other CTCP requests mean nothing to a human
+  if (command === "NOTICE") return `${time} ${room}-${nick}- ${clean(text)}`;
+  return `${time} ${room}<${nick}> ${clean(text)}`;
+}
+
+/** Rooms other than the lobby are named on every line, so a person in two rooms can tell. */
+function roomLabel(channel: string): string {
+  return sameName(channel, DEFAULT_PLAIN_ROOM) ? "" : channel;
+}
+
+/** A room or user event as a line; recipient-independent so the bytes can be shared. */
+export function formatEvent(event: BusEvent): string | null {
+  const t = clock(event.time);
+  const who = nickOf(event.source);
+  switch (event.type) {
+    case "message": {
+      const line = messageLine(t, roomLabel(event.target), event.command, who, event.text);
+      return line === "" ? null : line;
+    }
+    case "join":
+      return `${t} * ${who} joined ${clean(event.channel)}`;
+    case "part":
+      return `${t} * ${who} left ${clean(event.channel)}${reason(event.reason)}`;
+    case "kick":
+      return `${t} * ${clean(event.victim)} was kicked from ${clean(event.channel)} by ${who}${reason(event.reason)}`;
+    case "topic":
+      return event.text === ""
+        ? `${t} * ${who} cleared the topic of ${clean(event.channel)}`
+        : `${t} * ${who} set the topic of ${clean(event.channel)} to: ${clean(event.text)}`;
+    case "mode":
+      return `${t} * ${who} set mode ${clean(event.modes.join(" "))} on ${clean(event.channel)}`;
+    case "invite":
+      return `${t} * ${who} invites ${clean(event.invitee)} to ${clean(event.channel)} (type /join ${clean(event.channel)})`;
+    case "quit":
+      return `${t} * ${who} quit${reason(event.text)}`;
+    case "nick":
+      return `${t} * ${who} is now known as ${clean(event.text)}`;
+    case "away":
+      return event.text === ""
+        ? `${t} * ${who} is back`
+        : `${t} * ${who} is away: ${clean(event.text)}`;
+  }
+}
+
+function reason(text: string | undefined): string {
+  return text === undefined || text === "" ? "" : ` (${clean(text)})`;
+}
+
+function bytes(...lines: string[]): Uint8Array {
+  return encoder.encode(lines.map((l) => `${l}\r\n`).join(""));
+}
+
+const HELP = [
+  "Type a line and press Enter to talk in your current room. Commands:",
+  "  /join ROOM [KEY]   join a room (or switch to it) and talk there",
+  "  /part [ROOM]       leave a room (default: the current one)",
+  "  /msg NICK TEXT     send a private message",
+  "  /me TEXT           describe an action: * you TEXT",
+  "  /nick NAME         change your nickname",
+  "  /who [ROOM]        who is in the room",
+  "  /topic [TEXT]      show or set the room's topic",
+  "  /rooms             the rooms you are in",
+  "  /help              this list",
+  "  /quit [MESSAGE]    leave the server",
+  "Start a line with // to send text that begins with /.",
+];
+
+const NICK_RULES =
+  "use letters, digits and - _ [ ] { } | ^ ` (up to 30), not starting with a digit or -";
+
+type Stage = "password" | "nick" | "chat" | "gone";
+
+const PASSWORD_TRIES = 3;
+
+export interface PlainOptions {
+  /** The server asks for this password before the nickname. */
+  password?: string | undefined;
+  /** Compares a typed password with the server's in constant time. */
+  checkPassword?: (typed: string) => boolean;
+  /** Shown in the greeting. */
+  serverName?: string;
+  /** Clock for "today" in history, injectable for tests. */
+  now?: () => number;
+}
+
+export class PlainFront implements Front {
+  readonly kind = "plain" as const;
+  readonly variant = PLAIN_VARIANT;
+  private stage: Stage;
+  /** Where typed text goes; undefined when the person is in no room. */
+  private current: string | undefined;
+  private passwordTries = 0;
+
+  constructor(
+    private readonly core: PlainCore,
+    private readonly opts: PlainOptions = {},
+  ) {
+    this.stage = opts.password !== undefined || opts.checkPassword ? "password" : "nick";
+  }
+
+  start(): void {
+    const name = this.opts.serverName ? ` at ${this.opts.serverName}` : "";
+    this.say(
+      `*** Welcome to chat${name}. You are connected as a plain-text user (IRC clients are welcome too).`,
+      this.stage === "password"
+        ? "*** This server has a password. Password?"
+        : "*** Pick a nickname and press Enter:",
+    );
+  }
+
+  line(text: string): void {
+    try {
+      if (this.stage === "password") this.passwordLine(text.trim());
+      else if (this.stage === "nick") this.nickLine(text.trim());
+      else if (this.stage === "chat") this.chatLine(text);
+    } catch (err) {
+      if (err instanceof ChatError) this.error(err);
+      else throw err;
+    }
+  }
+
+  private passwordLine(typed: string): void {
+    if (typed === "") return;
+    const ok =
+      this.opts.checkPassword !== undefined
+        ? this.opts.checkPassword(typed)
+        : secretsEqual(typed, this.opts.password ?? "");
+    if (ok) {
+      this.stage = "nick";
+      this.say("*** Password accepted. Pick a nickname and press Enter:");
+      return;
+    }
+    // A few tries: someone typing before the question appeared should not be cut off.
+    this.passwordTries++;
+    if (this.passwordTries >= PASSWORD_TRIES) {
+      this.stage = "gone";
+      this.core.quit("Wrong password");
+      return;
+    }
+    this.say("*** Wrong password. Password?");
+  }
+
+  private nickLine(nick: string): void {
+    if (nick === "") return;
+    try {
+      this.core.register(nick);
+    } catch (err) {
+      if (!(err instanceof ChatError)) throw err;
+      this.say(`*** ${this.nickProblem(nick, err)} Nickname:`);
+      return;
+    }
+    this.stage = "chat";
+    this.say(`*** Hello ${this.core.nick ?? nick}! Type /help for commands.`);
+    this.joinRoom(DEFAULT_PLAIN_ROOM);
+  }
+
+  private chatLine(text: string): void {
+    if (text.trim() === "") return;
+    if (text.startsWith("//")) {
+      this.toRoom(text.slice(1));
+      return;
+    }
+    if (!text.startsWith("/")) {
+      this.toRoom(text);
+      return;
+    }
+    const m = /^\/(\S*)\s*(.*)$/s.exec(text);
+    const name = (m?.[1] ?? "").toLowerCase();
+    const rest = (m?.[2] ?? "").trim();
+    const first = rest === "" ? "" : (rest.split(/\s+/)[0] ?? "");
+    const args: CommandArgs = { rest, first, afterFirst: rest.slice(first.length).trim() };
+    const command = COMMANDS.get(ALIASES.get(name) ?? name);
+    if (command === undefined) {
+      this.say(`*** Unknown command /${clean(name)}. Type /help for the list.`);
+      return;
+    }
+    command.call(this, args);
+  }
+
+  help(): void {
+    this.say(...HELP);
+  }
+
+  me({ rest }: CommandArgs): void {
+    if (rest === "") this.say("*** Usage: /me TEXT");
+    else this.toRoom(`\x01ACTION ${rest}\x01`);
+  }
+
+  msg({ first, afterFirst }: CommandArgs): void {
+    if (first === "" || afterFirst === "") {
+      this.say("*** Usage: /msg NICK TEXT");
+      return;
+    }
+    this.core.send(first, afterFirst);
+    // A room shows the line to everyone else; a private message gets a receipt.
+    if (!isChannel(first)) this.say(`-> *${clean(first)}* ${clean(afterFirst)}`);
+  }
+
+  nick({ first }: CommandArgs): void {
+    if (first === "") {
+      this.say(`*** You are ${this.core.nick ?? "nobody yet"}. Usage: /nick NAME`);
+      return;
+    }
+    try {
+      this.core.setNick(first);
+    } catch (err) {
+      if (!(err instanceof ChatError)) throw err;
+      this.say(`*** ${this.nickProblem(first, err)}`);
+    }
+  }
+
+  join({ first, afterFirst }: CommandArgs): void {
+    if (first === "") this.say("*** Usage: /join ROOM [KEY]");
+    else this.joinRoom(toChannel(first), afterFirst === "" ? undefined : afterFirst);
+  }
+
+  part({ first, afterFirst, rest }: CommandArgs): void {
+    const named = isChannel(first);
+    const room = named ? first : this.current;
+    if (room === undefined) {
+      this.say("*** You are not in a room.");
+      return;
+    }
+    const why = named ? afterFirst : rest;
+    this.core.part(room, why === "" ? undefined : why);
+    this.afterLeaving(room);
+  }
+
+  who({ first }: CommandArgs): void {
+    const room = first !== "" ? toChannel(first) : this.current;
+    if (room === undefined) {
+      this.say("*** Usage: /who ROOM");
+      return;
+    }
+    const people = this.core.who(room);
+    const list = people.map((p) => `${p.prefix}${clean(p.nick)}${p.away ? " (away)" : ""}`);
+    this.say(`*** ${people.length} in ${clean(room)}: ${list.join(", ")}`);
+  }
+
+  topic({ rest }: CommandArgs): void {
+    const room = this.current;
+    if (room === undefined) {
+      this.say("*** You are not in a room.");
+      return;
+    }
+    if (rest !== "") {
+      this.core.topic(room, rest);
+      return;
+    }
+    const topic = this.core.topic(room);
+    this.say(
+      topic === undefined || topic.text === ""
+        ? `*** ${clean(room)} has no topic. Set one with /topic TEXT`
+        : `*** Topic of ${clean(room)}: ${clean(topic.text)} (set by ${nickOf(topic.setBy)})`,
+    );
+  }
+
+  rooms(): void {
+    const rooms = this.core.channels;
+    this.say(
+      rooms.length === 0
+        ? "*** You are in no room. /join one."
+        : `*** Your rooms: ${rooms.map(clean).join(", ")}; you talk in ${clean(this.current ?? "none")}`,
+    );
+  }
+
+  quit({ rest }: CommandArgs): void {
+    this.stage = "gone";
+    this.core.quit(rest === "" ? undefined : rest);
+  }
+
+  private nickProblem(nick: string, err: ChatError): string {
+    if (err.code === "nicknameInUse") {
+      return `${clean(nick)} is taken. Try ${this.core.suggestNick(nick)}?`;
+    }
+    if (err.code === "erroneusNickname" || err.code === "noNicknameGiven") {
+      return `${clean(nick)} can't be a nickname: ${NICK_RULES}.`;
+    }
+    return plainError(err);
+  }
+
+  private toRoom(text: string): void {
+    if (this.current === undefined) {
+      this.say("*** You are not in a room. /join one, e.g. /join lobby");
+      return;
+    }
+    this.core.send(this.current, text);
+  }
+
+  private joinRoom(channel: string, key?: string): void {
+    const already = this.core.channels.find((c) => sameName(c, channel));
+    if (already !== undefined) {
+      this.current = already;
+      this.say(`*** You now talk in ${clean(already)}.`);
+      return;
+    }
+    this.core.join(channel, key);
+    // `joined` has set `current` by now; a refused join threw above.
+  }
+
+  private afterLeaving(room: string): void {
+    if (this.current !== undefined && sameName(this.current, room)) {
+      this.current = this.core.channels.find((c) => !sameName(c, room));
+      this.say(
+        this.current === undefined
+          ? `*** You left ${clean(room)} and are in no room now. /join one.`
+          : `*** You left ${clean(room)}; you now talk in ${clean(this.current)}.`,
+      );
+    }
+  }
+
+  render(event: BusEvent): Uint8Array | null {
+    const line = formatEvent(event);
+    return line === null ? null : bytes(line);
+  }
+
+  direct(event: MessageEvent): Uint8Array | null {
+    const who = nickOf(event.source);
+    const action = event.command === "PRIVMSG" ? ACTION.exec(event.text) : null;
+    const t = clock(event.time);
+    if (action !== null) return bytes(`${t} * ${who} ${clean(action[1] ?? "")} (privately)`);
+    if (event.text.startsWith("\x01")) return null;
+    if (event.command === "NOTICE") return bytes(`${t} -${who}- ${clean(event.text)}`);
+    return bytes(`${t} *${who}* ${clean(event.text)}`);
+  }
+
+  joined(info: JoinedInfo): void {
+    this.current = info.channel;
+    const names = info.members.map((m) => `${m.prefix}${clean(m.nick)}`);
+    const lines = [
+      `*** You are in ${clean(info.channel)} now, with ${names.length} here: ${names.join(", ")}`,
+    ];
+    if (info.topic !== undefined && info.topic.text !== "") {
+      lines.push(`*** Topic: ${clean(info.topic.text)} (set by ${nickOf(info.topic.setBy)})`);
+    }
+    this.say(...lines);
+  }
+
+  replay(channel: string, entries: readonly HistoryEntry[]): void {
+    if (entries.length === 0) return;
+    const now = this.opts.now?.() ?? Date.now();
+    const lines = [`*** Recent messages in ${clean(channel)} (history):`];
+    for (const e of entries) {
+      const line = messageLine(dayAndClock(e.time, now), "", e.command, nickOf(e.source), e.text);
+      if (line !== "") lines.push(`[history] ${line}`);
+    }
+    lines.push("*** End of history.");
+    this.say(...lines);
+  }
+
+  notice(text: string): void {
+    this.say(`*** ${clean(text)}`);
+  }
+
+  error(err: ChatError): void {
+    this.say(`*** ${plainError(err)}`);
+  }
+
+  farewell(reason: string): Uint8Array {
+    this.stage = "gone";
+    return bytes(`*** Bye: ${clean(reason)}`);
+  }
+
+  private say(...lines: string[]): void {
+    this.core.write(bytes(...lines));
+  }
+}
+
+/** A refused action as a sentence a person understands. */
+export function plainError(err: ChatError): string {
+  const [a = "", b = ""] = err.subject.map(clean);
+  switch (err.code) {
+    case "noSuchNick":
+      return `There is no one called ${a} here.`;
+    case "noSuchChannel":
+      return `There is no room ${a}.`;
+    case "cannotSendToChan":
+      return `You can't talk in ${a} right now (it is moderated, or you are not in it).`;
+    case "notOnChannel":
+      return `You are not in ${a}.`;
+    case "badChannelKey":
+      return `${a} needs a key: /join ${a} KEY`;
+    case "inviteOnlyChan":
+      return `${a} is invite-only.`;
+    case "bannedFromChan":
+      return `You are banned from ${a}.`;
+    case "channelIsFull":
+      return `${a} is full.`;
+    case "chanOpPrivsNeeded":
+      return `Only a room operator of ${a} can do that.`;
+    case "badChanMask":
+      return `${a} is not a valid room name.`;
+    case "tooManyChannels":
+      return "You are in too many rooms; /part one first.";
+    case "userNotInChannel":
+      return `${a} is not in ${b}.`;
+    default:
+      return err.message;
+  }
+}
+
+interface CommandArgs {
+  /** Everything after the command word, trimmed. */
+  rest: string;
+  /** The first word of `rest`. */
+  first: string;
+  /** `rest` without its first word. */
+  afterFirst: string;
+}
+
+type Command = (this: PlainFront, args: CommandArgs) => void;
+
+// Maps, not object literals: "/constructor" must be an unknown command, not Object.prototype.
+const COMMANDS = new Map<string, Command>([
+  ["help", PlainFront.prototype.help],
+  ["me", PlainFront.prototype.me],
+  ["msg", PlainFront.prototype.msg],
+  ["nick", PlainFront.prototype.nick],
+  ["join", PlainFront.prototype.join],
+  ["part", PlainFront.prototype.part],
+  ["who", PlainFront.prototype.who],
+  ["topic", PlainFront.prototype.topic],
+  ["rooms", PlainFront.prototype.rooms],
+  ["quit", PlainFront.prototype.quit],
+]);
+
+const ALIASES = new Map<string, string>([
+  ["?", "help"],
+  ["m", "msg"],
+  ["query", "msg"],
+  ["j", "join"],
+  ["leave", "part"],
+  ["names", "who"],
+  ["channels", "rooms"],
+  ["exit", "quit"],
+  ["bye", "quit"],
+]);
+
+function isChannel(name: string): boolean {
+  return /^[#&]/.test(name);
+}
+
+/** A bare room name means a channel, as in `chat join --room`. */
+function toChannel(name: string): string {
+  return /^[#&]/.test(name) ? name : `#${name}`;
+}
+
+export function plainFrontFactory(opts: PlainOptions = {}): PlainFrontFactory {
+  return (core) => new PlainFront(core, opts);
+}

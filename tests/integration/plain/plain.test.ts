@@ -1,0 +1,275 @@
+/**
+ * Plain-text mode over real sockets: a raw-socket "nc" user and IRC users in the
+ * same rooms, every slash command, nick hints, history on arrival, passwords.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { ircUser, LineClient, plainUser, startServer, type TestServer } from "./harness.ts";
+
+const TIME = "\\d\\d:\\d\\d";
+let srv: TestServer;
+const clients: LineClient[] = [];
+
+async function plain(nick: string): Promise<LineClient> {
+  const c = await plainUser(srv.port, nick);
+  clients.push(c);
+  return c;
+}
+
+async function irc(nick: string, channel = "#lobby"): Promise<LineClient> {
+  const c = await ircUser(srv.port, nick, channel);
+  clients.push(c);
+  return c;
+}
+
+async function raw(): Promise<LineClient> {
+  const c = await LineClient.connect(srv.port);
+  clients.push(c);
+  return c;
+}
+
+beforeAll(() => {
+  srv = startServer();
+});
+
+afterEach(() => {
+  for (const c of clients.splice(0)) c.close();
+});
+
+afterAll(async () => {
+  await srv.stop();
+});
+
+describe("arriving", () => {
+  test("a silent nc user is greeted and asked for a nickname, then lands in #lobby", async () => {
+    const c = await raw();
+    await c.waitFor(/^\*\*\* Welcome to chat/);
+    await c.waitFor("Pick a nickname");
+    c.send("ann");
+    await c.waitFor("*** Hello ann! Type /help for commands.");
+    const here = await c.waitFor(/^\*\*\* You are in #lobby now/);
+    expect(here).toContain("ann");
+  });
+
+  test("typing a nickname straight away works too", async () => {
+    const c = await raw();
+    c.send("quick");
+    await c.waitFor("*** Hello quick!");
+  });
+
+  test("a taken nickname gets a free suggestion, and the suggestion works", async () => {
+    await irc("carol");
+    const c = await raw();
+    c.send("carol");
+    const hint = await c.waitFor(/carol is taken\. Try (\S+)\?/);
+    const suggestion = /Try (\S+)\?/.exec(hint)?.[1] as string;
+    expect(suggestion).not.toBe("carol");
+    c.send(suggestion);
+    await c.waitFor(`*** Hello ${suggestion}!`);
+  });
+
+  test("an invalid nickname is refused with the reason, and the user can try again", async () => {
+    const c = await raw();
+    c.send("9lives");
+    await c.waitFor(/9lives can't be a nickname: use letters, digits/);
+    c.send("lives9");
+    await c.waitFor("*** Hello lives9!");
+  });
+
+  test("recent lines of #lobby are shown on arrival, marked as history", async () => {
+    const bob = await irc("histbob");
+    bob.send("PRIVMSG #lobby :first remembered line", "PRIVMSG #lobby :second remembered line");
+    // The IRC client has no echo-message: wait until an observer saw both.
+    const watcher = await irc("histwatch");
+    await watcher.waitFor("second remembered line");
+    const c = await plain("histann");
+    await c.waitFor(/^\*\*\* Recent messages in #lobby \(history\):$/);
+    await c.waitFor(new RegExp(`^\\[history\\] ${TIME} <histbob> first remembered line$`));
+    await c.waitFor(new RegExp(`^\\[history\\] ${TIME} <histbob> second remembered line$`));
+    await c.waitFor("*** End of history.");
+  });
+});
+
+describe("chatting with IRC users", () => {
+  test("an nc user and an IRC user talk both ways in #lobby", async () => {
+    const bob = await irc("bob");
+    const alice = await plain("alice");
+    await bob.waitFor(/^:alice!\S+ JOIN :?#lobby$/);
+    alice.send("hello from nc");
+    await bob.waitFor(/^:alice!\S+ PRIVMSG #lobby :hello from nc$/);
+    bob.send("PRIVMSG #lobby :hi alice, from irc");
+    await alice.waitFor(new RegExp(`^${TIME} <bob> hi alice, from irc$`));
+  });
+
+  test("the nc user sees joins, parts, nick changes and quits as readable lines", async () => {
+    const watcher = await plain("watcher");
+    const dan = await irc("dan");
+    await watcher.waitFor(new RegExp(`^${TIME} \\* dan joined #lobby$`));
+    dan.send("NICK danny");
+    await watcher.waitFor(new RegExp(`^${TIME} \\* dan is now known as danny$`));
+    dan.send("PART #lobby :off to lunch");
+    await watcher.waitFor(new RegExp(`^${TIME} \\* danny left #lobby \\(off to lunch\\)$`));
+    dan.send("JOIN #lobby", "QUIT :see you");
+    await watcher.waitFor(new RegExp(`^${TIME} \\* danny quit \\(Quit: see you\\)$`));
+  });
+
+  test("control bytes and colours from others never reach the terminal raw", async () => {
+    const victim = await plain("victim");
+    const evil = await irc("evil");
+    await victim.waitFor("evil joined #lobby");
+    evil.send("PRIVMSG #lobby :\x1b[2Jwiped \x034,5red\x03 \x02bold\x02 \x07bell \u202eevil");
+    const line = await victim.waitFor(/<evil>/);
+    expect(line).toMatch(new RegExp(`^${TIME} <evil> \\[2Jwiped red bold bell evil$`));
+    const bytes = victim.raw;
+    const unsafe = bytes.filter((b) => (b < 0x20 && b !== 0x0a && b !== 0x0d) || b === 0x7f);
+    expect(unsafe).toEqual([]);
+  });
+});
+
+describe("slash commands", () => {
+  test("/help lists every command", async () => {
+    const c = await plain("helper");
+    c.send("/help");
+    for (const cmd of ["/join", "/part", "/msg", "/me", "/nick", "/who", "/topic", "/quit"]) {
+      await c.waitFor(new RegExp(`^\\s+${cmd.replace("/", "\\/")} `));
+    }
+  });
+
+  test("an unknown command says so and is not sent to the room", async () => {
+    const c = await plain("typo");
+    const bob = await irc("typobob");
+    c.send("/frobnicate now");
+    await c.waitFor("*** Unknown command /frobnicate. Type /help for the list.");
+    c.send("after the typo");
+    await bob.waitFor(/^:typo!\S+ PRIVMSG #lobby :after the typo$/);
+    expect(bob.lines.filter((l) => l.includes("frobnicate"))).toEqual([]);
+  });
+
+  test("/me is an action both ways", async () => {
+    const alice = await plain("actor");
+    const bob = await irc("actbob");
+    alice.send("/me waves");
+    await bob.waitFor(/^:actor!\S+ PRIVMSG #lobby :\x01ACTION waves\x01$/);
+    bob.send("PRIVMSG #lobby :\x01ACTION bows\x01");
+    await alice.waitFor(new RegExp(`^${TIME} \\* actbob bows$`));
+  });
+
+  test("/msg sends privately with a receipt; private messages arrive as *nick*", async () => {
+    const alice = await plain("whisper");
+    const bob = await irc("pmbob", "");
+    alice.send("/msg pmbob psst, a secret");
+    await alice.waitFor("-> *pmbob* psst, a secret");
+    await bob.waitFor(/^:whisper!\S+ PRIVMSG pmbob :psst, a secret$/);
+    bob.send("PRIVMSG whisper :secret back");
+    await alice.waitFor(new RegExp(`^${TIME} \\*pmbob\\* secret back$`));
+    alice.send("/msg nobody-here hi");
+    await alice.waitFor("*** There is no one called nobody-here here.");
+  });
+
+  test("/nick changes the nickname, seen by IRC users; a taken one gets a hint", async () => {
+    const alice = await plain("renamer");
+    const bob = await irc("nickbob");
+    alice.send("/nick renamed");
+    await alice.waitFor(new RegExp(`^${TIME} \\* renamer is now known as renamed$`));
+    await bob.waitFor(/^:renamer!\S+ NICK :?renamed$/);
+    alice.send("/nick nickbob");
+    await alice.waitFor(/^\*\*\* nickbob is taken\. Try \S+\?$/);
+    alice.send("/nick 1bad");
+    await alice.waitFor(/^\*\*\* 1bad can't be a nickname/);
+  });
+
+  test("/join moves the conversation to another room; /part comes back", async () => {
+    const alice = await plain("roamer");
+    const bob = await irc("devbob", "#dev");
+    alice.send("/join dev");
+    await alice.waitFor(/^\*\*\* You are in #dev now, with 2 here: .*devbob/);
+    await bob.waitFor(/^:roamer!\S+ JOIN :?#dev$/);
+    alice.send("talking in dev");
+    await bob.waitFor(/^:roamer!\S+ PRIVMSG #dev :talking in dev$/);
+    bob.send("PRIVMSG #dev :answer in dev");
+    // Lines from rooms other than #lobby name their room.
+    await alice.waitFor(new RegExp(`^${TIME} #dev <devbob> answer in dev$`));
+    alice.send("/part");
+    await bob.waitFor(/^:roamer!\S+ PART #dev/);
+    await alice.waitFor("*** You left #dev; you now talk in #lobby.");
+    alice.send("/part #nowhere");
+    await alice.waitFor(/^\*\*\* (There is no room #nowhere|You are not in #nowhere)/);
+  });
+
+  test("/who lists the people in the room", async () => {
+    const alice = await plain("whoami");
+    await irc("whobob");
+    alice.send("/who");
+    const line = await alice.waitFor(/^\*\*\* \d+ in #lobby: /);
+    expect(line).toContain("whoami");
+    expect(line).toContain("whobob");
+  });
+
+  test("/topic sets (as room operator) and shows the topic; others see the change", async () => {
+    // The first one into #lobby runs it, so topper is not its operator.
+    await irc("lobbyop");
+    const alice = await plain("topper");
+    alice.send("/join #topics");
+    await alice.waitFor(/^\*\*\* You are in #topics now/);
+    const bob = await irc("topbob", "#topics");
+    alice.send("/topic Plans for friday");
+    await bob.waitFor(/^:topper!\S+ TOPIC #topics :Plans for friday$/);
+    await alice.waitFor(
+      new RegExp(`^${TIME} \\* topper set the topic of #topics to: Plans for friday$`),
+    );
+    alice.send("/topic");
+    await alice.waitFor("*** Topic of #topics: Plans for friday (set by topper)");
+    // In #lobby someone else is operator (+t): the refusal is explained.
+    alice.send("/part");
+    await alice.waitFor(/you now talk in #lobby/);
+    alice.send("/topic mine now");
+    await alice.waitFor(/^\*\*\* Only a room operator of #lobby can do that\.$/);
+  });
+
+  test("/quit says goodbye, closes the connection, and others see the quit", async () => {
+    const alice = await plain("leaver");
+    const bob = await irc("quitbob");
+    alice.send("/quit bye all");
+    await alice.waitFor(/^\*\*\* Bye: /);
+    await alice.waitClosed();
+    await bob.waitFor(/^:leaver!\S+ QUIT :.*bye all$/);
+  });
+
+  test("// sends a line that starts with a slash", async () => {
+    const alice = await plain("slasher");
+    const bob = await irc("slashbob");
+    alice.send("//shrug");
+    await bob.waitFor(/^:slasher!\S+ PRIVMSG #lobby :\/shrug$/);
+  });
+});
+
+describe("a server with a password", () => {
+  let locked: TestServer;
+  beforeAll(() => {
+    locked = startServer({ password: "sesame" });
+  });
+  afterAll(async () => {
+    await locked.stop();
+  });
+
+  test("asks for the password before the nickname", async () => {
+    const c = await LineClient.connect(locked.port);
+    clients.push(c);
+    await c.waitFor("This server has a password. Password?");
+    c.send("wrong");
+    await c.waitFor("*** Wrong password. Password?");
+    c.send("sesame");
+    await c.waitFor("*** Password accepted. Pick a nickname");
+    c.send("insider");
+    await c.waitFor("*** Hello insider!");
+  });
+
+  test("three wrong passwords close the connection", async () => {
+    const c = await LineClient.connect(locked.port);
+    clients.push(c);
+    c.send("a");
+    c.send("b");
+    c.send("c");
+    await c.waitFor(/^\*\*\* Bye: /);
+    await c.waitClosed();
+  });
+});
