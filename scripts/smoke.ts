@@ -85,6 +85,35 @@ if (port > 0) {
   const ok = got.includes(" 001 smoke ");
   console.log(`${ok ? "ok  " : "FAIL"} serve greets an IRC client with 001`);
   if (!ok) failures++;
+
+  // A human with nc: the first line is not IRC, so it is taken as the nickname.
+  const human = await new Promise<string>((resolve) => {
+    let buf = "";
+    const timer = setTimeout(() => resolve(buf), 5000);
+    void Bun.connect({
+      hostname: "127.0.0.1",
+      port,
+      socket: {
+        open(s) {
+          s.write("smokehuman\n");
+        },
+        data(s, d) {
+          buf += d.toString();
+          if (buf.includes("You are in #lobby")) {
+            clearTimeout(timer);
+            s.end();
+            resolve(buf);
+          }
+        },
+      },
+    });
+  });
+  const plainOk = human.includes("*** Hello smokehuman!") && human.includes("You are in #lobby");
+  console.log(`${plainOk ? "ok  " : "FAIL"} serve speaks plain text to an nc user`);
+  if (!plainOk) {
+    failures++;
+    console.log(human);
+  }
 }
 server.kill("SIGTERM");
 const code = await server.exited;

@@ -207,6 +207,7 @@ export class PlainFront implements Front {
     this.passwordTries++;
     if (this.passwordTries >= PASSWORD_TRIES) {
       this.stage = "gone";
+      this.say("*** Wrong password again; closing the connection.");
       this.core.quit("Wrong password");
       return;
     }
@@ -431,7 +432,8 @@ export class PlainFront implements Front {
 
   farewell(reason: string): Uint8Array {
     this.stage = "gone";
-    return bytes(`*** Bye: ${clean(reason)}`);
+    // The user's own /quit needs no explanation; a timeout or a flood does.
+    return bytes(reason.startsWith("Quit:") ? "*** Bye!" : `*** Disconnected: ${clean(reason)}`);
   }
 
   private say(...lines: string[]): void {

@@ -229,7 +229,7 @@ describe("slash commands", () => {
     const alice = await plain("leaver");
     const bob = await irc("quitbob");
     alice.send("/quit bye all");
-    await alice.waitFor(/^\*\*\* Bye: /);
+    await alice.waitFor(/^\*\*\* Bye!$/);
     await alice.waitClosed();
     await bob.waitFor(/^:leaver!\S+ QUIT :.*bye all$/);
   });
@@ -269,7 +269,7 @@ describe("a server with a password", () => {
     c.send("a");
     c.send("b");
     c.send("c");
-    await c.waitFor(/^\*\*\* Bye: /);
+    await c.waitFor("*** Wrong password again; closing the connection.");
     await c.waitClosed();
   });
 });
