@@ -100,11 +100,9 @@ async function runPiped(config: JoinConfig, env: Env): Promise<number> {
         if (o.err !== undefined) err(o.err);
       },
       (reason) => lose(reason),
-      // stdin carries the messages, so nobody can answer a trust question.
-      async (question) => {
-        err(`chat: ${question.split("\n")[0] ?? question}`);
-        return false;
-      },
+      // stdin carries the messages, so nobody can answer a trust question; the
+      // refusal that follows says how to trust the server (--fp).
+      async () => false,
     ),
   );
   await conn.start();

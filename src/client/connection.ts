@@ -178,8 +178,8 @@ export class ClientConnection {
             }
             if (tls === undefined) this.onOpen(s);
           },
-          handshake: (s, _ok, authError) => {
-            if (live()) void this.onHandshake(s, authError);
+          handshake: (s, ok, authError) => {
+            if (live()) void this.onHandshake(s, ok, authError);
           },
           data: (_s, data) => {
             if (live()) this.onData(data);
@@ -212,9 +212,20 @@ export class ClientConnection {
     }
   }
 
-  private async onHandshake(s: Socket<undefined>, authError: Error | null): Promise<void> {
+  private async onHandshake(
+    s: Socket<undefined>,
+    ok: boolean,
+    authError: Error | null,
+  ): Promise<void> {
     const tls = this.opts.tls;
     if (tls === undefined) return;
+    const cert = s.getPeerCertificate() as { raw?: unknown } | null | undefined;
+    if (!ok && (cert === null || cert === undefined || cert.raw === undefined)) {
+      // No certificate at all: the handshake itself failed (often: the server does not speak TLS).
+      this.fatalReason = `TLS handshake with ${this.where} failed (${authError?.message ?? "no certificate"}); is TLS enabled there? Try without --tls`;
+      s.end();
+      return;
+    }
     let refusal: string | undefined;
     try {
       refusal = await tls.verify(s, authError);
@@ -346,10 +357,11 @@ export class ClientConnection {
       case "ERROR":
         // The goodbye after our own QUIT is not news.
         if (this.quitting) return;
+        // Not shown by itself: it becomes the one line that explains the close.
         this.closeReason = msg.params[msg.params.length - 1] ?? "closed";
         if (!this.everRegistered)
-          this.fatalReason = `${this.where} refused us: ${this.closeReason}`;
-        break;
+          this.fatalReason ??= `${this.where} refused us: ${this.closeReason}`;
+        return;
       case ERR.NICKNAMEINUSE:
       case ERR.ERRONEUSNICKNAME:
       case "437": // ERR_UNAVAILRESOURCE

@@ -381,6 +381,7 @@ export const handlers: Record<string, Handler> = {
   [RPL.LISTEND]: silent,
   [RPL.CHANNELMODEIS]: info((m) => `${m.params[1]} modes ${m.params.slice(2).join(" ")}`),
   [RPL.CREATIONTIME]: silent,
+  [ERR.NOMOTD]: silent, // no message of the day is not a problem worth a red line
   "900": silent, // RPL_LOGGEDIN
 };
 
