@@ -128,6 +128,7 @@ const HELP = [
   "  /join ROOM [KEY]   join a room (or switch to it) and talk there",
   "  /part [ROOM]       leave a room (default: the current one)",
   "  /msg NICK TEXT     send a private message",
+  "  /query NICK        typed lines go privately to NICK (/part to stop)",
   "  /me TEXT           describe an action: * you TEXT",
   "  /nick NAME         change your nickname",
   "  /who [ROOM]        who is in the room",
@@ -160,7 +161,7 @@ export class PlainFront implements Front {
   readonly kind = "plain" as const;
   readonly variant = PLAIN_VARIANT;
   private stage: Stage;
-  /** Where typed text goes; undefined when the person is in no room. */
+  /** Where typed text goes: a room, a nick (after /query), or nowhere. */
   private current: string | undefined;
   private passwordTries = 0;
 
@@ -267,7 +268,7 @@ export class PlainFront implements Front {
     }
     this.core.send(first, afterFirst);
     // A room shows the line to everyone else; a private message gets a receipt.
-    if (!isChannel(first)) this.say(`-> *${clean(first)}* ${clean(afterFirst)}`);
+    if (!isChannel(first)) this.say(this.receipt(first, afterFirst));
   }
 
   nick({ first }: CommandArgs): void {
@@ -288,8 +289,35 @@ export class PlainFront implements Front {
     else this.joinRoom(toChannel(first), afterFirst === "" ? undefined : afterFirst);
   }
 
+  query({ first, afterFirst }: CommandArgs): void {
+    if (first === "") {
+      this.say("*** Usage: /query NICK [TEXT]");
+      return;
+    }
+    if (isChannel(first)) {
+      this.joinRoom(first);
+      return;
+    }
+    const found = this.core.who(first)[0];
+    if (found === undefined) {
+      this.say(`*** There is no one called ${clean(first)} here.`);
+      return;
+    }
+    this.current = found.nick;
+    this.say(`*** Typed lines now go privately to ${clean(found.nick)}. /part to stop.`);
+    if (afterFirst !== "") this.toRoom(afterFirst);
+  }
+
   part({ first, afterFirst, rest }: CommandArgs): void {
     const named = isChannel(first);
+    if (!named && this.current !== undefined && !isChannel(this.current)) {
+      const was = this.current;
+      this.current = this.core.channels[0];
+      this.say(
+        `*** Private conversation with ${clean(was)} closed; you now talk in ${clean(this.current ?? "no room")}.`,
+      );
+      return;
+    }
     const room = named ? first : this.current;
     if (room === undefined) {
       this.say("*** You are not in a room.");
@@ -301,7 +329,7 @@ export class PlainFront implements Front {
   }
 
   who({ first }: CommandArgs): void {
-    const room = first !== "" ? toChannel(first) : this.current;
+    const room = first !== "" ? toChannel(first) : this.currentRoom;
     if (room === undefined) {
       this.say("*** Usage: /who ROOM");
       return;
@@ -312,9 +340,9 @@ export class PlainFront implements Front {
   }
 
   topic({ rest }: CommandArgs): void {
-    const room = this.current;
+    const room = this.currentRoom;
     if (room === undefined) {
-      this.say("*** You are not in a room.");
+      this.say("*** /topic works in a room; /join one first.");
       return;
     }
     if (rest !== "") {
@@ -353,12 +381,26 @@ export class PlainFront implements Front {
     return plainError(err);
   }
 
+  /** The current target when it is a room (not a /query nick). */
+  private get currentRoom(): string | undefined {
+    return this.current !== undefined && isChannel(this.current) ? this.current : undefined;
+  }
+
   private toRoom(text: string): void {
-    if (this.current === undefined) {
+    const target = this.current;
+    if (target === undefined) {
       this.say("*** You are not in a room. /join one, e.g. /join lobby");
       return;
     }
-    this.core.send(this.current, text);
+    this.core.send(target, text);
+    if (!isChannel(target)) this.say(this.receipt(target, text));
+  }
+
+  /** What the sender of a private message sees: `-> *bob* hi`. */
+  private receipt(to: string, text: string): string {
+    const action = ACTION.exec(text);
+    const body = action !== null ? `* ${this.core.nick ?? ""} ${action[1] ?? ""}` : text;
+    return `-> *${clean(to)}* ${clean(body)}`;
   }
 
   private joinRoom(channel: string, key?: string): void {
@@ -497,13 +539,14 @@ const COMMANDS = new Map<string, Command>([
   ["topic", PlainFront.prototype.topic],
   ["rooms", PlainFront.prototype.rooms],
   ["quit", PlainFront.prototype.quit],
+  ["query", PlainFront.prototype.query],
 ]);
 
 const ALIASES = new Map<string, string>([
   ["?", "help"],
   ["m", "msg"],
-  ["query", "msg"],
   ["j", "join"],
+  ["switch", "join"],
   ["leave", "part"],
   ["names", "who"],
   ["channels", "rooms"],

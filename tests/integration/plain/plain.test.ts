@@ -234,11 +234,48 @@ describe("slash commands", () => {
     await bob.waitFor(/^:leaver!\S+ QUIT :.*bye all$/);
   });
 
+  test("/query sends typed lines privately until /part", async () => {
+    const alice = await plain("querier");
+    const bob = await irc("qbob");
+    alice.send("/query qbob");
+    await alice.waitFor("*** Typed lines now go privately to qbob. /part to stop.");
+    alice.send("just between us");
+    await alice.waitFor("-> *qbob* just between us");
+    await bob.waitFor(/^:querier!\S+ PRIVMSG qbob :just between us$/);
+    alice.send("/me nods");
+    await alice.waitFor("-> *qbob* * querier nods");
+    await bob.waitFor(/^:querier!\S+ PRIVMSG qbob :\x01ACTION nods\x01$/);
+    alice.send("/part");
+    await alice.waitFor("*** Private conversation with qbob closed; you now talk in #lobby.");
+    alice.send("back in the room");
+    await bob.waitFor(/^:querier!\S+ PRIVMSG #lobby :back in the room$/);
+    alice.send("/query ghost");
+    await alice.waitFor("*** There is no one called ghost here.");
+  });
+
   test("// sends a line that starts with a slash", async () => {
     const alice = await plain("slasher");
     const bob = await irc("slashbob");
     alice.send("//shrug");
     await bob.waitFor(/^:slasher!\S+ PRIVMSG #lobby :\/shrug$/);
+  });
+});
+
+describe("telling humans from IRC clients", () => {
+  test("an IRC client that speaks first is never greeted as a human", async () => {
+    const c = await raw();
+    c.send("NICK fastirc", "USER fastirc 0 * :Fast");
+    await c.waitFor(/^:\S+ 001 fastirc /);
+    expect(c.lines.filter((l) => l.startsWith("***"))).toEqual([]);
+  });
+
+  test("a slow IRC client that registers after the greeting still gets IRC", async () => {
+    const c = await raw();
+    await c.waitFor("Pick a nickname");
+    c.send("NICK slowirc", "USER slowirc 0 * :Slow");
+    await c.waitFor(/^:\S+ 001 slowirc /);
+    c.send("JOIN #lobby");
+    await c.waitFor(/^:slowirc!\S+ JOIN :?#lobby$/);
   });
 });
 
