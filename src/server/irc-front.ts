@@ -41,6 +41,11 @@ function middle(p: string): string {
   return out;
 }
 
+/** The last parameter, with a colon only where IRC needs one. */
+function trailing(p: string): string {
+  return p === "" || p.includes(" ") || p.charCodeAt(0) === 58 ? ` :${p}` : ` ${p}`;
+}
+
 export function isoTime(ms: number): string {
   return new Date(ms).toISOString();
 }
@@ -131,7 +136,7 @@ export class IrcFront implements Front {
     let line = `:${this.server.serverName} ${numeric} ${s.nick ?? "*"}`;
     const last = params.length - 1;
     for (let i = 0; i < last; i++) line += ` ${middle(params[i] as string)}`;
-    if (last >= 0) line += ` :${params[last] as string}`;
+    if (last >= 0) line += trailing(params[last] as string);
     this.raw(line);
   }
 
@@ -146,7 +151,7 @@ export class IrcFront implements Front {
     let line = `:${source} ${command}`;
     const last = params.length - 1;
     for (let i = 0; i < last; i++) line += ` ${middle(params[i] as string)}`;
-    if (last >= 0) line += ` :${params[last] as string}`;
+    if (last >= 0) line += trailing(params[last] as string);
     this.raw(line);
   }
 
@@ -208,7 +213,8 @@ export class IrcFront implements Front {
       case "topic":
         return `:${ev.source} TOPIC ${ev.channel} :${ev.text}`;
       case "mode": {
-        const params = ev.modes.map((m, i) => (i === ev.modes.length - 1 ? ` :${m}` : ` ${m}`));
+        const last = ev.modes.length - 1;
+        const params = ev.modes.map((m, i) => (i === last ? trailing(m) : ` ${middle(m)}`));
         return `:${ev.source} MODE ${ev.channel}${params.join("")}`;
       }
       case "invite":

@@ -11,18 +11,19 @@ import { LocalBus } from "../bus/local.ts";
 import { foldCase } from "../protocol/casemap.ts";
 import type { HistoryEntry, HistoryStore } from "../store/store.ts";
 import type { Conn, ConnHandler } from "../transport/conn.ts";
-import { Channel, OP, prefixOf } from "./channel.ts";
+import { Channel, OP, prefixOf, VOICE } from "./channel.ts";
 import { ChatError } from "./errors.ts";
 import type { JoinedInfo, PlainFrontFactory, WhoEntry } from "./front.ts";
 import { VARIANT_COUNT } from "./front.ts";
+import { enforceServerBan, ipBanFor } from "./handlers/oper.ts";
 import { IrcFront } from "./irc-front.ts";
 import { DEFAULT_LIMITS, type Limits } from "./limits.ts";
 import { Session } from "./session.ts";
 
 export interface OperLogin {
   name: string;
-  /** Checks a password against the stored hash. */
-  verify(password: string): boolean;
+  /** Checks a password against the stored hash (async: hashing runs off the event loop). */
+  verify(password: string): boolean | Promise<boolean>;
 }
 
 export interface ChatServerOptions {
@@ -40,6 +41,12 @@ export interface ChatServerOptions {
   /** One line per connect/disconnect (stderr in `chat serve`); omit to stay silent. */
   log?: (line: string) => void;
   now?: () => number;
+}
+
+export interface ModeChange {
+  sign: "+" | "-";
+  mode: string;
+  param?: string;
 }
 
 const ROOM_TOPIC = "rooms";
@@ -108,6 +115,11 @@ export class ChatServer {
 
   // ---------------------------------------------------------------- connections
 
+  /** Write one line to the server log (stderr unless --quiet). */
+  logLine(line: string): void {
+    this.log(line);
+  }
+
   /** The transport's Acceptor. Refusals get a clear ERROR line and are closed. */
   accept(conn: Conn): ConnHandler | undefined {
     const ip = conn.remoteAddress;
@@ -118,6 +130,12 @@ export class ChatServer {
     if (this.sessions.size >= this.limits.maxConnections) {
       conn.close(encoder.encode("ERROR :Server full: too many connections, try again later\r\n"));
       this.log(`refused ${ip}: total connection limit (${this.limits.maxConnections})`);
+      return undefined;
+    }
+    const banned = ipBanFor(this, ip);
+    if (banned !== undefined) {
+      conn.close(encoder.encode(`ERROR :${banned}\r\n`));
+      this.log(`refused ${ip}: server ban (DLINE)`);
       return undefined;
     }
     const count = this.perIp.get(ip) ?? 0;
@@ -336,6 +354,11 @@ export class ChatServer {
   /** Marks a session registered once nick and user are known. Password checks are the caller's. */
   completeRegistration(s: Session): void {
     if (s.nick === undefined || s.folded === undefined) throw new ChatError("notRegistered");
+    // A server ban (KLINE/DLINE) ends the connection here, before any welcome;
+    // the throw stops the caller from going on (joining #lobby, sending 001).
+    if (enforceServerBan(this, s)) {
+      throw new ChatError("youreBannedCreep", [], "You are banned from this server");
+    }
     s.registered = true;
     s.setIdentity(s.nick, s.folded);
     s.lastActive = this.now();
@@ -461,6 +484,179 @@ export class ChatServer {
       senderId: s.id,
     });
     return ch.topic;
+  }
+
+  /** KICK: an operator removes a member. */
+  kick(s: Session, name: string, victimNick: string, reason: string): void {
+    const ch = this.getChannel(name);
+    if (ch === undefined) throw new ChatError("noSuchChannel", [name]);
+    if (!s.oper) {
+      if (!ch.members.has(s)) throw new ChatError("notOnChannel", [ch.name]);
+      if (!ch.isOp(s)) throw new ChatError("chanOpPrivsNeeded", [ch.name]);
+    }
+    const victim = this.nicks.get(foldCase(victimNick));
+    if (victim === undefined || !ch.members.has(victim)) {
+      throw new ChatError("userNotInChannel", [victimNick, ch.name]);
+    }
+    this.bus.publish(ROOM_TOPIC, {
+      type: "kick",
+      channel: ch.name,
+      source: s.prefix,
+      victim: victim.nick ?? victimNick,
+      reason: clipBytes(reason, this.limits.kickLen),
+      time: this.now(),
+      senderId: s.id,
+    });
+    this.removeMember(ch, victim);
+    victim.joined.delete(ch.folded);
+  }
+
+  /** INVITE: returns the invitee so the front can confirm with RPL_INVITING. */
+  invite(s: Session, nick: string, name: string): Session {
+    const invitee = this.nicks.get(foldCase(nick));
+    if (invitee === undefined || !invitee.registered) throw new ChatError("noSuchNick", [nick]);
+    const ch = this.getChannel(name);
+    if (ch !== undefined) {
+      if (!ch.members.has(s)) throw new ChatError("notOnChannel", [ch.name]);
+      if (ch.members.has(invitee)) {
+        throw new ChatError("userOnChannel", [invitee.nick ?? nick, ch.name]);
+      }
+      if (ch.flags.has("i") && !ch.isOp(s)) throw new ChatError("chanOpPrivsNeeded", [ch.name]);
+      if (invitee.folded !== undefined) ch.invites.add(invitee.folded);
+    }
+    const channel = ch?.name ?? name;
+    const line = `:${s.prefix} INVITE ${invitee.nick} ${channel}`;
+    if (invitee.front.kind === "irc") invitee.conn.send(encoder.encode(`${line}\r\n`));
+    else invitee.front.notice(`${s.nick} invites you to ${channel} (type /join ${channel})`);
+    return invitee;
+  }
+
+  /** AWAY: set (text) or clear (undefined); away-notify clients sharing a room are told. */
+  setAway(s: Session, text: string | undefined): void {
+    const clipped =
+      text === undefined || text === "" ? undefined : clipBytes(text, this.limits.awayLen);
+    if (clipped === s.away) return;
+    s.away = clipped;
+    this.bus.publish(USER_TOPIC, {
+      type: "away",
+      source: s.prefix,
+      text: clipped ?? "",
+      time: this.now(),
+      senderId: s.id,
+    });
+  }
+
+  /**
+   * Apply channel mode changes by an operator. `changes` are already parsed;
+   * returns the applied ones (mode string + params) after publishing them.
+   */
+  applyChannelModes(s: Session, ch: Channel, changes: ModeChange[]): string[] {
+    if (!ch.isOp(s) && !s.oper) throw new ChatError("chanOpPrivsNeeded", [ch.name]);
+    let modeStr = "";
+    let lastSign = "";
+    const params: string[] = [];
+    let stateChanged = false;
+    const push = (sign: string, mode: string, param?: string): void => {
+      if (sign !== lastSign) {
+        modeStr += sign;
+        lastSign = sign;
+      }
+      modeStr += mode;
+      if (param !== undefined) params.push(param);
+    };
+    for (const c of changes) {
+      const add = c.sign === "+";
+      switch (c.mode) {
+        case "i":
+        case "m":
+        case "n":
+        case "t":
+          if (ch.flags.has(c.mode) === add) break;
+          if (add) ch.flags.add(c.mode);
+          else ch.flags.delete(c.mode);
+          stateChanged = true;
+          push(c.sign, c.mode);
+          break;
+        case "k":
+          if (add) {
+            const key = c.param ?? "";
+            if (key === "" || /[\s,:]/.test(key) || key.length > 23) {
+              throw new ChatError("invalidKey", [ch.name]);
+            }
+            ch.key = key;
+            push("+", "k", key);
+          } else {
+            if (ch.key === undefined) break;
+            ch.key = undefined;
+            push("-", "k", "*");
+          }
+          stateChanged = true;
+          break;
+        case "l":
+          if (add) {
+            const n = Number(c.param);
+            if (!/^\d+$/.test(c.param ?? "") || n < 1 || n > 1_000_000) {
+              throw new ChatError(
+                "invalidModeParam",
+                [ch.name, "l", c.param ?? "*"],
+                "Invalid limit",
+              );
+            }
+            ch.limit = n;
+            push("+", "l", String(n));
+          } else {
+            if (ch.limit === undefined) break;
+            ch.limit = undefined;
+            push("-", "l");
+          }
+          stateChanged = true;
+          break;
+        case "b": {
+          const mask = normalizeMask(c.param ?? "");
+          const exists = ch.bans.findIndex((b) => foldCase(b.mask) === foldCase(mask));
+          if (add) {
+            if (exists !== -1) break;
+            if (ch.bans.length >= 100) break;
+            ch.bans.push({ mask, setBy: s.prefix, setAt: this.now() });
+          } else {
+            if (exists === -1) break;
+            ch.bans.splice(exists, 1);
+          }
+          stateChanged = true;
+          push(c.sign, "b", mask);
+          break;
+        }
+        case "o":
+        case "v": {
+          const nick = c.param ?? "";
+          const target = this.nicks.get(foldCase(nick));
+          const status = target === undefined ? undefined : ch.members.get(target);
+          if (target === undefined || status === undefined) {
+            throw new ChatError("userNotInChannel", [nick, ch.name]);
+          }
+          const bit = c.mode === "o" ? OP : VOICE;
+          const next = add ? status | bit : status & ~bit;
+          if (next === status) break;
+          ch.members.set(target, next);
+          push(c.sign, c.mode, target.nick);
+          break;
+        }
+        default:
+          throw new ChatError("unknownMode", [c.mode], `is unknown mode char to me for ${ch.name}`);
+      }
+    }
+    if (modeStr === "") return [];
+    if (stateChanged) this.saveRoom(ch);
+    const modes = [modeStr, ...params];
+    this.bus.publish(ROOM_TOPIC, {
+      type: "mode",
+      channel: ch.name,
+      source: s.prefix,
+      modes,
+      time: this.now(),
+      senderId: s.id,
+    });
+    return modes;
   }
 
   saveRoom(ch: Channel): void {
@@ -655,6 +851,15 @@ export function clipBytes(text: string, max: number): string {
   // Step back over UTF-8 continuation bytes.
   while (end > 0 && ((bytes[end] as number) & 0xc0) === 0x80) end--;
   return new TextDecoder().decode(bytes.subarray(0, end));
+}
+
+/** A ban mask in full form: `bob` -> `bob!*@*`, `*@host` -> `*!*@host`. */
+export function normalizeMask(mask: string): string {
+  const m = mask.replace(/[\s,]/g, "");
+  if (m === "") return "*!*@*";
+  if (m.includes("!")) return m.includes("@") ? m : `${m}@*`;
+  if (m.includes("@")) return `*!${m}`;
+  return `${m}!*@*`;
 }
 
 /** IRC ban-mask glob: `*` any run, `?` one character. Both sides already casefolded. */

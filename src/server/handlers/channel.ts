@@ -89,3 +89,39 @@ export function names(ctx: CommandContext, msg: IrcMessage): void {
     irc.names(server.joinedInfo(ch, s));
   }
 }
+
+// LIST [<channel>{,<channel>}]
+export function list(ctx: CommandContext, msg: IrcMessage): void {
+  const { server, irc } = ctx;
+  const wanted = splitList(msg.params[0]);
+  irc.reply(RPL.LISTSTART, "Channel", "Users  Name");
+  const chans =
+    wanted.length > 0
+      ? wanted.map((n) => server.getChannel(n)).filter((c) => c !== undefined)
+      : [...server.channels.values()];
+  for (const ch of chans) {
+    irc.reply(RPL.LIST, ch.name, String(ch.members.size), ch.topic?.text ?? "");
+  }
+  irc.reply(RPL.LISTEND, "End of /LIST");
+}
+
+// INVITE <nickname> <channel>
+export function invite(ctx: CommandContext, msg: IrcMessage): void {
+  const { server, session: s, irc } = ctx;
+  const invitee = server.invite(s, msg.params[0] as string, msg.params[1] as string);
+  const ch = server.getChannel(msg.params[1] as string);
+  irc.reply(RPL.INVITING, invitee.nick ?? "*", ch?.name ?? (msg.params[1] as string));
+  if (invitee.away !== undefined) irc.reply(RPL.AWAY, invitee.nick ?? "*", invitee.away);
+}
+
+// KICK <channel> <user>{,<user>} [<comment>]
+export function kick(ctx: CommandContext, msg: IrcMessage): void {
+  const { server, session: s } = ctx;
+  const name = msg.params[0] as string;
+  const reason = msg.params[2] ?? s.nick ?? "";
+  const victims = splitList(msg.params[1]);
+  if (victims.length > server.limits.maxTargets) {
+    throw new ChatError("tooManyTargets", [victims[server.limits.maxTargets] ?? "*"]);
+  }
+  eachTarget(ctx, victims, (victim) => server.kick(s, name, victim, reason));
+}

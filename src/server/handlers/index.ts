@@ -3,10 +3,14 @@
  * (registration, parameter count, operator). Add a command by adding a row.
  */
 import type { CommandSpec } from "../irc-front.ts";
-import { join, names, part, topic } from "./channel.ts";
+import { invite, join, kick, list, names, part, topic } from "./channel.ts";
+import { chathistory } from "./history.ts";
 import { lusers, motd } from "./info.ts";
 import { notice, privmsg } from "./messaging.ts";
+import { mode } from "./mode.ts";
+import { dline, kill, kline, oper, undline, unkline } from "./oper.ts";
 import { cap, nick, pass, ping, pong, quit, user } from "./registration.ts";
+import { away, ison, userhost, who, whois, whowas } from "./user.ts";
 
 export const COMMANDS: Record<string, CommandSpec> = {
   CAP: { handler: cap, minParams: 1, preRegistration: true },
@@ -24,4 +28,22 @@ export const COMMANDS: Record<string, CommandSpec> = {
   NOTICE: { handler: notice, minParams: 0 },
   MOTD: { handler: motd, minParams: 0 },
   LUSERS: { handler: lusers, minParams: 0 },
+  CHATHISTORY: { handler: chathistory, minParams: 1 },
+  LIST: { handler: list, minParams: 0 },
+  INVITE: { handler: invite, minParams: 2 },
+  KICK: { handler: kick, minParams: 2 },
+  MODE: { handler: mode, minParams: 1 },
+  AWAY: { handler: away, minParams: 0 },
+  WHO: { handler: who, minParams: 0 },
+  WHOIS: { handler: whois, minParams: 1 },
+  WHOWAS: { handler: whowas, minParams: 1 },
+  USERHOST: { handler: userhost, minParams: 1 },
+  ISON: { handler: ison, minParams: 1 },
+  // Operator family (handlers/oper.ts): OPER verifies off the event loop.
+  OPER: { handler: oper, minParams: 2 },
+  KILL: { handler: kill, minParams: 1, operOnly: true },
+  KLINE: { handler: kline, minParams: 0, operOnly: true },
+  UNKLINE: { handler: unkline, minParams: 1, operOnly: true },
+  DLINE: { handler: dline, minParams: 0, operOnly: true },
+  UNDLINE: { handler: undline, minParams: 1, operOnly: true },
 };
