@@ -144,6 +144,13 @@ const NICK_RULES =
 
 type Stage = "password" | "nick" | "chat" | "gone";
 
+/**
+ * Text bytes per message. 512 minus CR LF, the sender's `:nick!~user@host`
+ * (up to 30 + 10 + 64 here) and ` PRIVMSG #target :` (channel names up to 50)
+ * leaves about 350; round down for safety.
+ */
+export const MESSAGE_BYTES = 340;
+
 const PASSWORD_TRIES = 3;
 
 export interface PlainOptions {
@@ -266,7 +273,7 @@ export class PlainFront implements Front {
       this.say("*** Usage: /msg NICK TEXT");
       return;
     }
-    this.core.send(first, afterFirst);
+    this.sendText(first, afterFirst);
     // A room shows the line to everyone else; a private message gets a receipt.
     if (!isChannel(first)) this.say(this.receipt(first, afterFirst));
   }
@@ -392,8 +399,23 @@ export class PlainFront implements Front {
       this.say("*** You are not in a room. /join one, e.g. /join lobby");
       return;
     }
-    this.core.send(target, text);
+    this.sendText(target, text);
     if (!isChannel(target)) this.say(this.receipt(target, text));
+  }
+
+  /**
+   * nc has no limit on a typed line, IRC has 512 bytes: long text goes out as
+   * several messages, cut at spaces where possible, so IRC users get all of it.
+   */
+  private sendText(target: string, text: string): void {
+    const action = ACTION.exec(text);
+    if (action === null) {
+      for (const piece of splitText(text, MESSAGE_BYTES)) this.core.send(target, piece);
+      return;
+    }
+    for (const piece of splitText(action[1] ?? "", MESSAGE_BYTES - 9)) {
+      this.core.send(target, `\x01ACTION ${piece}\x01`);
+    }
   }
 
   /** What the sender of a private message sees: `-> *bob* hi`. */
@@ -556,6 +578,33 @@ const ALIASES = new Map<string, string>([
 
 function isChannel(name: string): boolean {
   return /^[#&]/.test(name);
+}
+
+/**
+ * Cut `text` into pieces of at most `max` UTF-8 bytes, at a space when there is
+ * one in the second half of the piece, never inside a character.
+ */
+export function splitText(text: string, max: number): string[] {
+  if (encoder.encode(text).length <= max) return [text];
+  const pieces: string[] = [];
+  let rest = text;
+  while (encoder.encode(rest).length > max) {
+    // Longest prefix that fits, by code points.
+    let bytes = 0;
+    let end = 0;
+    for (const ch of rest) {
+      const n = encoder.encode(ch).length;
+      if (bytes + n > max) break;
+      bytes += n;
+      end += ch.length;
+    }
+    const space = rest.lastIndexOf(" ", end);
+    const cut = space > end / 2 ? space : end;
+    pieces.push(rest.slice(0, cut));
+    rest = rest.slice(cut === space ? cut + 1 : cut);
+  }
+  if (rest !== "") pieces.push(rest);
+  return pieces;
 }
 
 /** A bare room name means a channel, as in `chat join --room`. */

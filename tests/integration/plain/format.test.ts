@@ -5,7 +5,7 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import type { BusEvent } from "../../../src/bus/events.ts";
-import { clean, clock, formatEvent } from "../../../src/server/plain.ts";
+import { clean, clock, formatEvent, splitText } from "../../../src/server/plain.ts";
 
 const time = new Date(2026, 0, 2, 9, 5).getTime();
 const base = { source: "bob!~bob@10.0.0.1", time, senderId: 1 };
@@ -118,5 +118,31 @@ describe("plain event lines", () => {
       reason: "r\x00\x9bx",
     });
     expect(line).toBe("09:05 * eve was kicked from #lobby by b[31mob (rx)");
+  });
+
+  test("property: splitText keeps every piece within the byte budget and loses no text", () => {
+    const enc = new TextEncoder();
+    const text = fc.string({
+      unit: fc.constantFrom("a", "b", " ", "é", "€", "😀"),
+      maxLength: 400,
+    });
+    fc.assert(
+      fc.property(text, fc.integer({ min: 8, max: 120 }), (t, max) => {
+        const pieces = splitText(t, max);
+        for (const p of pieces) expect(enc.encode(p).length).toBeLessThanOrEqual(max);
+        // Splits happen at a space (dropped) or between characters (nothing dropped).
+        expect(pieces.join("").replaceAll(" ", "")).toBe(t.replaceAll(" ", ""));
+        // At most one space is dropped per cut.
+        expect(t.length - pieces.join("").length).toBeLessThanOrEqual(pieces.length);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test("splitText prefers to cut at a space", () => {
+    expect(splitText("hello world again", 12)).toEqual(["hello world", "again"]);
+    // No space late enough: cut between characters rather than send tiny pieces.
+    expect(splitText("abcdefghijklmnop", 5)).toEqual(["abcde", "fghij", "klmno", "p"]);
+    expect(splitText("short", 12)).toEqual(["short"]);
   });
 });

@@ -112,6 +112,21 @@ describe("chatting with IRC users", () => {
     await watcher.waitFor(new RegExp(`^${TIME} \\* danny quit \\(Quit: see you\\)$`));
   });
 
+  test("a very long typed line reaches IRC users whole, as messages within 512 bytes", async () => {
+    const alice = await plain("longtalker");
+    const bob = await irc("longbob");
+    const words = Array.from({ length: 300 }, (_, i) => `wörd${i}`);
+    alice.send(words.join(" "));
+    const got: string[] = [];
+    while (!got.join(" ").includes("wörd299")) {
+      const line = await bob.waitFor(/^:longtalker!\S+ PRIVMSG #lobby :/);
+      expect(new TextEncoder().encode(`${line}\r\n`).length).toBeLessThanOrEqual(512);
+      got.push(line.slice(line.indexOf(" :") + 2));
+    }
+    expect(got.length).toBeGreaterThan(1);
+    expect(got.join(" ")).toBe(words.join(" "));
+  });
+
   test("control bytes and colours from others never reach the terminal raw", async () => {
     const victim = await plain("victim");
     const evil = await irc("evil");
