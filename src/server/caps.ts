@@ -11,4 +11,7 @@ export const CAPABILITIES: Record<string, string | undefined> = {
   "multi-prefix": undefined,
   "userhost-in-names": undefined,
   "cap-notify": undefined,
+  // History (handlers/history.ts): clients that ask get no automatic replay on join.
+  chathistory: undefined,
+  "draft/chathistory": undefined,
 };

@@ -8,6 +8,7 @@ import { ERR, RPL } from "../../protocol/numerics.ts";
 import { CAPABILITIES } from "../caps.ts";
 import { ChatError } from "../errors.ts";
 import type { CommandContext } from "../irc-front.ts";
+import { HISTORY_ISUPPORT } from "./history.ts";
 import { lusers, motd } from "./info.ts";
 
 function capList(version: number): string[] {
@@ -123,6 +124,7 @@ export function isupport(ctx: CommandContext): string[] {
     "CHANMODES=b,k,l,imnt",
     `CHANNELLEN=${l.channelLen}`,
     "CHANTYPES=#",
+    ...HISTORY_ISUPPORT,
     `KICKLEN=${l.kickLen}`,
     "MAXLIST=b:100",
     `MAXTARGETS=${l.maxTargets}`,
