@@ -6,6 +6,8 @@
 import { networkInterfaces } from "node:os";
 import { FatalError } from "../cli/usage-error.ts";
 import type { ServeConfig } from "../commands/serve.ts";
+import { OperCredentials } from "../security/password.ts";
+import { resolveTlsIdentity } from "../security/serve-tls.ts";
 import type { PlainFrontFactory } from "../server/front.ts";
 import type { Limits } from "../server/limits.ts";
 import { plainFrontFactory } from "../server/plain.ts";
@@ -28,6 +30,8 @@ export interface StartOptions {
   plainFront?: PlainFrontFactory | null;
   log?: (line: string) => void;
   serverName?: string;
+  /** Also serve TLS on the same port (the first byte tells TLS from plain text). */
+  tls?: { cert: string; key: string };
 }
 
 export interface RunningServer {
@@ -71,6 +75,7 @@ export function startServer(opts: StartOptions): RunningServer {
         port: opts.port,
         sendQBytes: server.limits.sendQBytes,
         maxLineBytes: server.limits.maxLineBytes,
+        ...(opts.tls ? { tls: opts.tls } : {}),
       },
       (conn) => server.accept(conn),
       scheduler,
@@ -117,17 +122,14 @@ function fmtHost(h: string): string {
   return h.includes(":") ? `[${h}]` : h;
 }
 
-async function hashOpers(config: ServeConfig): Promise<OperLogin[]> {
-  // Hash at start so plain passwords are not kept around in memory.
-  return Promise.all(
-    config.opers.map(async (o) => {
-      const hash = await Bun.password.hash(o.password, { algorithm: "bcrypt", cost: 8 });
-      return {
-        name: o.name,
-        verify: (password: string) => Bun.password.verifySync(password, hash),
-      };
-    }),
-  );
+function hashOpers(config: ServeConfig): OperLogin[] {
+  // Hashed at start (argon2id) so plain passwords are not kept in server state;
+  // the OPER handler awaits verify, which runs off the event loop.
+  const creds = new OperCredentials(config.opers);
+  return config.opers.map((o) => ({
+    name: o.name,
+    verify: (password: string) => creds.verify(o.name, password),
+  }));
 }
 
 /** Start the server and resolve once it has shut down cleanly. */
@@ -136,7 +138,8 @@ export async function runServe(config: ServeConfig): Promise<void> {
     history: config.history,
     ...(config.db !== undefined ? { db: config.db } : {}),
   });
-  const opers = await hashOpers(config);
+  const opers = hashOpers(config);
+  const tls = await resolveTlsIdentity(config, process.env);
   const log = config.quiet
     ? undefined
     : (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
@@ -151,6 +154,7 @@ export async function runServe(config: ServeConfig): Promise<void> {
       ...(config.motd !== undefined ? { motd: config.motd } : {}),
       opers,
       ...(log ? { log } : {}),
+      ...(tls ? { tls } : {}),
     });
   } catch (err) {
     store.close();
@@ -159,7 +163,21 @@ export async function runServe(config: ServeConfig): Promise<void> {
   const shown = running.host.includes(":") ? `[${running.host}]` : running.host;
   const out: string[] = [`chat server listening on ${shown}:${running.port}`];
   const hints = joinHints(config.host, running.port);
-  if (hints.length > 0) out.push("Others can join with:", ...hints);
+  if (tls !== undefined) {
+    // The fingerprint travels with the invite, so a guest's first connection is
+    // already pinned instead of trusted blindly.
+    const made = tls.created ? " (new self-signed certificate)" : "";
+    out.push(`TLS on the same port${made}: ${tls.certPath}`, `Fingerprint: ${tls.fingerprint}`);
+    if (hints.length > 0) {
+      out.push(
+        "Others can join with TLS:",
+        ...hints.map((h) => `${h} --tls --fp ${tls.fingerprint}`),
+      );
+      out.push("or without TLS:", ...hints);
+    }
+  } else if (hints.length > 0) {
+    out.push("Others can join with:", ...hints);
+  }
   out.push("Or with any IRC client, or: nc HOST PORT. Press Ctrl-C to stop.");
   process.stdout.write(`${out.join("\n")}\n`);
 

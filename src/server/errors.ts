@@ -23,6 +23,7 @@ const CODES = {
   notRegistered: [ERR.NOTREGISTERED, "You have not registered"],
   alreadyRegistered: [ERR.ALREADYREGISTERED, "You may not reregister"],
   passwdMismatch: [ERR.PASSWDMISMATCH, "Password incorrect"],
+  youreBannedCreep: [ERR.YOUREBANNEDCREEP, "You are banned from this server"],
   keySet: [ERR.KEYSET, "Channel key already set"],
   channelIsFull: [ERR.CHANNELISFULL, "Cannot join channel (+l)"],
   unknownMode: [ERR.UNKNOWNMODE, "is unknown mode char to me"],

@@ -3,8 +3,10 @@
  * through a LineFramer to the core's ConnHandler; bytes out go through a capped
  * SendQueue flushed by the shared FlushScheduler.
  */
+import type { SecureContext } from "node:tls";
 import type { Socket, TCPSocketListener } from "bun";
 import { LineFramer } from "../protocol/framing.ts";
+import { looksLikeTls, makeSecureContext, TlsSession } from "../security/tls-session.ts";
 import type { Acceptor, Conn, ConnHandler } from "./conn.ts";
 import { type FlushScheduler, SendQueue } from "./output.ts";
 
@@ -15,6 +17,11 @@ export interface TcpListenOptions {
   sendQBytes: number;
   /** Framing limit per line, in bytes. */
   maxLineBytes?: number;
+  /**
+   * Serve TLS on the SAME port as plain text: a connection whose first byte is
+   * 0x16 (a TLS ClientHello) gets a TLS session, any other stays plain. See
+   * security/tls-session.ts for why this is not Bun.listen's own `tls` option.
+   */
   tls?: { cert: string; key: string };
 }
 
@@ -34,14 +41,52 @@ class TcpConn implements Conn {
   readonly framer: LineFramer;
   private reported = false;
   closeReason = "Connection closed";
+  /** Set when the first bytes were a TLS handshake; then all I/O goes through it. */
+  tls: TlsSession | undefined;
+  private sniffed = false;
 
   constructor(
     readonly socket: Socket<TcpConn | undefined>,
     scheduler: FlushScheduler,
     opts: TcpListenOptions,
   ) {
-    this.queue = new SendQueue(socket, scheduler, opts.sendQBytes);
+    // Only a TLS-capable listener pays for the indirection that lets the sink
+    // switch to a TLS session after the first bytes.
+    const sink = opts.tls
+      ? {
+          write: (d: Uint8Array): number => (this.tls ?? socket).write(d),
+          end: (): void => {
+            (this.tls ?? socket).end();
+          },
+        }
+      : socket;
+    this.queue = new SendQueue(sink, scheduler, opts.sendQBytes);
     this.framer = new LineFramer(opts.maxLineBytes);
+  }
+
+  /** Bytes from the socket: the first chunk decides between TLS and plain text. */
+  receive(chunk: Uint8Array, tlsContext: SecureContext | undefined): void {
+    if (this.tls !== undefined) {
+      this.tls.receive(chunk);
+      return;
+    }
+    if (tlsContext !== undefined && !this.sniffed) {
+      this.sniffed = true;
+      if (looksLikeTls(chunk)) {
+        this.tls = new TlsSession(this.socket, tlsContext, {
+          data: (plain) => this.onData(plain),
+          drain: () => this.queue.drained(),
+          error: (err) => {
+            if (this.closeReason === "Connection closed") {
+              this.closeReason = `TLS error: ${err.message}`;
+            }
+          },
+        });
+        this.tls.receive(chunk);
+        return;
+      }
+    }
+    this.onData(chunk);
   }
 
   get remoteAddress(): string {
@@ -93,10 +138,10 @@ export function listenTcp(
   accept: Acceptor,
   scheduler: FlushScheduler,
 ): TcpListener {
+  const tlsContext = opts.tls ? makeSecureContext(opts.tls) : undefined;
   const listener: TCPSocketListener<TcpConn | undefined> = Bun.listen<TcpConn | undefined>({
     hostname: opts.hostname,
     port: opts.port,
-    ...(opts.tls ? { tls: opts.tls } : {}),
     socket: {
       open(socket) {
         const conn = new TcpConn(socket, scheduler, opts);
@@ -105,14 +150,17 @@ export function listenTcp(
         if (conn.handler === undefined) conn.close();
       },
       data(socket, chunk) {
-        socket.data?.onData(chunk);
+        socket.data?.receive(chunk, tlsContext);
       },
       drain(socket) {
-        socket.data?.queue.drained();
+        const conn = socket.data;
+        if (conn?.tls !== undefined) conn.tls.rawDrained();
+        else conn?.queue.drained();
       },
       close(socket, err) {
         const conn = socket.data;
         if (conn === undefined) return;
+        conn.tls?.destroy();
         conn.queue.markClosed();
         if (err !== undefined && conn.closeReason === "Connection closed") {
           conn.closeReason = `Connection error: ${err.message}`;

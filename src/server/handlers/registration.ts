@@ -5,6 +5,7 @@
 import { CASEMAPPING } from "../../protocol/casemap.ts";
 import type { IrcMessage } from "../../protocol/message.ts";
 import { ERR, RPL } from "../../protocol/numerics.ts";
+import { passwordAccepted } from "../../security/password.ts";
 import { CAPABILITIES } from "../caps.ts";
 import { ChatError } from "../errors.ts";
 import type { CommandContext } from "../irc-front.ts";
@@ -105,7 +106,8 @@ export function user(ctx: CommandContext, msg: IrcMessage): void {
 function tryRegister(ctx: CommandContext): void {
   const { server, session: s, irc } = ctx;
   if (s.registered || s.nick === undefined || s.user === "" || s.capNegotiating) return;
-  if (server.password !== undefined && s.password !== server.password) {
+  // Constant-time: the time taken reveals neither the password nor its length.
+  if (!passwordAccepted(server.password, s.password)) {
     irc.reply(ERR.PASSWDMISMATCH, "Password incorrect");
     server.disconnect(s, "Bad password");
     return;

@@ -82,3 +82,90 @@ export class Signal {
     });
   }
 }
+
+/** A raw IRC (or plain-text) test client over a real socket, with event-driven waits. */
+export class LineClient {
+  readonly lines: string[] = [];
+  closed = false;
+  private buf = "";
+  private readonly signal = new Signal();
+  private socket: import("bun").Socket<undefined> | undefined;
+
+  static async connect(
+    port: number,
+    opts: { tls?: boolean; host?: string } = {},
+  ): Promise<LineClient> {
+    const c = new LineClient();
+    const decoder = new TextDecoder();
+    await new Promise<void>((resolve, reject) => {
+      Bun.connect({
+        hostname: opts.host ?? "127.0.0.1",
+        port,
+        ...(opts.tls ? { tls: { rejectUnauthorized: false } } : {}),
+        socket: {
+          open: (s) => {
+            c.socket = s;
+            if (!opts.tls) resolve();
+          },
+          handshake: () => resolve(),
+          data: (_s, b) => {
+            c.buf += decoder.decode(b, { stream: true });
+            let nl = c.buf.indexOf("\n");
+            while (nl !== -1) {
+              c.lines.push(c.buf.slice(0, nl).replace(/\r$/, ""));
+              c.buf = c.buf.slice(nl + 1);
+              nl = c.buf.indexOf("\n");
+            }
+            c.signal.notify();
+          },
+          close: () => {
+            c.closed = true;
+            c.signal.notify();
+          },
+          connectError: (_s, err) => reject(err),
+          error: () => {},
+        },
+      }).catch(reject);
+    });
+    return c;
+  }
+
+  send(line: string): void {
+    this.socket?.write(`${line}\r\n`);
+  }
+
+  writeRaw(bytes: Uint8Array | string): number {
+    return this.socket?.write(bytes) ?? -1;
+  }
+
+  /** The first line (after `from`) matching `pred`; fails after `timeoutMs`. */
+  async waitFor(
+    what: string,
+    pred: (line: string) => boolean,
+    timeoutMs = 5_000,
+    from = 0,
+  ): Promise<string> {
+    return this.signal.until(
+      `${what} (got: ${JSON.stringify(this.lines.slice(-5))})`,
+      () => this.lines.slice(from).find(pred),
+      timeoutMs,
+    );
+  }
+
+  waitClosed(timeoutMs = 5_000): Promise<true> {
+    return this.signal.until("connection close", () => this.closed || undefined, timeoutMs);
+  }
+
+  /** Register with NICK/USER (and PASS first when given); resolves on 001. */
+  async register(nick: string, password?: string): Promise<void> {
+    if (password !== undefined) this.send(`PASS ${password}`);
+    this.send(`NICK ${nick}`);
+    this.send(`USER ${nick} 0 * :${nick}`);
+    await this.waitFor(`001 for ${nick}`, (l) => / 001 /.test(l));
+  }
+
+  close(): void {
+    if (!this.closed) this.socket?.end();
+    this.closed = true;
+  }
+}
