@@ -184,6 +184,11 @@ function handleLine(client: Client, line: string): void {
       return;
     }
     case "001":
+      // An idle client (no room) is done once registered.
+      if (!client.spec.room) {
+        becomeReady(client);
+        return;
+      }
       client.stage = "joining";
       w.write(`JOIN ${client.spec.room}\r\n`);
       return;

@@ -1,0 +1,443 @@
+/**
+ * The benchmark scenarios (issue 7): each takes a running server and returns plain numbers.
+ * Every scenario is bounded in client count, steps and wall time, and targets 127.0.0.1 only.
+ */
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { clientSpecs, LoadGen, type PhaseSummary } from "./loadgen.ts";
+import type { ClientMode } from "./protocol.ts";
+import {
+  CHAT_BINARY,
+  canConnect,
+  cpuMs,
+  freePort,
+  inspircdConfig,
+  ngircdConfig,
+  REPO_ROOT,
+  type RunningServer,
+  rssKiB,
+  type ServerKind,
+  startServer,
+} from "./servers.ts";
+import { type LatencySummary, median, summarizeDelivery, summarizeLatency } from "./stats.ts";
+
+export interface ScenarioOptions {
+  quick: boolean;
+  workers: number;
+  /** Clients per 127.0.0.0/8 source address (0 = one address, kernel-chosen). */
+  perSourceAddress: number;
+  log: (line: string) => void;
+}
+
+export interface StepResult {
+  step: number;
+  targetMsgsPerSecond: number;
+  sentPerSecond: number;
+  skipped: number;
+  deliveryRatio: number;
+  deliveriesPerSecond: number;
+  latency: LatencySummary;
+  generatorCpu: number[];
+  serverCpu: number;
+  disconnected: number;
+  pass: boolean;
+}
+
+export interface FanoutResult {
+  kind: "fanout";
+  mode: ClientMode;
+  clients: number;
+  ready: number;
+  senders: number;
+  ackedCaps: string[];
+  setupErrors: string[];
+  steps: StepResult[];
+  /** Highest passing step (delivery >= 99% and p99 <= 1 s). */
+  best: StepResult | null;
+  /** Highest step that also kept p99 <= 100 ms (the target's condition). */
+  best100ms: StepResult | null;
+  generatorSaturated: boolean;
+}
+
+function stepOf(
+  ph: PhaseSummary,
+  target: number,
+  durationMs: number,
+  recipients: number,
+  serverCpuMs: number,
+): StepResult {
+  const secs = durationMs / 1000;
+  const d = summarizeDelivery({
+    sent: ph.sent,
+    recipientsPerMessage: recipients,
+    received: ph.received,
+    windowSeconds: secs,
+  });
+  const latency = summarizeLatency(ph.latency);
+  const sentPerSecond = ph.sent / secs;
+  const pass =
+    d.ratio >= 0.99 && latency.p99Ms <= 1000 && sentPerSecond >= 0.95 * target && ph.sent > 0;
+  return {
+    step: ph.step,
+    targetMsgsPerSecond: target,
+    sentPerSecond,
+    skipped: ph.skipped,
+    deliveryRatio: d.ratio,
+    deliveriesPerSecond: d.deliveriesPerSecond,
+    latency,
+    generatorCpu: ph.workerCpu,
+    serverCpu: serverCpuMs / ph.wallMs,
+    disconnected: ph.disconnected,
+    pass,
+  };
+}
+
+export function fmtStep(s: StepResult): string {
+  return (
+    `${Math.round(s.targetMsgsPerSecond)} msg/s -> ${(s.deliveriesPerSecond / 1e6).toFixed(3)} M del/s, ` +
+    `delivered ${(s.deliveryRatio * 100).toFixed(2)}%, p50 ${s.latency.p50Ms.toFixed(1)} ms, ` +
+    `p99 ${s.latency.p99Ms.toFixed(1)} ms, max ${s.latency.maxMs.toFixed(0)} ms, ` +
+    `server cpu ${(s.serverCpu * 100).toFixed(0)}%, gen cpu ${s.generatorCpu.map((c) => `${(c * 100).toFixed(0)}%`).join("/")}` +
+    `${s.disconnected ? `, ${s.disconnected} disconnected` : ""}${s.pass ? "" : "  FAIL"}`
+  );
+}
+
+/**
+ * (a) and (d): one room, `senders` of its members send at a rate ramped by x1.5 per step until
+ * delivery < 99%, p99 > 1 s, or the generator cannot send at the asked rate.
+ */
+export async function fanoutRamp(
+  server: RunningServer,
+  mode: ClientMode,
+  opts: ScenarioOptions,
+): Promise<FanoutResult> {
+  const clients = opts.quick ? 100 : 500;
+  const senders = 10;
+  const durationMs = opts.quick ? 2000 : 5000;
+  const maxSteps = opts.quick ? 8 : 16;
+  let rate = opts.quick ? 200 : 200; // total messages per second across all senders
+  const specs = clientSpecs({
+    count: clients,
+    rooms: 1,
+    sendersPerRoom: senders,
+    nickPrefix: mode === "plain" ? "p" : "f",
+    srcPerAddress: opts.perSourceAddress || undefined,
+  });
+  if (mode === "plain") for (const s of specs) s.room = "#lobby";
+  const lg = await LoadGen.start({
+    host: server.host,
+    port: server.port,
+    mode,
+    clients: specs,
+    workers: opts.workers,
+    log: opts.log,
+  });
+  const steps: StepResult[] = [];
+  const setup = lg.setup;
+  try {
+    opts.log(
+      `  ${lg.setup.ready}/${clients} clients ready in ${lg.setup.setupMs} ms, caps [${lg.setup.ackedCaps.join(" ")}]` +
+        (lg.setup.errors.length ? `; errors: ${lg.setup.errors.join(" | ")}` : ""),
+    );
+    if (lg.setup.ready < clients) {
+      throw new Error(
+        `only ${lg.setup.ready}/${clients} clients joined: ${lg.setup.errors.join(" | ")}`,
+      );
+    }
+    // Warm up (JIT, TCP windows) at a low rate; not reported.
+    await lg.phase({ step: 0, durationMs: 1000, ratePerSender: 5 });
+    for (let i = 1; i <= maxSteps; i++) {
+      const cpu0 = cpuMs(server.pid);
+      const ph = await lg.phase({ step: i, durationMs, ratePerSender: rate / senders });
+      const s = stepOf(ph, rate, durationMs, clients - 1, cpuMs(server.pid) - cpu0);
+      steps.push(s);
+      opts.log(`  step ${i}: ${fmtStep(s)}`);
+      if (!s.pass) break;
+      rate *= 1.5;
+    }
+  } finally {
+    await lg.stop();
+  }
+  const passing = steps.filter((s) => s.pass);
+  const best = passing.reduce<StepResult | null>(
+    (b, s) => (!b || s.deliveriesPerSecond > b.deliveriesPerSecond ? s : b),
+    null,
+  );
+  const best100ms = passing
+    .filter((s) => s.latency.p99Ms <= 100)
+    .reduce<StepResult | null>(
+      (b, s) => (!b || s.deliveriesPerSecond > b.deliveriesPerSecond ? s : b),
+      null,
+    );
+  const last = steps[steps.length - 1];
+  return {
+    kind: "fanout",
+    mode,
+    clients,
+    ready: setup.ready,
+    senders,
+    ackedCaps: setup.ackedCaps,
+    setupErrors: setup.errors,
+    steps,
+    best,
+    best100ms,
+    generatorSaturated: !!last && last.generatorCpu.some((c) => c > 0.9),
+  };
+}
+
+export interface RoomsResult {
+  kind: "rooms";
+  clients: number;
+  ready: number;
+  rooms: number;
+  step: StepResult | null;
+  errors: string[];
+}
+
+/** (b): many small rooms, every client sends 1 msg/s. */
+export async function manyRooms(
+  server: RunningServer,
+  opts: ScenarioOptions,
+): Promise<RoomsResult> {
+  const clients = opts.quick ? 500 : 5000;
+  const rooms = clients / 10;
+  const durationMs = opts.quick ? 3000 : 10_000;
+  const specs = clientSpecs({
+    count: clients,
+    rooms,
+    sendersPerRoom: "all",
+    nickPrefix: "r",
+    srcPerAddress: opts.perSourceAddress || undefined,
+  });
+  const lg = await LoadGen.start({
+    host: server.host,
+    port: server.port,
+    mode: "irc",
+    clients: specs,
+    workers: Math.max(opts.workers, 2),
+    log: opts.log,
+  });
+  try {
+    opts.log(`  ${lg.setup.ready}/${clients} clients ready in ${lg.setup.setupMs} ms`);
+    if (lg.setup.ready < clients) {
+      return {
+        kind: "rooms",
+        clients,
+        ready: lg.setup.ready,
+        rooms,
+        step: null,
+        errors: lg.setup.errors,
+      };
+    }
+    await lg.phase({ step: 0, durationMs: 1000, ratePerSender: 1 });
+    const cpu0 = cpuMs(server.pid);
+    const ph = await lg.phase({ step: 1, durationMs, ratePerSender: 1 });
+    const s = stepOf(ph, clients, durationMs, 9, cpuMs(server.pid) - cpu0);
+    opts.log(`  ${fmtStep(s)}`);
+    return {
+      kind: "rooms",
+      clients,
+      ready: lg.setup.ready,
+      rooms,
+      step: s,
+      errors: lg.setup.errors,
+    };
+  } finally {
+    await lg.stop();
+  }
+}
+
+export interface IdleResult {
+  kind: "idle";
+  emptyRssKiB: number;
+  /** [asked, held, rss KiB, KiB per connection above empty] */
+  points: Array<{
+    asked: number;
+    held: number;
+    rssKiB: number;
+    perConnKiB: number;
+    errors: string[];
+  }>;
+}
+
+async function settleRss(pid: number): Promise<number> {
+  // Let the server finish allocating for the last arrivals, then take the lowest of a few reads.
+  await Bun.sleep(1500);
+  const reads: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    reads.push(rssKiB(pid));
+    await Bun.sleep(200);
+  }
+  return Math.min(...reads);
+}
+
+/**
+ * (c): registered idle connections (no channel) and the server's RSS per connection above the
+ * empty server. Runs the sizes in order on fresh servers, the generator spread over processes
+ * so no process passes the 20,000 open-file cap.
+ */
+export async function idleConnections(
+  kind: ServerKind,
+  opts: ScenarioOptions,
+): Promise<IdleResult> {
+  const sizes = opts.quick ? [1000] : [10_000, 19_900];
+  const points: IdleResult["points"] = [];
+  let emptyRssKiB = 0;
+  for (const asked of sizes) {
+    const server = await startServer(kind);
+    try {
+      const empty = await settleRss(server.pid);
+      if (!emptyRssKiB) emptyRssKiB = empty;
+      const specs = clientSpecs({
+        count: asked,
+        rooms: 1,
+        sendersPerRoom: 0,
+        nickPrefix: "i",
+        srcPerAddress: opts.perSourceAddress || undefined,
+      });
+      for (const s of specs) s.room = "";
+      const lg = await LoadGen.start({
+        host: server.host,
+        port: server.port,
+        mode: "irc",
+        clients: specs,
+        workers: Math.max(2, Math.ceil(asked / 5000)),
+        connectConcurrency: 128,
+        setupTimeoutMs: 180_000,
+        log: opts.log,
+      });
+      try {
+        const rss = await settleRss(server.pid);
+        const held = lg.setup.ready;
+        const perConnKiB = held > 0 ? (rss - empty) / held : Number.NaN;
+        points.push({ asked, held, rssKiB: rss, perConnKiB, errors: lg.setup.errors });
+        opts.log(
+          `  ${held}/${asked} held, RSS ${rss} KiB (empty ${empty} KiB) -> ${perConnKiB.toFixed(2)} KiB/conn` +
+            (lg.setup.errors.length ? `; errors: ${lg.setup.errors.join(" | ")}` : ""),
+        );
+      } finally {
+        await lg.stop();
+      }
+    } finally {
+      await server.stop();
+    }
+  }
+  return { kind: "idle", emptyRssKiB, points };
+}
+
+export interface StartupResult {
+  kind: "startup";
+  runs: number[];
+  medianMs: number;
+}
+
+/** (f): spawn the server and connect in a tight, bounded retry loop; median over several runs. */
+export async function startup(kind: ServerKind, opts: ScenarioOptions): Promise<StartupResult> {
+  const runs: number[] = [];
+  const n = opts.quick ? 3 : 7;
+  for (let i = 0; i < n; i++) {
+    const port = await freePort();
+    const { cmd, cleanup } = startupCommand(kind, port);
+    const t0 = performance.now();
+    const proc = Bun.spawn(cmd, { stdout: "ignore", stderr: "ignore", stdin: "ignore" });
+    let ms = Number.NaN;
+    try {
+      const deadline = t0 + 10_000;
+      while (performance.now() < deadline && proc.exitCode === null) {
+        if (await canConnect("127.0.0.1", port)) {
+          ms = performance.now() - t0;
+          break;
+        }
+        await Bun.sleep(1);
+      }
+    } finally {
+      proc.kill("SIGTERM");
+      const done = await Promise.race([
+        proc.exited.then(() => true),
+        Bun.sleep(5000).then(() => false),
+      ]);
+      if (!done) proc.kill("SIGKILL");
+      await proc.exited;
+      cleanup();
+    }
+    runs.push(ms);
+  }
+  const ok = runs.filter((r) => !Number.isNaN(r));
+  opts.log(`  runs: ${runs.map((r) => r.toFixed(1)).join(", ")} ms`);
+  return { kind: "startup", runs, medianMs: median(ok) };
+}
+
+function startupCommand(kind: ServerKind, port: number): { cmd: string[]; cleanup: () => void } {
+  if (kind === "chat") {
+    return {
+      cmd: [
+        CHAT_BINARY,
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        String(port),
+        "--db",
+        ":memory:",
+        "--quiet",
+      ],
+      cleanup: () => {},
+    };
+  }
+  const dir = mkdtempSync(join(tmpdir(), `bench-start-${kind}-`));
+  writeFileSync(join(dir, "motd.txt"), "benchmark\n");
+  const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
+  if (kind === "inspircd") {
+    writeFileSync(join(dir, "inspircd.conf"), inspircdConfig(dir, port));
+    return {
+      cmd: [
+        "/usr/sbin/inspircd",
+        "--nofork",
+        "--runasroot",
+        `--config=${join(dir, "inspircd.conf")}`,
+      ],
+      cleanup,
+    };
+  }
+  writeFileSync(join(dir, "ngircd.conf"), ngircdConfig(dir, port));
+  return { cmd: ["/usr/sbin/ngircd", "--nodaemon", "--config", join(dir, "ngircd.conf")], cleanup };
+}
+
+export interface HistoryResult {
+  kind: "history";
+  available: boolean;
+  output: Record<string, unknown> | null;
+  raw: string;
+  command: string;
+}
+
+/** (e): runs bench/history-write.ts (owned by the store) when it exists; its JSON line is the result. */
+export async function historyWrite(opts: ScenarioOptions): Promise<HistoryResult> {
+  const script = join(REPO_ROOT, "bench/history-write.ts");
+  const args = opts.quick ? ["--messages", "20000"] : [];
+  const command = `bun bench/history-write.ts ${args.join(" ")}`.trim();
+  if (!existsSync(script))
+    return { kind: "history", available: false, output: null, raw: "", command };
+  const proc = Bun.spawn([process.execPath, script, ...args], {
+    cwd: REPO_ROOT,
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const killer = setTimeout(() => proc.kill("SIGKILL"), 120_000);
+  const [out, err] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+  ]);
+  await proc.exited;
+  clearTimeout(killer);
+  const lastLine = out.trim().split("\n").pop() ?? "";
+  let output: Record<string, unknown> | null = null;
+  try {
+    output = JSON.parse(lastLine) as Record<string, unknown>;
+  } catch {
+    output = null;
+  }
+  opts.log(`  ${output ? JSON.stringify(output) : `no JSON result: ${(out + err).slice(-300)}`}`);
+  return { kind: "history", available: true, output, raw: (out + err).slice(-2000), command };
+}
