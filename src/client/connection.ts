@@ -21,7 +21,7 @@ import {
   parse,
   serialize,
 } from "../protocol/message.ts";
-import { ERR, RPL } from "../protocol/numerics.ts";
+import { ERR } from "../protocol/numerics.ts";
 import type { ClientEvent, MessageEvent } from "./events.ts";
 import { handleLine, nickOf } from "./handlers.ts";
 import { SendQueue } from "./send-queue.ts";
@@ -87,6 +87,10 @@ const JOIN_ERRORS = new Set<string>([
 ]);
 
 const encoder = new TextEncoder();
+/** Lines of recent history shown on joining a room. */
+const JOIN_HISTORY = 50;
+/** Pages of CHATHISTORY AFTER fetched after a reconnect before giving up on the rest. */
+const MAX_CATCHUP_PAGES = 20;
 
 interface Deferred {
   resolve(): void;
@@ -115,6 +119,10 @@ export class ClientConnection {
   private connId = 0;
   /** Rooms to catch up once rejoined, with the msgid to fetch after. */
   private catchUp = new Map<string, string>();
+  /** folded room -> the catch-up request in flight (page size, page number). */
+  private paging = new Map<string, { limit: number; page: number }>();
+  /** Open history batches: reference -> room and lines received so far. */
+  private openBatches = new Map<string, { room: string; count: number }>();
   private firstChannel: string;
   /** Own lines sent since the last barrier, and how many came back by echo-message. */
   sentCount = 0;
@@ -249,6 +257,8 @@ export class ClientConnection {
     this.state.caps.clear();
     this.state.isupport.clear();
     this.state.batches.clear();
+    this.openBatches.clear();
+    this.paging.clear();
     if (this.opts.password !== undefined) this.send(message("PASS", [this.opts.password]));
     this.send(message("CAP", ["LS", "302"]));
     this.send(message("NICK", [fallbackNick(this.opts.nick, 0)]));
@@ -386,8 +396,14 @@ export class ClientConnection {
       case ERR.YOUREBANNEDCREEP:
         this.fatalReason = `banned from ${this.where}: ${msg.params[msg.params.length - 1] ?? ""}`;
         break;
-      case RPL.WELCOME:
+      case "BATCH":
+        this.onBatch(msg);
         break;
+    }
+    const ref = msg.tags.get("batch");
+    if (ref !== undefined) {
+      const b = this.openBatches.get(ref);
+      if (b !== undefined) b.count++;
     }
 
     const wasRegistered = this.state.registered;
@@ -469,20 +485,55 @@ export class ClientConnection {
     const room = msg.params[0] ?? "";
     const key = foldCase(room);
     const after = this.catchUp.get(key);
-    if (after !== undefined) {
-      this.catchUp.delete(key);
-      if (this.state.hasChathistory()) {
-        const max = Number(this.state.isupport.get("CHATHISTORY") ?? "") || 100;
-        const limit = Math.min(max, this.opts.catchUpLimit ?? 100);
-        this.send(message("CHATHISTORY", ["AFTER", room, `msgid=${after}`, String(limit)]));
-      }
-      // Without chathistory, the server's join replay is all there is; msgids de-duplicate it.
+    this.catchUp.delete(key);
+    // A server with chathistory does not replay on join: ask for what we missed
+    // (AFTER the last msgid seen) or, the first time, for the recent past.
+    // Without it, the server's join replay is all there is; msgids de-duplicate it.
+    if (this.state.hasChathistory()) {
+      if (after !== undefined) this.requestAfter(room, after, 0);
+      else
+        this.send(
+          message("CHATHISTORY", ["LATEST", room, "*", String(this.historyLimit(JOIN_HISTORY))]),
+        );
     }
     if (this.startWaiter !== undefined && key === foldCase(this.firstChannel)) {
       const w = this.startWaiter;
       this.startWaiter = undefined;
       w.resolve();
     }
+  }
+
+  private historyLimit(wanted: number): number {
+    const max = Number(this.state.isupport.get("CHATHISTORY") ?? "") || wanted;
+    return Math.max(1, Math.min(max, wanted));
+  }
+
+  private requestAfter(room: string, msgid: string, page: number): void {
+    const limit = this.historyLimit(this.opts.catchUpLimit ?? 100);
+    this.paging.set(foldCase(room), { limit, page });
+    this.send(message("CHATHISTORY", ["AFTER", room, `msgid=${msgid}`, String(limit)]));
+  }
+
+  /** Count catch-up batches; a full page means there may be more to fetch. */
+  private onBatch(msg: IrcMessage): void {
+    const ref = msg.params[0] ?? "";
+    if (ref.startsWith("+")) {
+      const type = msg.params[1] ?? "";
+      const target = msg.params[2];
+      if ((type === "chathistory" || type === "draft/chathistory") && target !== undefined)
+        this.openBatches.set(ref.slice(1), { room: target, count: 0 });
+      return;
+    }
+    const b = this.openBatches.get(ref.slice(1));
+    if (b === undefined) return;
+    this.openBatches.delete(ref.slice(1));
+    const key = foldCase(b.room);
+    const p = this.paging.get(key);
+    if (p === undefined) return;
+    this.paging.delete(key);
+    const last = this.state.lastMsgid.get(key);
+    if (b.count >= p.limit && last !== undefined && p.page + 1 < MAX_CATCHUP_PAGES)
+      this.requestAfter(b.room, last, p.page + 1);
   }
 
   /** JOIN several rooms in as few lines as fit. */

@@ -1,0 +1,435 @@
+/**
+ * End-to-end harness for `chat join`: the compiled binary as server and
+ * client, clients under a real PTY, and a tiny terminal emulator so tests
+ * assert on what a person would see (not on raw escape sequences).
+ */
+
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Socket, Subprocess, TCPSocketListener } from "bun";
+
+export const root = join(import.meta.dir, "..", "..", "..");
+export const bin = join(root, "dist", "chat");
+const WAIT_MS = 8000;
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Build dist/chat when it is missing or older than src/. */
+export function ensureBinary(): void {
+  if (existsSync(bin) && statSync(bin).mtimeMs >= newestSource(join(root, "src"))) return;
+  const r = Bun.spawnSync(["npm", "run", "build"], { cwd: root, stdout: "pipe", stderr: "pipe" });
+  if (r.exitCode !== 0) throw new Error(`npm run build failed:\n${r.stderr.toString()}`);
+}
+
+/** A private HOME so known_servers, certificates and data never touch the real ones. */
+export function makeHome(): { dir: string; env: Record<string, string>; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), "chat-e2e-client-"));
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: dir,
+    XDG_DATA_HOME: join(dir, "data"),
+    XDG_CONFIG_HOME: join(dir, "config"),
+    TERM: "xterm-256color",
+    TZ: "UTC",
+    USER: "tester",
+  };
+  return { dir, env, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Resolve when `check` returns a value, re-checking on every `poke`; reject after `ms`. */
+class Waiter {
+  private waiters: (() => void)[] = [];
+
+  poke(): void {
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  async until<T>(check: () => T | undefined, ms: number, what: () => string): Promise<T> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const v = check();
+      if (v !== undefined) return v;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for ${what()}`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+}
+
+export interface ServerProc {
+  port: number;
+  proc: Subprocess;
+  output(): string;
+  /** Ctrl-C, as the host would: a clean stop that flushes history. */
+  stop(): Promise<void>;
+}
+
+export async function startServer(
+  env: Record<string, string>,
+  args: string[] = ["--db", ":memory:"],
+  port = 0,
+): Promise<ServerProc> {
+  const proc = Bun.spawn(
+    [bin, "serve", "--host", "127.0.0.1", "--port", String(port), "--no-flood-limit", ...args],
+    { env, stdout: "pipe", stderr: "pipe" },
+  );
+  let out = "";
+  const waiter = new Waiter();
+  const pump = async (stream: ReadableStream<Uint8Array>): Promise<void> => {
+    const dec = new TextDecoder();
+    for await (const chunk of stream) {
+      out += dec.decode(chunk, { stream: true });
+      waiter.poke();
+    }
+  };
+  void pump(proc.stdout as ReadableStream<Uint8Array>);
+  void pump(proc.stderr as ReadableStream<Uint8Array>);
+  void proc.exited.then(() => waiter.poke());
+  const found = await waiter.until(
+    () => {
+      const m = /127\.0\.0\.1:(\d+)/.exec(out);
+      if (m?.[1]) return Number(m[1]);
+      if (proc.exitCode !== null) throw new Error(`server exited early: ${out}`);
+      return undefined;
+    },
+    WAIT_MS,
+    () => `the server's address in: ${out}`,
+  );
+  return {
+    port: found,
+    proc,
+    output: () => out,
+    async stop() {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      proc.kill("SIGINT");
+      const t = setTimeout(() => proc.kill("SIGKILL"), 5000);
+      await proc.exited;
+      clearTimeout(t);
+    },
+  };
+}
+
+const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+
+/**
+ * Just enough of a VT100 to read the client's screen: printable text with
+ * wide characters and autowrap, CR, LF, erase-line, cursor moves. Colours,
+ * bracketed paste and bells are ignored. Rows are kept as an unbounded list
+ * (scrollback included), so tests can look at everything ever shown.
+ */
+export class Term {
+  rows: string[][] = [[]];
+  x = 0;
+  y = 0;
+  bells = 0;
+  private carry = "";
+
+  constructor(readonly cols: number) {}
+
+  private row(): string[] {
+    while (this.rows.length <= this.y) this.rows.push([]);
+    return this.rows[this.y] as string[];
+  }
+
+  feed(chunk: string): void {
+    const s = this.carry + chunk;
+    this.carry = "";
+    let i = 0;
+    while (i < s.length) {
+      const c = s[i] as string;
+      if (c === "\x1b") {
+        const m = /^\x1b\[([?0-9;]*)([@-~])/.exec(s.slice(i));
+        if (m === null) {
+          if (s.length - i < 16) {
+            this.carry = s.slice(i);
+            return;
+          }
+          i++;
+          continue;
+        }
+        this.csi(m[1] ?? "", m[2] ?? "");
+        i += m[0].length;
+        continue;
+      }
+      if (c === "\r") this.x = 0;
+      else if (c === "\n") {
+        this.y++;
+        this.row();
+      } else if (c === "\x07") this.bells++;
+      else if (c === "\b") this.x = Math.max(0, this.x - 1);
+      else if (c >= " ") {
+        // Take one grapheme cluster (emoji with modifiers, accents) as one glyph.
+        let end = i + 1;
+        while (end < s.length && (s[end] as string) >= " " && s[end] !== "\x1b") end++;
+        const run = s.slice(i, end);
+        for (const { segment } of segmenter.segment(run)) this.put(segment);
+        i = end;
+        continue;
+      }
+      i++;
+    }
+  }
+
+  private put(g: string): void {
+    const w = Bun.stringWidth(g);
+    if (w === 0) {
+      const r = this.row();
+      if (this.x > 0) r[this.x - 1] = (r[this.x - 1] ?? " ") + g;
+      return;
+    }
+    if (this.x + w > this.cols) {
+      this.y++;
+      this.x = 0;
+    }
+    const r = this.row();
+    while (r.length < this.x) r.push(" ");
+    r[this.x] = g;
+    if (w === 2) r[this.x + 1] = "";
+    this.x += w;
+  }
+
+  private csi(params: string, final: string): void {
+    const n = Number(params.replace(/^\?/, "").split(";")[0] || "0");
+    switch (final) {
+      case "K": {
+        const r = this.row();
+        if (n === 2) r.length = 0;
+        else if (n === 0) r.length = Math.min(r.length, this.x);
+        break;
+      }
+      case "C":
+        this.x = Math.min(this.cols - 1, this.x + Math.max(1, n));
+        break;
+      case "D":
+        this.x = Math.max(0, this.x - Math.max(1, n));
+        break;
+      case "G":
+        this.x = Math.max(0, n - 1);
+        break;
+      case "J":
+        if (n === 2) {
+          this.rows.push([]);
+          this.y = this.rows.length - 1;
+          this.x = 0;
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  rowText(y: number): string {
+    return (this.rows[y] ?? [])
+      .map((c) => c ?? " ")
+      .join("")
+      .trimEnd();
+  }
+
+  /** Every row ever shown, scrollback included. */
+  text(): string {
+    return this.rows.map((_, y) => this.rowText(y)).join("\n");
+  }
+
+  /** The row the cursor is on: where the prompt lives. */
+  cursorRow(): string {
+    return this.rowText(this.y);
+  }
+}
+
+export interface PtyClient {
+  proc: Subprocess;
+  term: Term;
+  type(s: string): void;
+  /** Wait until the screen (scrollback included) matches. */
+  waitFor(pattern: RegExp | string, ms?: number): Promise<void>;
+  /** Wait until `check` (looking at the screen) holds. */
+  waitUntil(check: (t: Term) => boolean, what: string, ms?: number): Promise<void>;
+  exited(ms?: number): Promise<number>;
+  kill(): void;
+}
+
+export function spawnPty(
+  args: string[],
+  env: Record<string, string>,
+  cols = 100,
+  rows = 30,
+): PtyClient {
+  const term = new Term(cols);
+  const waiter = new Waiter();
+  const dec = new TextDecoder();
+  const proc = Bun.spawn([bin, ...args], {
+    env,
+    terminal: {
+      cols,
+      rows,
+      data(_t, bytes) {
+        term.feed(dec.decode(bytes, { stream: true }));
+        waiter.poke();
+      },
+    },
+  });
+  void proc.exited.then(() => waiter.poke());
+  const waitUntil = (check: (t: Term) => boolean, what: string, ms = WAIT_MS): Promise<void> =>
+    waiter
+      .until(
+        () => (check(term) ? true : undefined),
+        ms,
+        () => `${what}; screen was:\n${term.text()}`,
+      )
+      .then(() => undefined);
+  return {
+    proc,
+    term,
+    type(s) {
+      proc.terminal?.write(s);
+    },
+    waitFor(pattern, ms) {
+      const test = (t: Term): boolean =>
+        typeof pattern === "string" ? t.text().includes(pattern) : pattern.test(t.text());
+      return waitUntil(test, String(pattern), ms);
+    },
+    waitUntil,
+    async exited(ms = WAIT_MS) {
+      const t = setTimeout(() => proc.kill("SIGKILL"), ms);
+      const code = await proc.exited;
+      clearTimeout(t);
+      return code;
+    },
+    kill() {
+      if (proc.exitCode === null) proc.kill("SIGKILL");
+      proc.terminal?.close();
+    },
+  };
+}
+
+export interface PipeRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run `chat join` with stdin from a string (pipe mode); bounded in time. */
+export async function runPipe(
+  args: string[],
+  env: Record<string, string>,
+  input: string,
+  ms = WAIT_MS,
+): Promise<PipeRun> {
+  const proc = Bun.spawn([bin, ...args], { env, stdin: "pipe", stdout: "pipe", stderr: "pipe" });
+  proc.stdin.write(input);
+  await proc.stdin.end();
+  const t = setTimeout(() => proc.kill("SIGKILL"), ms);
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
+  clearTimeout(t);
+  return { code, stdout, stderr };
+}
+
+/**
+ * A TCP relay between a client and the server that the test can cut, to make
+ * a network blip (and keep the client away) on demand.
+ */
+export class Relay {
+  private listener: TCPSocketListener<{ peer?: Socket<{ peer?: unknown }> }> | undefined;
+  private pairs = new Set<Socket<unknown>>();
+  private enabled = true;
+  target: number;
+
+  constructor(target: number) {
+    this.target = target;
+  }
+
+  get port(): number {
+    return this.listener?.port ?? 0;
+  }
+
+  start(): void {
+    const pairs = this.pairs;
+    this.listener = Bun.listen<{ peer?: Socket<{ peer?: unknown }> }>({
+      hostname: "127.0.0.1",
+      port: 0,
+      socket: {
+        open: (client) => {
+          if (!this.enabled) {
+            client.end();
+            return;
+          }
+          pairs.add(client as Socket<unknown>);
+          const pending: Uint8Array[] = [];
+          client.data = {};
+          void Bun.connect<{ peer?: unknown }>({
+            hostname: "127.0.0.1",
+            port: this.target,
+            socket: {
+              open(up) {
+                pairs.add(up as Socket<unknown>);
+                up.data = { peer: client };
+                client.data.peer = up;
+                for (const p of pending.splice(0)) up.write(p);
+              },
+              data(_up, d) {
+                client.write(d);
+              },
+              close() {
+                client.end();
+              },
+              error() {
+                client.end();
+              },
+            },
+          }).catch(() => client.end());
+          (client as unknown as { pending: Uint8Array[] }).pending = pending;
+        },
+        data(client, d) {
+          const up = client.data.peer;
+          if (up === undefined) {
+            (client as unknown as { pending: Uint8Array[] }).pending.push(d.slice());
+            return;
+          }
+          up.write(d);
+        },
+        close(client) {
+          client.data.peer?.end();
+        },
+        error(client) {
+          client.data.peer?.end();
+        },
+      },
+    });
+  }
+
+  /** Drop every relayed connection and refuse new ones until `restore`. */
+  cut(): void {
+    this.enabled = false;
+    for (const s of this.pairs) s.end();
+    this.pairs.clear();
+  }
+
+  restore(): void {
+    this.enabled = true;
+  }
+
+  stop(): void {
+    this.cut();
+    this.listener?.stop(true);
+  }
+}
+
+export const stripAnsi = (s: string): string => s.replace(/\x1b\[[0-9;?]*[A-Za-z~]/g, "");
