@@ -24,9 +24,13 @@ import {
 const encoder = new TextEncoder();
 export const DEFAULT_PLAIN_ROOM = "#lobby";
 
-/** IRC colour codes with their digits, other C0/C1 controls, DEL, and bidi overrides. */
+/**
+ * IRC colour codes with their digits, other C0/C1 controls, DEL, bidi controls
+ * (which can make a line read differently from what was sent) and the Unicode
+ * line/paragraph separators some terminals treat as new lines.
+ */
 const UNSAFE =
-  /\x03(?:\d{1,2}(?:,\d{1,2})?)?|\x04(?:[0-9a-fA-F]{6}(?:,[0-9a-fA-F]{6})?)?|[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+  /\x03(?:\d{1,2}(?:,\d{1,2})?)?|\x04(?:[0-9a-fA-F]{6}(?:,[0-9a-fA-F]{6})?)?|[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** Text from another user made safe for a terminal: formatting and control bytes removed. */
 export function clean(text: string): string {
@@ -397,6 +401,14 @@ export class PlainFront implements Front {
     const target = this.current;
     if (target === undefined) {
       this.say("*** You are not in a room. /join one, e.g. /join lobby");
+      return;
+    }
+    if (isChannel(target) && !this.core.channels.some((c) => sameName(c, target))) {
+      // Kicked, most likely: the shared event line could not say it was us.
+      this.current = this.core.channels[0];
+      this.say(
+        `*** You are no longer in ${clean(target)}; that line was not sent. /join ${clean(target)} to go back${this.current === undefined ? "." : `, or type again to talk in ${clean(this.current)}.`}`,
+      );
       return;
     }
     this.sendText(target, text);

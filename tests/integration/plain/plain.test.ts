@@ -127,6 +127,24 @@ describe("chatting with IRC users", () => {
     expect(got.join(" ")).toBe(words.join(" "));
   });
 
+  test("a kicked nc user is told, and a line typed afterwards is not lost silently", async () => {
+    const op = await irc("kickop");
+    const victim = await plain("kicked");
+    await op.waitFor(/^:kicked!\S+ JOIN/);
+    op.send("KICK #lobby kicked :be nice");
+    await victim.waitFor(
+      new RegExp(`^${TIME} \\* kicked was kicked from #lobby by kickop \\(be nice\\)$`),
+    );
+    victim.send("am I still here?");
+    await victim.waitFor(
+      /^\*\*\* You are no longer in #lobby; that line was not sent\. \/join #lobby/,
+    );
+    victim.send("/join lobby");
+    await victim.waitFor(/^\*\*\* You are in #lobby now/);
+    victim.send("back again");
+    await op.waitFor(/^:kicked!\S+ PRIVMSG #lobby :back again$/);
+  });
+
   test("control bytes and colours from others never reach the terminal raw", async () => {
     const victim = await plain("victim");
     const evil = await irc("evil");
