@@ -41,7 +41,7 @@ async function run(argv: string[]): Promise<void> {
     process.stdout.write(`${VERSION}\n`);
     return;
   }
-  if (first === "--help" || first === "-h") {
+  if (first === "--help" || first === "-h" || first === "help") {
     await showUsage(main);
     return;
   }
