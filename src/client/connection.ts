@@ -119,6 +119,8 @@ export class ClientConnection {
   private connId = 0;
   /** Rooms to catch up once rejoined, with the msgid to fetch after. */
   private catchUp = new Map<string, string>();
+  /** The nick the user chose; after a fallback (nick_) we take it back when it frees up. */
+  private wantNick: string;
   /** folded room -> the catch-up request in flight (page size, page number). */
   private paging = new Map<string, { limit: number; page: number }>();
   /** Open history batches: reference -> room and lines received so far. */
@@ -130,6 +132,7 @@ export class ClientConnection {
 
   constructor(private readonly opts: ConnectionOptions) {
     this.state = new ClientState(opts.nick);
+    this.wantNick = opts.nick;
     this.firstChannel = opts.channels[0] ?? "";
   }
 
@@ -261,7 +264,7 @@ export class ClientConnection {
     this.paging.clear();
     if (this.opts.password !== undefined) this.send(message("PASS", [this.opts.password]));
     this.send(message("CAP", ["LS", "302"]));
-    this.send(message("NICK", [fallbackNick(this.opts.nick, 0)]));
+    this.send(message("NICK", [this.wantNick]));
     this.send(message("USER", [this.opts.username, "0", "*", this.opts.realname]));
   }
 
@@ -378,11 +381,11 @@ export class ClientConnection {
         if (!this.state.registered) {
           this.nickAttempt++;
           if (this.nickAttempt > 8) {
-            this.fatalReason = `no free nickname like ${this.opts.nick} on ${this.where}`;
+            this.fatalReason = `no free nickname like ${this.wantNick} on ${this.where}`;
             this.socket?.end();
             return;
           }
-          const base = msg.command === ERR.ERRONEUSNICKNAME ? "guest" : this.opts.nick;
+          const base = msg.command === ERR.ERRONEUSNICKNAME ? "guest" : this.wantNick;
           this.send(message("NICK", [fallbackNick(base, this.nickAttempt)]));
           return;
         }
@@ -408,6 +411,7 @@ export class ClientConnection {
 
     const wasRegistered = this.state.registered;
     const events = handleLine(this.state, msg, now);
+    this.maybeRegainNick(msg);
     if (!wasRegistered && this.state.registered) this.onRegistered();
 
     if (msg.command === "JOIN" && this.state.isMe(nickOf(msg.source))) this.onSelfJoin(msg);
@@ -424,6 +428,14 @@ export class ClientConnection {
       if (ev.type === "error" && ev.fatal) continue; // reported once, as the close reason
       this.emit(ev);
     }
+  }
+
+  /** Our nick was taken (often by our own ghost after a blip): reclaim it once it leaves. */
+  private maybeRegainNick(msg: IrcMessage): void {
+    if (!this.state.registered || this.state.isMe(this.wantNick)) return;
+    if (msg.command !== "QUIT" && msg.command !== "NICK") return;
+    if (foldCase(nickOf(msg.source)) !== foldCase(this.wantNick)) return;
+    this.send(message("NICK", [this.wantNick]));
   }
 
   private onCap(msg: IrcMessage): void {
@@ -557,6 +569,9 @@ export class ClientConnection {
 
   /** Queue one message; false (and an error event) when it cannot be sent. */
   send(msg: IrcMessage): boolean {
+    // A /nick from the user becomes the nick to keep across reconnects.
+    if (msg.command === "NICK" && this.state.registered && msg.params[0] !== undefined)
+      this.wantNick = msg.params[0];
     let line: string;
     try {
       line = serialize(msg);

@@ -117,6 +117,20 @@ describe("interactive clients", () => {
     await erin.waitFor("/switch ROOM");
   });
 
+  test("a taken nick falls back to nick_ and is reclaimed when it frees; Ctrl-C quits cleanly", async () => {
+    const first = pty("hank", server.port);
+    await ready(first, "hank");
+    const second = pty("hank", server.port);
+    await ready(second, "hank_");
+
+    first.type("\x03");
+    expect(await first.exited()).toBe(0);
+    await second.waitFor("* hank quit");
+    await second.waitFor("* hank_ is now hank");
+    second.type("it is me\r");
+    await second.waitFor("<hank> it is me");
+  });
+
   test("/join switches rooms and /j switches back", async () => {
     const gina = pty("gina", server.port);
     await ready(gina, "gina");
