@@ -1,0 +1,136 @@
+/**
+ * Interoperability with IRC software nobody here wrote: weechat (headless, from
+ * Debian) and Debian's python3-irc library join #lobby on our server and
+ * exchange non-ASCII messages. `scripts/test-deps.sh` installs both.
+ */
+import { afterEach, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Subprocess } from "bun";
+import { TestClient } from "../../helpers/irc-client.ts";
+import { startTestServer, type TestServer } from "../../helpers/server.ts";
+
+let t: TestServer | undefined;
+const procs: Subprocess[] = [];
+const dirs: string[] = [];
+
+afterEach(async () => {
+  for (const p of procs.splice(0)) {
+    p.kill();
+    await p.exited;
+  }
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  await t?.stop();
+  t = undefined;
+});
+
+/** Resolve with the first stdout line of `proc` matching `re` (bounded). */
+function waitLine(proc: Subprocess<"ignore", "pipe", "pipe">, re: RegExp, ms: number) {
+  const seen: string[] = [];
+  const reader = proc.stdout.getReader();
+  const decoder = new TextDecoder();
+  let buf = "";
+  return new Promise<{ line: string; reader: typeof reader }>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reader.releaseLock();
+      reject(new Error(`no line matching ${re} in ${ms} ms; saw:\n${seen.join("\n")}`));
+    }, ms);
+    const pump = async (): Promise<void> => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) {
+          clearTimeout(timer);
+          return reject(new Error(`process ended; saw:\n${seen.join("\n")}`));
+        }
+        buf += decoder.decode(value, { stream: true });
+        let nl = buf.indexOf("\n");
+        while (nl !== -1) {
+          const line = buf.slice(0, nl);
+          buf = buf.slice(nl + 1);
+          seen.push(line);
+          if (re.test(line)) {
+            clearTimeout(timer);
+            return resolve({ line, reader });
+          }
+          nl = buf.indexOf("\n");
+        }
+      }
+    };
+    pump().catch(() => {});
+  });
+}
+
+/** Poll a file (bounded) until it contains `needle`; weechat's logger is our only window. */
+async function waitFileContains(path: string, needle: string, ms: number): Promise<string> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const text = existsSync(path) ? readFileSync(path, "utf8") : "";
+    if (text.includes(needle)) return text;
+    if (Date.now() > deadline) throw new Error(`${path} never contained ${needle}:\n${text}`);
+    await Bun.sleep(100);
+  }
+}
+
+const GREETING = "héllo from weechat — ça marche? 日本語 ✓";
+const REPLY = "oui, ça marche! Привет 🎉";
+
+test("weechat and python3-irc chat in #lobby with non-ASCII text", async () => {
+  t = await startTestServer();
+  const bot = Bun.spawn(
+    [
+      "/usr/bin/python3",
+      join(import.meta.dir, "fixtures", "irc_bot.py"),
+      String(t.port),
+      "pybot",
+      "#lobby",
+      "wee",
+      REPLY,
+    ],
+    { stdout: "pipe", stderr: "pipe", stdin: "ignore", env: { ...process.env, LANG: "C.UTF-8" } },
+  );
+  procs.push(bot);
+  let r = await waitLine(bot, /^JOIN pybot #lobby$/, 10_000);
+  r.reader.releaseLock();
+
+  // A raw client watches too, to check the bytes on the wire.
+  const raw = await t.client("watcher");
+  raw.send("JOIN #lobby");
+  await raw.expect(/ 366 watcher #lobby /);
+
+  const dir = mkdtempSync(join(tmpdir(), "chat-weechat-"));
+  dirs.push(dir);
+  const wee = Bun.spawn(
+    [
+      "weechat-headless",
+      "--dir",
+      dir,
+      "-r",
+      [
+        "/set logger.file.flush_delay 0",
+        `/server add t 127.0.0.1/${t.port} -notls -nicks=wee -username=wee -autojoin=#lobby`,
+        "/connect t",
+        // weechat has no scripting bridge without extra plugins; give it time to join.
+        `/wait 2 /msg -server t #lobby ${GREETING}`,
+        "/wait 30 /quit",
+      ].join(";"),
+    ],
+    {
+      stdout: "ignore",
+      stderr: "ignore",
+      stdin: "ignore",
+      env: { ...process.env, LANG: "C.UTF-8" },
+    },
+  );
+  procs.push(wee);
+
+  await raw.expect(/^:wee!\S+ JOIN #lobby$/, 10_000);
+  r = await waitLine(bot, /^MSG wee #lobby /, 10_000);
+  r.reader.releaseLock();
+  expect(r.line).toBe(`MSG wee #lobby ${GREETING}`);
+  expect(await raw.expect(/^:wee!\S+ PRIVMSG #lobby :/)).toEndWith(`:${GREETING}`);
+  expect(await raw.expect(/^:pybot!\S+ PRIVMSG #lobby :/)).toEndWith(`:${REPLY}`);
+
+  const log = await waitFileContains(join(dir, "logs", "irc.t.#lobby.weechatlog"), REPLY, 10_000);
+  expect(log).toMatch(new RegExp(`\\t@?pybot\\t${REPLY}`));
+}, 30_000);
