@@ -47,8 +47,8 @@ describe("chat (compiled binary)", () => {
     expect(r.stdout.trim()).toBe(pkg.version);
   });
 
-  test("--help lists both commands", () => {
-    const r = chat("--help");
+  test.each(["--help", "-h", "help"])("%s lists both commands", (flag) => {
+    const r = chat(flag);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("serve");
     expect(r.stdout).toContain("join");
