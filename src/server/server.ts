@@ -263,9 +263,10 @@ export class ChatServer {
         if (now - s.pingSentAt >= l.pingTimeoutMs) {
           this.disconnect(s, `Ping timeout: ${Math.round((now - s.pingSentAt) / 1000)} seconds`);
         }
-      } else if (now - s.lastActive >= l.pingIdleMs) {
+      } else if (s.front.kind === "irc" && now - s.lastActive >= l.pingIdleMs) {
+        // Only IRC clients can answer PING; a quiet nc reader is not a dead peer.
         s.pingSentAt = now;
-        if (s.front.kind === "irc") s.conn.send(encoder.encode(`PING :${this.serverName}\r\n`));
+        s.conn.send(encoder.encode(`PING :${this.serverName}\r\n`));
       }
     }
   }

@@ -312,6 +312,32 @@ describe("telling humans from IRC clients", () => {
   });
 });
 
+describe("idle humans", () => {
+  let quick: TestServer;
+  beforeAll(() => {
+    quick = startServer({ limits: { pingIdleMs: 100, pingTimeoutMs: 100, tickMs: 20 } });
+  });
+  afterAll(async () => {
+    await quick.stop();
+  });
+
+  test("a quiet nc reader is not dropped for ping timeout (it cannot answer PING)", async () => {
+    const reader = await plainUser(quick.port, "reader");
+    clients.push(reader);
+    // An IRC client that ignores PING is the clock: by the time it is dropped,
+    // the reader has been idle past the same limits.
+    const silent = await ircUser(quick.port, "silentirc");
+    clients.push(silent);
+    await silent.waitFor(/^PING /);
+    await silent.waitClosed();
+    const talker = await ircUser(quick.port, "talker");
+    clients.push(talker);
+    talker.send("PRIVMSG #lobby :still there?");
+    await reader.waitFor(new RegExp(`^${TIME} <talker> still there\\?$`));
+    expect(reader.closed).toBe(false);
+  });
+});
+
 describe("a server with a password", () => {
   let locked: TestServer;
   beforeAll(() => {
