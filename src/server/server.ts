@@ -280,7 +280,12 @@ export class ChatServer {
       s.gone = true;
       this.sessions.delete(s);
       this.byId.delete(s.id);
-      s.conn.close(encoder.encode(`ERROR :${reason}\r\n`));
+      // A human on nc gets a sentence, not an IRC ERROR line.
+      s.conn.close(
+        s.front.kind === "plain"
+          ? s.front.farewell(reason)
+          : encoder.encode(`ERROR :${reason}\r\n`),
+      );
     }
     for (const u of this.unsubscribe) u();
   }

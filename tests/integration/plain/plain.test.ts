@@ -338,6 +338,22 @@ describe("idle humans", () => {
   });
 });
 
+describe("server shutdown", () => {
+  test("an nc user is told in words when the server stops", async () => {
+    const doomed = startServer();
+    try {
+      const c = await plainUser(doomed.port, "stayer");
+      clients.push(c);
+      await doomed.running.stop();
+      await c.waitFor("*** Disconnected: Server shutting down");
+      await c.waitClosed();
+      expect(c.lines.filter((l) => l.startsWith("ERROR"))).toEqual([]);
+    } finally {
+      await doomed.stop();
+    }
+  });
+});
+
 describe("a server with a password", () => {
   let locked: TestServer;
   beforeAll(() => {
