@@ -125,11 +125,7 @@ function fmtHost(h: string): string {
 function hashOpers(config: ServeConfig): OperLogin[] {
   // Hashed at start (argon2id) so plain passwords are not kept in server state;
   // the OPER handler awaits verify, which runs off the event loop.
-  const creds = new OperCredentials(config.opers);
-  return config.opers.map((o) => ({
-    name: o.name,
-    verify: (password: string) => creds.verify(o.name, password),
-  }));
+  return new OperCredentials(config.opers).logins();
 }
 
 /** Start the server and resolve once it has shut down cleanly. */

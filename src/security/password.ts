@@ -70,6 +70,14 @@ export class OperCredentials {
     return ok && hash !== undefined;
   }
 
+  /** One `{ name, verify }` per login, the shape ChatServer's `opers` option takes. */
+  logins(): { name: string; verify: (password: string) => Promise<boolean> }[] {
+    return [...this.hashes.keys()].map((name) => ({
+      name,
+      verify: (password: string) => this.verify(name, password),
+    }));
+  }
+
   /** Synchronous form for command handlers that cannot await. */
   verifySync(name: string, password: string): boolean {
     const hash = this.hashes.get(name);

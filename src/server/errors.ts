@@ -24,6 +24,8 @@ const CODES = {
   alreadyRegistered: [ERR.ALREADYREGISTERED, "You may not reregister"],
   passwdMismatch: [ERR.PASSWDMISMATCH, "Password incorrect"],
   youreBannedCreep: [ERR.YOUREBANNEDCREEP, "You are banned from this server"],
+  nickTooFast: ["438", "Nick change too fast"],
+  targetTooFast: ["439", "Joining and parting too fast"],
   keySet: [ERR.KEYSET, "Channel key already set"],
   channelIsFull: [ERR.CHANNELISFULL, "Cannot join channel (+l)"],
   unknownMode: [ERR.UNKNOWNMODE, "is unknown mode char to me"],

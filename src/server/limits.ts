@@ -33,6 +33,14 @@ export interface Limits {
   maxConnections: number;
   /** Channels one user may be in. */
   maxChannelsPerUser: number;
+  /** Nick changes one registered user may make per `nickChangeWindowMs` (0: no limit). */
+  nickChangeMax: number;
+  nickChangeWindowMs: number;
+  /** JOINs plus PARTs one user may make per `joinPartWindowMs` (0: no limit). */
+  joinPartMax: number;
+  joinPartWindowMs: number;
+  /** Members listed in one NAMES or WHO reply; the rest are summarised in a notice. */
+  maxListMembers: number;
   /** Targets in one PRIVMSG/NOTICE/JOIN. */
   maxTargets: number;
   nickLen: number;
@@ -63,6 +71,11 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxConnectionsPerIp: 5_000,
   maxConnections: 19_000,
   maxChannelsPerUser: 50,
+  nickChangeMax: 5,
+  nickChangeWindowMs: 60_000,
+  joinPartMax: 30,
+  joinPartWindowMs: 30_000,
+  maxListMembers: 1_000,
   maxTargets: 4,
   nickLen: 30,
   channelLen: 50,

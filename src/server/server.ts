@@ -9,6 +9,8 @@ import type { MessageBus } from "../bus/bus.ts";
 import type { BusEvent, MessageEvent, RoomEvent, UserEvent } from "../bus/events.ts";
 import { LocalBus } from "../bus/local.ts";
 import { foldCase } from "../protocol/casemap.ts";
+import { capList, checkJoinPart, checkNickChange } from "../security/abuse.ts";
+import { secretsEqual } from "../security/password.ts";
 import type { HistoryEntry, HistoryStore } from "../store/store.ts";
 import type { Conn, ConnHandler } from "../transport/conn.ts";
 import { Channel, OP, prefixOf, VOICE } from "./channel.ts";
@@ -286,6 +288,9 @@ export class ChatServer {
           ? s.front.farewell(reason)
           : encoder.encode(`ERROR :${reason}\r\n`),
       );
+      this.log(
+        `disconnect ${s.conn.remoteAddress} (id ${s.id}${s.nick ? `, ${s.nick}` : ""}): ${reason}`,
+      );
     }
     for (const u of this.unsubscribe) u();
   }
@@ -332,6 +337,7 @@ export class ChatServer {
       s.setIdentity(nick, folded);
       return;
     }
+    checkNickChange(this.limits, s, nick, this.now());
     const oldPrefix = s.prefix;
     this.rememberWhowas(s);
     if (s.folded !== undefined && this.nicks.get(s.folded) === s) this.nicks.delete(s.folded);
@@ -384,6 +390,7 @@ export class ChatServer {
     if (s.joined.size >= this.limits.maxChannelsPerUser) {
       throw new ChatError("tooManyChannels", [name]);
     }
+    checkJoinPart(this.limits, s, name, this.now());
     let ch = this.channels.get(folded);
     let status = 0;
     if (ch === undefined) {
@@ -392,7 +399,7 @@ export class ChatServer {
       status = OP;
     } else {
       const invited = s.folded !== undefined && ch.invites.has(s.folded);
-      if (ch.key !== undefined && ch.key !== key && !invited) {
+      if (ch.key !== undefined && !secretsEqual(key ?? "", ch.key) && !invited) {
         throw new ChatError("badChannelKey", [ch.name]);
       }
       if (ch.limit !== undefined && ch.members.size >= ch.limit && !invited) {
@@ -423,9 +430,12 @@ export class ChatServer {
 
   joinedInfo(ch: Channel, viewer: Session): JoinedInfo {
     const multi = viewer.caps.has("multi-prefix");
+    // Bounded reply: a huge room must not turn one NAMES into megabytes of output.
+    const { shown, note } = capList([...ch.members], this.limits.maxListMembers, ch.name);
+    if (note !== undefined) viewer.front.notice(note);
     const info: JoinedInfo = {
       channel: ch.name,
-      members: [...ch.members].map(([m, st]) => ({
+      members: shown.map(([m, st]) => ({
         nick: m.nick ?? "*",
         prefix: prefixOf(st, multi),
         userhost: m.prefix,
@@ -440,6 +450,7 @@ export class ChatServer {
     const ch = this.channels.get(folded);
     if (ch === undefined) throw new ChatError("noSuchChannel", [name]);
     if (!ch.members.has(s)) throw new ChatError("notOnChannel", [ch.name]);
+    checkJoinPart(this.limits, s, ch.name, this.now());
     const ev: RoomEvent = {
       type: "part",
       channel: ch.name,
@@ -670,10 +681,12 @@ export class ChatServer {
     else this.store.deleteRoom(ch.name);
   }
 
-  who(_s: Session, name: string): WhoEntry[] {
+  who(s: Session, name: string): WhoEntry[] {
     const ch = this.getChannel(name);
     if (ch !== undefined) {
-      return [...ch.members].map(([m, st]) => whoEntry(m, prefixOf(st, false)));
+      const { shown, note } = capList([...ch.members], this.limits.maxListMembers, ch.name);
+      if (note !== undefined) s.front.notice(note);
+      return shown.map(([m, st]) => whoEntry(m, prefixOf(st, false)));
     }
     const target = this.nicks.get(foldCase(name));
     if (target?.registered) return [whoEntry(target, "")];

@@ -4,6 +4,7 @@
 import { foldCase } from "../../protocol/casemap.ts";
 import type { IrcMessage } from "../../protocol/message.ts";
 import { ERR, RPL } from "../../protocol/numerics.ts";
+import { capList } from "../../security/abuse.ts";
 import { prefixOf } from "../channel.ts";
 import type { CommandContext } from "../irc-front.ts";
 import { globMatch } from "../server.ts";
@@ -42,7 +43,9 @@ export function who(ctx: CommandContext, msg: IrcMessage): void {
   const multi = s.caps.has("multi-prefix");
   const ch = server.getChannel(mask);
   if (ch !== undefined) {
-    for (const [m, st] of ch.members) whoReply(ctx, ch.name, m, prefixOf(st, multi));
+    const { shown, note } = capList([...ch.members], server.limits.maxListMembers, ch.name);
+    if (note !== undefined) irc.notice(note);
+    for (const [m, st] of shown) whoReply(ctx, ch.name, m, prefixOf(st, multi));
   } else if (!mask.startsWith("#")) {
     const pattern = foldCase(mask === "0" ? "*" : mask);
     let n = 0;

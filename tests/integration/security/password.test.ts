@@ -1,0 +1,200 @@
+/**
+ * The server password, for IRC clients (PASS -> 464 and close) and plain-text
+ * users (a prompt, then a clear line and close), and that no secret ever
+ * reaches the server's log (stderr of the real `chat serve` process).
+ */
+import { afterEach, describe, expect, test } from "bun:test";
+import { TestClient } from "../../helpers/irc-client.ts";
+import { startTestServer, type TestServer } from "../../helpers/server.ts";
+
+const PASSWORD = "s3cret-Pa55word";
+let t: TestServer | undefined;
+const extra: TestClient[] = [];
+afterEach(async () => {
+  for (const c of extra.splice(0)) c.close();
+  await t?.stop();
+  t = undefined;
+});
+
+async function connect(s: TestServer): Promise<TestClient> {
+  const c = await TestClient.connect(s.port);
+  extra.push(c);
+  return c;
+}
+
+describe("IRC clients and the server password", () => {
+  test("the right password registers", async () => {
+    t = await startTestServer({ password: PASSWORD });
+    const c = await connect(t);
+    await c.register("alice", { password: PASSWORD });
+  });
+
+  test("a wrong password gets 464 and the connection is closed", async () => {
+    t = await startTestServer({ password: PASSWORD });
+    const c = await connect(t);
+    c.send("PASS wrong");
+    c.send("NICK mallory");
+    c.send("USER m 0 * :m");
+    await c.expect(/ 464 \S+ :Password incorrect/);
+    await c.waitClosed();
+    expect(c.lines.some((l) => / 001 /.test(l))).toBe(false);
+  });
+
+  test("no PASS at all gets 464 and the connection is closed", async () => {
+    t = await startTestServer({ password: PASSWORD });
+    const c = await connect(t);
+    c.send("NICK mallory");
+    c.send("USER m 0 * :m");
+    await c.expect(/ 464 /);
+    await c.waitClosed();
+  });
+
+  test("a password differing only in case or length is wrong", async () => {
+    t = await startTestServer({ password: PASSWORD });
+    for (const guess of [PASSWORD.toUpperCase(), `${PASSWORD}x`, PASSWORD.slice(0, -1)]) {
+      const c = await connect(t);
+      c.send(`PASS ${guess}`);
+      c.send("NICK m");
+      c.send("USER m 0 * :m");
+      await c.expect(/ 464 /);
+      await c.waitClosed();
+    }
+  });
+
+  test("an unregistered client cannot read or post in rooms", async () => {
+    t = await startTestServer({ password: PASSWORD });
+    const alice = await connect(t);
+    await alice.register("alice", { password: PASSWORD });
+    alice.send("JOIN #secret");
+    await alice.expect(/ 366 /);
+    const m = await connect(t);
+    m.send("JOIN #secret");
+    m.send("PRIVMSG #secret :let me in");
+    await m.expect(/ 451 /);
+    alice.send("PING :sync");
+    await alice.expect(/PONG/);
+    expect(alice.lines.some((l) => l.includes("let me in"))).toBe(false);
+  });
+});
+
+describe("plain-text users and the server password", () => {
+  async function plainServer(): Promise<TestServer> {
+    t = await startTestServer({ password: PASSWORD, plainFront: undefined });
+    return t;
+  }
+
+  test("the right password, then a nickname, lands in #lobby", async () => {
+    const c = await connect(await plainServer());
+    c.send("hi");
+    await c.expect("This server has a password. Password?");
+    c.send(PASSWORD);
+    await c.expect("Password accepted");
+    c.send("nina");
+    await c.expect(/#lobby/);
+  });
+
+  test("a wrong password is said plainly; after three the connection closes", async () => {
+    const c = await connect(await plainServer());
+    c.send("hi");
+    await c.expect("Password?");
+    c.send("guess1");
+    await c.expect("Wrong password");
+    c.send("guess2");
+    await c.expect("Wrong password");
+    c.send("guess3");
+    await c.waitClosed();
+    expect(c.lines.some((l) => l.includes("Password accepted"))).toBe(false);
+  });
+
+  test("a missing password (typing a nickname instead) does not get in", async () => {
+    const c = await connect(await plainServer());
+    c.send("hi");
+    await c.expect("Password?");
+    c.send("nina");
+    await c.expect("Wrong password");
+    c.send("/join #lobby");
+    await c.expect("Wrong password");
+    expect(c.lines.some((l) => /#lobby/.test(l))).toBe(false);
+  });
+});
+
+/** Resolve the first stdout line matching `re` from a spawned process (bounded). */
+async function readUntil(
+  stream: ReadableStream<Uint8Array>,
+  re: RegExp,
+  timeoutMs = 10_000,
+): Promise<RegExpExecArray> {
+  const reader = stream.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  const timer = setTimeout(() => void reader.cancel(), timeoutMs);
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`output ended before ${re}: ${text}`);
+      text += decoder.decode(value, { stream: true });
+      const m = re.exec(text);
+      if (m) return m;
+    }
+  } finally {
+    clearTimeout(timer);
+    reader.releaseLock();
+  }
+}
+
+describe("secrets never reach the log", () => {
+  test("chat serve's stderr has no password or oper password after right and wrong attempts", async () => {
+    const OPERPW = "0per-Secret-77";
+    const proc = Bun.spawn(
+      [
+        process.execPath,
+        "src/main.ts",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--db",
+        ":memory:",
+        "--password",
+        PASSWORD,
+        "--oper",
+        `root:${OPERPW}`,
+      ],
+      { stdout: "pipe", stderr: "pipe", env: { ...process.env, NO_COLOR: "1" } },
+    );
+    try {
+      const m = await readUntil(proc.stdout, /listening on 127\.0\.0\.1:(\d+)/);
+      const port = Number(m[1]);
+      const wrong = await TestClient.connect(port);
+      extra.push(wrong);
+      wrong.send(`PASS not-${PASSWORD}`);
+      wrong.send("NICK w");
+      wrong.send("USER w 0 * :w");
+      await wrong.waitClosed();
+      const ok = await TestClient.connect(port);
+      extra.push(ok);
+      await ok.register("root", { password: PASSWORD });
+      ok.send(`OPER root wrong-${OPERPW}`);
+      await ok.expect(/ 464 /);
+      ok.send(`OPER root ${OPERPW}`);
+      await ok.expect(/ 381 /);
+      const plainUser = await TestClient.connect(port);
+      extra.push(plainUser);
+      plainUser.send("hello");
+      await plainUser.expect("Password?");
+      plainUser.send(`typed-${PASSWORD}`);
+      await plainUser.expect("Wrong password");
+      ok.send("QUIT :done");
+      await ok.waitClosed();
+    } finally {
+      proc.kill("SIGTERM");
+      await proc.exited;
+    }
+    const stderr = await new Response(proc.stderr).text();
+    // The log is there (connects, the oper login), but holds no secret.
+    expect(stderr).toContain("oper root");
+    expect(stderr).not.toContain(PASSWORD);
+    expect(stderr).not.toContain(OPERPW);
+  }, 20_000);
+});
