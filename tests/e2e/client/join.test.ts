@@ -286,6 +286,26 @@ describe("errors: one line on stderr and the right exit status", () => {
   });
 });
 
+describe("TLS trust on first use (interactive)", () => {
+  test("asks once, remembers the answer, and connects without asking next time", async () => {
+    const s = await startServer(env, ["--db", ":memory:", "--tls"]);
+    try {
+      const first = pty("tofu", s.port, ["--tls"]);
+      await first.waitFor("Trust this server and remember it?");
+      first.type("yes\r");
+      await ready(first, "tofu");
+      first.type("/quit\r");
+      expect(await first.exited()).toBe(0);
+
+      const again = pty("tofu", s.port, ["--tls"]);
+      await ready(again, "tofu");
+      expect(again.term.text()).not.toContain("Trust this server");
+    } finally {
+      await s.stop();
+    }
+  });
+});
+
 describe("resilience", () => {
   test("after a server restart the client reconnects, rejoins and catches up exactly once", async () => {
     const db = join(home.dir, "restart.db");
