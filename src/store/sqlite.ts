@@ -40,7 +40,12 @@ export interface SqliteStoreOptions {
   pruneStep?: number;
   /** Delay between retention steps, ms. */
   pruneIntervalMs?: number;
+  /** Delay before the one-off scan for conversations over the limit, ms. */
+  startupScanDelayMs?: number;
 }
+
+/** Delay before the one-off scan for oversized conversations after opening. */
+const STARTUP_SCAN_DELAY_MS = 2_000;
 
 /** Buffered messages kept while the disk refuses writes, before the oldest are dropped (and logged). */
 const MAX_PENDING = 100_000;
@@ -106,6 +111,7 @@ export class SqliteStore implements HistoryStore {
   /** Conversations holding more than `history` rows. */
   private readonly overLimit = new Set<string>();
   private pruneTimer: ReturnType<typeof setTimeout> | undefined;
+  private startupScan: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   private lastErrorLog = 0;
   private suppressedErrors = 0;
@@ -163,7 +169,13 @@ export class SqliteStore implements HistoryStore {
       }
       return added;
     });
-    this.findOversized();
+    // Counting every room is a full index scan: do it after start-up, off the
+    // path to accepting connections (it matters only if --history was lowered).
+    this.startupScan = setTimeout(() => {
+      this.startupScan = undefined;
+      this.findOversized();
+    }, opts.startupScanDelayMs ?? STARTUP_SCAN_DELAY_MS);
+    this.startupScan.unref?.();
   }
 
   append(entry: HistoryEntry): void {
@@ -419,6 +431,8 @@ export class SqliteStore implements HistoryStore {
     this.closed = true;
     if (this.pruneTimer !== undefined) clearTimeout(this.pruneTimer);
     this.pruneTimer = undefined;
+    if (this.startupScan !== undefined) clearTimeout(this.startupScan);
+    this.startupScan = undefined;
     try {
       // Fold the WAL back into the main file so a clean stop leaves one file.
       this.db.run("PRAGMA wal_checkpoint(TRUNCATE)");
@@ -446,15 +460,21 @@ export class SqliteStore implements HistoryStore {
     }
   }
 
-  /** At start: conversations already over the limit (e.g. `--history` was lowered). */
-  private findOversized(): void {
+  /**
+   * Conversations already over the limit when the store opened (e.g.
+   * `--history` was lowered). Runs once, shortly after start; tests that
+   * cannot wait call it directly.
+   */
+  findOversized(): void {
+    if (this.closed) return;
     const rows = this.db
       .query<{ key: string; n: number }, [number]>(
         "SELECT key, COUNT(*) AS n FROM messages GROUP BY key HAVING COUNT(*) > ?",
       )
       .all(this.history);
     for (const r of rows) {
-      this.counts.set(r.key, r.n);
+      // A key flushed since start already has an exact count; keep the larger.
+      this.counts.set(r.key, Math.max(r.n, this.counts.get(r.key) ?? 0));
       this.overLimit.add(r.key);
     }
     if (rows.length > 0) this.schedulePrune();

@@ -15,7 +15,10 @@ afterAll(() => {
 });
 
 const settle = (s: unknown): void => {
-  if (s instanceof SqliteStore) s.prune(10_000);
+  if (s instanceof SqliteStore) {
+    s.findOversized();
+    s.prune(10_000);
+  }
 };
 
 runStoreContract("SqliteStore (file)", {
@@ -72,6 +75,33 @@ describe("SqliteStore on disk", () => {
         await Bun.sleep(5);
       }
       expect(s.latest("#a", 100).map((e) => e.text)).toEqual(["7", "8", "9"]);
+    } finally {
+      s.close();
+    }
+  });
+
+  test("after a restart with a lower --history, old rooms are trimmed in the background", async () => {
+    const path = freshPath();
+    const first = new SqliteStore({ path, history: 1000 });
+    for (let i = 0; i < 40; i++) {
+      first.append({
+        msgid: `s${i}`,
+        time: i,
+        key: "#old",
+        target: "#old",
+        source: "x!y@z",
+        command: "PRIVMSG",
+        text: `${i}`,
+      });
+    }
+    first.close();
+    const s = new SqliteStore({ path, history: 10, startupScanDelayMs: 1, pruneIntervalMs: 1 });
+    try {
+      const deadline = Date.now() + 5000;
+      while (s.latest("#old", 100).length > 10 && Date.now() < deadline) await Bun.sleep(5);
+      expect(s.latest("#old", 100).map((e) => e.text)).toEqual(
+        Array.from({ length: 10 }, (_, i) => `${30 + i}`),
+      );
     } finally {
       s.close();
     }
