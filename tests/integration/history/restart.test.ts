@@ -166,6 +166,29 @@ describe("history survives the server process", () => {
     expect(missing).toEqual([]);
   });
 
+  test("after a restart, an nc user arriving in #lobby is shown its recent lines as history", async () => {
+    const db = join(dir, `plain${++n}.db`);
+    const a = await child(db);
+    const alice = await client(a.port, "alice");
+    const watcher = await client(a.port, "watcher");
+    for (const c of [alice, watcher]) c.send("JOIN #lobby");
+    await watcher.expect(/ 366 watcher #lobby /);
+    for (let i = 1; i <= 3; i++) alice.send(`PRIVMSG #lobby :lobby line ${i}`);
+    await watcher.expect(/PRIVMSG #lobby :lobby line 3$/);
+    a.proc.kill("SIGTERM");
+    expect(await a.exited).toBe(0);
+
+    const b = await child(db);
+    const human = await TestClient.connect(b.port);
+    clients.push(human);
+    human.send("visitor");
+    await human.expect(/^\*\*\* Recent messages in #lobby \(history\):$/);
+    for (let i = 1; i <= 3; i++) {
+      await human.expect(new RegExp(`^\\[history\\] .*<alice> lobby line ${i}$`));
+    }
+    await human.expect("*** End of history.");
+  });
+
   test(":memory: keeps nothing across a restart", async () => {
     const a = await child(":memory:");
     const alice = await client(a.port, "alice");
