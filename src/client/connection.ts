@@ -122,7 +122,7 @@ export class ClientConnection {
   /** The nick the user chose; after a fallback (nick_) we take it back when it frees up. */
   private wantNick: string;
   /** folded room -> the catch-up request in flight (page size, page number). */
-  private paging = new Map<string, { limit: number; page: number }>();
+  private paging = new Map<string, { limit: number; page: number; total: number }>();
   /** Open history batches: reference -> room and lines received so far. */
   private openBatches = new Map<string, { room: string; count: number }>();
   private firstChannel: string;
@@ -502,7 +502,7 @@ export class ClientConnection {
     // (AFTER the last msgid seen) or, the first time, for the recent past.
     // Without it, the server's join replay is all there is; msgids de-duplicate it.
     if (this.state.hasChathistory()) {
-      if (after !== undefined) this.requestAfter(room, after, 0);
+      if (after !== undefined) this.requestAfter(room, after, 0, 0);
       else
         this.send(
           message("CHATHISTORY", ["LATEST", room, "*", String(this.historyLimit(JOIN_HISTORY))]),
@@ -520,9 +520,9 @@ export class ClientConnection {
     return Math.max(1, Math.min(max, wanted));
   }
 
-  private requestAfter(room: string, msgid: string, page: number): void {
+  private requestAfter(room: string, msgid: string, page: number, total: number): void {
     const limit = this.historyLimit(this.opts.catchUpLimit ?? 100);
-    this.paging.set(foldCase(room), { limit, page });
+    this.paging.set(foldCase(room), { limit, page, total });
     this.send(message("CHATHISTORY", ["AFTER", room, `msgid=${msgid}`, String(limit)]));
   }
 
@@ -541,11 +541,20 @@ export class ClientConnection {
     this.openBatches.delete(ref.slice(1));
     const key = foldCase(b.room);
     const p = this.paging.get(key);
-    if (p === undefined) return;
+    const plural = (n: number): string => `${n} message${n === 1 ? "" : "s"}`;
+    if (p === undefined) {
+      // The recent past shown on joining: say where it ends and live talk begins.
+      if (b.count > 0) this.status(`${plural(b.count)} of history in ${b.room} above`);
+      return;
+    }
     this.paging.delete(key);
+    const total = p.total + b.count;
     const last = this.state.lastMsgid.get(key);
-    if (b.count >= p.limit && last !== undefined && p.page + 1 < MAX_CATCHUP_PAGES)
-      this.requestAfter(b.room, last, p.page + 1);
+    if (b.count >= p.limit && last !== undefined && p.page + 1 < MAX_CATCHUP_PAGES) {
+      this.requestAfter(b.room, last, p.page + 1, total);
+      return;
+    }
+    if (total > 0) this.status(`caught up: ${plural(total)} in ${b.room} while you were away`);
   }
 
   /** JOIN several rooms in as few lines as fit. */

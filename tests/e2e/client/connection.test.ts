@@ -231,9 +231,10 @@ describe("after a drop", () => {
       2,
     );
     const statuses = events.filter((e) => e.type === "status").map((e) => e.text);
-    expect(statuses).toHaveLength(2);
+    expect(statuses).toHaveLength(3);
     expect(statuses[0]).toContain("disconnected");
     expect(statuses[1]).toContain("reconnected");
+    expect(statuses[2]).toBe("caught up: 103 messages in #lobby while you were away");
   });
 
   test("without reconnect (pipe mode) a drop ends the session with one line", async () => {

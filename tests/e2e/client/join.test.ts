@@ -332,6 +332,7 @@ describe("resilience", () => {
       relay.restore();
       await alice.waitFor("reconnected to", 20_000);
       await alice.waitFor("<bob> while you were away 2");
+      await alice.waitFor("caught up: 2 messages in #lobby while you were away");
       await alice.waitUntil((t) => t.cursorRow().startsWith("[#lobby]"), "the prompt back");
       const screen = alice.term.text();
       expect(count(screen, "<bob> before the blip")).toBe(1);
