@@ -85,7 +85,9 @@ export interface PlainCore {
   join(channel: string, key?: string): void;
   part(channel: string, reason?: string): void;
   /** PRIVMSG (or NOTICE) to a room or a nick. A /me is text "\x01ACTION ...\x01". */
-  send(target: string, text: string, command?: "PRIVMSG" | "NOTICE"): void;
+  send(target: string, text: string, command?: "PRIVMSG" | "NOTICE"): { away?: string };
+  /** Mark this user away with a message, or back with undefined. */
+  setAway(text?: string): void;
   who(channel: string): WhoEntry[];
   /** Read (text undefined) or set a topic. */
   topic(channel: string, text?: string): { text: string; setBy: string; setAt: number } | undefined;

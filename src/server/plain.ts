@@ -9,7 +9,7 @@
  * terminal raw.
  */
 import type { BusEvent, MessageEvent } from "../bus/events.ts";
-import { sameName } from "../protocol/casemap.ts";
+import { foldCase, sameName } from "../protocol/casemap.ts";
 import { secretsEqual } from "../security/password.ts";
 import type { HistoryEntry } from "../store/store.ts";
 import { ChatError } from "./errors.ts";
@@ -138,6 +138,7 @@ const HELP = [
   "  /who [ROOM]        who is in the room",
   "  /topic [TEXT]      show or set the room's topic",
   "  /rooms             the rooms you are in",
+  "  /away [MESSAGE]    mark yourself away (no message: back again)",
   "  /help              this list",
   "  /quit [MESSAGE]    leave the server",
   "Start a line with // to send text that begins with /.",
@@ -175,6 +176,8 @@ export class PlainFront implements Front {
   /** Where typed text goes: a room, a nick (after /query), or nowhere. */
   private current: string | undefined;
   private passwordTries = 0;
+  /** Away messages already shown, by casefolded nick, so a /query is not repeated at. */
+  private readonly awaySeen = new Map<string, string>();
 
   constructor(
     private readonly core: PlainCore,
@@ -277,9 +280,9 @@ export class PlainFront implements Front {
       this.say("*** Usage: /msg NICK TEXT");
       return;
     }
-    this.sendText(first, afterFirst);
+    const away = this.sendText(first, afterFirst);
     // A room shows the line to everyone else; a private message gets a receipt.
-    if (!isChannel(first)) this.say(this.receipt(first, afterFirst));
+    if (!isChannel(first)) this.sayReceipt(first, afterFirst, away);
   }
 
   nick({ first }: CommandArgs): void {
@@ -377,6 +380,15 @@ export class PlainFront implements Front {
     );
   }
 
+  away({ rest }: CommandArgs): void {
+    this.core.setAway(rest === "" ? undefined : rest);
+    this.say(
+      rest === ""
+        ? "*** You are back."
+        : `*** You are marked away: ${clean(rest)}. Type /away again to come back.`,
+    );
+  }
+
   quit({ rest }: CommandArgs): void {
     this.stage = "gone";
     this.core.quit(rest === "" ? undefined : rest);
@@ -411,23 +423,35 @@ export class PlainFront implements Front {
       );
       return;
     }
-    this.sendText(target, text);
-    if (!isChannel(target)) this.say(this.receipt(target, text));
+    const away = this.sendText(target, text);
+    if (!isChannel(target)) this.sayReceipt(target, text, away);
+  }
+
+  /** `-> *bob* hi`, plus bob's away message the first time it is seen. */
+  private sayReceipt(to: string, text: string, away: string | undefined): void {
+    const lines = [this.receipt(to, text)];
+    const key = foldCase(to);
+    if (away !== undefined && this.awaySeen.get(key) !== away) {
+      lines.push(`*** ${clean(to)} is away: ${clean(away)}`);
+    }
+    if (away === undefined) this.awaySeen.delete(key);
+    else this.awaySeen.set(key, away);
+    this.say(...lines);
   }
 
   /**
    * nc has no limit on a typed line, IRC has 512 bytes: long text goes out as
    * several messages, cut at spaces where possible, so IRC users get all of it.
    */
-  private sendText(target: string, text: string): void {
+  private sendText(target: string, text: string): string | undefined {
     const action = ACTION.exec(text);
-    if (action === null) {
-      for (const piece of splitText(text, MESSAGE_BYTES)) this.core.send(target, piece);
-      return;
-    }
-    for (const piece of splitText(action[1] ?? "", MESSAGE_BYTES - 9)) {
-      this.core.send(target, `\x01ACTION ${piece}\x01`);
-    }
+    const pieces =
+      action === null
+        ? splitText(text, MESSAGE_BYTES)
+        : splitText(action[1] ?? "", MESSAGE_BYTES - 9).map((p) => `\x01ACTION ${p}\x01`);
+    let away: string | undefined;
+    for (const piece of pieces) away = this.core.send(target, piece).away;
+    return away;
   }
 
   /** What the sender of a private message sees: `-> *bob* hi`. */
@@ -574,6 +598,7 @@ const COMMANDS = new Map<string, Command>([
   ["rooms", PlainFront.prototype.rooms],
   ["quit", PlainFront.prototype.quit],
   ["query", PlainFront.prototype.query],
+  ["away", PlainFront.prototype.away],
 ]);
 
 const ALIASES = new Map<string, string>([

@@ -197,8 +197,12 @@ export class Session implements ConnHandler, PlainCore {
     this.server.part(this, channel, reason);
   }
 
-  send(target: string, text: string, command: "PRIVMSG" | "NOTICE" = "PRIVMSG"): void {
-    this.server.sendMessage(this, command, target, text, undefined);
+  send(target: string, text: string, command: "PRIVMSG" | "NOTICE" = "PRIVMSG"): { away?: string } {
+    return this.server.sendMessage(this, command, target, text, undefined);
+  }
+
+  setAway(text?: string): void {
+    this.server.setAway(this, text);
   }
 
   who(channel: string): WhoEntry[] {

@@ -286,6 +286,27 @@ describe("slash commands", () => {
     await alice.waitFor("*** There is no one called ghost here.");
   });
 
+  test("/away marks the nc user away for IRC users; an away IRC user is shown once", async () => {
+    const alice = await plain("awayann");
+    const bob = await irc("awaybob");
+    alice.send("/away at lunch");
+    await alice.waitFor("*** You are marked away: at lunch. Type /away again to come back.");
+    bob.send("PRIVMSG awayann :are you there?");
+    await bob.waitFor(/ 301 awaybob awayann :at lunch$/);
+    alice.send("/away");
+    await alice.waitFor("*** You are back.");
+    bob.send("AWAY :in a meeting");
+    await bob.waitFor(/ 306 /);
+    alice.send("/query awaybob", "first", "second");
+    await alice.waitFor("-> *awaybob* first");
+    await alice.waitFor("*** awaybob is away: in a meeting");
+    await alice.waitFor("-> *awaybob* second");
+    alice.send("/msg awaybob third");
+    await alice.waitFor("-> *awaybob* third");
+    // Shown once for the three messages, not repeated at every one.
+    expect(alice.lines.filter((l) => l.includes("awaybob is away"))).toHaveLength(1);
+  });
+
   test("// sends a line that starts with a slash", async () => {
     const alice = await plain("slasher");
     const bob = await irc("slashbob");
