@@ -133,6 +133,9 @@ export async function runServe(config: ServeConfig): Promise<void> {
   const store = openStore({
     history: config.history,
     ...(config.db !== undefined ? { db: config.db } : {}),
+    // Storage trouble while running (disk full, I/O error) is logged even with
+    // --quiet; live relay goes on and the store retries on the next turn.
+    onError: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
   });
   const opers = hashOpers(config);
   const tls = await resolveTlsIdentity(config, process.env);

@@ -1,7 +1,7 @@
 /**
  * Picks and opens the history store for `chat serve`.
  */
-import { mkdirSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { StoreOpenError } from "./errors.ts";
@@ -36,9 +36,11 @@ export function defaultDbPath(env: Record<string, string | undefined> = process.
  */
 export function openStore(opts: OpenStoreOptions): HistoryStore {
   const path = opts.db ?? defaultDbPath();
+  const fresh = path !== ":memory:" && !existsSync(path);
   if (path !== ":memory:") {
     try {
-      mkdirSync(dirname(path), { recursive: true });
+      // Private messages live here: folders we create are the user's alone.
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       throw new StoreOpenError(path, `cannot create its folder: ${reason}`, err);
@@ -46,5 +48,14 @@ export function openStore(opts: OpenStoreOptions): HistoryStore {
   }
   const options: ConstructorParameters<typeof SqliteStore>[0] = { path, history: opts.history };
   if (opts.onError !== undefined) options.onError = opts.onError;
-  return new SqliteStore(options);
+  const store = new SqliteStore(options);
+  if (fresh) {
+    try {
+      // SQLite gives its -wal and -shm files the database file's mode.
+      chmodSync(path, 0o600);
+    } catch {
+      // Best effort: a filesystem without modes (e.g. FAT) still works.
+    }
+  }
+  return store;
 }

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaultDbPath, openStore, StoreOpenError } from "../../../src/store/open.ts";
@@ -152,6 +152,9 @@ describe("SqliteStore on disk", () => {
     const s = openStore({ db: join(xdg, "nested", "chat.db"), history: 10 });
     s.close();
     expect(Bun.file(join(xdg, "nested", "chat.db")).size).toBeGreaterThan(0);
+    // Private history is readable by its owner only.
+    expect(statSync(join(xdg, "nested", "chat.db")).mode & 0o777).toBe(0o600);
+    expect(statSync(join(xdg, "nested")).mode & 0o777).toBe(0o700);
   });
 
   test("a full disk while running is logged, live use continues, and nothing is silently lost", () => {
