@@ -77,8 +77,22 @@ function connectionOptions(
 }
 
 async function runPiped(config: JoinConfig, env: Env): Promise<number> {
+  let conn: ClientConnection | undefined;
+  let readerGone = false;
+  // `chat join --json | head -1`: the reader left; leave too, quietly, as Unix tools do.
+  const readerLeft = (): void => {
+    if (readerGone) return;
+    readerGone = true;
+    void (conn?.quit() ?? Promise.resolve()).then(() => process.exit(0));
+  };
+  process.stdout.on("error", readerLeft);
   const out = (line: string): void => {
-    process.stdout.write(`${line}\n`);
+    if (readerGone) return;
+    try {
+      process.stdout.write(`${line}\n`);
+    } catch {
+      readerLeft();
+    }
   };
   const err = (line: string): void => {
     process.stderr.write(`${line}\n`);
@@ -89,7 +103,7 @@ async function runPiped(config: JoinConfig, env: Env): Promise<number> {
   });
   // Without the catch, a rejection nobody awaits yet would crash the process.
   lost.catch(() => {});
-  const conn = new ClientConnection(
+  conn = new ClientConnection(
     connectionOptions(
       config,
       env,

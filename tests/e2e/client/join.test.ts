@@ -203,6 +203,33 @@ describe("pipe and JSON modes", () => {
   });
 });
 
+describe("pipe mode when the reader leaves", () => {
+  test("`chat join --json | head -1` ends quietly with status 0", async () => {
+    const s = await startServer(env);
+    try {
+      const sh = Bun.spawn(
+        ["sh", "-c", `(sleep 1; echo late) | "$CHAT" join 127.0.0.1:${s.port} --json | head -1`],
+        {
+          env: { ...env, CHAT: join(import.meta.dir, "..", "..", "..", "dist", "chat") },
+          stdout: "pipe",
+          stderr: "pipe",
+        },
+      );
+      const t = setTimeout(() => sh.kill("SIGKILL"), 8000);
+      const [stdout, stderr] = await Promise.all([
+        new Response(sh.stdout).text(),
+        new Response(sh.stderr).text(),
+      ]);
+      await sh.exited;
+      clearTimeout(t);
+      expect(JSON.parse(stdout)).toMatchObject({ type: "join" });
+      expect(stderr).toBe("");
+    } finally {
+      await s.stop();
+    }
+  });
+});
+
 describe("errors: one line on stderr and the right exit status", () => {
   test("connection refused", async () => {
     // A port that was just free: nothing listens there now.
