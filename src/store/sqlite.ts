@@ -181,7 +181,20 @@ export class SqliteStore implements HistoryStore {
   append(entry: HistoryEntry): void {
     if (this.closed) return;
     this.pending.push(entry);
+    // The server flushes before writing each turn's output; this covers a turn
+    // with nothing to write (a message to an empty room), so nothing waits in
+    // memory for some later output to come along.
+    if (this.pending.length === 1 && !this.flushQueued) {
+      this.flushQueued = true;
+      setImmediate(this.flushSoon);
+    }
   }
+
+  private flushQueued = false;
+  private readonly flushSoon = (): void => {
+    this.flushQueued = false;
+    this.flush();
+  };
 
   flush(): void {
     if (this.pending.length === 0 || this.closed) return;

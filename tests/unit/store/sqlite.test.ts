@@ -107,6 +107,30 @@ describe("SqliteStore on disk", () => {
     }
   });
 
+  test("an append is committed within the event-loop turn even if nobody calls flush", async () => {
+    const path = freshPath();
+    const s = new SqliteStore({ path, history: 10 });
+    const { Database } = require("bun:sqlite");
+    const other = new Database(path, { readonly: true });
+    try {
+      s.append({
+        msgid: "lonely",
+        time: 1,
+        key: "#empty",
+        target: "#empty",
+        source: "x!y@z",
+        command: "PRIVMSG",
+        text: "anyone?",
+      });
+      await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setImmediate(r));
+      expect(other.query("SELECT text FROM messages").all()).toEqual([{ text: "anyone?" }]);
+    } finally {
+      other.close();
+      s.close();
+    }
+  });
+
   test("a file that is not a database fails at open with one clear StoreOpenError", () => {
     const path = freshPath();
     writeFileSync(path, "this is not sqlite, just some text that fills a page ".repeat(200));
