@@ -71,6 +71,10 @@ export interface ConnectionOptions {
   connectTimeoutMs?: number;
   /** How many missed messages to ask for per room after a reconnect. */
   catchUpLimit?: number;
+  /** Give up on a server that accepts TCP but never welcomes us. */
+  registerTimeoutMs?: number;
+  /** Silence after which we PING the server; twice this and the link is dead. */
+  idleMs?: number;
 }
 
 type Phase = "idle" | "connecting" | "registering" | "ready" | "waiting" | "closed";
@@ -126,6 +130,10 @@ export class ClientConnection {
   /** Open history batches: reference -> room and lines received so far. */
   private openBatches = new Map<string, { room: string; count: number }>();
   private firstChannel: string;
+  private registerTimer: ReturnType<typeof setTimeout> | undefined;
+  private idleTimer: ReturnType<typeof setInterval> | undefined;
+  private lastHeard = 0;
+  private idlePinged = false;
   /** Own lines sent since the last barrier, and how many came back by echo-message. */
   sentCount = 0;
   echoedCount = 0;
@@ -187,6 +195,7 @@ export class ClientConnection {
               s.end();
               return;
             }
+            this.watch(s);
             if (tls === undefined) this.onOpen(s);
           },
           handshake: (s, ok, authError) => {
@@ -251,6 +260,48 @@ export class ClientConnection {
     this.onOpen(s);
   }
 
+  /**
+   * Timers for links that go quiet: a server that never welcomes us, and a peer
+   * that vanished without closing (no FIN after a network change). Unref'd, so
+   * they never keep a finished pipe-mode process alive.
+   */
+  private watch(s: Socket<undefined>): void {
+    this.unwatch();
+    const registerMs = this.opts.registerTimeoutMs ?? 30_000;
+    this.registerTimer = setTimeout(() => {
+      if (this.state.registered) return;
+      const why = `${this.where} did not answer as a chat server within ${duration(registerMs)}`;
+      if (this.everRegistered) this.closeReason = why;
+      else this.fatalReason ??= why;
+      s.terminate();
+    }, registerMs);
+    this.registerTimer.unref?.();
+    const idleMs = this.opts.idleMs ?? 90_000;
+    this.lastHeard = Date.now();
+    this.idlePinged = false;
+    this.idleTimer = setInterval(
+      () => {
+        const quiet = Date.now() - this.lastHeard;
+        if (quiet >= 2 * idleMs) {
+          this.closeReason = `no answer from the server for ${duration(quiet)}`;
+          s.terminate();
+        } else if (quiet >= idleMs && !this.idlePinged) {
+          this.idlePinged = true;
+          this.send(message("PING", ["chat-idle"]));
+        }
+      },
+      Math.max(50, Math.floor(idleMs / 3)),
+    );
+    this.idleTimer.unref?.();
+  }
+
+  private unwatch(): void {
+    if (this.registerTimer !== undefined) clearTimeout(this.registerTimer);
+    if (this.idleTimer !== undefined) clearInterval(this.idleTimer);
+    this.registerTimer = undefined;
+    this.idleTimer = undefined;
+  }
+
   private onOpen(s: Socket<undefined>): void {
     this.socket = s;
     this.queue = new SendQueue(s);
@@ -301,6 +352,7 @@ export class ClientConnection {
   }
 
   private onSocketClose(_s: Socket<undefined>): void {
+    this.unwatch();
     this.socket = undefined;
     this.queue?.close();
     this.queue = undefined;
@@ -336,6 +388,8 @@ export class ClientConnection {
   }
 
   private onData(data: Uint8Array): void {
+    this.lastHeard = Date.now();
+    this.idlePinged = false;
     for (const ev of this.framer.push(data)) {
       if (ev.kind !== "line") continue;
       let msg: IrcMessage;
@@ -681,10 +735,15 @@ export class ClientConnection {
   close(): void {
     this.quitting = true;
     this.connId++;
+    this.unwatch();
     if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
     this.socket?.end();
     this.phase = "closed";
   }
+}
+
+function duration(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`;
 }
 
 /** One line the user can act on, for each way connecting can fail. */

@@ -192,6 +192,32 @@ describe("registration", () => {
   });
 });
 
+describe("silent servers", () => {
+  test("a server that accepts but never welcomes us is given up on with one line", async () => {
+    server = new ScriptedServer();
+    const { c } = connect(server.port, { registerTimeoutMs: 300 });
+    const err = await c.start().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(FatalError);
+    expect((err as Error).message).toBe(
+      `127.0.0.1:${server.port} did not answer as a chat server within 300 ms`,
+    );
+  });
+
+  test("a peer that goes silent is PINGed, then dropped and reconnected", async () => {
+    server = new ScriptedServer();
+    server.onLine = friendly("");
+    const { c, events } = connect(server.port, { idleMs: 200 });
+    await c.start();
+    await server.waitLine(0, /^PING chat-idle$/);
+    await server.waitLine(1, /^JOIN #lobby$/);
+    const lost = events.find((e) => e.type === "status" && e.text.startsWith("disconnected"));
+    expect(lost?.type === "status" && lost.text).toContain("no answer from the server");
+  });
+});
+
 describe("after a drop", () => {
   test("reconnects, rejoins, and pages CHATHISTORY AFTER the last msgid seen", async () => {
     server = new ScriptedServer();
