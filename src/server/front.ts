@@ -88,6 +88,10 @@ export interface PlainCore {
   send(target: string, text: string, command?: "PRIVMSG" | "NOTICE"): { away?: string };
   /** Mark this user away with a message, or back with undefined. */
   setAway(text?: string): void;
+  /** Room moderation (needs room or server operator status, else ChatError). */
+  kick(channel: string, nick: string, reason: string): void;
+  /** Apply channel mode changes such as +b MASK, +m, -v NICK; returns what changed. */
+  setModes(channel: string, changes: { sign: "+" | "-"; mode: string; param?: string }[]): string[];
   who(channel: string): WhoEntry[];
   /** Read (text undefined) or set a topic. */
   topic(channel: string, text?: string): { text: string; setBy: string; setAt: number } | undefined;

@@ -139,6 +139,11 @@ const HELP = [
   "  /topic [TEXT]      show or set the room's topic",
   "  /rooms             the rooms you are in",
   "  /away [MESSAGE]    mark yourself away (no message: back again)",
+  "Room operators (@) also have:",
+  "  /kick NICK [WHY]   put someone out of the room",
+  "  /ban NICK [WHY]    put someone out and keep them out (/unban NICK|MASK)",
+  "  /mute NICK         keep someone in the room but silent (/unmute NICK|MASK)",
+  "  /mute              only operators and voiced users may talk (/unmute)",
   "  /help              this list",
   "  /quit [MESSAGE]    leave the server",
   "Start a line with // to send text that begins with /.",
@@ -389,6 +394,79 @@ export class PlainFront implements Front {
     );
   }
 
+  // ---- room moderation: needs operator status; the server says no otherwise ----
+
+  kick({ first, afterFirst }: CommandArgs): void {
+    const room = this.moderatedRoom("/kick NICK [REASON]", first);
+    if (room === undefined) return;
+    this.core.kick(room, first, afterFirst === "" ? "Kicked" : afterFirst);
+  }
+
+  ban({ first, afterFirst }: CommandArgs): void {
+    const room = this.moderatedRoom("/ban NICK [REASON]", first);
+    if (room === undefined) return;
+    const present = this.memberOf(room, first);
+    this.core.setModes(room, [{ sign: "+", mode: "b", param: this.maskFor(room, first) }]);
+    if (present) this.core.kick(room, first, afterFirst === "" ? "Banned" : afterFirst);
+  }
+
+  unban({ first }: CommandArgs): void {
+    const room = this.moderatedRoom("/unban NICK|MASK", first);
+    if (room === undefined) return;
+    this.core.setModes(room, [{ sign: "-", mode: "b", param: this.maskFor(room, first) }]);
+  }
+
+  mute({ first }: CommandArgs): void {
+    const room = this.moderatedRoom("/mute [NICK]", first, true);
+    if (room === undefined) return;
+    // A ban mask on someone who stays in the room silences them (IRC's classic "quiet").
+    this.core.setModes(
+      room,
+      first === ""
+        ? [{ sign: "+", mode: "m" }]
+        : [{ sign: "+", mode: "b", param: this.maskFor(room, first) }],
+    );
+  }
+
+  unmute({ first }: CommandArgs): void {
+    const room = this.moderatedRoom("/unmute [NICK]", first, true);
+    if (room === undefined) return;
+    this.core.setModes(
+      room,
+      first === ""
+        ? [{ sign: "-", mode: "m" }]
+        : [{ sign: "-", mode: "b", param: this.maskFor(room, first) }],
+    );
+  }
+
+  /** The room a moderation command acts on (the current one), or undefined after saying why. */
+  private moderatedRoom(usage: string, first: string, nickOptional = false): string | undefined {
+    const room = this.currentRoom;
+    if (room === undefined) {
+      this.say(`*** Switch to a room first (/join ROOM), then: ${usage}`);
+      return undefined;
+    }
+    if (first === "" && !nickOptional) {
+      this.say(`*** Usage: ${usage}`);
+      return undefined;
+    }
+    return room;
+  }
+
+  private memberOf(room: string, nick: string): boolean {
+    return this.core.who(room).some((e) => sameName(e.nick, nick));
+  }
+
+  /**
+   * A nick present in the room is banned by user@host, which a /nick does not
+   * escape; anyone else by nick. A typed mask (with ! or @) is used as given.
+   */
+  private maskFor(room: string, target: string): string {
+    if (target.includes("!") || target.includes("@")) return target;
+    const e = this.core.who(room).find((w) => sameName(w.nick, target));
+    return e === undefined ? `${target}!*@*` : `*!${e.user}@${e.host}`;
+  }
+
   quit({ rest }: CommandArgs): void {
     this.stage = "gone";
     this.core.quit(rest === "" ? undefined : rest);
@@ -599,6 +677,11 @@ const COMMANDS = new Map<string, Command>([
   ["quit", PlainFront.prototype.quit],
   ["query", PlainFront.prototype.query],
   ["away", PlainFront.prototype.away],
+  ["kick", PlainFront.prototype.kick],
+  ["ban", PlainFront.prototype.ban],
+  ["unban", PlainFront.prototype.unban],
+  ["mute", PlainFront.prototype.mute],
+  ["unmute", PlainFront.prototype.unmute],
 ]);
 
 const ALIASES = new Map<string, string>([

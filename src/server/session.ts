@@ -205,6 +205,19 @@ export class Session implements ConnHandler, PlainCore {
     this.server.setAway(this, text);
   }
 
+  kick(channel: string, nick: string, reason: string): void {
+    this.server.kick(this, channel, nick, reason);
+  }
+
+  setModes(
+    channel: string,
+    changes: { sign: "+" | "-"; mode: string; param?: string }[],
+  ): string[] {
+    const ch = this.server.getChannel(channel);
+    if (ch === undefined) throw new ChatError("noSuchChannel", [channel]);
+    return this.server.applyChannelModes(this, ch, changes);
+  }
+
   who(channel: string): WhoEntry[] {
     return this.server.who(this, channel);
   }

@@ -62,10 +62,9 @@ describe("nick changes", () => {
     const s = await server({ nickChangeMax: 1, nickChangeWindowMs: 60_000 }, true);
     const c = await TestClient.connect(s.port);
     extra.push(c);
-    c.send("hello"); // not IRC: the server treats us as a human
-    await c.expect("Pick a nickname");
-    c.send("zed");
-    await c.expect(/#lobby/);
+    c.send("zed"); // not IRC: the server treats us as a human, and this is the nickname
+    await c.expect("*** Hello zed!");
+    await c.expect("You are in #lobby now");
     c.send("/nick zed2");
     await c.expect(/zed2/);
     c.send("/nick zed3");
