@@ -95,6 +95,8 @@ const encoder = new TextEncoder();
 const JOIN_HISTORY = 50;
 /** Pages of CHATHISTORY AFTER fetched after a reconnect before giving up on the rest. */
 const MAX_CATCHUP_PAGES = 20;
+/** Typed lines held while reconnecting; beyond this they are refused, not silently dropped. */
+const MAX_OUTBOX = 100;
 
 interface Deferred {
   resolve(): void;
@@ -128,8 +130,16 @@ export class ClientConnection {
   /** folded room -> the catch-up request in flight (page size, page number). */
   private paging = new Map<string, { limit: number; page: number; total: number }>();
   /** Open history batches: reference -> room and lines received so far. */
-  private openBatches = new Map<string, { room: string; count: number }>();
+  private openBatches = new Map<
+    string,
+    { room: string; count: number; shown: number; lastId?: string }
+  >();
   private firstChannel: string;
+  /** Lines typed while reconnecting, sent once we are back. */
+  private outbox: { target: string; text: string; action: boolean }[] = [];
+  private outboxTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Rooms (folded) still to be rejoined after a reconnect. */
+  private awaitingRejoin = new Set<string>();
   private registerTimer: ReturnType<typeof setTimeout> | undefined;
   private idleTimer: ReturnType<typeof setInterval> | undefined;
   private lastHeard = 0;
@@ -457,18 +467,22 @@ export class ClientConnection {
         this.onBatch(msg);
         break;
     }
-    const ref = msg.tags.get("batch");
-    if (ref !== undefined) {
-      const b = this.openBatches.get(ref);
-      if (b !== undefined) b.count++;
-    }
-
     const wasRegistered = this.state.registered;
     const events = handleLine(this.state, msg, now);
+    const ref = msg.tags.get("batch");
+    const batch = ref === undefined ? undefined : this.openBatches.get(ref);
+    if (batch !== undefined) {
+      // `count` pages the request; `shown` (new lines only, after de-duplication) is what we report.
+      batch.count++;
+      batch.shown += events.filter((e) => e.type === "message").length;
+      const id = msg.tags.get("msgid");
+      if (id !== undefined) batch.lastId = id;
+    }
     this.maybeRegainNick(msg);
     if (!wasRegistered && this.state.registered) this.onRegistered();
 
     if (msg.command === "JOIN" && this.state.isMe(nickOf(msg.source))) this.onSelfJoin(msg);
+    if (JOIN_ERRORS.has(msg.command)) this.rejoined(foldCase(msg.params[1] ?? ""));
     if (JOIN_ERRORS.has(msg.command) && this.startWaiter !== undefined) {
       const chan = msg.params[1] ?? "";
       if (foldCase(chan) === foldCase(this.firstChannel)) {
@@ -545,6 +559,24 @@ export class ClientConnection {
     // Rooms are rebuilt from the JOIN echoes and NAMES replies of the new session.
     this.state.rooms.clear();
     this.join(rejoin.length > 0 ? rejoin : this.opts.channels);
+    this.awaitingRejoin = new Set(rejoin.map(foldCase));
+    // Held lines go out once every room is back and its catch-up is in, so the
+    // conversation reads in order; a bounded fallback covers a room we cannot rejoin.
+    this.outboxTimer = setTimeout(() => this.flushOutbox(), 10_000);
+    this.outboxTimer.unref?.();
+  }
+
+  private rejoined(key: string): void {
+    if (!this.awaitingRejoin.delete(key) || this.awaitingRejoin.size > 0) return;
+    // The PONG comes after the server has answered the CHATHISTORY requests sent before it.
+    void this.barrier().then(() => this.flushOutbox());
+  }
+
+  private flushOutbox(): void {
+    if (this.outboxTimer !== undefined) clearTimeout(this.outboxTimer);
+    this.outboxTimer = undefined;
+    if (this.phase !== "ready") return;
+    for (const m of this.outbox.splice(0)) this.say(m.target, m.text, m.action);
   }
 
   private onSelfJoin(msg: IrcMessage): void {
@@ -562,6 +594,7 @@ export class ClientConnection {
           message("CHATHISTORY", ["LATEST", room, "*", String(this.historyLimit(JOIN_HISTORY))]),
         );
     }
+    this.rejoined(key);
     if (this.startWaiter !== undefined && key === foldCase(this.firstChannel)) {
       const w = this.startWaiter;
       this.startWaiter = undefined;
@@ -587,7 +620,7 @@ export class ClientConnection {
       const type = msg.params[1] ?? "";
       const target = msg.params[2];
       if ((type === "chathistory" || type === "draft/chathistory") && target !== undefined)
-        this.openBatches.set(ref.slice(1), { room: target, count: 0 });
+        this.openBatches.set(ref.slice(1), { room: target, count: 0, shown: 0 });
       return;
     }
     const b = this.openBatches.get(ref.slice(1));
@@ -598,12 +631,13 @@ export class ClientConnection {
     const plural = (n: number): string => `${n} message${n === 1 ? "" : "s"}`;
     if (p === undefined) {
       // The recent past shown on joining: say where it ends and live talk begins.
-      if (b.count > 0) this.status(`${plural(b.count)} of history in ${b.room} above`);
+      if (b.shown > 0) this.status(`${plural(b.shown)} of history in ${b.room} above`);
       return;
     }
     this.paging.delete(key);
-    const total = p.total + b.count;
-    const last = this.state.lastMsgid.get(key);
+    const total = p.total + b.shown;
+    // Page on from the batch's own last line: live traffic may have moved lastMsgid ahead.
+    const last = b.lastId;
     if (b.count >= p.limit && last !== undefined && p.page + 1 < MAX_CATCHUP_PAGES) {
       this.requestAfter(b.room, last, p.page + 1, total);
       return;
@@ -660,6 +694,18 @@ export class ClientConnection {
    * server will not echo it back. Returns the number of lines sent.
    */
   say(target: string, text: string, action = false): number {
+    if (this.phase !== "ready" && this.opts.reconnect && this.everRegistered && !this.quitting) {
+      // A blip should not eat what the user typed: hold it until we are back.
+      if (this.outbox.length < MAX_OUTBOX) {
+        this.outbox.push({ target, text, action });
+        this.emit({
+          type: "info",
+          time: new Date(),
+          text: `not connected right now; will send when reconnected: ${text}`,
+        });
+        return 0;
+      }
+    }
     if (this.phase !== "ready") {
       this.emit({
         type: "error",

@@ -350,6 +350,8 @@ describe("resilience", () => {
       // Alice's link drops and stays down while the server restarts and bob talks.
       relay.cut();
       await alice.waitFor(/disconnected from .* reconnecting/);
+      alice.type("typed while offline\r");
+      await alice.waitFor("will send when reconnected: typed while offline");
       const port = server.port;
       await server.stop();
       server = await startServer(env, ["--db", db], port);
@@ -367,6 +369,13 @@ describe("resilience", () => {
       expect(count(screen, "<bob> while you were away 2")).toBe(1);
       expect(count(screen, "disconnected from")).toBe(1);
 
+      // The line typed while away went out after the rejoin (its echo came back),
+      // and after the catch-up, so the conversation reads in order.
+      await alice.waitFor("<alice> typed while offline");
+      const shown = alice.term.text();
+      expect(shown.indexOf("<bob> while you were away 2")).toBeLessThan(
+        shown.indexOf("<alice> typed while offline"),
+      );
       alice.type("back again\r");
       await alice.waitFor("<alice> back again");
     } finally {
