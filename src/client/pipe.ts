@@ -17,7 +17,7 @@ export interface PipeIO {
 }
 
 /** Lines in flight before waiting for the server to catch up, so a big file does not flood it. */
-const WINDOW = 20;
+const WINDOW = 200;
 const ACK_TIMEOUT_MS = 30_000;
 
 /** Render one event for pipe output; own echoes are not news to the script that sent them. */
