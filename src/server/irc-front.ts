@@ -237,6 +237,18 @@ export class IrcFront implements Front {
     return encoder.encode(`${tags}${this.eventLine(ev)}\r\n`);
   }
 
+  /** A TAGMSG line; the caller sends it only to message-tags clients. */
+  renderTagmsg(
+    source: string,
+    target: string,
+    msgid: string,
+    time: number,
+    clientTags: [string, string][],
+  ): Uint8Array {
+    const tags = this.tagPrefix(this.session.variant, time, msgid, clientTags);
+    return encoder.encode(`${tags}:${source} TAGMSG ${target}\r\n`);
+  }
+
   direct(ev: MessageEvent): Uint8Array | null {
     return this.render(ev);
   }

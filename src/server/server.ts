@@ -734,14 +734,7 @@ export class ChatServer {
     if (target.charCodeAt(0) === 35 /* # */) {
       const ch = this.getChannel(target);
       if (ch === undefined) throw new ChatError("noSuchChannel", [target]);
-      const status = ch.members.get(s);
-      if (status === undefined && ch.flags.has("n")) {
-        throw new ChatError("cannotSendToChan", [ch.name]);
-      }
-      if (!status) {
-        if (ch.flags.has("m")) throw new ChatError("cannotSendToChan", [ch.name]);
-        if (this.isBanned(ch, s)) throw new ChatError("cannotSendToChan", [ch.name]);
-      }
+      this.checkCanSend(s, ch);
       ev.target = ch.name;
       this.store.append(toEntry(ev, ch.folded));
       this.bus.publish(ROOM_TOPIC, ev);
@@ -763,6 +756,59 @@ export class ChatServer {
     const result: { away?: string; nick?: string } = { nick: dest.nick };
     if (dest.away !== undefined) result.away = dest.away;
     return result;
+  }
+
+  /** +n keeps outsiders out; +m and bans silence all but voiced members and operators. */
+  private checkCanSend(s: Session, ch: Channel): void {
+    const status = ch.members.get(s);
+    if (status === undefined && ch.flags.has("n")) {
+      throw new ChatError("cannotSendToChan", [ch.name]);
+    }
+    if (!status) {
+      if (ch.flags.has("m")) throw new ChatError("cannotSendToChan", [ch.name]);
+      if (this.isBanned(ch, s)) throw new ChatError("cannotSendToChan", [ch.name]);
+    }
+  }
+
+  /**
+   * TAGMSG: client-only tags (typing notifications, reactions) with no text.
+   * Ephemeral and only for message-tags clients, so it is neither stored nor
+   * carried as a bus event (plain fronts have nothing to show for it): it is
+   * delivered here to local recipients, serialized once per variant.
+   */
+  sendTagmsg(s: Session, target: string, clientTags: [string, string][]): void {
+    if (!s.registered || s.nick === undefined) throw new ChatError("notRegistered");
+    const msgid = this.newMsgid();
+    const time = this.now();
+    let recipients: Iterable<Session>;
+    let shownTarget: string;
+    if (target.charCodeAt(0) === 35 /* # */) {
+      const ch = this.getChannel(target);
+      if (ch === undefined) throw new ChatError("noSuchChannel", [target]);
+      this.checkCanSend(s, ch);
+      recipients = ch.members.keys();
+      shownTarget = ch.name;
+    } else {
+      const dest = this.nicks.get(foldCase(target));
+      if (dest === undefined || !dest.registered || dest.nick === undefined) {
+        throw new ChatError("noSuchNick", [target]);
+      }
+      recipients = dest === s ? [s] : [dest, s];
+      shownTarget = dest.nick;
+    }
+    const cache = this.cache;
+    cache.fill(undefined);
+    for (const m of recipients) {
+      if (!m.caps.has("message-tags")) continue;
+      if (m === s && !m.caps.has("echo-message")) continue;
+      const v = m.variant;
+      let bytes = cache[v];
+      if (bytes === undefined) {
+        bytes = (m.front as IrcFront).renderTagmsg(s.prefix, shownTarget, msgid, time, clientTags);
+        cache[v] = bytes;
+      }
+      if (bytes !== null) m.conn.send(bytes);
+    }
   }
 
   /** Publish a user-wide change (AWAY) to everyone sharing a room. */

@@ -47,7 +47,11 @@ export function join(ctx: CommandContext, msg: IrcMessage): void {
 // PART <channel>{,<channel>} [<reason>]
 export function part(ctx: CommandContext, msg: IrcMessage): void {
   const reason = msg.params[1];
-  eachTarget(ctx, splitList(msg.params[0]), (name) => {
+  const names = splitList(msg.params[0]);
+  if (names.length > ctx.server.limits.maxTargets) {
+    throw new ChatError("tooManyTargets", [names[ctx.server.limits.maxTargets] ?? "*"]);
+  }
+  eachTarget(ctx, names, (name) => {
     ctx.server.part(ctx.session, name, reason);
   });
 }
@@ -80,7 +84,8 @@ export function names(ctx: CommandContext, msg: IrcMessage): void {
     irc.reply(RPL.ENDOFNAMES, "*", "End of /NAMES list");
     return;
   }
-  for (const name of list) {
+  // TARGMAX NAMES: extra names beyond the limit are ignored.
+  for (const name of list.slice(0, server.limits.maxTargets)) {
     const ch = server.getChannel(name);
     if (ch === undefined) {
       irc.reply(RPL.ENDOFNAMES, name, "End of /NAMES list");

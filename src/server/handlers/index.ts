@@ -6,7 +6,7 @@ import type { CommandSpec } from "../irc-front.ts";
 import { invite, join, kick, list, names, part, topic } from "./channel.ts";
 import { chathistory } from "./history.ts";
 import { lusers, motd } from "./info.ts";
-import { notice, privmsg } from "./messaging.ts";
+import { notice, privmsg, tagmsg } from "./messaging.ts";
 import { mode } from "./mode.ts";
 import { dline, kill, kline, oper, undline, unkline } from "./oper.ts";
 import { cap, nick, pass, ping, pong, quit, user } from "./registration.ts";
@@ -26,6 +26,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   NAMES: { handler: names, minParams: 0 },
   PRIVMSG: { handler: privmsg, minParams: 0 },
   NOTICE: { handler: notice, minParams: 0 },
+  TAGMSG: { handler: tagmsg, minParams: 1 },
   MOTD: { handler: motd, minParams: 0 },
   LUSERS: { handler: lusers, minParams: 0 },
   CHATHISTORY: { handler: chathistory, minParams: 1 },

@@ -1,5 +1,5 @@
 /**
- * Messaging family: PRIVMSG, NOTICE.
+ * Messaging family: PRIVMSG, NOTICE, TAGMSG.
  */
 import type { IrcMessage } from "../../protocol/message.ts";
 import { RPL } from "../../protocol/numerics.ts";
@@ -59,4 +59,17 @@ export function privmsg(ctx: CommandContext, msg: IrcMessage): void {
 // NOTICE <target>{,<target>} <text to be sent>
 export function notice(ctx: CommandContext, msg: IrcMessage): void {
   send(ctx, msg, "NOTICE");
+}
+
+// TAGMSG <target>{,<target>}   (tags only: @+typing=active TAGMSG #room)
+export function tagmsg(ctx: CommandContext, msg: IrcMessage): void {
+  const { server, session: s } = ctx;
+  const tags = clientTags(msg);
+  // Nothing to relay without client tags; TAGMSG never produces error floods.
+  if (tags === undefined || !s.caps.has("message-tags")) return;
+  const targets = splitList(msg.params[0]);
+  if (targets.length > server.limits.maxTargets) {
+    throw new ChatError("tooManyTargets", [targets[server.limits.maxTargets] ?? "*"]);
+  }
+  eachTarget(ctx, targets, (target) => server.sendTagmsg(s, target, tags));
 }

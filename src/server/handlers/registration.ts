@@ -134,7 +134,7 @@ export function isupport(ctx: CommandContext): string[] {
     `NETWORK=${ctx.server.network}`,
     `NICKLEN=${l.nickLen}`,
     "PREFIX=(ov)@+",
-    `TARGMAX=JOIN:${l.maxTargets},PART:${l.maxTargets},PRIVMSG:${l.maxTargets},NOTICE:${l.maxTargets},NAMES:1,WHOIS:1,KICK:1`,
+    `TARGMAX=JOIN:${l.maxTargets},PART:${l.maxTargets},PRIVMSG:${l.maxTargets},NOTICE:${l.maxTargets},NAMES:${l.maxTargets},WHOIS:1,KICK:${l.maxTargets},TAGMSG:${l.maxTargets}`,
     `TOPICLEN=${l.topicLen}`,
   ];
 }

@@ -1,4 +1,4 @@
-import { afterEach, describe, test } from "bun:test";
+import { afterEach, describe, expect, test } from "bun:test";
 import type { TestClient } from "../../helpers/irc-client.ts";
 import { startTestServer, type TestServer } from "../../helpers/server.ts";
 
@@ -184,6 +184,22 @@ describe("users", () => {
     await a.expect(/JOIN #two$/);
     a.send("PRIVMSG #a,#b,#c,#d,#e :too many");
     await a.expect(/ 407 alice /);
+  });
+
+  test("TAGMSG relays client tags to message-tags clients only", async () => {
+    t = await startTestServer();
+    const a = await t.client("alice", { caps: ["message-tags"] });
+    const b = await t.client("bob", { caps: ["message-tags"] });
+    const c = await t.client("carol");
+    for (const x of [a, b, c]) x.send("JOIN #tm");
+    await c.expect(/ 366 carol #tm /);
+    await b.expect(/:carol!\S+ JOIN #tm$/);
+    a.send("@+typing=active TAGMSG #tm");
+    const got = await b.expect(/ TAGMSG #tm$/);
+    expect(got).toMatch(/^@msgid=\S+;\+typing=active :alice!\S+ TAGMSG #tm$/);
+    a.send("PRIVMSG #tm :marker");
+    // carol (no message-tags) gets the PRIVMSG but never the TAGMSG before it.
+    expect(await c.expect(/ (TAGMSG|PRIVMSG) #tm/)).toContain("PRIVMSG #tm :marker");
   });
 
   test("multi-prefix and userhost-in-names change NAMES and WHO", async () => {
