@@ -216,7 +216,12 @@ function switchTo(args: string, state: ClientState): Action {
 
 export function helpLines(): string[] {
   const width = Math.max(...Object.values(commands).map((c) => c.usage.length));
-  return Object.values(commands).map((c) => `${c.usage.padEnd(width)}  ${c.help}`);
+  return [
+    ...Object.values(commands).map((c) => `${c.usage.padEnd(width)}  ${c.help}`),
+    "Keys: Tab completes nicks and commands, Up/Down recall lines, Ctrl-A/E start/end,",
+    "      Ctrl-W/U delete a word/to the start, Ctrl-L redraws, Ctrl-C or Ctrl-D quits.",
+    "Lines marked ~ after the time are history; //text sends a line starting with /.",
+  ];
 }
 
 export const commandNames: readonly string[] = Object.keys(commands);

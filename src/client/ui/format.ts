@@ -100,6 +100,21 @@ export interface TerminalFormat {
   cols: number;
   colour: boolean;
   current: string | undefined;
+  /** For dating history from earlier days; defaults to now. */
+  today?: Date;
+}
+
+function sameDay(a: Date, b: Date): boolean {
+  return (
+    a.getFullYear() === b.getFullYear() &&
+    a.getMonth() === b.getMonth() &&
+    a.getDate() === b.getDate()
+  );
+}
+
+/** `11-24 18:02` for a line from another day, so old history is not mistaken for today's. */
+function dayStamp(d: Date): string {
+  return `${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")} ${hhmm(d)}`;
 }
 
 /**
@@ -134,7 +149,9 @@ export function formatTerminal(ev: ClientEvent, f: TerminalFormat): string[] {
     prefix = `<${colourNick(ev.nick, c)}> `;
     prefixPlain = `<${ev.nick}> `;
   }
-  const stamp = ev.history ? `${t}~` : `${t} `;
+  const when = ev.history && !sameDay(ev.time, f.today ?? new Date()) ? dayStamp(ev.time) : t;
+  // "~" marks replayed history; live lines get a space in its place so columns line up.
+  const stamp = ev.history ? `${when}~` : `${when} `;
   const head = `${stamp} ${tag}`;
   const indent = Bun.stringWidth(head) + Bun.stringWidth(prefixPlain);
   const lines = wrapBody(text, f.cols, indent);

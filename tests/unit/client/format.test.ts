@@ -61,8 +61,19 @@ describe("terminal lines", () => {
     expect(formatTerminal(msg(), f).join("")).not.toContain("\x1b[7m");
   });
 
+  test("history from another day carries its date", () => {
+    const old = msg({ history: true, time: new Date(2026, 10, 24, 18, 2) });
+    const today = new Date(2026, 10, 25, 9, 0);
+    expect(strip(formatTerminal(old, { ...f, today }).join(""))).toStartWith("11-24 18:02~");
+    const same = msg({ history: true, time: new Date(2026, 10, 25, 8, 0) });
+    expect(strip(formatTerminal(same, { ...f, today }).join(""))).toStartWith("08:00~");
+  });
+
   test("history is marked; mentions are highlighted", () => {
-    expect(strip(formatTerminal(msg({ history: true }), f).join(""))).toStartWith("09:05~");
+    const today = msg().time;
+    expect(strip(formatTerminal(msg({ history: true }), { ...f, today }).join(""))).toStartWith(
+      "09:05~",
+    );
     expect(formatTerminal(msg({ mention: true }), f).join("")).toContain("\x1b[1m");
   });
 
