@@ -125,6 +125,8 @@ export class KeyDecoder {
           if (m[4] === "b") keys.push({ name: "word-left" });
           else if (m[4] === "f") keys.push({ name: "word-right" });
           else if (m[4] === "\x7f") keys.push({ name: "ctrl-w" });
+          // A lone Escape followed by typing must not swallow the typed character.
+          else if (m[4] >= " ") keys.push({ name: "text", text: m[4] });
         }
         continue;
       }

@@ -38,6 +38,12 @@ describe("key decoding", () => {
     expect(dec.push(enc.encode("D"))).toEqual([{ name: "left" }]);
   });
 
+  test("Escape then a letter keeps the letter", () => {
+    const ed = new LineEditor();
+    type(ed, "\x1bx");
+    expect(ed.text).toBe("x");
+  });
+
   test("a UTF-8 character split across reads arrives whole", () => {
     const dec = new KeyDecoder();
     const bytes = enc.encode("é");
