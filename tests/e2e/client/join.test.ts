@@ -4,6 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
+import { TestClient } from "../../helpers/irc-client.ts";
 import {
   ensureBinary,
   makeHome,
@@ -129,6 +130,34 @@ describe("interactive clients", () => {
     await second.waitFor("* hank_ is now hank");
     second.type("it is me\r");
     await second.waitFor("<hank> it is me");
+  });
+
+  test("a plain-text (nc) user and an IRC library user talk with a chat join user", async () => {
+    const ivy = pty("ivy", server.port);
+    await ready(ivy, "ivy");
+    const nc = await TestClient.connect(server.port);
+    const irc = await TestClient.connect(server.port);
+    try {
+      // Like nc: say nothing, and the server takes us for a person and asks for a name.
+      await nc.expect("Pick a nickname");
+      nc.send("ncuser");
+      await nc.expect("You are in #lobby");
+      await irc.register("ircuser");
+      irc.send("JOIN #lobby");
+      await irc.expect(/ 366 /);
+      await ivy.waitFor("* ircuser joined #lobby");
+
+      nc.send("typed in nc");
+      await ivy.waitFor("<ncuser> typed in nc");
+      irc.send("PRIVMSG #lobby :\x01ACTION waves from IRC\x01");
+      await ivy.waitFor("* ircuser waves from IRC");
+      ivy.type("hello both\r");
+      await nc.expect("<ivy> hello both");
+      await irc.expect(/^:ivy!\S+ PRIVMSG #lobby :hello both$/);
+    } finally {
+      nc.close();
+      irc.close();
+    }
   });
 
   test("/join switches rooms and /j switches back", async () => {
