@@ -31,6 +31,9 @@ export function sanitizeLine(line: string): string {
   return CONTROL.test(line) ? line.replace(CONTROL_ALL, "") : line;
 }
 
+/** Optional tags and source, a command, then at least one parameter. */
+const WITH_PARAMETER = /^\s*(?:@\S*\s+)?(?::\S*\s+)?\S+\s+\S/;
+
 function firstWord(line: string): string {
   let s = line.trimStart();
   if (s.startsWith("@")) s = s.slice(s.indexOf(" ") + 1 || s.length).trimStart();
@@ -163,7 +166,9 @@ export class Session implements ConnHandler, PlainCore {
   }
 
   private decide(text: string): void {
-    const irc = REGISTRATION.has(firstWord(text));
+    // IRC clients always give these commands a parameter; a bare "user" or
+    // "nick" typed by a human is the nickname they want.
+    const irc = REGISTRATION.has(firstWord(text)) && WITH_PARAMETER.test(text);
     if (irc) {
       if (this.mode === "plain-tentative") this.server.switchToIrc(this);
       this.mode = "irc";

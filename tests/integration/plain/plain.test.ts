@@ -323,6 +323,15 @@ describe("telling humans from IRC clients", () => {
     expect(c.lines.filter((l) => l.startsWith("***"))).toEqual([]);
   });
 
+  test.each(["user", "Nick", "pass"])(
+    "a human whose nickname is the IRC word %p is still a human",
+    async (nick) => {
+      const c = await raw();
+      c.send(nick);
+      await c.waitFor(`*** Hello ${nick}!`);
+    },
+  );
+
   test("a slow IRC client that registers after the greeting still gets IRC", async () => {
     const c = await raw();
     await c.waitFor("Pick a nickname");
