@@ -234,8 +234,23 @@ export class PlainFront implements Front {
     this.say("*** Wrong password. Password?");
   }
 
-  private nickLine(nick: string): void {
-    if (nick === "") return;
+  private nickLine(typed: string): void {
+    if (typed === "") return;
+    let nick = typed;
+    if (typed.startsWith("/")) {
+      // Commands before a nickname: /nick NAME is the obvious one; /quit must work too.
+      const [cmd = "", arg = ""] = typed.slice(1).split(/\s+/);
+      if (cmd.toLowerCase() === "quit") {
+        this.stage = "gone";
+        this.core.quit();
+        return;
+      }
+      if (cmd.toLowerCase() !== "nick" || arg === "") {
+        this.say("*** First pick a nickname: just type it and press Enter.");
+        return;
+      }
+      nick = arg;
+    }
     try {
       this.core.register(nick);
     } catch (err) {

@@ -75,6 +75,21 @@ describe("arriving", () => {
     await c.waitFor("*** Hello lives9!");
   });
 
+  test("at the nickname prompt, /nick NAME works and other commands explain", async () => {
+    const c = await raw();
+    c.send("/who");
+    await c.waitFor("*** First pick a nickname: just type it and press Enter.");
+    c.send("/nick slashnick");
+    await c.waitFor("*** Hello slashnick!");
+  });
+
+  test("/quit at the nickname prompt leaves", async () => {
+    const c = await raw();
+    c.send("/quit");
+    await c.waitFor("*** Bye!");
+    await c.waitClosed();
+  });
+
   test("recent lines of #lobby are shown on arrival, marked as history", async () => {
     const bob = await irc("histbob");
     bob.send("PRIVMSG #lobby :first remembered line", "PRIVMSG #lobby :second remembered line");
