@@ -194,7 +194,7 @@ export class PlainFront implements Front {
   start(): void {
     const name = this.opts.serverName ? ` at ${this.opts.serverName}` : "";
     this.say(
-      `*** Welcome to chat${name}. You are connected as a plain-text user (IRC clients are welcome too).`,
+      `*** Welcome to chat${name}: rooms of people talking, right here in your terminal.`,
       this.stage === "password"
         ? "*** This server has a password. Password?"
         : "*** Pick a nickname and press Enter:",
