@@ -494,7 +494,7 @@ export class PlainFront implements Front {
     if (err.code === "erroneusNickname" || err.code === "noNicknameGiven") {
       return `${clean(nick)} can't be a nickname: ${NICK_RULES}.`;
     }
-    return plainError(err);
+    return clean(plainError(err));
   }
 
   /** The current target when it is a room (not a /query nick). */
@@ -620,7 +620,7 @@ export class PlainFront implements Front {
   }
 
   error(err: ChatError): void {
-    this.say(`*** ${plainError(err)}`);
+    this.say(`*** ${clean(plainError(err))}`);
   }
 
   farewell(reason: string): Uint8Array {
