@@ -41,6 +41,15 @@ export interface TlsSessionEvents {
   error(err: Error): void;
 }
 
+/**
+ * Ciphertext and plain text held inside the TLS layer before write() says
+ * "not now". Bun's TLSSocket accepts plain text and pushes ciphertext into the
+ * duplex without waiting for it to be written, so without this bound a peer
+ * that stops reading would make the server buffer without limit, and the
+ * transport's send-queue cap would never see it.
+ */
+export const TLS_BACKLOG_BYTES = 64 * 1024;
+
 export function makeSecureContext(identity: { cert: string; key: string }): SecureContext {
   return createSecureContext({ cert: identity.cert, key: identity.key, minVersion: "TLSv1.2" });
 }
@@ -53,6 +62,8 @@ export class TlsSession {
   private pendingDone: ((err?: Error | null) => void) | undefined;
   private ended = false;
   private failed = false;
+  /** write() refused bytes: tell the transport once the backlog is low again. */
+  private wantDrain = false;
 
   constructor(
     private readonly raw: RawSocket,
@@ -74,7 +85,8 @@ export class TlsSession {
     this.tls.on("data", (buf: Buffer) => {
       this.events.data(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
     });
-    this.tls.on("drain", () => this.events.drain());
+    this.tls.on("drain", () => this.maybeDrain());
+    this.wire.on("drain", () => this.maybeDrain());
     this.tls.on("error", (err: Error) => this.fail(err));
     this.tls.on("end", () => this.end());
   }
@@ -94,12 +106,28 @@ export class TlsSession {
     this.pending = undefined;
     this.pendingDone = undefined;
     this.writeCipher(data, done);
+    // The duplex moves on to its next buffered chunk after the callback; look once it has.
+    queueMicrotask(() => this.maybeDrain());
+  }
+
+  /** Bytes accepted by write() that the raw socket has not taken yet. */
+  get backlog(): number {
+    return this.tls.writableLength + this.wire.writableLength;
+  }
+
+  private maybeDrain(): void {
+    if (!this.wantDrain || this.failed || this.backlog >= TLS_BACKLOG_BYTES) return;
+    this.wantDrain = false;
+    this.events.drain();
   }
 
   /** ByteSink: plain text to encrypt. Returns 0 while the TLS layer is backed up. */
   write(plain: Uint8Array): number {
     if (this.failed || this.ended || this.tls.destroyed) return -1;
-    if (this.tls.writableNeedDrain) return 0;
+    if (this.tls.writableNeedDrain || this.backlog >= TLS_BACKLOG_BYTES) {
+      this.wantDrain = true;
+      return 0;
+    }
     this.tls.write(Buffer.from(plain));
     return plain.length;
   }

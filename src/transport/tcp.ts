@@ -34,6 +34,8 @@ export interface TcpListener {
 
 const encoder = new TextEncoder();
 const SENDQ_ERROR = encoder.encode("ERROR :SendQ exceeded\r\n");
+/** How long a closing connection may take to flush its last words before a hard close. */
+const CLOSE_GRACE_MS = 10_000;
 
 class TcpConn implements Conn {
   handler: ConnHandler | undefined;
@@ -44,6 +46,8 @@ class TcpConn implements Conn {
   /** Set when the first bytes were a TLS handshake; then all I/O goes through it. */
   tls: TlsSession | undefined;
   private sniffed = false;
+  /** The socket's close callback ran: nothing left to force. */
+  socketClosed = false;
 
   constructor(
     readonly socket: Socket<TcpConn | undefined>,
@@ -107,12 +111,22 @@ class TcpConn implements Conn {
     this.queue.discard();
     this.closeReason = "SendQ exceeded";
     this.queue.closeAfterFlush(SENDQ_ERROR);
+    // A peer that stopped reading will not take the last words either: without
+    // a hard close its socket (and the kernel's buffer) would outlive the
+    // session, uncounted by the per-address cap, an easy way to exhaust fds.
+    if (this.queue.blocked) this.socket.terminate();
     // Deferred: we may be inside a fan-out loop over the very room this user leaves.
     queueMicrotask(() => this.report());
   }
 
   close(lastWords?: Uint8Array): void {
     this.queue.closeAfterFlush(lastWords);
+    // Closing waits for the queue to drain; a peer that never reads gets a grace period.
+    if (this.queue.blocked || this.tls !== undefined) {
+      setTimeout(() => {
+        if (!this.socketClosed) this.socket.terminate();
+      }, CLOSE_GRACE_MS).unref();
+    }
   }
 
   /** Tell the core once, whichever way the connection ended. */
@@ -160,6 +174,7 @@ export function listenTcp(
       close(socket, err) {
         const conn = socket.data;
         if (conn === undefined) return;
+        conn.socketClosed = true;
         conn.tls?.destroy();
         conn.queue.markClosed();
         if (err !== undefined && conn.closeReason === "Connection closed") {
