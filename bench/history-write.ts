@@ -29,6 +29,7 @@ const CAP_MS = 60_000;
 
 const dir = mkdtempSync(join(tmpdir(), "chat-bench-"));
 const store = new SqliteStore({ path: join(dir, "bench.db"), history });
+const flushTimes: number[] = [];
 const text = "the quick brown fox jumps over the lazy dog, a typical chat line of some length";
 let written = 0;
 let flushes = 0;
@@ -54,12 +55,20 @@ try {
     store.flush();
     const dt = performance.now() - t0;
     if (dt > worstFlush) worstFlush = dt;
+    flushTimes.push(dt);
     flushes++;
     written += n;
     // Let the background retention timer run, as it would between turns.
     if (flushes % 64 === 0) await Bun.sleep(0);
   }
   const secs = (performance.now() - start) / 1000;
+  flushTimes.sort((a, b) => a - b);
+  const pct = (p: number): number =>
+    Number(
+      (flushTimes[Math.min(flushTimes.length - 1, Math.floor(p * flushTimes.length))] ?? 0).toFixed(
+        3,
+      ),
+    );
   console.log(
     JSON.stringify({
       messages: written,
@@ -70,6 +79,8 @@ try {
       messagesPerSecond: Math.round(written / secs),
       flushes,
       meanFlushMs: Number(((secs * 1000) / flushes).toFixed(3)),
+      p50FlushMs: pct(0.5),
+      p99FlushMs: pct(0.99),
       worstFlushMs: Number(worstFlush.toFixed(3)),
     }),
   );
