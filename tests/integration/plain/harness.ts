@@ -10,6 +10,8 @@ import { MemoryStore } from "../../../src/store/memory.ts";
 export interface TestServer {
   port: number;
   running: RunningServer;
+  /** What the server logged (connects, disconnects, internal errors). */
+  logs: string[];
   stop(): Promise<void>;
 }
 
@@ -18,10 +20,12 @@ export function startServer(
   opts: { password?: string; limits?: Partial<Limits> } = {},
 ): TestServer {
   const store = new MemoryStore({ history: 100 });
+  const logs: string[] = [];
   const running = startChat({
     host: "127.0.0.1",
     port: 0,
     store,
+    log: (line) => logs.push(line),
     ...(opts.password === undefined ? {} : { password: opts.password }),
     // Fast human detection so a silent nc user is greeted without a long wait.
     limits: { plainDetectMs: 150, tickMs: 25, ...opts.limits },
@@ -29,6 +33,7 @@ export function startServer(
   return {
     port: running.port,
     running,
+    logs,
     async stop() {
       await running.stop();
       store.close();

@@ -3,9 +3,25 @@
  * same rooms, every slash command, nick hints, history on arrival, passwords.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import fc from "fast-check";
 import { ircUser, LineClient, plainUser, startServer, type TestServer } from "./harness.ts";
 
 const TIME = "\\d\\d:\\d\\d";
+const COMMAND_WORDS = [
+  "/join",
+  "/msg",
+  "/me",
+  "/who",
+  "/topic",
+  "/rooms",
+  "/away",
+  "/query",
+  "/help",
+  "/",
+  "//",
+  "/constructor",
+  "/__proto__",
+];
 let srv: TestServer;
 const clients: LineClient[] = [];
 
@@ -354,6 +370,39 @@ describe("telling humans from IRC clients", () => {
     await c.waitFor(/^:\S+ 001 slowirc /);
     c.send("JOIN #lobby");
     await c.waitFor(/^:slowirc!\S+ JOIN :?#lobby$/);
+  });
+});
+
+describe("robustness", () => {
+  // 150 lines at once would trip the flood limit, which is not what this is about.
+  let open: TestServer;
+  beforeAll(() => {
+    open = startServer({ limits: { floodLimit: false } });
+  });
+  afterAll(async () => {
+    await open.stop();
+  });
+
+  test("random typed lines and commands never break the nc user's session", async () => {
+    const words = fc.oneof(
+      fc.constantFrom(...COMMAND_WORDS),
+      fc.string({ unit: "binary", maxLength: 12 }),
+      fc.constantFrom("#lobby", "#x", "lobby", "", " ", "fuzzbob", "\u00e9t\u00e9", "#"),
+    );
+    const lineArb = fc.array(words, { minLength: 1, maxLength: 4 }).map((ws) => ws.join(" "));
+    const typed = fc
+      .sample(lineArb, { numRuns: 300, seed: 42 })
+      // A line that quits, parts everything or renames on purpose would end the test early.
+      .filter((l) => !/^\s*\/(quit|exit|bye|nick|part|leave)\b/i.test(l))
+      .map((l) => l.replace(/[\r\n]/g, " "));
+    const alice = await plainUser(open.port, "fuzzann");
+    const bob = await ircUser(open.port, "fuzzbob");
+    clients.push(alice, bob);
+    alice.send(...typed);
+    alice.send("/join lobby", "the end of the fuzz");
+    await bob.waitFor(/^:fuzzann!\S+ PRIVMSG #lobby :the end of the fuzz$/, 10_000);
+    expect(alice.closed).toBe(false);
+    expect(open.logs.filter((l) => l.includes("internal error"))).toEqual([]);
   });
 });
 
