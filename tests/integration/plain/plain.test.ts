@@ -391,7 +391,7 @@ describe("robustness", () => {
     );
     const lineArb = fc.array(words, { minLength: 1, maxLength: 4 }).map((ws) => ws.join(" "));
     const typed = fc
-      .sample(lineArb, { numRuns: 300, seed: 42 })
+      .sample(lineArb, { numRuns: 150, seed: 42 })
       // A line that quits, parts everything or renames on purpose would end the test early.
       .filter((l) => !/^\s*\/(quit|exit|bye|nick|part|leave)\b/i.test(l))
       .map((l) => l.replace(/[\r\n]/g, " "));
