@@ -253,9 +253,13 @@ export class Term {
 export interface PtyClient {
   proc: Subprocess;
   term: Term;
+  /** Everything written to the terminal, escape sequences removed (for full-screen programs). */
+  raw(): string;
   type(s: string): void;
   /** Wait until the screen (scrollback included) matches. */
   waitFor(pattern: RegExp | string, ms?: number): Promise<void>;
+  /** Wait until the raw output (escapes removed) contains `text`. */
+  waitForRaw(text: string, ms?: number): Promise<void>;
   /** Wait until `check` (looking at the screen) holds. */
   waitUntil(check: (t: Term) => boolean, what: string, ms?: number): Promise<void>;
   exited(ms?: number): Promise<number>;
@@ -268,16 +272,29 @@ export function spawnPty(
   cols = 100,
   rows = 30,
 ): PtyClient {
+  return spawnPtyCommand([bin, ...args], env, cols, rows);
+}
+
+/** Any program under a PTY (chat join, or irssi for interop). */
+export function spawnPtyCommand(
+  cmd: string[],
+  env: Record<string, string>,
+  cols = 100,
+  rows = 30,
+): PtyClient {
   const term = new Term(cols);
   const waiter = new Waiter();
   const dec = new TextDecoder();
-  const proc = Bun.spawn([bin, ...args], {
+  let raw = "";
+  const proc = Bun.spawn(cmd, {
     env,
     terminal: {
       cols,
       rows,
       data(_t, bytes) {
-        term.feed(dec.decode(bytes, { stream: true }));
+        const text = dec.decode(bytes, { stream: true });
+        raw += text;
+        term.feed(text);
         waiter.poke();
       },
     },
@@ -294,6 +311,7 @@ export function spawnPty(
   return {
     proc,
     term,
+    raw: () => stripAnsi(raw),
     type(s) {
       proc.terminal?.write(s);
     },
@@ -301,6 +319,9 @@ export function spawnPty(
       const test = (t: Term): boolean =>
         typeof pattern === "string" ? t.text().includes(pattern) : pattern.test(t.text());
       return waitUntil(test, String(pattern), ms);
+    },
+    waitForRaw(text, ms) {
+      return waitUntil(() => stripAnsi(raw).includes(text), JSON.stringify(text), ms);
     },
     waitUntil,
     async exited(ms = WAIT_MS) {

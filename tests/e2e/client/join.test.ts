@@ -13,6 +13,7 @@ import {
   runPipe,
   type ServerProc,
   spawnPty,
+  spawnPtyCommand,
   startServer,
 } from "./harness.ts";
 
@@ -159,6 +160,33 @@ describe("interactive clients", () => {
       irc.close();
     }
   });
+
+  test("an irssi user and a chat join user talk", async () => {
+    const jill = pty("jill", server.port);
+    await ready(jill, "jill");
+    const irssi = spawnPtyCommand(
+      [
+        "irssi",
+        `--home=${join(home.dir, "irssi")}`,
+        "-c",
+        "127.0.0.1",
+        "-p",
+        String(server.port),
+        "-n",
+        "irssiuser",
+      ],
+      env,
+    );
+    started.push(irssi);
+    // irssi prints the welcome once registered; then it takes commands.
+    await irssi.waitForRaw("Welcome to the chat IRC network");
+    irssi.type("/join #lobby\r");
+    await jill.waitFor("* irssiuser joined #lobby");
+    irssi.type("hello from irssi\r");
+    await jill.waitFor("<irssiuser> hello from irssi");
+    jill.type("welcome, irssi\r");
+    await irssi.waitForRaw("welcome, irssi");
+  }, 30_000);
 
   test("/join switches rooms and /j switches back", async () => {
     const gina = pty("gina", server.port);
