@@ -55,14 +55,10 @@ export class IrcFront implements Front {
   private out: string[] = [];
   private depth = 0;
 
-  constructor(
-    readonly server: ChatServer,
-    private readonly getSession: () => Session,
-  ) {}
+  /** Set right after construction (the session and its front refer to each other). */
+  session!: Session;
 
-  get session(): Session {
-    return this.getSession();
-  }
+  constructor(readonly server: ChatServer) {}
 
   get variant(): number {
     return this.session.variant;

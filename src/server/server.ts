@@ -152,9 +152,9 @@ export class ChatServer {
     }
     this.perIp.set(ip, count + 1);
     const id = this.nextId++;
-    let session: Session | undefined;
-    const front = new IrcFront(this, () => session as Session);
-    session = new Session(id, conn, this, front);
+    const front = new IrcFront(this);
+    const session = new Session(id, conn, this, front);
+    front.session = session;
     // Without a plain front there is nothing to decide: every connection is IRC.
     if (this.plainFront === undefined) session.mode = "irc";
     this.sessions.add(session);
@@ -194,7 +194,9 @@ export class ChatServer {
   }
 
   switchToIrc(s: Session): void {
-    s.front = new IrcFront(this, () => s);
+    const front = new IrcFront(this);
+    front.session = s;
+    s.front = front;
     s.mode = "irc";
     s.updateVariant();
   }
@@ -205,7 +207,7 @@ export class ChatServer {
     s.gone = true;
     this.sessions.delete(s);
     this.throttled.delete(s);
-    s.backlog = [];
+    s.backlog = undefined;
     const ip = s.conn.remoteAddress;
     const n = (this.perIp.get(ip) ?? 1) - 1;
     if (n <= 0) this.perIp.delete(ip);

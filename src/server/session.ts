@@ -76,8 +76,8 @@ export class Session implements ConnHandler, PlainCore {
   /** Variant of `front`, cached here because the fan-out loop reads it per member. */
   variant = 0;
   private readonly bucket: TokenBucket | undefined;
-  /** Lines waiting for flood tokens. */
-  backlog: string[] = [];
+  /** Lines waiting for flood tokens; allocated only while throttled. */
+  backlog: string[] | undefined;
 
   constructor(
     readonly id: number,
@@ -132,7 +132,8 @@ export class Session implements ConnHandler, PlainCore {
       this.decide(text);
     }
     if (this.bucket !== undefined) {
-      if (this.backlog.length > 0 || !this.bucket.take(now)) {
+      if (this.backlog !== undefined || !this.bucket.take(now)) {
+        if (this.backlog === undefined) this.backlog = [];
         this.backlog.push(text);
         if (this.backlog.length > this.server.limits.floodBacklog) {
           this.server.disconnect(this, "Excess Flood");
@@ -147,11 +148,12 @@ export class Session implements ConnHandler, PlainCore {
 
   /** Feed held-back lines as tokens refill; returns true while some remain. */
   drainBacklog(now: number): boolean {
-    while (this.backlog.length > 0 && !this.gone) {
+    while (this.backlog !== undefined && this.backlog.length > 0 && !this.gone) {
       if (this.bucket !== undefined && !this.bucket.take(now)) return true;
       const text = this.backlog.shift() as string;
       this.server.runLine(this, text);
     }
+    this.backlog = undefined;
     return false;
   }
 
