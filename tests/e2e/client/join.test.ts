@@ -186,6 +186,8 @@ describe("interactive clients", () => {
     await jill.waitFor("<irssiuser> hello from irssi");
     jill.type("welcome, irssi\r");
     await irssi.waitForRaw("welcome, irssi");
+    // irssi paces its first commands after connecting (~2.5 s apart, its own flood
+    // control), so this test takes several seconds and has a longer limit.
   }, 30_000);
 
   test("/join switches rooms and /j switches back", async () => {
