@@ -164,9 +164,11 @@ export function chathistory(ctx: CommandContext, msg: IrcMessage): void {
     );
     return;
   }
-  // The batch names the target as the client asked for it (a channel in its
-  // stored case when we know the room).
-  const shown = target.startsWith("#") ? (ctx.server.getChannel(target)?.name ?? target) : target;
+  // The batch names the target canonically: the room's or the user's own
+  // spelling when we know them, else as the client asked.
+  const shown = target.startsWith("#")
+    ? (ctx.server.getChannel(target)?.name ?? target)
+    : (ctx.server.nicks.get(foldCase(target))?.nick ?? target);
   ctx.irc.replay(shown, entries);
 }
 

@@ -262,6 +262,7 @@ describe("history visibility and replay", () => {
       ":Bob!~Bob@127.0.0.1 PRIVMSG alice :thanks",
     ]);
     const forAlice = await batch(alice, "CHATHISTORY LATEST BOB * 10");
+    expect(forAlice.open).toMatch(/ chathistory Bob$/);
     expect(forAlice.lines).toHaveLength(2);
 
     for (const target of ["alice", "bob"]) {
