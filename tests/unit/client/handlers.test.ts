@@ -1,8 +1,9 @@
 import { describe, expect, test } from "bun:test";
+import fc from "fast-check";
 import type { ClientEvent } from "../../../src/client/events.ts";
-import { handleLine, mentions } from "../../../src/client/handlers.ts";
+import { handleLine, handlers, mentions } from "../../../src/client/handlers.ts";
 import { ClientState } from "../../../src/client/state.ts";
-import { parse } from "../../../src/protocol/message.ts";
+import { type IrcMessage, parse } from "../../../src/protocol/message.ts";
 
 const NOW = Date.parse("2026-11-25T12:00:00Z");
 
@@ -199,4 +200,27 @@ test("mentions match whole words only, case-insensitively", () => {
   expect(mentions("hey ALICE!", "alice")).toBe(true);
   expect(mentions("alice_ is here", "alice")).toBe(false);
   expect(mentions("[alice] hi", "alice")).toBe(true);
+});
+
+describe("hostile or odd input", () => {
+  test("no inbound line makes the handlers throw", () => {
+    const verbs = Object.keys(handlers).concat(["999", "404", "", "FOO"]);
+    const word = fc.string({ maxLength: 12 });
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...verbs),
+        fc.array(word, { maxLength: 6 }),
+        fc.option(word, { nil: undefined }),
+        fc.dictionary(fc.constantFrom("time", "msgid", "batch"), word, { maxKeys: 3 }),
+        (command, params, source, tags) => {
+          const s = joined();
+          const msg: IrcMessage = { command, params, tags: new Map(Object.entries(tags)) };
+          if (source !== undefined) msg.source = source;
+          const evs = handleLine(s, msg, NOW);
+          for (const e of evs) expect(Number.isNaN(e.time.getTime())).toBe(false);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
 });
