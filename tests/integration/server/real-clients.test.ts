@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
+import { TestClient } from "../../helpers/irc-client.ts";
 import { startTestServer, type TestServer } from "../../helpers/server.ts";
 
 let t: TestServer | undefined;
@@ -73,9 +74,11 @@ async function waitFileContains(path: string, needle: string, ms: number): Promi
 
 const GREETING = "héllo from weechat — ça marche? 日本語 ✓";
 const REPLY = "oui, ça marche! Привет 🎉";
+const NC_LINE = "from nc: ½ ünïcödé";
 
-test("weechat and python3-irc chat in #lobby with non-ASCII text", async () => {
-  t = await startTestServer();
+test("weechat, python3-irc, an nc user and a raw client chat in #lobby with non-ASCII text", async () => {
+  // With the plain-text front, as `chat serve` runs.
+  t = await startTestServer({ plainFront: undefined });
   const bot = Bun.spawn(
     [
       "/usr/bin/python3",
@@ -96,6 +99,12 @@ test("weechat and python3-irc chat in #lobby with non-ASCII text", async () => {
   const raw = await t.client("watcher");
   raw.send("JOIN #lobby");
   await raw.expect(/ 366 watcher #lobby /);
+
+  // Someone on `nc`: types a nickname as the first line and lands in #lobby.
+  const nc = await TestClient.connect(t.port);
+  nc.send("ncuser");
+  await nc.expect("Hello ncuser!");
+  await raw.expect(/^:ncuser!\S+ JOIN #lobby$/);
 
   const dir = mkdtempSync(join(tmpdir(), "chat-weechat-"));
   dirs.push(dir);
@@ -130,6 +139,17 @@ test("weechat and python3-irc chat in #lobby with non-ASCII text", async () => {
   expect(await raw.expect(/^:wee!\S+ PRIVMSG #lobby :/)).toEndWith(`:${GREETING}`);
   expect(await raw.expect(/^:pybot!\S+ PRIVMSG #lobby :/)).toEndWith(`:${REPLY}`);
 
-  const log = await waitFileContains(join(dir, "logs", "irc.t.#lobby.weechatlog"), REPLY, 10_000);
+  let log = await waitFileContains(join(dir, "logs", "irc.t.#lobby.weechatlog"), REPLY, 10_000);
   expect(log).toMatch(new RegExp(`\\t@?pybot\\t${REPLY}`));
+
+  // The nc user read both as plain text, and what it types reaches everyone.
+  await nc.expect(/\d\d:\d\d <wee> héllo from weechat/);
+  await nc.expect(`<pybot> ${REPLY}`);
+  nc.send(NC_LINE);
+  expect(await raw.expect(/^:ncuser!\S+ PRIVMSG #lobby :/)).toEndWith(`:${NC_LINE}`);
+  const seen = await waitLine(bot, /^MSG ncuser #lobby /, 10_000);
+  seen.reader.releaseLock();
+  expect(seen.line).toBe(`MSG ncuser #lobby ${NC_LINE}`);
+  log = await waitFileContains(join(dir, "logs", "irc.t.#lobby.weechatlog"), NC_LINE, 10_000);
+  expect(log).toMatch(/\tncuser\t/);
 }, 30_000);
