@@ -85,7 +85,14 @@ export class Interactive {
   show(ev: ClientEvent): void {
     const current = this.conn?.state.current;
     const lines = formatTerminal(ev, { cols: this.screen.cols, colour: this.tty.colour, current });
-    const bell = ev.type === "message" && ev.mention && !ev.history;
+    // A mention, or someone writing to us privately, deserves a bell; history does not.
+    const direct =
+      ev.type === "message" &&
+      !ev.self &&
+      ev.kind !== "notice" &&
+      ev.room !== "" &&
+      this.conn?.state.isChannel(ev.room) === false;
+    const bell = ev.type === "message" && !ev.history && (ev.mention || direct);
     this.screen.print(lines, bell);
     if (ev.type === "join" || ev.type === "part" || ev.type === "kick" || ev.type === "status")
       this.updatePrompt();

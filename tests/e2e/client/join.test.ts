@@ -75,6 +75,12 @@ describe("interactive clients", () => {
     expect(count(alice.term.text(), "<alice> hello bob")).toBe(1);
     expect(alice.term.bells).toBeGreaterThan(0);
 
+    // A private message is filed under its sender and rings too.
+    const bells = alice.term.bells;
+    bob.type("/msg alice just between us\r");
+    await alice.waitFor("[bob] <bob> just between us");
+    expect(alice.term.bells).toBeGreaterThan(bells);
+
     alice.type("/quit\r");
     expect(await alice.exited()).toBe(0);
     await bob.waitFor(/\* alice quit/);
