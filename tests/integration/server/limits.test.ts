@@ -170,6 +170,27 @@ time.sleep(30)
     await c.waitClosed();
   });
 
+  test("a human on nc gets longer to pick a nickname than an IRC client", async () => {
+    t = await startTestServer({
+      plainFront: undefined,
+      limits: {
+        registrationTimeoutMs: 150,
+        plainRegistrationTimeoutMs: 1500,
+        plainDetectMs: 50,
+        tickMs: 20,
+      },
+    });
+    const human = await TestClient.connect(t.port);
+    const ircClient = await TestClient.connect(t.port);
+    ircClient.send("NICK slowpoke");
+    await human.expect("Pick a nickname");
+    await ircClient.waitClosed();
+    // The IRC client is gone; the silent human is still there, and goes later.
+    expect(human.closed).toBe(false);
+    await human.waitClosed(5000);
+    expect(human.lines.join("\n")).toMatch(/Registration timeout/i);
+  });
+
   test("too many connections from one address are refused with a clear message", async () => {
     t = await startTestServer({ limits: { maxConnectionsPerIp: 2 } });
     const c1 = await TestClient.connect(t.port);
