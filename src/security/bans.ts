@@ -70,7 +70,7 @@ function ipv4ToInt(ip: string): number | undefined {
   return n;
 }
 
-function ipv6ToBigInt(ip: string): bigint | undefined {
+export function ipv6ToBigInt(ip: string): bigint | undefined {
   let s = ip.toLowerCase();
   // An IPv4-mapped tail (::ffff:1.2.3.4) becomes two hex groups.
   const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(s);

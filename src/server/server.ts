@@ -10,6 +10,7 @@ import type { BusEvent, MessageEvent, RoomEvent, UserEvent } from "../bus/events
 import { LocalBus } from "../bus/local.ts";
 import { foldCase } from "../protocol/casemap.ts";
 import { capList, checkJoinPart, checkNickChange } from "../security/abuse.ts";
+import { addressKey } from "../security/address.ts";
 import { secretsEqual } from "../security/password.ts";
 import type { HistoryEntry, HistoryStore } from "../store/store.ts";
 import type { Conn, ConnHandler } from "../transport/conn.ts";
@@ -140,7 +141,9 @@ export class ChatServer {
       this.log(`refused ${ip}: server ban (DLINE)`);
       return undefined;
     }
-    const count = this.perIp.get(ip) ?? 0;
+    // IPv6 counts per /64: one user usually holds a whole prefix.
+    const key = addressKey(ip);
+    const count = this.perIp.get(key) ?? 0;
     if (count >= this.limits.maxConnectionsPerIp) {
       conn.close(
         encoder.encode(
@@ -150,7 +153,7 @@ export class ChatServer {
       this.log(`refused ${ip}: per-address connection limit`);
       return undefined;
     }
-    this.perIp.set(ip, count + 1);
+    this.perIp.set(key, count + 1);
     const id = this.nextId++;
     const front = new IrcFront(this);
     const session = new Session(id, conn, this, front);
@@ -209,9 +212,10 @@ export class ChatServer {
     this.throttled.delete(s);
     s.backlog = undefined;
     const ip = s.conn.remoteAddress;
-    const n = (this.perIp.get(ip) ?? 1) - 1;
-    if (n <= 0) this.perIp.delete(ip);
-    else this.perIp.set(ip, n);
+    const key = addressKey(ip);
+    const n = (this.perIp.get(key) ?? 1) - 1;
+    if (n <= 0) this.perIp.delete(key);
+    else this.perIp.set(key, n);
     if (s.registered && s.nick !== undefined) {
       if (s.joined.size > 0) {
         this.bus.publish(USER_TOPIC, {

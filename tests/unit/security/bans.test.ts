@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { addressKey } from "../../../src/security/address.ts";
 import {
   globMatch,
   ipMatches,
@@ -71,5 +72,17 @@ describe("ServerBans", () => {
     expect(bans.list()).toHaveLength(1);
     expect(bans.matchIp("10.1.2.3")?.reason).toBe("b");
     expect(bans.matchIp("10.2.2.3")).toBeUndefined();
+  });
+});
+
+describe("addressKey (what counts as one address for per-address limits)", () => {
+  test("IPv4 as is, IPv4-mapped IPv6 as IPv4, IPv6 by its /64", () => {
+    expect(addressKey("203.0.113.7")).toBe("203.0.113.7");
+    expect(addressKey("::ffff:203.0.113.7")).toBe("203.0.113.7");
+    expect(addressKey("2001:db8:1:2:aaaa::1")).toBe("2001:0db8:0001:0002::/64");
+    expect(addressKey("2001:db8:1:2:ffff:ffff:ffff:ffff")).toBe(addressKey("2001:db8:1:2::9"));
+    expect(addressKey("2001:db8:1:3::1")).not.toBe(addressKey("2001:db8:1:2::1"));
+    expect(addressKey("::1")).toBe("0000:0000:0000:0000::/64");
+    expect(addressKey("not-an-address")).toBe("not-an-address");
   });
 });
