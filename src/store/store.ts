@@ -4,7 +4,13 @@
  *
  * Durability contract: `append` only buffers. The server calls `flush` once per
  * event-loop turn BEFORE it writes that turn's output to sockets, so anything a
- * client has received is already committed (WAL) and survives `kill -9`.
+ * client has received is already committed (WAL) and survives `kill -9`. The
+ * SQLite store also flushes by itself at the end of a turn that wrote nothing.
+ *
+ * Failure contract: once open, no method throws on a storage error. A failed
+ * flush keeps its messages for the next one and reports through the store's
+ * `onError`; a failed read answers with nothing. Opening fails with
+ * `StoreOpenError` (errors.ts), a FatalError: one line, exit status 1.
  */
 
 export type HistoryCommand = "PRIVMSG" | "NOTICE";
