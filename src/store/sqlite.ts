@@ -288,24 +288,30 @@ export class SqliteStore implements HistoryStore {
   ): HistoryTarget[] {
     if (limit <= 0) return [];
     this.flush();
-    const lo = Math.min(from, to);
-    const hi = Math.max(from, to);
-    const wanted = new Set(keys);
-    if (nick !== undefined) {
-      const rows = this.db
-        .query<{ key: string }, [string, string]>(
-          "SELECT key FROM private_conversations WHERE a = ? UNION SELECT key FROM private_conversations WHERE b = ?",
-        )
-        .all(nick, nick);
-      for (const r of rows) wanted.add(r.key);
-    }
-    const lastIn = this.db.query<MessageRow, [string, number, number]>(
-      `SELECT ${COLS} FROM messages WHERE key = ? AND time > ? AND time < ? ORDER BY time DESC, id DESC LIMIT 1`,
-    );
     const found: HistoryTarget[] = [];
-    for (const key of wanted) {
-      const row = lastIn.get(key, lo, hi);
-      if (row !== null) found.push({ key, target: row.target, source: row.source, time: row.time });
+    try {
+      const lo = Math.min(from, to);
+      const hi = Math.max(from, to);
+      const wanted = new Set(keys);
+      if (nick !== undefined) {
+        const rows = this.db
+          .query<{ key: string }, [string, string]>(
+            "SELECT key FROM private_conversations WHERE a = ? UNION SELECT key FROM private_conversations WHERE b = ?",
+          )
+          .all(nick, nick);
+        for (const r of rows) wanted.add(r.key);
+      }
+      const lastIn = this.db.query<MessageRow, [string, number, number]>(
+        `SELECT ${COLS} FROM messages WHERE key = ? AND time > ? AND time < ? ORDER BY time DESC, id DESC LIMIT 1`,
+      );
+      for (const key of wanted) {
+        const row = lastIn.get(key, lo, hi);
+        if (row !== null)
+          found.push({ key, target: row.target, source: row.source, time: row.time });
+      }
+    } catch (err) {
+      this.logError(`history: could not list conversations: ${describe(err)}`);
+      return [];
     }
     return orderTargets(found, from > to, limit);
   }
@@ -367,13 +373,20 @@ export class SqliteStore implements HistoryStore {
     }
   }
 
+  /** Called at start: a damaged rooms table stops the server (StoreOpenError) rather than forgetting rooms. */
   loadRooms(): RoomState[] {
-    const rooms = this.db
-      .query<RoomRow & { folded: string }, []>("SELECT * FROM rooms ORDER BY folded")
-      .all();
-    const bans = this.db
-      .query<BanRow, []>("SELECT room, mask, set_by, set_at FROM bans ORDER BY rowid")
-      .all();
+    let rooms: (RoomRow & { folded: string })[];
+    let bans: BanRow[];
+    try {
+      rooms = this.db
+        .query<RoomRow & { folded: string }, []>("SELECT * FROM rooms ORDER BY folded")
+        .all();
+      bans = this.db
+        .query<BanRow, []>("SELECT room, mask, set_by, set_at FROM bans ORDER BY rowid")
+        .all();
+    } catch (err) {
+      throw new StoreOpenError(this.path, `cannot read the saved rooms: ${describe(err)}`, err);
+    }
     const byRoom = new Map<string, BanState[]>();
     for (const b of bans) {
       let list = byRoom.get(b.room);
@@ -507,11 +520,17 @@ export class SqliteStore implements HistoryStore {
   /** The cuts a ref stands for, or undefined for a msgid this conversation does not hold. */
   private cuts(key: string, ref: HistoryRef): { low: Cut; high: Cut } | undefined {
     if ("time" in ref) return cutsOf(ref.time);
-    const row = this.db
-      .query<{ id: number; time: number }, [string, string]>(
-        "SELECT id, time FROM messages WHERE msgid = ? AND key = ?",
-      )
-      .get(ref.msgid, key);
+    let row: { id: number; time: number } | null;
+    try {
+      row = this.db
+        .query<{ id: number; time: number }, [string, string]>(
+          "SELECT id, time FROM messages WHERE msgid = ? AND key = ?",
+        )
+        .get(ref.msgid, key);
+    } catch (err) {
+      this.logError(`history: could not read ${key}: ${describe(err)}`);
+      return undefined;
+    }
     if (row === null) return undefined;
     const cut = { time: row.time, id: row.id };
     return { low: cut, high: cut };

@@ -9,8 +9,9 @@
  *
  * Failure contract: once open, no method throws on a storage error. A failed
  * flush keeps its messages for the next one and reports through the store's
- * `onError`; a failed read answers with nothing. Opening fails with
- * `StoreOpenError` (errors.ts), a FatalError: one line, exit status 1.
+ * `onError`; a failed read answers with nothing. Opening (and `loadRooms`, read
+ * once at start) fails with `StoreOpenError` (errors.ts), a FatalError: one
+ * line, exit status 1.
  */
 
 export type HistoryCommand = "PRIVMSG" | "NOTICE";
