@@ -29,7 +29,9 @@ export interface Limits {
   plainDetectMs: number;
   /** Housekeeping tick (timeouts, PINGs, plain detection), ms. */
   tickMs: number;
+  /** Connections from one address: generous for a household or office behind NAT, not for a bot farm. */
   maxConnectionsPerIp: number;
+  /** All connections; kept under the 20,000 open-files cap with room for the database and logs. */
   maxConnections: number;
   /** Channels one user may be in. */
   maxChannelsPerUser: number;
@@ -68,7 +70,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   plainRegistrationTimeoutMs: 300_000,
   plainDetectMs: 1_000,
   tickMs: 250,
-  maxConnectionsPerIp: 5_000,
+  maxConnectionsPerIp: 100,
   maxConnections: 19_000,
   maxChannelsPerUser: 50,
   nickChangeMax: 5,
