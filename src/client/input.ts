@@ -102,18 +102,17 @@ export const commands: Record<string, CommandSpec> = {
     usage: "/part [ROOM] [REASON]",
     help: "leave the current room (or ROOM)",
     run(args, state) {
-      let [room, reason] = firstWord(args);
-      if (
-        room === "" ||
-        !state.isChannel(toChannel(room, state)) ||
-        !state.room(toChannel(room, state))
-      ) {
-        reason = args.trim();
-        room = state.current ?? "";
-      } else {
-        room = toChannel(room, state);
-      }
-      if (room === "" || !state.isChannel(room)) return err("usage: /part ROOM");
+      const [first, rest] = firstWord(args);
+      // "/part #dev bye" or "/part dev" (a room we are in) name the room; otherwise
+      // everything is the reason for leaving the current room.
+      const named = state.isChannel(first)
+        ? first
+        : first !== ""
+          ? state.room(toChannel(first, state))?.name
+          : undefined;
+      const room = named ?? state.current;
+      const reason = named !== undefined ? rest : args.trim();
+      if (room === undefined || !state.isChannel(room)) return err("usage: /part ROOM [REASON]");
       const params = reason === "" ? [room] : [room, reason];
       return { kind: "send", messages: [message("PART", params)] };
     },

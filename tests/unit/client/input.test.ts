@@ -72,6 +72,8 @@ describe("slash commands", () => {
   test("/part, /topic, /who, /away, /nick, /raw produce the IRC lines", () => {
     expect(wire("/part")).toEqual(["PART #lobby"]);
     expect(wire("/part see you")).toEqual(["PART #lobby :see you"]);
+    expect(wire("/part lobby bye")).toEqual(["PART #lobby bye"]);
+    expect(wire("/part #dev")).toEqual(["PART #dev"]);
     expect(wire("/topic")).toEqual(["TOPIC #lobby"]);
     expect(wire("/topic Release day")).toEqual(["TOPIC #lobby :Release day"]);
     expect(wire("/who")).toEqual(["WHO #lobby"]);
