@@ -12,6 +12,7 @@ import { foldCase } from "../protocol/casemap.ts";
 import { capList, checkJoinPart, checkNickChange } from "../security/abuse.ts";
 import { addressKey } from "../security/address.ts";
 import { secretsEqual } from "../security/password.ts";
+import { nickClaimed } from "../security/privacy.ts";
 import type { HistoryEntry, HistoryStore } from "../store/store.ts";
 import type { Conn, ConnHandler } from "../transport/conn.ts";
 import { Channel, OP, prefixOf, VOICE } from "./channel.ts";
@@ -339,6 +340,7 @@ export class ChatServer {
     if (s.nick === nick) return;
     if (!s.registered) {
       if (s.folded !== undefined && this.nicks.get(s.folded) === s) this.nicks.delete(s.folded);
+      if (s.folded !== folded) nickClaimed(s, this.now());
       this.nicks.set(folded, s);
       s.setIdentity(nick, folded);
       return;
@@ -347,6 +349,8 @@ export class ChatServer {
     const oldPrefix = s.prefix;
     this.rememberWhowas(s);
     if (s.folded !== undefined && this.nicks.get(s.folded) === s) this.nicks.delete(s.folded);
+    // A different nick (not just another spelling) starts a new private-history window.
+    if (s.folded !== folded) nickClaimed(s, this.now());
     this.nicks.set(folded, s);
     s.setIdentity(nick, folded);
     // Rename in invite lists so a pending invite follows the user.

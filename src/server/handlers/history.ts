@@ -6,6 +6,7 @@
  */
 import { foldCase } from "../../protocol/casemap.ts";
 import type { IrcMessage } from "../../protocol/message.ts";
+import { privateHistoryFloor } from "../../security/privacy.ts";
 import {
   type HistoryEntry,
   type HistoryRef,
@@ -164,6 +165,11 @@ export function chathistory(ctx: CommandContext, msg: IrcMessage): void {
     );
     return;
   }
+  if (isPrivateKey(key)) {
+    // Only what was said to this session's current nick since it took it (security/privacy.ts).
+    const floor = privateHistoryFloor(ctx.session);
+    entries = entries.filter((e) => e.time >= floor);
+  }
   // The batch names the target canonically: the room's or the user's own
   // spelling when we know them, else as the client asked.
   const shown = target.startsWith("#")
@@ -196,7 +202,9 @@ function targets(ctx: CommandContext, fromParam: string, toParam: string, limit:
   const batch = `t${server.newMsgid().replace(/[^A-Za-z0-9]/g, "")}`;
   if (useBatch) irc.raw(`:${server.serverName} BATCH +${batch} draft/chathistory-targets`);
   const prefix = useBatch ? `@batch=${batch} ` : "";
+  const floor = privateHistoryFloor(s);
   for (const row of rows) {
+    if (isPrivateKey(row.key) && row.time < floor) continue;
     const name = isPrivateKey(row.key)
       ? otherParty(row, self)
       : (server.getChannel(row.key)?.name ?? row.target);
