@@ -15,8 +15,12 @@ import type { ClientState } from "./state.ts";
 type Handler = (state: ClientState, msg: IrcMessage, now: number) => ClientEvent[];
 
 const HISTORY_BATCHES = new Set(["chathistory", "draft/chathistory"]);
-/** Server-time may lag our clock a little; older than this before our JOIN is history. */
-const HISTORY_SLACK_MS = 2000;
+/**
+ * A replay without a batch (older servers, bouncers) is recognised by its
+ * server-time: a line stamped this long before our JOIN is history. Generous,
+ * so a server whose clock is behind ours never makes live talk look old.
+ */
+const HISTORY_SLACK_MS = 60_000;
 
 export function nickOf(source: string | undefined): string {
   if (source === undefined) return "";

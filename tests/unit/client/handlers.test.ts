@@ -120,6 +120,12 @@ describe("messages", () => {
     expect(ev).toMatchObject({ history: true });
   });
 
+  test("a server clock a few seconds behind ours does not make live lines history", () => {
+    const s = joined();
+    const [ev] = feed(s, "@time=2026-11-25T11:59:50.000Z :bob!b@h PRIVMSG #lobby :live");
+    expect(ev).toMatchObject({ history: false });
+  });
+
   test("an older history line does not move the catch-up point backwards", () => {
     const s = joined();
     feed(s, "@msgid=new;time=2026-11-25T12:00:01.000Z :bob!b@h PRIVMSG #lobby :new");
