@@ -10,6 +10,7 @@
 import { foldCase } from "../../protocol/casemap.ts";
 import type { IrcMessage } from "../../protocol/message.ts";
 import { ERR, RPL } from "../../protocol/numerics.ts";
+import { addressKey } from "../../security/address.ts";
 import { type BanKind, isIpPattern, normalizeMask, ServerBans } from "../../security/bans.ts";
 import { SlidingWindow } from "../../security/rate-limit.ts";
 import { ChatError } from "../errors.ts";
@@ -90,7 +91,7 @@ export function oper(ctx: CommandContext, msg: IrcMessage): void {
   }
   const login = server.opers.find((o) => o.name === name);
   if (server.opers.length === 0) throw new ChatError("noOperHost");
-  if (!operWindow(server, s.conn.remoteAddress).take(server.now())) {
+  if (!operWindow(server, addressKey(s.conn.remoteAddress)).take(server.now())) {
     irc.notice("Too many OPER attempts from your address; try again in a minute.");
     return;
   }

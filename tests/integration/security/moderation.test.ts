@@ -173,6 +173,28 @@ describe("server operators", () => {
     expect(s.logs.some((l) => l.includes("correct horse"))).toBe(false);
   });
 
+  test("OPER guessing is capped per address: after 10 tries a minute, even the right password waits", async () => {
+    const s = await server();
+    let tries = 0;
+    // Each connection gets three wrong tries before it is cut; reconnecting does not reset the address's count.
+    while (tries < 10) {
+      const c = await s.client(`guess${tries}`);
+      for (let i = 0; i < 3 && tries < 10; i++, tries++) {
+        c.send(`OPER root wrong${tries}`);
+        await c.expect(/ 464 /);
+      }
+      c.close();
+    }
+    const late = await s.client("late");
+    late.send("OPER root :correct horse");
+    await late.expect(
+      /NOTICE late :Too many OPER attempts from your address; try again in a minute/,
+    );
+    late.send("PING :sync");
+    await late.expect(/PONG/);
+    expect(late.lines.some((l) => / 381 /.test(l))).toBe(false);
+  });
+
   test("OPER on a server without --oper is 491", async () => {
     t = await startTestServer();
     const c = await t.client("c");
