@@ -19,6 +19,110 @@ const LF = 10;
 const CR = 13;
 const decoder = new TextDecoder("utf-8", { fatal: false });
 
+const IAC = 255;
+const SB = 250;
+const SE = 240;
+const WILL = 251;
+const DONT = 254;
+/** One-byte commands: NOP, DM, BRK, IP, AO, AYT, EC, EL, GA. */
+const FIRST_COMMAND = 241;
+const LAST_COMMAND = 249;
+const MAX_SUBNEGOTIATION = 1024;
+
+/** Assigned telnet options (RFC 1700 and later): 0-49 and EXOPL. */
+function isOption(b: number): boolean {
+  return b < 50 || b === 255;
+}
+
+enum Telnet {
+  Data,
+  Iac,
+  Option,
+  SubOption,
+  Sub,
+  SubIac,
+}
+
+/**
+ * Removes telnet negotiation (IAC sequences) from a byte stream. Clients such
+ * as PuTTY or Windows telnet send them unasked; the server never negotiates, so
+ * the client stays in its default line mode. Only well-formed sequences naming
+ * a real option or command are removed; any other 0xFF byte passes through
+ * and decodes to U+FFFD like any invalid UTF-8, so UTF-8 (which never contains
+ * 0xFF) is untouched and stray bytes are still visible as replaced, not lost.
+ */
+export class TelnetFilter {
+  private state = Telnet.Data;
+  /** The command byte after IAC, kept until we know the sequence is real. */
+  private command = 0;
+  /** Bytes swallowed by the current subnegotiation; a broken one must not eat the session. */
+  private subBytes = 0;
+
+  push(chunk: Uint8Array): Uint8Array {
+    if (this.state === Telnet.Data && chunk.indexOf(IAC) === -1) return chunk;
+    // At most two held bytes come back out in front of the chunk.
+    const out = new Uint8Array(chunk.length + 2);
+    let n = 0;
+    for (const b of chunk) {
+      switch (this.state) {
+        case Telnet.Data:
+          if (b === IAC) this.state = Telnet.Iac;
+          else out[n++] = b;
+          break;
+        case Telnet.Iac:
+          if (b === IAC) {
+            out[n++] = IAC; // IAC IAC: one literal 0xFF
+            this.state = Telnet.Data;
+          } else if (b >= WILL && b <= DONT) {
+            this.command = b;
+            this.state = Telnet.Option;
+          } else if (b === SB) {
+            this.state = Telnet.SubOption;
+          } else if (b >= FIRST_COMMAND && b <= LAST_COMMAND) {
+            this.state = Telnet.Data;
+          } else {
+            out[n++] = IAC;
+            out[n++] = b;
+            this.state = Telnet.Data;
+          }
+          break;
+        case Telnet.Option:
+          if (!isOption(b)) {
+            out[n++] = IAC;
+            out[n++] = this.command;
+            out[n++] = b;
+          }
+          this.state = Telnet.Data;
+          break;
+        case Telnet.SubOption:
+          if (isOption(b)) {
+            this.state = Telnet.Sub;
+            this.subBytes = 0;
+          } else {
+            out[n++] = IAC;
+            out[n++] = SB;
+            out[n++] = b;
+            this.state = Telnet.Data;
+          }
+          break;
+        case Telnet.Sub:
+          if (b === IAC) this.state = Telnet.SubIac;
+          else if (++this.subBytes > MAX_SUBNEGOTIATION) this.state = Telnet.Data;
+          break;
+        case Telnet.SubIac:
+          this.state = b === SE ? Telnet.Data : Telnet.Sub;
+          break;
+      }
+    }
+    return out.subarray(0, n);
+  }
+}
+
+export interface LineFramerOptions {
+  /** Strip telnet negotiation before framing (the server side, where telnet users arrive). */
+  telnet?: boolean;
+}
+
 export class LineFramer {
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
@@ -26,10 +130,18 @@ export class LineFramer {
   private discarding = false;
   private discardedBytes = 0;
 
-  constructor(readonly maxLineBytes: number = DEFAULT_MAX_LINE_BYTES) {}
+  private readonly telnet: TelnetFilter | undefined;
+
+  constructor(
+    readonly maxLineBytes: number = DEFAULT_MAX_LINE_BYTES,
+    opts: LineFramerOptions = {},
+  ) {
+    if (opts.telnet === true) this.telnet = new TelnetFilter();
+  }
 
   /** Feed one chunk; returns the events it completes, in order. */
-  push(chunk: Uint8Array): FrameEvent[] {
+  push(input: Uint8Array): FrameEvent[] {
+    const chunk = this.telnet === undefined ? input : this.telnet.push(input);
     const events: FrameEvent[] = [];
     let start = 0;
     while (start < chunk.length) {

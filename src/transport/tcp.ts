@@ -65,7 +65,8 @@ class TcpConn implements Conn {
         }
       : socket;
     this.queue = new SendQueue(sink, scheduler, opts.sendQBytes);
-    this.framer = new LineFramer(opts.maxLineBytes);
+    // Telnet users arrive here too; their negotiation bytes are never valid UTF-8 text.
+    this.framer = new LineFramer(opts.maxLineBytes, { telnet: true });
   }
 
   /** Bytes from the socket: the first chunk decides between TLS and plain text. */

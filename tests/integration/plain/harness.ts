@@ -88,6 +88,10 @@ export class LineClient {
     for (const f of w) f();
   }
 
+  sendBytes(bytes: Uint8Array): void {
+    this.socket?.write(bytes);
+  }
+
   send(...lines: string[]): void {
     this.socket?.write(lines.map((l) => `${l}\r\n`).join(""));
   }

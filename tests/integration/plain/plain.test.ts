@@ -363,6 +363,19 @@ describe("telling humans from IRC clients", () => {
     },
   );
 
+  test("a telnet client that negotiates unasked (PuTTY, Windows) is a human all the same", async () => {
+    const c = await raw();
+    // IAC WILL NAWS, IAC WILL TTYPE, IAC DO ECHO, IAC SB NAWS 80x24 IAC SE, then a nickname.
+    c.sendBytes(
+      Uint8Array.of(255, 251, 31, 255, 251, 24, 255, 253, 1, 255, 250, 31, 0, 80, 0, 24, 255, 240),
+    );
+    c.send("putty");
+    await c.waitFor("*** Hello putty!");
+    c.sendBytes(Uint8Array.of(255, 244)); // IAC IP: Ctrl-C
+    c.send("/who");
+    await c.waitFor(/^\*\*\* \d+ in #lobby: .*putty/);
+  });
+
   test("a slow IRC client that registers after the greeting still gets IRC", async () => {
     const c = await raw();
     await c.waitFor("Pick a nickname");

@@ -4,6 +4,7 @@ import {
   DEFAULT_MAX_LINE_BYTES,
   type FrameEvent,
   LineFramer,
+  TelnetFilter,
 } from "../../../src/protocol/framing.ts";
 
 const enc = new TextEncoder();
@@ -170,6 +171,99 @@ describe("LineFramer", () => {
         },
       ),
       { numRuns: 1000 },
+    );
+  });
+});
+
+// What PuTTY sends unasked when it connects in telnet mode (abridged), plus a subnegotiation.
+const PUTTY_HELLO = new Uint8Array([
+  ...[255, 251, 31], // IAC WILL NAWS
+  ...[255, 251, 32], // IAC WILL TSPEED
+  ...[255, 251, 24], // IAC WILL TTYPE
+  ...[255, 251, 39], // IAC WILL NEW-ENVIRON
+  ...[255, 253, 1], // IAC DO ECHO
+  ...[255, 251, 3], // IAC WILL SGA
+  ...[255, 250, 31, 0, 80, 0, 24, 255, 240], // IAC SB NAWS 80x24 IAC SE
+]);
+
+describe("telnet negotiation", () => {
+  test("a telnet client's negotiation before its first line is removed", () => {
+    const f = new LineFramer(DEFAULT_MAX_LINE_BYTES, { telnet: true });
+    const bytes = new Uint8Array([...PUTTY_HELLO, ...enc.encode("alice\r\n")]);
+    expect(lines(f.push(bytes))).toEqual(["alice"]);
+  });
+
+  test("commands inside a line (interrupt, erase) vanish; IAC IAC is one invalid byte", () => {
+    const f = new LineFramer(DEFAULT_MAX_LINE_BYTES, { telnet: true });
+    const bytes = new Uint8Array([
+      ...enc.encode("hel"),
+      ...[255, 244], // IAC IP (Ctrl-C in telnet)
+      ...enc.encode("lo "),
+      ...[255, 255], // IAC IAC: a literal 0xFF
+      ...enc.encode("\n"),
+    ]);
+    expect(lines(f.push(bytes))).toEqual(["hello \ufffd"]);
+  });
+
+  test("stray 0xFF bytes that are not a real telnet sequence still show as replaced", () => {
+    const f = new LineFramer(DEFAULT_MAX_LINE_BYTES, { telnet: true });
+    // IAC DONT with no such option, then IAC followed by a letter.
+    const got = lines(f.push(Uint8Array.of(0x61, 255, 254, 0xc3, 0x28, 255, 0x41, 10)));
+    expect(got).toEqual(["a\ufffd\ufffd\ufffd(\ufffdA"]);
+  });
+
+  test("without the option, framing is byte-transparent (the client side)", () => {
+    const f = new LineFramer();
+    expect(lines(f.push(Uint8Array.of(255, 251, 0x41, 10)))).toEqual(["\ufffd\ufffdA"]);
+  });
+
+  test("UTF-8 text passes through untouched, the same buffer", () => {
+    const t = new TelnetFilter();
+    const bytes = enc.encode("héllo wörld 😀\r\n");
+    expect(t.push(bytes)).toBe(bytes);
+  });
+
+  test("an unterminated subnegotiation does not swallow the session", () => {
+    const f = new LineFramer(DEFAULT_MAX_LINE_BYTES, { telnet: true });
+    f.push(Uint8Array.of(255, 250, 24));
+    f.push(new Uint8Array(2000).fill(0x41));
+    expect(lines(f.push(enc.encode("\nstill here\n")))).toContain("still here");
+  });
+
+  test("property: the filter gives the same bytes however arbitrary input is chunked", () => {
+    // Bytes biased towards 0xFF and the command range, where the state machine lives.
+    const byte = fc.oneof(fc.constantFrom(255, 250, 240, 251, 254, 244, 31, 0xc3), fc.nat(255));
+    fc.assert(
+      fc.property(
+        fc.array(byte, { maxLength: 200 }),
+        fc.array(fc.nat(), { maxLength: 30 }),
+        (arr, cuts) => {
+          const bytes = Uint8Array.from(arr);
+          const whole = new TelnetFilter().push(bytes);
+          const t = new TelnetFilter();
+          const pieces = splitAt(bytes, cuts).flatMap((c) => [...t.push(c)]);
+          expect(pieces).toEqual([...whole]);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  test("property: any chunking of negotiation plus text gives the same lines", () => {
+    const text = fc
+      .array(
+        fc.string({ maxLength: 20 }).filter((s) => !/[\r\n]/.test(s)),
+        { maxLength: 5 },
+      )
+      .map((ls) => enc.encode(ls.map((l) => `${l}\r\n`).join("")));
+    fc.assert(
+      fc.property(text, fc.array(fc.nat(), { maxLength: 12 }), (body, cuts) => {
+        const bytes = new Uint8Array([...PUTTY_HELLO, ...body]);
+        const whole = new LineFramer(DEFAULT_MAX_LINE_BYTES, { telnet: true }).push(body);
+        const f = new LineFramer(DEFAULT_MAX_LINE_BYTES, { telnet: true });
+        expect(feed(f, splitAt(bytes, cuts))).toEqual(whole);
+      }),
+      { numRuns: 500 },
     );
   });
 });
