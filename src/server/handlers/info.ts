@@ -8,21 +8,15 @@ import type { CommandContext } from "../irc-front.ts";
 // LUSERS
 export function lusers(ctx: CommandContext, _msg?: IrcMessage): void {
   const { server, irc } = ctx;
-  let users = 0;
-  let unknown = 0;
-  let opers = 0;
-  for (const s of server.sessions) {
-    if (s.registered) users++;
-    else unknown++;
-    if (s.oper) opers++;
-  }
-  irc.reply(RPL.LUSERCLIENT, `There are ${users} users and 0 invisible on 1 servers`);
+  const { users, invisible, unknown, opers } = server.counts();
+  irc.reply(RPL.LUSERCLIENT, `There are ${users} users and ${invisible} invisible on 1 servers`);
   irc.reply(RPL.LUSEROP, String(opers), "operator(s) online");
   irc.reply(RPL.LUSERUNKNOWN, String(unknown), "unknown connection(s)");
   irc.reply(RPL.LUSERCHANNELS, String(server.channels.size), "channels formed");
-  irc.reply(RPL.LUSERME, `I have ${users} clients and 0 servers`);
-  irc.reply(RPL.LOCALUSERS, String(users), String(users), `Current local users ${users}`);
-  irc.reply(RPL.GLOBALUSERS, String(users), String(users), `Current global users ${users}`);
+  const total = users + invisible;
+  irc.reply(RPL.LUSERME, `I have ${total} clients and 0 servers`);
+  irc.reply(RPL.LOCALUSERS, String(total), String(total), `Current local users ${total}`);
+  irc.reply(RPL.GLOBALUSERS, String(total), String(total), `Current global users ${total}`);
 }
 
 // MOTD [<target>]

@@ -168,6 +168,12 @@ describe("users", () => {
     await a.expect(/ 502 alice /);
     a.send("MODE alice +x");
     await a.expect(/ 501 alice /);
+    // LUSERS counts exactly: bob visible, alice invisible, nobody unregistered.
+    const c = await (t as TestServer).client("carol");
+    c.send("LUSERS");
+    await c.expect(/ 251 carol :There are \d users and \d invisible/);
+    await c.expect(/ 253 carol 0 /);
+    await c.expect(/ 255 carol :I have 3 clients/);
   });
 
   test("multiple targets: PRIVMSG a,b and JOIN with keys", async () => {

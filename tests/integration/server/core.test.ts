@@ -22,7 +22,7 @@ describe("registration", () => {
     expect(isupport).toContain("CASEMAPPING=rfc1459");
     expect(isupport).toContain("PREFIX=(ov)@+");
     expect(isupport).toContain("CHANMODES=b,k,l,imnt");
-    await c.expect(/ 251 alice :There are 1 users/);
+    await c.expect(/ 251 alice :There are 1 users and 0 invisible/);
     await c.expect(/ 375 alice /);
     await c.expect(/ 372 alice :- be nice/);
     await c.expect(/ 376 alice /);
