@@ -13,6 +13,7 @@
 import { Database, SQLiteError, type Statement } from "bun:sqlite";
 import { foldCase } from "../protocol/casemap.ts";
 import { StoreOpenError } from "./errors.ts";
+import { checkIntegrityInBackground, type IntegrityResult } from "./integrity.ts";
 import { MIGRATIONS } from "./migrations.ts";
 import {
   type BanState,
@@ -42,6 +43,8 @@ export interface SqliteStoreOptions {
   pruneIntervalMs?: number;
   /** Delay before the one-off scan for conversations over the limit, ms. */
   startupScanDelayMs?: number;
+  /** Check every page of a file database on a worker thread after opening (default true). */
+  integrityCheck?: boolean;
 }
 
 /** Delay before the one-off scan for oversized conversations after opening. */
@@ -93,6 +96,15 @@ function toEntry(row: MessageRow): HistoryEntry {
   };
 }
 
+/** SQLite's multi-line reports as one log line. */
+function oneLine(lines: string[]): string {
+  return lines
+    .flatMap((l) => l.split("\n"))
+    .map((l) => l.trim())
+    .filter((l) => l !== "" && !l.startsWith("***"))
+    .join("; ");
+}
+
 function describe(err: unknown): string {
   if (err instanceof SQLiteError) return `${err.message} (${err.code ?? `errno ${err.errno}`})`;
   return err instanceof Error ? err.message : String(err);
@@ -112,6 +124,9 @@ export class SqliteStore implements HistoryStore {
   private readonly overLimit = new Set<string>();
   private pruneTimer: ReturnType<typeof setTimeout> | undefined;
   private startupScan: ReturnType<typeof setTimeout> | undefined;
+  private stopIntegrityCheck: (() => void) | undefined;
+  /** The background file check's verdict once known; undefined if it did not run. */
+  readonly integrity: Promise<IntegrityResult | undefined>;
   private closed = false;
   private lastErrorLog = 0;
   private suppressedErrors = 0;
@@ -169,6 +184,23 @@ export class SqliteStore implements HistoryStore {
       }
       return added;
     });
+    let settle: (r: IntegrityResult | undefined) => void = () => {};
+    this.integrity = new Promise((resolve) => {
+      settle = resolve;
+    });
+    if (opts.path === ":memory:" || opts.integrityCheck === false) settle(undefined);
+    else {
+      this.stopIntegrityCheck = checkIntegrityInBackground(opts.path, (result) => {
+        settle(result);
+        if (result.ok || this.closed) return;
+        // Not rate-limited: this is the one message the operator must see.
+        this.onError(
+          `history: the database ${opts.path} is damaged (${oneLine(result.problems).slice(0, 300)}); ` +
+            "live chat goes on but some history may be unreadable or unsaved. " +
+            "Stop the server and move the file aside (or recover it with sqlite3's .recover) to start clean.",
+        );
+      });
+    }
     // Counting every room is a full index scan: do it after start-up, off the
     // path to accepting connections (it matters only if --history was lowered).
     this.startupScan = setTimeout(() => {
@@ -459,6 +491,8 @@ export class SqliteStore implements HistoryStore {
     this.pruneTimer = undefined;
     if (this.startupScan !== undefined) clearTimeout(this.startupScan);
     this.startupScan = undefined;
+    this.stopIntegrityCheck?.();
+    this.stopIntegrityCheck = undefined;
     try {
       // Fold the WAL back into the main file so a clean stop leaves one file.
       this.db.run("PRAGMA wal_checkpoint(TRUNCATE)");
@@ -493,11 +527,17 @@ export class SqliteStore implements HistoryStore {
    */
   findOversized(): void {
     if (this.closed) return;
-    const rows = this.db
-      .query<{ key: string; n: number }, [number]>(
-        "SELECT key, COUNT(*) AS n FROM messages GROUP BY key HAVING COUNT(*) > ?",
-      )
-      .all(this.history);
+    let rows: { key: string; n: number }[];
+    try {
+      rows = this.db
+        .query<{ key: string; n: number }, [number]>(
+          "SELECT key, COUNT(*) AS n FROM messages GROUP BY key HAVING COUNT(*) > ?",
+        )
+        .all(this.history);
+    } catch (err) {
+      this.logError(`history: could not check room sizes for retention: ${describe(err)}`);
+      return;
+    }
     for (const r of rows) {
       // A key flushed since start already has an exact count; keep the larger.
       this.counts.set(r.key, Math.max(r.n, this.counts.get(r.key) ?? 0));

@@ -1,5 +1,13 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaultDbPath, openStore, StoreOpenError } from "../../../src/store/open.ts";
@@ -13,6 +21,15 @@ const freshPath = (): string => join(dir, `db-${++n}.db`);
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
+
+/** `p`, or a rejection after `ms`: every wait in these tests is bounded. */
+function within<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
 
 const settle = (s: unknown): void => {
   if (s instanceof SqliteStore) {
@@ -145,6 +162,50 @@ describe("SqliteStore on disk", () => {
     expect(message).toContain(path);
     expect(message).toContain("not a database");
     expect(message).not.toContain("\n");
+  });
+
+  test("damage deep inside the file is found in the background and reported in one line", async () => {
+    const path = freshPath();
+    const first = new SqliteStore({ path, history: 100_000, integrityCheck: false });
+    for (let i = 0; i < 20_000; i++) {
+      first.append({
+        msgid: `d${i}`,
+        time: i,
+        key: `#r${i % 3}`,
+        target: "#r",
+        source: "a!b@c",
+        command: "PRIVMSG",
+        text: "some text",
+      });
+    }
+    first.close();
+    // Overwrite pages in the middle; the header (page 1) stays valid, so opening works.
+    const size = statSync(path).size;
+    const fd = openSync(path, "r+");
+    const junk = Buffer.alloc(4096 * 20, 0x5a);
+    writeSync(fd, junk, 0, junk.length, Math.floor(size / 2 / 4096) * 4096);
+    closeSync(fd);
+
+    const errors: string[] = [];
+    const s = new SqliteStore({ path, history: 100_000, onError: (m) => errors.push(m) });
+    try {
+      expect((await within(s.integrity, 10_000))?.ok).toBe(false);
+      const report = errors.find((e) => e.includes("damaged")) ?? "";
+      expect(report).toContain(path);
+      expect(report).not.toContain("\n");
+    } finally {
+      s.close();
+    }
+  });
+
+  test("a healthy file passes the background check silently", async () => {
+    const errors: string[] = [];
+    const path = freshPath();
+    new SqliteStore({ path, history: 10 }).close();
+    const s = new SqliteStore({ path, history: 10, onError: (m) => errors.push(m) });
+    expect((await within(s.integrity, 10_000))?.ok).toBe(true);
+    s.close();
+    expect(errors).toEqual([]);
   });
 
   test("a folder that cannot be created fails with StoreOpenError", () => {
