@@ -128,7 +128,10 @@ export class ClientConnection {
   /** The nick the user chose; after a fallback (nick_) we take it back when it frees up. */
   private wantNick: string;
   /** folded room -> the catch-up request in flight (page size, page number). */
-  private paging = new Map<string, { limit: number; page: number; total: number }>();
+  private paging = new Map<
+    string,
+    { limit: number; page: number; total: number; room: string; byMsgid: boolean }
+  >();
   /** Open history batches: reference -> room and lines received so far. */
   private openBatches = new Map<
     string,
@@ -466,6 +469,9 @@ export class ClientConnection {
       case "BATCH":
         this.onBatch(msg);
         break;
+      case "FAIL":
+        if (msg.params[0]?.toUpperCase() === "CHATHISTORY") this.onChathistoryFail();
+        break;
     }
     const wasRegistered = this.state.registered;
     const events = handleLine(this.state, msg, now);
@@ -609,8 +615,24 @@ export class ClientConnection {
 
   private requestAfter(room: string, msgid: string, page: number, total: number): void {
     const limit = this.historyLimit(this.opts.catchUpLimit ?? 100);
-    this.paging.set(foldCase(room), { limit, page, total });
+    this.paging.set(foldCase(room), { limit, page, total, room, byMsgid: true });
     this.send(message("CHATHISTORY", ["AFTER", room, `msgid=${msgid}`, String(limit)]));
+  }
+
+  /**
+   * A server that refuses our msgid (it lost its history, or does not keep ids)
+   * gets the same question by time: AFTER the newest line we saw. Lines at that
+   * same instant come back twice and are dropped by msgid.
+   */
+  private onChathistoryFail(): void {
+    for (const [key, p] of this.paging) {
+      if (!p.byMsgid) continue;
+      const t = this.state.lastTime.get(key);
+      if (t === undefined) continue;
+      p.byMsgid = false;
+      const ts = new Date(t).toISOString();
+      this.send(message("CHATHISTORY", ["AFTER", p.room, `timestamp=${ts}`, String(p.limit)]));
+    }
   }
 
   /** Count catch-up batches; a full page means there may be more to fetch. */

@@ -263,6 +263,24 @@ describe("after a drop", () => {
     expect(statuses[2]).toBe("caught up: 103 messages in #lobby while you were away");
   });
 
+  test("a server that refuses the msgid is asked again by timestamp", async () => {
+    server = new ScriptedServer();
+    const base = friendly("batch server-time message-tags chathistory");
+    server.onLine = (conn, line, reply) => {
+      base(conn, line, reply);
+      if (conn === 1 && line.startsWith("CHATHISTORY AFTER #lobby msgid="))
+        reply(":srv FAIL CHATHISTORY INVALID_PARAMS AFTER msgid=m1 :Unknown message id");
+    };
+    const { c } = connect(server.port);
+    await c.start();
+    server.send(0, "@msgid=m1;time=2026-11-25T12:00:00.000Z :bob!b@h PRIVMSG #lobby :hi");
+    server.send(0, "PING :sync");
+    await server.waitLine(0, /^PONG sync$/);
+    server.drop(0);
+    await server.waitLine(1, /^CHATHISTORY AFTER #lobby timestamp=2026-11-25T12:00:00\.000Z 100$/);
+    expect(c.state.lastMsgid.get("#lobby")).toBe("m1");
+  });
+
   test("without reconnect (pipe mode) a drop ends the session with one line", async () => {
     server = new ScriptedServer();
     server.onLine = friendly("");
