@@ -470,7 +470,8 @@ export class ClientConnection {
         this.onBatch(msg);
         break;
       case "FAIL":
-        if (msg.params[0]?.toUpperCase() === "CHATHISTORY") this.onChathistoryFail();
+        // Handled by asking again: the refusal is not the user's problem.
+        if (msg.params[0]?.toUpperCase() === "CHATHISTORY" && this.onChathistoryFail()) return;
         break;
     }
     const wasRegistered = this.state.registered;
@@ -624,7 +625,8 @@ export class ClientConnection {
    * gets the same question by time: AFTER the newest line we saw. Lines at that
    * same instant come back twice and are dropped by msgid.
    */
-  private onChathistoryFail(): void {
+  private onChathistoryFail(): boolean {
+    let retried = false;
     for (const [key, p] of this.paging) {
       if (!p.byMsgid) continue;
       const t = this.state.lastTime.get(key);
@@ -632,7 +634,9 @@ export class ClientConnection {
       p.byMsgid = false;
       const ts = new Date(t).toISOString();
       this.send(message("CHATHISTORY", ["AFTER", p.room, `timestamp=${ts}`, String(p.limit)]));
+      retried = true;
     }
+    return retried;
   }
 
   /** Count catch-up batches; a full page means there may be more to fetch. */
