@@ -113,7 +113,16 @@ export class IrcFront implements Front {
   private checkBodyLength(text: string, msg: IrcMessage): boolean {
     const limit = this.server.limits.maxBodyBytes - 2;
     let body = text;
-    if (msg.tags.size > 0 && text.charCodeAt(0) === 64) body = text.slice(text.indexOf(" ") + 1);
+    if (msg.tags.size > 0 && text.charCodeAt(0) === 64) {
+      const space = text.indexOf(" ");
+      // Client tags are capped at 4094 bytes so relayed lines, with our tags added,
+      // stay within the 8191 bytes every IRCv3 client accepts.
+      if (space > 4095 && Buffer.byteLength(text.slice(0, space)) > 4095) {
+        this.inputTooLong();
+        return false;
+      }
+      body = text.slice(space + 1);
+    }
     if (body.length <= limit / 3) return true;
     if (Buffer.byteLength(body) <= limit) return true;
     this.inputTooLong();

@@ -44,6 +44,9 @@ describe("limits and bad input", () => {
     // Far past the framing limit (tags included): still 417, still connected.
     a.send(`PRIVMSG #r :${"y".repeat(20_000)}`);
     await a.expect(/ 417 alice /);
+    // Client tags over 4094 bytes: 417 as well.
+    a.send(`@+big=${"t".repeat(5000)} PRIVMSG #r :tagged`);
+    await a.expect(/ 417 alice /);
     a.send("PRIVMSG #r :still here");
     await b.expect(/PRIVMSG #r :still here$/);
     const got = b.drain().join("\n");
