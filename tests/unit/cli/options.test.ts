@@ -1,4 +1,6 @@
 import { describe, expect, test } from "bun:test";
+import { parseArgs } from "citty";
+import fc from "fast-check";
 import {
   checkRawArgs,
   collectRepeated,
@@ -10,8 +12,8 @@ import {
   roomToChannel,
 } from "../../../src/cli/options.ts";
 import { UsageError } from "../../../src/cli/usage-error.ts";
-import { joinArgs } from "../../../src/commands/join.ts";
-import { serveArgs } from "../../../src/commands/serve.ts";
+import { joinArgs, toJoinConfig } from "../../../src/commands/join.ts";
+import { serveArgs, toServeConfig } from "../../../src/commands/serve.ts";
 
 describe("parsePort", () => {
   test.each([
@@ -157,5 +159,86 @@ describe("collectRepeated", () => {
     expect(
       collectRepeated(["--oper", "a:1", "--quiet", "--oper=b:2", "--port", "1"], "oper"),
     ).toEqual(["a:1", "b:2"]);
+  });
+});
+
+describe("any command line", () => {
+  // Words users might type, plus noise: every outcome must be a config or a UsageError.
+  const word = fc.oneof(
+    fc.constantFrom(
+      ...Object.keys(serveArgs).map((k) => `--${k}`),
+      ...Object.keys(joinArgs).map((k) => `--${k}`),
+      "--no-flood-limit",
+      "--",
+      "-",
+      "-x",
+      "[::1]:6667",
+      "host:1",
+      "99999",
+      "a:b",
+      "",
+      "=",
+    ),
+    fc.string({ maxLength: 12 }),
+  );
+  const argv = fc.array(word, { maxLength: 8 });
+  const env = fc.record({
+    CHAT_NICK: fc.option(fc.string({ maxLength: 8 }), { nil: undefined }),
+    CHAT_PASSWORD: fc.option(fc.string({ maxLength: 8 }), { nil: undefined }),
+  });
+
+  function onlyUsageErrors(run: () => unknown): void {
+    try {
+      run();
+    } catch (err) {
+      expect(err).toBeInstanceOf(UsageError);
+      expect((err as Error).message).not.toContain("\n");
+    }
+  }
+
+  test("property: serve flags give a config or one-line UsageError, never a crash", () => {
+    fc.assert(
+      fc.property(argv, env, (args, e) => {
+        expect(() => checkRawArgs(args, serveArgs)).not.toThrow();
+        if (checkRawArgs(args, serveArgs) !== undefined) return;
+        onlyUsageErrors(() =>
+          toServeConfig(
+            {
+              ...(parseArgs(args, serveArgs) as Record<string, string | boolean>),
+              oper: collectRepeated(args, "oper"),
+            },
+            e,
+          ),
+        );
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  test("property: join flags give a config or one-line UsageError, never a crash", () => {
+    fc.assert(
+      fc.property(argv, env, (args, e) => {
+        expect(() => checkRawArgs(args, joinArgs)).not.toThrow();
+        if (checkRawArgs(args, joinArgs) !== undefined) return;
+        onlyUsageErrors(() =>
+          toJoinConfig(parseArgs(args, joinArgs) as Record<string, string | boolean>, e),
+        );
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  test("property: parseHostPort accepts or refuses any text with a UsageError", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), (raw) => {
+        onlyUsageErrors(() => {
+          const hp = parseHostPort(raw);
+          expect(hp.port).toBeGreaterThanOrEqual(1);
+          expect(hp.port).toBeLessThanOrEqual(65535);
+          expect(hp.host).not.toBe("");
+        });
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
