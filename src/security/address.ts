@@ -16,20 +16,3 @@ export function addressKey(ip: string): string {
     .padStart(16, "0")
     .replace(/(.{4})(?!$)/g, "$1:")}::/64`;
 }
-
-/** 127.0.0.0/8, ::1, and IPv4-mapped loopback: this machine itself. */
-export function isLoopback(ip: string): boolean {
-  const v4 = ip.startsWith("::ffff:") ? ip.slice(7) : ip;
-  if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4)) return true;
-  return ipv6ToBigInt(ip) === 1n;
-}
-
-/**
- * Connections one address may hold. Remote addresses get the tighter
- * `remoteCap`: the host's own machine (benchmarks, a local bouncer, tests)
- * keeps the loose `anyCap`, so a load generator on 127.0.0.1 still works while
- * a stranger on the internet cannot take thousands of slots.
- */
-export function connectionCapFor(ip: string, anyCap: number, remoteCap: number): number {
-  return isLoopback(ip) ? anyCap : Math.min(anyCap, remoteCap);
-}
