@@ -151,7 +151,7 @@ time.sleep(30)
   }, 30_000);
 
   test("a silent peer is PINGed when idle and dropped on timeout; a live one stays", async () => {
-    t = await startTestServer({ limits: { pingIdleMs: 150, pingTimeoutMs: 300, tickMs: 25 } });
+    t = await startTestServer({ limits: { pingIdleMs: 150, pingTimeoutMs: 1000, tickMs: 25 } });
     const dead = await t.client("dead");
     const live = await t.client("live");
     await dead.expect(/^PING :/);
