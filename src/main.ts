@@ -53,6 +53,10 @@ async function run(argv: string[]): Promise<void> {
       "try: chat serve, chat join HOST:PORT, chat --help",
     );
   }
+  if (rest.includes("--version")) {
+    process.stdout.write(`${VERSION}\n`);
+    return;
+  }
   if (rest.includes("--help") || rest.includes("-h")) {
     await showUsage(sub.cmd, main);
     return;

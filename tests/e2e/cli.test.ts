@@ -41,11 +41,14 @@ function chat(...args: string[]): Run {
 }
 
 describe("chat (compiled binary)", () => {
-  test("--version prints the package version", () => {
-    const r = chat("--version");
-    expect(r.code).toBe(0);
-    expect(r.stdout.trim()).toBe(pkg.version);
-  });
+  test.each(["--version", "-v", "serve --version", "join --version"])(
+    "chat %s prints the package version",
+    (args) => {
+      const r = chat(...args.split(" "));
+      expect(r.code).toBe(0);
+      expect(r.stdout.trim()).toBe(pkg.version);
+    },
+  );
 
   test.each(["--help", "-h", "help"])("%s lists both commands", (flag) => {
     const r = chat(flag);
