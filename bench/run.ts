@@ -9,7 +9,7 @@
  *
  * Flags: --scenario a,b,c,d,e,f  --servers chat,inspircd,ngircd  --quick  --workers N
  *        --per-ip N (clients per 127.0.0.0/8 source address, 0 = one address)  --rebuild
- *        --no-profile  --out FILE
+ *        --no-profile  --out FILE  --rate MSGS_PER_S (for --profile-only)
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -56,6 +56,7 @@ const { values } = parseArgs({
     "no-profile": { type: "boolean", default: false },
     "profile-only": { type: "boolean", default: false },
     out: { type: "string" },
+    rate: { type: "string", default: "3000" },
   },
   args: process.argv.slice(2),
 });
@@ -179,7 +180,7 @@ async function main(): Promise<void> {
     },
   };
   if (values["profile-only"]) {
-    results.profile = await attempt("profile", () => profileChat(opts, 1_000_000));
+    results.profile = await attempt("profile", () => profileChat(opts, Number(values.rate)));
     finish(results);
     return;
   }

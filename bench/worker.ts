@@ -9,6 +9,7 @@
  */
 import net from "node:net";
 import type { Socket } from "bun";
+import { formatMarker, MarkerScanner, type MarkerSink } from "./lib/marker.ts";
 import type {
   ClientSpec,
   WorkerCommand,
@@ -19,9 +20,6 @@ import type {
 } from "./lib/protocol.ts";
 import { LatencyHistogram } from "./lib/stats.ts";
 
-const MARKER = Buffer.from("%%");
-const PING = Buffer.from("PING ");
-const NL = 10;
 /** A sender stops queueing once this many bytes wait for the server to read them. */
 const MAX_PENDING_BYTES = 1 << 20;
 const MAX_SENDS_PER_TICK = 2000;
@@ -45,8 +43,9 @@ interface Client {
   spec: ClientSpec;
   stage: Stage;
   transport: Transport | null;
-  /** Partial line left over from the previous chunk. */
-  carry: Buffer | null;
+  scanner: MarkerScanner | null;
+  /** Receive time of the chunk being scanned, µs. */
+  now: number;
   /** Slow-path (pre-ready) line buffer. */
   text: string;
   lsCaps: string[];
@@ -67,69 +66,25 @@ let connected = 0;
 const latency = new LatencyHistogram();
 let ackedCaps: string[] = [];
 
-function parseDigits(buf: Buffer, start: number, end: number): [number, number] {
-  let v = 0;
-  let i = start;
-  while (i < end) {
-    const c = buf[i] ?? 0;
-    if (c < 48 || c > 57) break;
-    v = v * 10 + (c - 48);
-    i++;
-  }
-  return [v, i];
-}
-
-/** Counts markers and answers PINGs in buf[start, end) — complete lines only. */
-function scan(client: Client, buf: Buffer, start: number, end: number, t: number): void {
-  let pos = buf.indexOf(MARKER, start);
-  while (pos !== -1 && pos < end) {
-    let i = pos + 2;
-    const [step, a] = parseDigits(buf, i, end);
-    i = a;
-    if (buf[i] === 83 /* S */) {
-      const [sender, b] = parseDigits(buf, i + 1, end);
-      i = b;
-      if (buf[i] === 84 /* T */) {
-        const [sentUs, c] = parseDigits(buf, i + 1, end);
-        i = c;
-        if (sender === client.spec.id) self++;
-        else if (step === currentStep) {
-          received++;
-          latency.record(t - sentUs);
-        } else stale++;
-      }
-    }
-    pos = buf.indexOf(MARKER, i);
-  }
-  let p = buf.indexOf(PING, start);
-  while (p !== -1 && p < end) {
-    // Only a PING command at the start of a line (possibly after a ":server " prefix).
-    const lineEnd = buf.indexOf(NL, p);
-    const stop = lineEnd === -1 ? end : lineEnd;
-    const arg = buf.toString("latin1", p + 5, stop).replace(/\r$/, "");
-    client.transport?.write(`PONG ${arg}\r\n`);
-    p = buf.indexOf(PING, stop);
-  }
-}
-
 function onFastData(client: Client, chunk: Buffer): void {
-  const t = nowUs();
-  const lastNl = chunk.lastIndexOf(NL);
-  if (lastNl === -1) {
-    client.carry = client.carry ? Buffer.concat([client.carry, chunk]) : Buffer.from(chunk);
-    if (client.carry.length > 65536) client.carry = null; // a line that long is not ours
-    return;
-  }
-  let start = 0;
-  if (client.carry) {
-    const firstNl = chunk.indexOf(NL);
-    const joined = Buffer.concat([client.carry, chunk.subarray(0, firstNl + 1)]);
-    scan(client, joined, 0, joined.length, t);
-    client.carry = null;
-    start = firstNl + 1;
-  }
-  if (start <= lastNl) scan(client, chunk, start, lastNl + 1, t);
-  if (lastNl + 1 < chunk.length) client.carry = Buffer.from(chunk.subarray(lastNl + 1));
+  client.now = nowUs();
+  client.scanner?.feed(chunk);
+}
+
+function sinkFor(client: Client): MarkerSink {
+  const own = client.spec.id;
+  return {
+    marker(step: number, sender: number, sentUs: number): void {
+      if (sender === own) self++;
+      else if (step === currentStep) {
+        received++;
+        latency.record(client.now - sentUs);
+      } else stale++;
+    },
+    ping(arg: string): void {
+      client.transport?.write(`PONG ${arg}\r\n`);
+    },
+  };
 }
 
 // ---- registration (slow path) ----
@@ -322,7 +277,10 @@ function connectClient(client: Client, host: string, port: number): void {
       end: () => s.end(),
     };
     pendingOf.set(client, () => s.writableLength);
-    s.on("connect", () => onOpen(client));
+    s.on("connect", () => {
+      s.setNoDelay(true);
+      onOpen(client);
+    });
     s.on("data", (d: Buffer) => onData(client, d));
     s.on("error", (e: Error) => onClose(client, e.message));
     s.on("close", () => onClose(client, "connection closed"));
@@ -372,7 +330,8 @@ async function setup(cfg: WorkerInit): Promise<void> {
       spec,
       stage: "connecting",
       transport: null,
-      carry: null,
+      scanner: null,
+      now: 0,
       text: "",
       lsCaps: [],
       nick: spec.nick,
@@ -381,6 +340,7 @@ async function setup(cfg: WorkerInit): Promise<void> {
       onReady: null,
     });
   }
+  for (const c of clients) c.scanner = new MarkerScanner(sinkFor(c));
   const deadline = t0 + cfg.setupTimeoutMs;
   let next = 0;
   let inFlight = 0;
@@ -461,7 +421,7 @@ async function runPhase(cfg: WorkerInit, ph: WorkerPhase): Promise<void> {
           continue;
         }
         const ts = nowUs();
-        const marker = `%%${ph.step}S${s.spec.id}T${ts} ${pad}`;
+        const marker = `${formatMarker(ph.step, s.spec.id, ts)} ${pad}`;
         const line = cfg.mode === "plain" ? `${marker}\n` : `PRIVMSG ${s.spec.room} :${marker}\r\n`;
         s.sentThisPhase += n;
         sent += n;

@@ -258,6 +258,8 @@ export function clientSpecs(opts: {
   sendersPerRoom: number | "all";
   nickPrefix: string;
   srcPerAddress?: number;
+  /** Id of the first client, so several batches against one server stay distinct. */
+  firstId?: number;
 }): ClientSpec[] {
   const out: ClientSpec[] = [];
   const perRoom = Math.ceil(opts.count / opts.rooms);
@@ -268,14 +270,15 @@ export function clientSpecs(opts: {
     const room = Math.floor(i / perRoom);
     const posInRoom = i % perRoom;
     const sender = opts.sendersPerRoom === "all" || posInRoom < opts.sendersPerRoom;
+    const id = i + (opts.firstId ?? 0);
     const spec: ClientSpec = {
-      id: i,
-      nick: `${opts.nickPrefix}${i}`,
+      id,
+      nick: `${opts.nickPrefix}${id}`,
       room: `#bench${room}`,
       sender,
       offset: sender ? (senderIdx++ % totalSenders) / totalSenders : 0,
     };
-    if (opts.srcPerAddress) spec.src = sourceAddress(i, opts.srcPerAddress);
+    if (opts.srcPerAddress) spec.src = sourceAddress(id, opts.srcPerAddress);
     out.push(spec);
   }
   return out;

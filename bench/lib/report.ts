@@ -34,11 +34,11 @@ function ratio(a: number | undefined, b: number | undefined): string {
 function stepsTable(steps: StepResult[]): string {
   const rows = steps.map(
     (s) =>
-      `| ${s.step} | ${Math.round(s.targetMsgsPerSecond)} | ${Math.round(s.sentPerSecond)} | ${m(s.deliveriesPerSecond)} | ${(s.deliveryRatio * 100).toFixed(2)}% | ${ms(s.latency.p50Ms)} | ${ms(s.latency.p90Ms)} | ${ms(s.latency.p99Ms)} | ${ms(s.latency.maxMs)} | ${(s.serverCpu * 100).toFixed(0)}% | ${s.generatorCpu.map((c) => `${(c * 100).toFixed(0)}%`).join(" / ")} | ${s.disconnected} | ${s.pass ? "pass" : "**fail**"} |`,
+      `| ${s.step} | ${Math.round(s.targetMsgsPerSecond)} | ${Math.round(s.sentPerSecond)} | ${m(s.deliveriesPerSecond)} | ${(s.deliveryRatio * 100).toFixed(2)}% | ${ms(s.latency.p50Ms)} | ${ms(s.latency.p90Ms)} | ${ms(s.latency.p99Ms)} | ${ms(s.latency.maxMs)} | ${(s.serverCpu * 100).toFixed(0)}% | ${s.machineBusyCores.toFixed(2)} | ${s.generatorCpu.map((c) => `${(c * 100).toFixed(0)}%`).join(" / ")} | ${s.disconnected} | ${s.pass ? "pass" : "**fail**"} |`,
   );
   return [
-    "| step | asked msg/s | sent msg/s | deliveries/s | delivered | p50 | p90 | p99 | max | server CPU | generator CPU per worker | disconnects | |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| step | asked msg/s | sent msg/s | deliveries/s | delivered | p50 | p90 | p99 | max | server CPU | machine cores busy | generator CPU per worker | disconnects | |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ...rows,
   ].join("\n");
 }
@@ -234,7 +234,7 @@ export function renderReport(r: BenchResults): string {
   out.push("## (c) idle registered connections");
   out.push("");
   out.push(
-    "Each size on a fresh server; RSS is VmRSS from /proc/PID/status (lowest of three reads after 1.5 s settling), minus the empty server's.",
+    "One server; first 10,000 connections, then more up to 19,900 (90 s budget per batch); RSS is VmRSS from /proc/PID/status (lowest of three reads after 1.5 s settling), minus the empty server's.",
   );
   out.push("");
   out.push("| server | asked | held | empty RSS | RSS held | KiB per connection | errors |");
