@@ -236,7 +236,8 @@ export function formatJson(ev: ClientEvent): JsonEvent {
   switch (ev.type) {
     case "message":
       j.type = ev.kind === "privmsg" ? "message" : ev.kind;
-      j.room = ev.room;
+      // Server notices belong to no room.
+      j.room = ev.room === "" ? null : ev.room;
       j.nick = ev.nick;
       j.text = ev.text;
       j.msgid = ev.msgid ?? null;
