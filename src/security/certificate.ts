@@ -13,7 +13,6 @@ import { createPrivateKey, generateKeyPairSync, X509Certificate } from "node:cry
 import { chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import forge from "node-forge";
 import { FatalError } from "../cli/usage-error.ts";
 import { fingerprintOfDer } from "./fingerprint.ts";
 
@@ -33,14 +32,16 @@ export const KEY_FILE = "tls-key.pem";
 
 const VALID_DAYS = 3650;
 
-/** A self-signed certificate and its key as PEM texts. Pure apart from randomness. */
-export function makeSelfSigned(
+/**
+ * A self-signed certificate and its key as PEM texts. Pure apart from randomness.
+ * node-forge is imported here, not at the top: parsing it takes ~70 ms, which
+ * every `chat serve` would otherwise pay even without --tls.
+ */
+export async function makeSelfSigned(
   commonName: string,
   now: Date = new Date(),
-): {
-  cert: string;
-  key: string;
-} {
+): Promise<{ cert: string; key: string }> {
+  const { default: forge } = await import("node-forge");
   const pair = generateKeyPairSync("rsa", {
     modulusLength: 2048,
     publicKeyEncoding: { type: "spki", format: "pem" },
@@ -144,7 +145,7 @@ export async function ensureSelfSigned(
   } catch (err) {
     throw new FatalError(`cannot create ${dir} for the TLS certificate: ${(err as Error).message}`);
   }
-  const made = makeSelfSigned(commonName);
+  const made = await makeSelfSigned(commonName);
   // Write to temporary names, then rename: a crash never leaves half a file,
   // and two servers starting together cannot interleave their writes.
   const suffix = `.${process.pid}.tmp`;
