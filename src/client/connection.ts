@@ -22,6 +22,7 @@ import {
   serialize,
 } from "../protocol/message.ts";
 import { ERR } from "../protocol/numerics.ts";
+import { VERSION } from "../version.ts";
 import type { ClientEvent, MessageEvent } from "./events.ts";
 import { handleLine, nickOf } from "./handlers.ts";
 import { SendQueue } from "./send-queue.ts";
@@ -146,6 +147,7 @@ export class ClientConnection {
   private registerTimer: ReturnType<typeof setTimeout> | undefined;
   private idleTimer: ReturnType<typeof setInterval> | undefined;
   private lastHeard = 0;
+  private lastCtcpReply = 0;
   private idlePinged = false;
   /** Own lines sent since the last barrier, and how many came back by echo-message. */
   sentCount = 0;
@@ -469,6 +471,9 @@ export class ClientConnection {
       case "BATCH":
         this.onBatch(msg);
         break;
+      case "PRIVMSG":
+        this.answerCtcp(msg);
+        break;
       case "FAIL":
         // Handled by asking again: the refusal is not the user's problem.
         if (msg.params[0]?.toUpperCase() === "CHATHISTORY" && this.onChathistoryFail()) return;
@@ -503,6 +508,28 @@ export class ClientConnection {
       if (ev.type === "error" && ev.fatal) continue; // reported once, as the close reason
       this.emit(ev);
     }
+  }
+
+  /**
+   * CTCP VERSION and PING sent to us (irssi's /ctcp, /ping) get the customary
+   * NOTICE answer, at most one a second so a prankster cannot make us flood.
+   */
+  private answerCtcp(msg: IrcMessage): void {
+    const text = msg.params[1] ?? "";
+    const target = msg.params[0] ?? "";
+    if (!text.startsWith("\x01") || this.state.isChannel(target) || msg.tags.has("batch")) return;
+    const body = text.replace(/^\x01|\x01$/g, "");
+    const [verb = "", ...rest] = body.split(" ");
+    const who = nickOf(msg.source);
+    if (who === "" || this.state.isMe(who)) return;
+    let reply: string | undefined;
+    if (verb.toUpperCase() === "VERSION") reply = `VERSION chat ${VERSION} (chat join)`;
+    else if (verb.toUpperCase() === "PING") reply = `PING ${rest.join(" ")}`.trimEnd();
+    if (reply === undefined) return;
+    const now = Date.now();
+    if (now - this.lastCtcpReply < 1000) return;
+    this.lastCtcpReply = now;
+    this.send(message("NOTICE", [who, `\x01${reply}\x01`]));
   }
 
   /** Our nick was taken (often by our own ghost after a blip): reclaim it once it leaves. */

@@ -173,6 +173,15 @@ describe("registration", () => {
     await server.waitLine(0, /^PONG are-you-there$/);
   });
 
+  test("CTCP VERSION and PING get a NOTICE answer", async () => {
+    server = new ScriptedServer();
+    server.onLine = friendly("");
+    const { c } = connect(server.port);
+    await c.start();
+    server.send(0, ":bob!b@h PRIVMSG alice :\x01VERSION\x01");
+    await server.waitLine(0, /^NOTICE bob :\x01VERSION chat \S+ \(chat join\)\x01$/);
+  });
+
   test("a wrong password rejects start() with one actionable line", async () => {
     server = new ScriptedServer();
     server.onLine = (conn, line, reply) => {
