@@ -15,6 +15,14 @@ export interface ByteSink {
 
 const EMPTY = new Uint8Array(0);
 
+/**
+ * One scratch buffer for joining a socket's chunks before its single write.
+ * Sinks copy or write synchronously (Bun's write is unbuffered; the TLS layer
+ * copies with Buffer.from), so it is reused for every socket: no allocation and
+ * no zero-fill per socket per turn. Grows to the largest flush seen.
+ */
+let scratch = new Uint8Array(64 * 1024);
+
 export class SendQueue {
   /** Pending chunks not yet handed to the socket, oldest first. */
   private chunks: Uint8Array[] = [];
@@ -77,6 +85,7 @@ export class SendQueue {
     this.dirty = false;
     if (this.closed) return;
     if (this.bytes > 0) {
+      const single = this.chunks.length === 1;
       const data = this.concat();
       const n = this.sink.write(data);
       if (n < 0) {
@@ -84,13 +93,13 @@ export class SendQueue {
         return;
       }
       if (n < data.length) {
-        // Keep the remainder as one chunk; a view avoids copying it.
-        this.chunks = [data.subarray(n)];
+        // Keep the remainder as one chunk: a view of a lone chunk, a copy out of scratch.
+        this.chunks = [single ? data.subarray(n) : data.slice(n)];
         this.bytes = data.length - n;
         this.blocked = true;
         return;
       }
-      this.chunks = [];
+      this.chunks.length = 0;
       this.bytes = 0;
     }
     this.blocked = false;
@@ -120,13 +129,16 @@ export class SendQueue {
     const chunks = this.chunks;
     if (chunks.length === 1) return chunks[0] as Uint8Array;
     if (chunks.length === 0) return EMPTY;
-    const out = new Uint8Array(this.bytes);
+    if (scratch.length < this.bytes) {
+      scratch = new Uint8Array(Math.max(this.bytes, scratch.length * 2));
+    }
+    const out = scratch;
     let off = 0;
     for (const c of chunks) {
       out.set(c, off);
       off += c.length;
     }
-    return out;
+    return out.subarray(0, off);
   }
 }
 

@@ -76,6 +76,24 @@ describe("SendQueue + FlushScheduler", () => {
     expect(q.queuedBytes).toBe(0);
   });
 
+  test("a partial write's remainder survives other sockets' flushes (shared join buffer)", async () => {
+    const scheduler = new FlushScheduler();
+    const slow = new FakeSink(3);
+    const other = new FakeSink();
+    const qs = new SendQueue(slow, scheduler, 1 << 20);
+    const qo = new SendQueue(other, scheduler, 1 << 20);
+    qs.push(bytes("abc"));
+    qs.push(bytes("def\r\n"));
+    await turn();
+    qo.push(bytes("XXXXXXXX"));
+    qo.push(bytes("YYYYYYYY\r\n"));
+    await turn();
+    expect(other.text()).toBe("XXXXXXXXYYYYYYYY\r\n");
+    slow.room = Number.POSITIVE_INFINITY;
+    qs.drained();
+    expect(slow.text()).toBe("abcdef\r\n");
+  });
+
   test("the byte cap refuses more once the peer stops reading", async () => {
     const scheduler = new FlushScheduler();
     const sink = new FakeSink(0);
