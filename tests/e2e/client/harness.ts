@@ -363,73 +363,96 @@ export async function runPipe(
   return { code, stdout, stderr };
 }
 
+/** One side of a relayed pair: its peer, and bytes waiting for the peer or for drain. */
+interface RelayEnd {
+  peer?: Socket<RelayEnd>;
+  /** Bytes received before the peer connected. */
+  early: Uint8Array[];
+  /** Bytes the socket did not take yet (partial write); flushed on drain. */
+  out: Uint8Array[];
+}
+
+function relayWrite(s: Socket<RelayEnd>, data: Uint8Array): void {
+  if (s.data.out.length > 0) {
+    s.data.out.push(data.slice());
+    return;
+  }
+  const n = s.write(data);
+  if (n >= 0 && n < data.length) s.data.out.push(data.slice(n));
+}
+
+function relayDrain(s: Socket<RelayEnd>): void {
+  while (s.data.out.length > 0) {
+    const head = s.data.out[0] as Uint8Array;
+    const n = s.write(head);
+    if (n < 0) return;
+    if (n < head.length) {
+      s.data.out[0] = head.subarray(n);
+      return;
+    }
+    s.data.out.shift();
+  }
+}
+
 /**
  * A TCP relay between a client and the server that the test can cut, to make
  * a network blip (and keep the client away) on demand.
  */
 export class Relay {
-  private listener: TCPSocketListener<{ peer?: Socket<{ peer?: unknown }> }> | undefined;
-  private pairs = new Set<Socket<unknown>>();
+  private listener: TCPSocketListener<RelayEnd> | undefined;
+  private sockets = new Set<Socket<RelayEnd>>();
   private enabled = true;
-  target: number;
 
-  constructor(target: number) {
-    this.target = target;
-  }
+  constructor(readonly target: number) {}
 
   get port(): number {
     return this.listener?.port ?? 0;
   }
 
   start(): void {
-    const pairs = this.pairs;
-    this.listener = Bun.listen<{ peer?: Socket<{ peer?: unknown }> }>({
+    const sockets = this.sockets;
+    this.listener = Bun.listen<RelayEnd>({
       hostname: "127.0.0.1",
       port: 0,
       socket: {
         open: (client) => {
+          client.data = { early: [], out: [] };
           if (!this.enabled) {
             client.end();
             return;
           }
-          pairs.add(client as Socket<unknown>);
-          const pending: Uint8Array[] = [];
-          client.data = {};
-          void Bun.connect<{ peer?: unknown }>({
+          sockets.add(client);
+          void Bun.connect<RelayEnd>({
             hostname: "127.0.0.1",
             port: this.target,
             socket: {
               open(up) {
-                pairs.add(up as Socket<unknown>);
-                up.data = { peer: client };
+                up.data = { peer: client, early: [], out: [] };
+                sockets.add(up);
                 client.data.peer = up;
-                for (const p of pending.splice(0)) up.write(p);
+                for (const b of client.data.early.splice(0)) relayWrite(up, b);
               },
-              data(_up, d) {
-                client.write(d);
-              },
-              close() {
+              data: (_up, d) => relayWrite(client, d),
+              drain: relayDrain,
+              close: () => {
                 client.end();
               },
-              error() {
+              error: () => {
                 client.end();
               },
             },
           }).catch(() => client.end());
-          (client as unknown as { pending: Uint8Array[] }).pending = pending;
         },
         data(client, d) {
           const up = client.data.peer;
-          if (up === undefined) {
-            (client as unknown as { pending: Uint8Array[] }).pending.push(d.slice());
-            return;
-          }
-          up.write(d);
+          if (up === undefined) client.data.early.push(d.slice());
+          else relayWrite(up, d);
         },
-        close(client) {
+        drain: relayDrain,
+        close: (client) => {
           client.data.peer?.end();
         },
-        error(client) {
+        error: (client) => {
           client.data.peer?.end();
         },
       },
@@ -439,8 +462,8 @@ export class Relay {
   /** Drop every relayed connection and refuse new ones until `restore`. */
   cut(): void {
     this.enabled = false;
-    for (const s of this.pairs) s.end();
-    this.pairs.clear();
+    for (const s of this.sockets) s.end();
+    this.sockets.clear();
   }
 
   restore(): void {
