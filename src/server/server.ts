@@ -464,10 +464,33 @@ export class ChatServer {
       time: this.now(),
       senderId: s.id,
     });
+    if (s.away !== undefined) this.announceAwayOnJoin(s, ch);
     s.front.joined(this.joinedInfo(ch, s));
     if (!s.caps.has("draft/chathistory") && !s.caps.has("chathistory")) {
       const entries = this.store.latest(ch.folded, this.limits.joinHistory);
       if (entries.length > 0) s.front.replay(ch.name, entries);
+    }
+  }
+
+  /** away-notify: room-mates learn right away that someone who just joined is away. */
+  private announceAwayOnJoin(s: Session, ch: Channel): void {
+    const ev: UserEvent = {
+      type: "away",
+      source: s.prefix,
+      text: s.away ?? "",
+      time: this.now(),
+      senderId: s.id,
+    };
+    const cache = this.cache;
+    cache.fill(undefined);
+    for (const m of ch.members.keys()) {
+      if (m === s || !m.caps.has("away-notify")) continue;
+      let bytes = cache[m.variant];
+      if (bytes === undefined) {
+        bytes = m.front.render(ev);
+        cache[m.variant] = bytes;
+      }
+      if (bytes !== null) m.conn.send(bytes);
     }
   }
 

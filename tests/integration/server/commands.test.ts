@@ -132,6 +132,13 @@ describe("users", () => {
     a.send("AWAY");
     await a.expect(/ 305 alice /);
     await b.expect(/^:alice!\S+ AWAY$/);
+    // Someone away who joins is announced as away to away-notify room-mates.
+    const c = await (t as TestServer).client("carol");
+    c.send("AWAY :brb");
+    await c.expect(/ 306 carol /);
+    c.send("JOIN #aw");
+    await b.expect(/^:carol!\S+ JOIN #aw$/);
+    await b.expect(/^:carol!\S+ AWAY :brb$/);
   });
 
   test("WHO, WHOIS and WHOWAS", async () => {
