@@ -19,6 +19,7 @@ import { type ProfileSummary, profileChat } from "./lib/profile.ts";
 import { renderReport } from "./lib/report.ts";
 import {
   type FanoutResult,
+  fanoutChatWithHistory,
   fanoutRamp,
   type HistoryResult,
   historyWrite,
@@ -197,7 +198,9 @@ async function main(): Promise<void> {
     for (const k of kinds) {
       log(` ${k}`);
       results.fanout[k] = await attempt(k, () =>
-        withServer(k, results.versions, (s) => fanoutRamp(s, "irc", opts)),
+        k === "chat"
+          ? fanoutChatWithHistory(opts)
+          : withServer(k, results.versions, (s) => fanoutRamp(s, "irc", opts)),
       );
     }
   }

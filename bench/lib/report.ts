@@ -168,6 +168,12 @@ export function renderReport(r: BenchResults): string {
   out.push(
     `| (e) history write rate (chat only) | messages/s appended (bench/history-write.ts) | ${histRate === undefined ? (r.history?.available === false ? "no script" : "—") : `${Math.round(histRate)}`} | n/a | n/a | | | ≥ (a)'s input rate${aInput ? ` (${Math.round(aInput)} msg/s)` : ""} | ${yn(histRate !== undefined && aInput !== undefined ? histRate >= aInput : undefined)} |`,
   );
+  const chatFan = fan("chat");
+  if (isObj<FanoutResult>(chatFan) && chatFan.historyStored !== undefined) {
+    out.push(
+      `| | messages in history after (a) and a clean stop / messages sent | ${chatFan.historyStored} / ${chatFan.totalSent} | n/a | n/a | | | no loss | ${yn(chatFan.historyStored >= chatFan.totalSent)} |`,
+    );
+  }
   row(
     "(f) start-up",
     "spawn to first accepted connection (median)",
@@ -292,7 +298,9 @@ export function renderReport(r: BenchResults): string {
   out.push("npm run bench -- --scenario a --servers chat # one scenario, one server");
   out.push("npm run bench -- --profile-only              # CPU profile of chat under (a)");
   out.push("# servers as the benchmark starts them:");
-  out.push("dist/chat serve --host 127.0.0.1 --port 0 --db :memory: --no-flood-limit --quiet");
+  out.push(
+    "dist/chat serve --host 127.0.0.1 --port 0 --db $TMP/chat.db --no-flood-limit --quiet   # history on (SQLite WAL file)",
+  );
   out.push("/usr/sbin/inspircd --nofork --runasroot --config=$TMP/inspircd.conf");
   out.push("/usr/sbin/ngircd --nodaemon --config $TMP/ngircd.conf");
   out.push("```");

@@ -2,6 +2,7 @@
  * The benchmark scenarios (issue 7): each takes a running server and returns plain numbers.
  * Every scenario is bounded in client count, steps and wall time, and targets 127.0.0.1 only.
  */
+import { Database } from "bun:sqlite";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,6 +20,7 @@ import {
   type RunningServer,
   rssKiB,
   type ServerKind,
+  startChat,
   startServer,
 } from "./servers.ts";
 import { type LatencySummary, median, summarizeDelivery, summarizeLatency } from "./stats.ts";
@@ -34,6 +36,7 @@ export interface ScenarioOptions {
 export interface StepResult {
   step: number;
   targetMsgsPerSecond: number;
+  sent: number;
   sentPerSecond: number;
   skipped: number;
   deliveryRatio: number;
@@ -61,6 +64,10 @@ export interface FanoutResult {
   /** Highest step that also kept p99 <= 100 ms (the target's condition). */
   best100ms: StepResult | null;
   generatorSaturated: boolean;
+  /** Messages written by the senders over the whole ramp, warm-up included. */
+  totalSent: number;
+  /** Our server only: messages found in its SQLite history after a clean stop. */
+  historyStored?: number;
 }
 
 function stepOf(
@@ -85,6 +92,7 @@ function stepOf(
   return {
     step: ph.step,
     targetMsgsPerSecond: target,
+    sent: ph.sent,
     sentPerSecond,
     skipped: ph.skipped,
     deliveryRatio: d.ratio,
@@ -159,6 +167,7 @@ export async function fanoutRamp(
   });
   const steps: StepResult[] = [];
   const setup = lg.setup;
+  let totalSent = 0;
   try {
     opts.log(
       `  ${lg.setup.ready}/${clients} clients ready in ${lg.setup.setupMs} ms, caps [${lg.setup.ackedCaps.join(" ")}]` +
@@ -170,12 +179,13 @@ export async function fanoutRamp(
       );
     }
     // Warm up (JIT, TCP windows) at a low rate; not reported.
-    await lg.phase({ step: 0, durationMs: 1000, ratePerSender: 5 });
+    totalSent += (await lg.phase({ step: 0, durationMs: 1000, ratePerSender: 5 })).sent;
     // The machine is shared (other processes may run): a failed step is tried once more before
     // the ramp stops, so one stray stall does not end it.
     let retried = false;
     for (let i = 1; i <= maxSteps; i++) {
       const s = await measuredPhase(server, lg, i, rate, durationMs, senders, clients - 1);
+      totalSent += s.sent;
       steps.push(s);
       opts.log(`  step ${i}: ${fmtStep(s)}`);
       if (!s.pass) {
@@ -213,7 +223,41 @@ export async function fanoutRamp(
     best,
     best100ms,
     generatorSaturated: !!last && last.generatorCpu.some((c) => c > 0.9),
+    totalSent,
   };
+}
+
+/**
+ * (a) on our server with history on, then (e)'s end-to-end check: after a clean stop, every
+ * message the senders wrote must be in the SQLite history (retention raised above the total).
+ */
+export async function fanoutChatWithHistory(opts: ScenarioOptions): Promise<FanoutResult> {
+  const dir = mkdtempSync(join(tmpdir(), "bench-chat-history-"));
+  try {
+    const server = await startChat({ dbDir: dir, extraArgs: ["--history", "100000000"] });
+    opts.log(
+      `  chat ${server.version} on ${server.host}:${server.port} (pid ${server.pid}), history in ${dir}`,
+    );
+    let result: FanoutResult;
+    try {
+      result = await fanoutRamp(server, "irc", opts);
+    } finally {
+      await server.stop();
+    }
+    const db = new Database(join(dir, "chat.db"), { readonly: true });
+    try {
+      const row = db.query<{ n: number }, []>("SELECT count(*) AS n FROM messages").get();
+      result.historyStored = row?.n ?? 0;
+    } finally {
+      db.close();
+    }
+    opts.log(
+      `  history after clean stop: ${result.historyStored} of ${result.totalSent} messages sent`,
+    );
+    return result;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export interface RoomsResult {

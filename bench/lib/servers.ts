@@ -130,10 +130,20 @@ export function ensureChatBuilt(log: (s: string) => void, rebuild: boolean): voi
     throw new Error("npm run build failed: fix the build, then rerun the benchmark");
 }
 
+/**
+ * Starts `dist/chat serve` with history on: a SQLite file (WAL) in a temp folder, removed on stop,
+ * so the fan-out figures include the batched history writes.
+ */
 export async function startChat(
-  opts: { binary?: string; extraArgs?: string[] } = {},
+  opts: {
+    binary?: string;
+    extraArgs?: string[] /** kept after stop; the caller removes it */;
+    dbDir?: string;
+  } = {},
 ): Promise<RunningServer> {
   const binary = opts.binary ?? CHAT_BINARY;
+  const dir = opts.dbDir ?? mkdtempSync(join(tmpdir(), "bench-chat-"));
+  const ownDir = opts.dbDir ? undefined : dir;
   const cmd = [
     binary,
     "serve",
@@ -142,7 +152,7 @@ export async function startChat(
     "--port",
     "0",
     "--db",
-    ":memory:",
+    join(dir, "chat.db"),
     "--no-flood-limit",
     "--quiet",
     ...(opts.extraArgs ?? []),
@@ -173,10 +183,15 @@ export async function startChat(
   })();
   void new Response(proc.stderr).text().catch(() => "");
   if (!port) {
-    await stopProc(proc);
+    await stopProc(proc, ownDir);
     throw new Error(`chat serve did not print its address (got: ${out.slice(0, 200)})`);
   }
-  await waitListening("127.0.0.1", port, proc, 10_000);
+  try {
+    await waitListening("127.0.0.1", port, proc, 10_000);
+  } catch (err) {
+    await stopProc(proc, ownDir);
+    throw err;
+  }
   const version = commandOutput([binary, "--version"]).split("\n")[0] ?? "";
   return {
     kind: "chat",
@@ -184,7 +199,7 @@ export async function startChat(
     port,
     pid: proc.pid,
     version,
-    stop: () => stopProc(proc),
+    stop: () => stopProc(proc, ownDir),
   };
 }
 
