@@ -115,6 +115,9 @@ export function joinHints(host: string, port: number): string[] {
       lines.push(`  chat join ${fmtHost(a.address)}:${port}`);
     }
   }
+  // No network (a container, a laptop offline): this machine can still join.
+  if (lines.length === 0)
+    lines.push(`  chat join 127.0.0.1:${port}   (no network interface found)`);
   return lines;
 }
 

@@ -1,0 +1,21 @@
+import { expect, test } from "bun:test";
+import { networkInterfaces } from "node:os";
+import { joinHints } from "../../../src/app/serve.ts";
+
+test("a specific host gets exactly one join line", () => {
+  expect(joinHints("127.0.0.1", 7000)).toEqual(["  chat join 127.0.0.1:7000"]);
+  expect(joinHints("::1", 7000)).toEqual(["  chat join [::1]:7000"]);
+});
+
+test("0.0.0.0 lists every non-loopback IPv4 address, never loopback", () => {
+  const lines = joinHints("0.0.0.0", 6667);
+  const external = Object.values(networkInterfaces())
+    .flat()
+    .filter((a) => a !== undefined && !a.internal && a.family === "IPv4")
+    .map((a) => a?.address);
+  if (external.length === 0) {
+    expect(lines).toEqual(["  chat join 127.0.0.1:6667   (no network interface found)"]);
+    return;
+  }
+  expect(lines).toEqual(external.map((ip) => `  chat join ${ip}:6667`));
+});
