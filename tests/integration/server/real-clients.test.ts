@@ -119,7 +119,7 @@ test("weechat, python3-irc, an nc user and a raw client chat in #lobby with non-
         `/server add t 127.0.0.1/${t.port} -notls -nicks=wee -username=wee -autojoin=#lobby`,
         "/connect t",
         // weechat has no scripting bridge without extra plugins; give it time to join.
-        `/wait 2 /msg -server t #lobby ${GREETING}`,
+        `/wait 3 /msg -server t #lobby ${GREETING}`,
         "/wait 30 /quit",
       ].join(";"),
     ],
