@@ -88,6 +88,8 @@ export interface PlainCore {
   send(target: string, text: string, command?: "PRIVMSG" | "NOTICE"): { away?: string };
   /** Mark this user away with a message, or back with undefined. */
   setAway(text?: string): void;
+  /** A wrong server password was typed (counted against the address, see security/lockout.ts). */
+  passwordFailed(): void;
   /** Room moderation (needs room or server operator status, else ChatError). */
   kick(channel: string, nick: string, reason: string): void;
   /** Apply channel mode changes such as +b MASK, +m, -v NICK; returns what changed. */

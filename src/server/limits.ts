@@ -31,6 +31,9 @@ export interface Limits {
   tickMs: number;
   /** Connections from one address: generous for a household or office behind NAT, not for a bot farm. */
   maxConnectionsPerIp: number;
+  /** Wrong server passwords one address may give per window before it is refused (0: no limit). */
+  passwordFailuresMax: number;
+  passwordFailuresWindowMs: number;
   /** All connections; kept under the 20,000 open-files cap with room for the database and logs. */
   maxConnections: number;
   /** Channels one user may be in. */
@@ -71,6 +74,8 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   plainDetectMs: 1_000,
   tickMs: 250,
   maxConnectionsPerIp: 100,
+  passwordFailuresMax: 10,
+  passwordFailuresWindowMs: 60_000,
   maxConnections: 19_000,
   maxChannelsPerUser: 50,
   nickChangeMax: 5,

@@ -224,6 +224,7 @@ export class PlainFront implements Front {
       return;
     }
     // A few tries: someone typing before the question appeared should not be cut off.
+    this.core.passwordFailed();
     this.passwordTries++;
     if (this.passwordTries >= PASSWORD_TRIES) {
       this.stage = "gone";

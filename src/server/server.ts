@@ -11,8 +11,10 @@ import { LocalBus } from "../bus/local.ts";
 import { foldCase } from "../protocol/casemap.ts";
 import { capList, checkJoinPart, checkNickChange } from "../security/abuse.ts";
 import { addressKey } from "../security/address.ts";
+import { passwordLockout } from "../security/lockout.ts";
 import { secretsEqual } from "../security/password.ts";
 import { nickClaimed } from "../security/privacy.ts";
+import { humanSeconds } from "../security/rate-limit.ts";
 import type { HistoryEntry, HistoryStore } from "../store/store.ts";
 import type { Conn, ConnHandler } from "../transport/conn.ts";
 import { Channel, OP, prefixOf, VOICE } from "./channel.ts";
@@ -164,6 +166,16 @@ export class ChatServer {
     if (this.sessions.size >= this.limits.maxConnections) {
       conn.close(encoder.encode("ERROR :Server full: too many connections, try again later\r\n"));
       this.log(`refused ${ip}: total connection limit (${this.limits.maxConnections})`);
+      return undefined;
+    }
+    const wait = passwordLockout(this, this.limits, ip, this.now());
+    if (wait > 0) {
+      conn.close(
+        encoder.encode(
+          `ERROR :Too many wrong passwords from your address; try again in ${humanSeconds(wait)}\r\n`,
+        ),
+      );
+      this.log(`refused ${ip}: too many wrong passwords`);
       return undefined;
     }
     const banned = ipBanFor(this, ip);

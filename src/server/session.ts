@@ -4,6 +4,7 @@
  * transport's ConnHandler and the plain front's PlainCore; the actions themselves
  * live in ChatServer, which owns the registry.
  */
+import { notePasswordFailure } from "../security/lockout.ts";
 import type { Conn, ConnHandler } from "../transport/conn.ts";
 import type { Channel } from "./channel.ts";
 import { ChatError } from "./errors.ts";
@@ -210,6 +211,15 @@ export class Session implements ConnHandler, PlainCore {
 
   setAway(text?: string): void {
     this.server.setAway(this, text);
+  }
+
+  passwordFailed(): void {
+    notePasswordFailure(
+      this.server,
+      this.server.limits,
+      this.conn.remoteAddress,
+      this.server.now(),
+    );
   }
 
   kick(channel: string, nick: string, reason: string): void {

@@ -5,6 +5,7 @@
 import { CASEMAPPING } from "../../protocol/casemap.ts";
 import type { IrcMessage } from "../../protocol/message.ts";
 import { ERR, RPL } from "../../protocol/numerics.ts";
+import { notePasswordFailure } from "../../security/lockout.ts";
 import { passwordAccepted } from "../../security/password.ts";
 import { CAPABILITIES } from "../caps.ts";
 import { ChatError } from "../errors.ts";
@@ -108,6 +109,7 @@ function tryRegister(ctx: CommandContext): void {
   if (s.registered || s.nick === undefined || s.user === "" || s.capNegotiating) return;
   // Constant-time: the time taken reveals neither the password nor its length.
   if (!passwordAccepted(server.password, s.password)) {
+    notePasswordFailure(server, server.limits, s.conn.remoteAddress, server.now());
     irc.reply(ERR.PASSWDMISMATCH, "Password incorrect");
     server.disconnect(s, "Bad password");
     return;

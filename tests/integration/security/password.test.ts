@@ -117,6 +117,53 @@ describe("plain-text users and the server password", () => {
   });
 });
 
+describe("guessing the password across reconnects", () => {
+  test("after too many wrong passwords from one address, new IRC connections are refused for a while", async () => {
+    t = await startTestServer({
+      password: PASSWORD,
+      limits: { passwordFailuresMax: 3, passwordFailuresWindowMs: 60_000 },
+    });
+    // One right password before: it does not count against the address.
+    const ok = await connect(t);
+    await ok.register("fine", { password: PASSWORD });
+    for (let i = 0; i < 3; i++) {
+      const c = await connect(t);
+      c.send(`PASS guess${i}`);
+      c.send(`NICK g${i}`);
+      c.send(`USER g 0 * :g`);
+      await c.expect(/ 464 /);
+      await c.waitClosed();
+    }
+    const locked = await connect(t);
+    await locked.expect(
+      /^ERROR :Too many wrong passwords from your address; try again in \d+ seconds?$/,
+    );
+    await locked.waitClosed();
+    // Even the right password waits: the point is to stop guessing, not to judge this guess.
+    const right = await connect(t);
+    await right.expect(/^ERROR :Too many wrong passwords/);
+    // Users already in are not affected.
+    ok.send("PING :still");
+    await ok.expect(/PONG .*still/);
+  });
+
+  test("plain-text wrong passwords count too", async () => {
+    t = await startTestServer({
+      password: PASSWORD,
+      plainFront: undefined,
+      limits: { passwordFailuresMax: 3, passwordFailuresWindowMs: 60_000 },
+    });
+    const c = await connect(t);
+    for (const guess of ["one", "two", "three"]) {
+      c.send(guess);
+      await c.expect("Wrong password");
+    }
+    await c.waitClosed();
+    const next = await connect(t);
+    await next.expect(/^ERROR :Too many wrong passwords/);
+  });
+});
+
 /** Resolve the first stdout line matching `re` from a spawned process (bounded). */
 async function readUntil(
   stream: ReadableStream<Uint8Array>,
