@@ -499,10 +499,10 @@ export class ChatServer {
       if (m === s || !m.caps.has("away-notify")) continue;
       let bytes = cache[m.variant];
       if (bytes === undefined) {
-        bytes = m.front.render(ev);
+        bytes = this.render(m, ev);
         cache[m.variant] = bytes;
       }
-      if (bytes !== null) m.conn.send(bytes);
+      if (bytes) m.conn.send(bytes);
     }
   }
 
@@ -920,10 +920,10 @@ export class ChatServer {
       const v = m.variant;
       let bytes = cache[v];
       if (bytes === undefined) {
-        bytes = m.front.render(ev);
+        bytes = this.render(m, ev);
         cache[v] = bytes;
       }
-      if (bytes !== null) m.conn.send(bytes);
+      if (bytes) m.conn.send(bytes);
     }
   }
 
@@ -940,16 +940,34 @@ export class ChatServer {
       const v = m.variant;
       let bytes = cache[v];
       if (bytes === undefined) {
-        bytes = m.front.render(ev);
+        bytes = this.render(m, ev);
         cache[v] = bytes;
       }
-      if (bytes !== null) m.conn.send(bytes);
+      if (bytes) m.conn.send(bytes);
     };
     // The user sees its own nick change; a quitting or away user is not told.
     if (ev.type === "nick") send(self);
     else self.stamp = stamp;
     for (const ch of self.joined.values()) {
       for (const m of ch.members.keys()) send(m);
+    }
+  }
+
+  /**
+   * A front's rendering, contained: if it throws, only that recipient is cut off
+   * (after the fan-out loop, which must not see the room change under it) and
+   * everyone else still gets the event.
+   */
+  private render(m: Session, ev: BusEvent): Uint8Array | null | undefined {
+    try {
+      return m.front.render(ev);
+    } catch (err) {
+      this.log(
+        `internal error rendering for connection ${m.id}: ${err instanceof Error ? err.stack : err}`,
+      );
+      queueMicrotask(() => this.disconnect(m, "Internal server error"));
+      // Not cached: the next member of this variant renders for itself.
+      return undefined;
     }
   }
 

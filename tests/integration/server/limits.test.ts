@@ -3,6 +3,7 @@
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import type { Subprocess } from "bun";
+import { type Front, PLAIN_VARIANT, type PlainCore } from "../../../src/server/front.ts";
 import { COMMANDS } from "../../../src/server/handlers/index.ts";
 import { TestClient } from "../../helpers/irc-client.ts";
 import { startTestServer, type TestServer } from "../../helpers/server.ts";
@@ -240,5 +241,48 @@ time.sleep(30)
     } finally {
       delete COMMANDS.EXPLODE;
     }
+  });
+});
+
+describe("a front that throws", () => {
+  test("only the recipient whose rendering failed is cut off; the room still gets the message", async () => {
+    const encoder = new TextEncoder();
+    // A human front whose rendering of room events is broken.
+    const broken = (core: PlainCore): Front => ({
+      kind: "plain",
+      variant: PLAIN_VARIANT,
+      start() {},
+      line(text) {
+        core.register(text.trim());
+        core.join("#r");
+      },
+      render(ev) {
+        if (ev.type === "message") throw new Error("render bug");
+        return null;
+      },
+      direct: () => null,
+      joined() {},
+      replay() {},
+      notice() {},
+      error() {},
+      farewell: (reason) => encoder.encode(`bye: ${reason}\r\n`),
+    });
+    t = await startTestServer({ plainFront: broken });
+    const a = await t.client("alice");
+    const b = await t.client("bob");
+    a.send("JOIN #r");
+    b.send("JOIN #r");
+    await a.expect(/:bob!\S+ JOIN #r$/);
+    const human = await TestClient.connect(t.port);
+    human.send("brokenhuman");
+    await a.expect(/:brokenhuman!\S+ JOIN #r$/);
+    // alice's message makes the human's front throw: alice must not pay for it.
+    a.send("PRIVMSG #r :still delivered");
+    await b.expect(/PRIVMSG #r :still delivered$/);
+    await human.waitClosed();
+    await a.expect(/:brokenhuman!\S+ QUIT :Internal server error$/);
+    a.send("PING alive");
+    await a.expect(/PONG \S+ alive$/);
+    expect((t as TestServer).logs.some((l) => l.includes("render bug"))).toBe(true);
   });
 });
