@@ -825,7 +825,16 @@ export class ChatServer {
     ev.target = dest.nick;
     const key = [s.folded as string, dest.folded as string].sort().join(" ");
     this.store.append(toEntry(ev, key));
-    const bytes = dest.front.direct(ev);
+    let bytes: Uint8Array | null = null;
+    try {
+      bytes = dest.front.direct(ev);
+    } catch (err) {
+      // The recipient's front failed: cut off the recipient, not the sender.
+      this.log(
+        `internal error rendering for connection ${dest.id}: ${err instanceof Error ? err.stack : err}`,
+      );
+      queueMicrotask(() => this.disconnect(dest, "Internal server error"));
+    }
     if (bytes !== null) dest.conn.send(bytes);
     if (dest !== s && s.caps.has("echo-message")) {
       const echo = s.front.direct(ev);

@@ -260,7 +260,9 @@ describe("a front that throws", () => {
         if (ev.type === "message") throw new Error("render bug");
         return null;
       },
-      direct: () => null,
+      direct() {
+        throw new Error("direct bug");
+      },
       joined() {},
       replay() {},
       notice() {},
@@ -284,5 +286,15 @@ describe("a front that throws", () => {
     a.send("PING alive");
     await a.expect(/PONG \S+ alive$/);
     expect((t as TestServer).logs.some((l) => l.includes("render bug"))).toBe(true);
+
+    // The same for a private message to a human whose front throws.
+    const other = await TestClient.connect((t as TestServer).port);
+    other.send("brokentoo");
+    await a.expect(/:brokentoo!\S+ JOIN #r$/);
+    a.send("PRIVMSG brokentoo :psst");
+    await other.waitClosed();
+    a.send("PING alive2");
+    await a.expect(/PONG \S+ alive2$/);
+    expect((t as TestServer).logs.some((l) => l.includes("direct bug"))).toBe(true);
   });
 });
