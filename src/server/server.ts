@@ -384,7 +384,7 @@ export class ChatServer {
     if (s.nick === nick) return;
     if (!s.registered) {
       if (s.folded !== undefined && this.nicks.get(s.folded) === s) this.nicks.delete(s.folded);
-      if (s.folded !== folded) nickClaimed(s, this.now());
+      if (s.folded !== folded) nickClaimed(s, this.now(), this.newMsgid());
       this.nicks.set(folded, s);
       s.setIdentity(nick, folded);
       return;
@@ -394,7 +394,7 @@ export class ChatServer {
     this.rememberWhowas(s);
     if (s.folded !== undefined && this.nicks.get(s.folded) === s) this.nicks.delete(s.folded);
     // A different nick (not just another spelling) starts a new private-history window.
-    if (s.folded !== folded) nickClaimed(s, this.now());
+    if (s.folded !== folded) nickClaimed(s, this.now(), this.newMsgid());
     this.nicks.set(folded, s);
     s.setIdentity(nick, folded);
     // Rename in invite lists so a pending invite follows the user.

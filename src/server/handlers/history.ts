@@ -6,7 +6,7 @@
  */
 import { foldCase } from "../../protocol/casemap.ts";
 import type { IrcMessage } from "../../protocol/message.ts";
-import { privateHistoryFloor } from "../../security/privacy.ts";
+import { privateEntryVisible, privateTimeVisible } from "../../security/privacy.ts";
 import {
   type HistoryEntry,
   type HistoryRef,
@@ -167,8 +167,7 @@ export function chathistory(ctx: CommandContext, msg: IrcMessage): void {
   }
   if (isPrivateKey(key)) {
     // Only what was said to this session's current nick since it took it (security/privacy.ts).
-    const floor = privateHistoryFloor(ctx.session);
-    entries = entries.filter((e) => e.time >= floor);
+    entries = entries.filter((e) => privateEntryVisible(ctx.session, e));
   }
   // The batch names the target canonically: the room's or the user's own
   // spelling when we know them, else as the client asked.
@@ -202,9 +201,8 @@ function targets(ctx: CommandContext, fromParam: string, toParam: string, limit:
   const batch = `t${server.newMsgid().replace(/[^A-Za-z0-9]/g, "")}`;
   if (useBatch) irc.raw(`:${server.serverName} BATCH +${batch} draft/chathistory-targets`);
   const prefix = useBatch ? `@batch=${batch} ` : "";
-  const floor = privateHistoryFloor(s);
   for (const row of rows) {
-    if (isPrivateKey(row.key) && row.time < floor) continue;
+    if (isPrivateKey(row.key) && !privateTimeVisible(s, row.time)) continue;
     const name = isPrivateKey(row.key)
       ? otherParty(row, self)
       : (server.getChannel(row.key)?.name ?? row.target);
