@@ -90,7 +90,9 @@ export class Session implements ConnHandler, PlainCore {
     this.connectedAt = now;
     this.lastActive = now;
     this.lastSpoke = now;
-    const addr = conn.remoteAddress || "unknown";
+    let addr = conn.remoteAddress || "unknown";
+    // An IPv4 peer on a dual-stack listener shows as ::ffff:1.2.3.4; show 1.2.3.4.
+    if (addr.startsWith("::ffff:") && addr.includes(".")) addr = addr.slice(7);
     // A host starting with ':' (IPv6 "::1") would break IRC parameter parsing.
     this.host = addr.startsWith(":") ? `0${addr}` : addr;
     this.front = ircFront;

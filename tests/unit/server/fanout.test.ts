@@ -93,3 +93,11 @@ test("a quit reaches each room-mate once even when they share several rooms", ()
     .filter((l) => l.includes(" QUIT "));
   expect(quits).toEqual([":a!~a@127.0.0.1 QUIT :Quit: bye"]);
 });
+
+test("hosts are IRC-safe: IPv4-mapped addresses shown as IPv4, ::1 without a leading colon", () => {
+  server = new ChatServer({ store: new MemoryStore({ history: 10 }) });
+  const mapped = server.accept(new FakeConn("::ffff:192.0.2.7")) as Session;
+  const v6 = server.accept(new FakeConn("::1")) as Session;
+  expect(mapped.host).toBe("192.0.2.7");
+  expect(v6.host).toBe("0::1");
+});
