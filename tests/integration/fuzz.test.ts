@@ -74,6 +74,24 @@ const CORPUS = [
   "CHATHISTORY LATEST #fuzz * 50",
   "CHATHISTORY BEFORE #fuzz msgid=zzz 10",
   "QUIT :bye",
+  // Streams that do not start with IRC registration become plain-text humans:
+  // their slash commands get fuzzed too.
+  "/nick fuzzy",
+  "/join #fuzz",
+  "/part",
+  "/msg alice hi",
+  "/me waves",
+  "/who",
+  "/topic new",
+  "/rooms",
+  "/away brb",
+  "/query bob",
+  "/kick alice",
+  "/ban bob",
+  "/mute",
+  "/unmute alice",
+  "/help",
+  "//not a command",
 ];
 
 const INTERESTING_BYTES = [
