@@ -72,7 +72,7 @@ function operWindow(server: ChatServer, ip: string): SlidingWindow {
   }
   let w = m.get(ip);
   if (w === undefined) {
-    // Bounded: one small window per address that tried OPER, dropped when it empties.
+    // Bounded: one small window per address that tried OPER, all forgotten past 10,000.
     if (m.size > 10_000) m.clear();
     w = new SlidingWindow(OPER_PER_IP);
     m.set(ip, w);
