@@ -1,6 +1,6 @@
 /** Shared test fixtures for the security integration tests. */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -168,4 +168,76 @@ export class LineClient {
     if (!this.closed) this.socket?.end();
     this.closed = true;
   }
+}
+
+export interface TestCa {
+  caCert: string;
+  /** A leaf for `names` (e.g. "IP:127.0.0.1,DNS:localhost"), signed by the CA. */
+  cert: string;
+  key: string;
+  cleanup(): void;
+}
+
+/** A throwaway certificate authority and one server certificate it signed (openssl). */
+export function opensslCaSigned(names: string): TestCa {
+  const dir = mkdtempSync(join(tmpdir(), "chat-ca-"));
+  const p = (f: string): string => join(dir, f);
+  const run = (args: string[]): void => {
+    execFileSync("openssl", args, { stdio: "ignore", cwd: dir });
+  };
+  run([
+    "req",
+    "-x509",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:P-256",
+    "-nodes",
+    "-keyout",
+    p("ca.key"),
+    "-out",
+    p("ca.pem"),
+    "-days",
+    "2",
+    "-subj",
+    "/CN=chat test CA",
+  ]);
+  run([
+    "req",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:P-256",
+    "-nodes",
+    "-keyout",
+    p("leaf.key"),
+    "-out",
+    p("leaf.csr"),
+    "-subj",
+    "/CN=chat test server",
+  ]);
+  writeFileSync(p("ext.cnf"), `subjectAltName=${names}\nbasicConstraints=CA:FALSE\n`);
+  run([
+    "x509",
+    "-req",
+    "-in",
+    p("leaf.csr"),
+    "-CA",
+    p("ca.pem"),
+    "-CAkey",
+    p("ca.key"),
+    "-CAcreateserial",
+    "-out",
+    p("leaf.pem"),
+    "-days",
+    "2",
+    "-extfile",
+    p("ext.cnf"),
+  ]);
+  return {
+    caCert: readFileSync(p("ca.pem"), "utf8"),
+    cert: readFileSync(p("leaf.pem"), "utf8"),
+    key: readFileSync(p("leaf.key"), "utf8"),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }

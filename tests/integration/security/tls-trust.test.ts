@@ -12,7 +12,7 @@ import {
   checkServerTrust,
   tlsConnectOptions,
 } from "../../../src/security/tls-client.ts";
-import { opensslCert, type TestCert } from "./helpers.ts";
+import { opensslCaSigned, opensslCert, type TestCert } from "./helpers.ts";
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -199,6 +199,55 @@ describe("chat join --tls trust decisions against a real TLS server", () => {
       knownServers: knownStore(),
     });
     expect(r.trust.ok && r.trust.how).toBe("insecure");
+  });
+});
+
+describe("a certificate from a trusted authority", () => {
+  /** Connect trusting `ca` as if it were a system root, and run the same trust check. */
+  function connectWithCa(port: number, ca: string, host: string, store: KnownServers) {
+    return new Promise<TrustResult>((resolve, reject) => {
+      Bun.connect({
+        hostname: "127.0.0.1",
+        port,
+        tls: { ...tlsConnectOptions(host), ca },
+        socket: {
+          handshake(sock, _ok, authorizationError) {
+            checkServerTrust(sock, authorizationError, {
+              host,
+              port,
+              insecure: false,
+              ask: async () => false,
+              knownServers: store,
+            }).then((t) => {
+              sock.end();
+              resolve(t);
+            }, reject);
+          },
+          data() {},
+        },
+      }).catch(reject);
+    });
+  }
+
+  test("is trusted without a prompt when it names the host, and not when it names another", async () => {
+    const ca = opensslCaSigned("IP:127.0.0.1,DNS:localhost");
+    cleanups.push(ca.cleanup);
+    const server = Bun.listen({
+      hostname: "127.0.0.1",
+      port: 0,
+      tls: { cert: ca.cert, key: ca.key },
+      socket: { data() {} },
+    });
+    cleanups.push(() => server.stop(true));
+    const store = knownStore();
+    const good = await connectWithCa(server.port, ca.caCert, "127.0.0.1", store);
+    expect(good.ok && good.how).toBe("system-roots");
+    // Nothing is written for an authority-vouched server: a renewed certificate just works.
+    expect(await store.entries()).toEqual([]);
+    // Signed by the trusted authority, but for another name: treated like a stranger.
+    const other = await connectWithCa(server.port, ca.caCert, "chat.example.org", store);
+    expect(other.ok).toBe(false);
+    if (!other.ok) expect(other.reason).toBe("declined");
   });
 });
 
