@@ -119,6 +119,16 @@ export class SendQueue {
     this.flush();
   }
 
+  /** Give up on a sink that failed: drop the queue and try to close the socket. */
+  abort(): void {
+    this.markClosed();
+    try {
+      this.sink.end();
+    } catch {
+      // Already unusable; the transport's close callback (or ping timeout) reports it.
+    }
+  }
+
   markClosed(): void {
     this.closed = true;
     this.chunks = [];
@@ -174,6 +184,14 @@ export class FlushScheduler {
     this.commit();
     const list = this.dirty;
     this.dirty = [];
-    for (const q of list) q.flush();
+    for (const q of list) {
+      try {
+        q.flush();
+      } catch (err) {
+        // One broken socket must not keep the others' output waiting.
+        q.abort();
+        console.error(`chat: write failed, connection dropped: ${String(err)}`);
+      }
+    }
   };
 }

@@ -117,3 +117,31 @@ describe("SendQueue + FlushScheduler", () => {
     expect(sink.ended).toBe(true);
   });
 });
+
+test("a sink that throws is dropped and the other sockets still get their bytes", async () => {
+  const scheduler = new FlushScheduler();
+  const good = new FakeSink();
+  let ended = false;
+  const bad: ByteSink = {
+    write() {
+      throw new Error("socket exploded");
+    },
+    end() {
+      ended = true;
+    },
+  };
+  const qb = new SendQueue(bad, scheduler, 1 << 20);
+  const qg = new SendQueue(good, scheduler, 1 << 20);
+  const quiet = console.error;
+  console.error = () => {};
+  try {
+    qb.push(bytes("x\r\n"));
+    qg.push(bytes("y\r\n"));
+    await turn();
+  } finally {
+    console.error = quiet;
+  }
+  expect(good.text()).toBe("y\r\n");
+  expect(qb.closed).toBe(true);
+  expect(ended).toBe(true);
+});
