@@ -149,11 +149,17 @@ export async function ensureSelfSigned(
   // Write to temporary names, then rename: a crash never leaves half a file,
   // and two servers starting together cannot interleave their writes.
   const suffix = `.${process.pid}.tmp`;
-  await writeFile(keyPath + suffix, made.key, { mode: 0o600 });
-  await chmod(keyPath + suffix, 0o600);
-  await writeFile(certPath + suffix, made.cert, { mode: 0o644 });
-  await rename(keyPath + suffix, keyPath);
-  await rename(certPath + suffix, certPath);
+  try {
+    await writeFile(keyPath + suffix, made.key, { mode: 0o600 });
+    await chmod(keyPath + suffix, 0o600);
+    await writeFile(certPath + suffix, made.cert, { mode: 0o644 });
+    await rename(keyPath + suffix, keyPath);
+    await rename(certPath + suffix, certPath);
+  } catch (err) {
+    throw new FatalError(
+      `cannot save the TLS certificate in ${dir}: ${(err as Error).message}; use --tls-cert/--tls-key or a writable --db folder`,
+    );
+  }
   const fingerprint = checkPair(made.cert, made.key, certPath, keyPath);
   return { cert: made.cert, key: made.key, fingerprint, certPath, keyPath, created: true };
 }

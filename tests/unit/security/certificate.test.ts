@@ -144,3 +144,14 @@ describe("serve --tls", () => {
     );
   });
 });
+
+describe("a certificate folder that cannot exist", () => {
+  test("is one clear error naming the path, not a stack trace", async () => {
+    // A path below a regular file can never be created, even by root.
+    const dir = tempDir();
+    writeFileSync(join(dir, "file"), "x");
+    const attempt = ensureSelfSigned(join(dir, "file", "chat"), "x");
+    await expect(attempt).rejects.toBeInstanceOf(FatalError);
+    await expect(attempt).rejects.toThrow(join(dir, "file", "chat"));
+  });
+});
