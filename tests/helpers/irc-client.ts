@@ -44,6 +44,9 @@ export class TestClient {
         data(_s, chunk) {
           client.onData(chunk);
         },
+        drain() {
+          client.writePending();
+        },
         close() {
           client.onClose();
         },
@@ -98,16 +101,31 @@ export class TestClient {
     this.sendRaw(`${line}\r\n`);
   }
 
-  /** Send bytes exactly as given (for framing and bad-input tests). */
+  /**
+   * Send bytes exactly as given (for framing and bad-input tests). What the
+   * kernel does not take at once is queued and written on drain, in order, so
+   * large payloads are safe.
+   */
   sendRaw(data: string | Uint8Array): void {
     if (this.closed || this.socket === undefined) throw new Error("TestClient: socket is closed");
     const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-    let off = 0;
-    // Test payloads are small; loop in case the kernel takes them in pieces.
-    while (off < bytes.length) {
-      const n = this.socket.write(bytes.subarray(off));
-      if (n <= 0) throw new Error("TestClient: write refused");
-      off += n;
+    this.pending.push(bytes);
+    this.writePending();
+  }
+
+  private pending: Uint8Array[] = [];
+
+  private writePending(): void {
+    const socket = this.socket;
+    while (socket !== undefined && !this.closed && this.pending.length > 0) {
+      const head = this.pending[0] as Uint8Array;
+      const n = socket.write(head);
+      if (n < 0) return;
+      if (n < head.length) {
+        this.pending[0] = head.subarray(n);
+        return; // the rest goes out on drain
+      }
+      this.pending.shift();
     }
   }
 

@@ -199,6 +199,25 @@ describe("rooms and messages", () => {
     b.close();
   });
 
+  test("a 2 MB burst of input is read whole and relayed in order (flood limit off)", async () => {
+    t = await startTestServer({ limits: { floodLimit: false } });
+    const a = await t.client("alice");
+    const b = await t.client("bob");
+    a.send("JOIN #big");
+    b.send("JOIN #big");
+    await a.expect(/:bob!\S+ JOIN #big$/);
+    const pad = "p".repeat(400);
+    let burst = "";
+    for (let i = 0; i < 5000; i++) burst += `PRIVMSG #big :${i} ${pad}\r\n`;
+    a.sendRaw(burst);
+    await b.expect(/PRIVMSG #big :4999 /, 15_000);
+    const got = b.lines
+      .filter((l) => l.includes(" PRIVMSG #big :"))
+      .map((l) => Number(l.split(":")[2]?.split(" ")[0]));
+    expect(got.length).toBe(5000);
+    expect(got.every((n, i) => n === i)).toBe(true);
+  }, 30_000);
+
   test("history: a new joiner gets the last lines in a chathistory batch", async () => {
     t = await startTestServer({ limits: { floodLimit: false } });
     const a = await t.client("alice");
