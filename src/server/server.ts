@@ -11,6 +11,7 @@ import { LocalBus } from "../bus/local.ts";
 import { foldCase } from "../protocol/casemap.ts";
 import { capList, checkJoinPart, checkNickChange } from "../security/abuse.ts";
 import { addressKey } from "../security/address.ts";
+import { globMatch, normalizeMask as normalizeBanMask } from "../security/bans.ts";
 import { passwordLockout } from "../security/lockout.ts";
 import { secretsEqual } from "../security/password.ts";
 import { nickClaimed } from "../security/privacy.ts";
@@ -550,8 +551,8 @@ export class ChatServer {
 
   isBanned(ch: Channel, s: Session): boolean {
     if (ch.bans.length === 0) return false;
-    const who = foldCase(s.prefix);
-    return ch.bans.some((b) => globMatch(foldCase(b.mask), who));
+    // globMatch applies the casemapping itself.
+    return ch.bans.some((b) => globMatch(b.mask, s.prefix));
   }
 
   topic(
@@ -1023,36 +1024,7 @@ export function clipBytes(text: string, max: number): string {
   return new TextDecoder().decode(bytes.subarray(0, end));
 }
 
-/** A ban mask in full form: `bob` -> `bob!*@*`, `*@host` -> `*!*@host`. */
+/** A channel ban mask in full form: `bob` -> `bob!*@*`; spaces and commas cannot be part of one. */
 export function normalizeMask(mask: string): string {
-  const m = mask.replace(/[\s,]/g, "");
-  if (m === "") return "*!*@*";
-  if (m.includes("!")) return m.includes("@") ? m : `${m}@*`;
-  if (m.includes("@")) return `*!${m}`;
-  return `${m}!*@*`;
-}
-
-/** IRC ban-mask glob: `*` any run, `?` one character. Both sides already casefolded. */
-export function globMatch(pattern: string, text: string): boolean {
-  let p = 0;
-  let t = 0;
-  let star = -1;
-  let mark = 0;
-  while (t < text.length) {
-    const pc = pattern[p];
-    if (pc === "?" || (pc !== undefined && pc !== "*" && pc === text[t])) {
-      p++;
-      t++;
-    } else if (pc === "*") {
-      star = p++;
-      mark = t;
-    } else if (star !== -1) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (pattern[p] === "*") p++;
-  return p === pattern.length;
+  return normalizeBanMask(mask.replace(/[\s,]/g, "") || "*");
 }

@@ -5,9 +5,9 @@ import { foldCase } from "../../protocol/casemap.ts";
 import type { IrcMessage } from "../../protocol/message.ts";
 import { ERR, RPL } from "../../protocol/numerics.ts";
 import { capList } from "../../security/abuse.ts";
+import { globMatch } from "../../security/bans.ts";
 import { prefixOf } from "../channel.ts";
 import type { CommandContext } from "../irc-front.ts";
-import { globMatch } from "../server.ts";
 import type { Session } from "../session.ts";
 
 /** Most entries one WHO answers, so a `WHO *` cannot flood the asker. */

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
+import { globMatch } from "../../../src/security/bans.ts";
 import { TokenBucket } from "../../../src/server/flood.ts";
-import { clipBytes, globMatch, normalizeMask } from "../../../src/server/server.ts";
+import { clipBytes, normalizeMask } from "../../../src/server/server.ts";
 import { sanitizeLine } from "../../../src/server/session.ts";
 
 describe("TokenBucket", () => {
@@ -25,6 +26,8 @@ describe("ban masks", () => {
     expect(normalizeMask("*@10.0.0.1")).toBe("*!*@10.0.0.1");
     expect(normalizeMask("bob!~b")).toBe("bob!~b@*");
     expect(normalizeMask("a!b@c")).toBe("a!b@c");
+    expect(normalizeMask("a b,c")).toBe("abc!*@*");
+    expect(normalizeMask("")).toBe("*!*@*");
   });
 
   test("glob matching with * and ?", () => {
