@@ -275,6 +275,7 @@ export class ChatServer {
     }
     for (const ch of s.joined.values()) this.removeMember(ch, s);
     s.joined.clear();
+    this.moveInvites(s, s.folded, undefined);
     this.byId.delete(s.id);
     if (s.folded !== undefined && this.nicks.get(s.folded) === s) this.nicks.delete(s.folded);
     if (!s.conn.closed) s.conn.close(s.front.farewell(reason));
@@ -392,13 +393,14 @@ export class ChatServer {
     }
     checkNickChange(this.limits, s, nick, this.now());
     const oldPrefix = s.prefix;
+    const oldFolded = s.folded;
     this.rememberWhowas(s);
     if (s.folded !== undefined && this.nicks.get(s.folded) === s) this.nicks.delete(s.folded);
     // A different nick (not just another spelling) starts a new private-history window.
     if (s.folded !== folded) nickClaimed(s, this.now(), this.newMsgid());
     this.nicks.set(folded, s);
     s.setIdentity(nick, folded);
-    // Rename in invite lists so a pending invite follows the user.
+    this.moveInvites(s, oldFolded, folded);
     const ev: UserEvent = {
       type: "nick",
       source: oldPrefix,
@@ -407,6 +409,20 @@ export class ChatServer {
       senderId: s.id,
     };
     this.bus.publish(USER_TOPIC, ev);
+  }
+
+  /**
+   * Pending invites belong to the person, not the nick: they follow a nick
+   * change, and vanish when the user leaves, so whoever takes the nick next
+   * does not inherit a way into an invite-only room.
+   */
+  private moveInvites(s: Session, from: string | undefined, to: string | undefined): void {
+    if (s.invitedTo === undefined || from === undefined) return;
+    for (const ch of s.invitedTo) {
+      if (!ch.invites.delete(from)) continue;
+      if (to !== undefined) ch.invites.add(to);
+    }
+    if (to === undefined) s.invitedTo = undefined;
   }
 
   /** The plain front's registration: nick + an ident derived from it, no IRC burst. */
@@ -618,7 +634,11 @@ export class ChatServer {
         throw new ChatError("userOnChannel", [invitee.nick ?? nick, ch.name]);
       }
       if (ch.flags.has("i") && !ch.isOp(s)) throw new ChatError("chanOpPrivsNeeded", [ch.name]);
-      if (invitee.folded !== undefined) ch.invites.add(invitee.folded);
+      if (invitee.folded !== undefined) {
+        ch.invites.add(invitee.folded);
+        if (invitee.invitedTo === undefined) invitee.invitedTo = new Set();
+        invitee.invitedTo.add(ch);
+      }
     }
     const channel = ch?.name ?? name;
     const line = `:${s.prefix} INVITE ${invitee.nick} ${channel}`;

@@ -65,6 +65,8 @@ export class Session implements ConnHandler, PlainCore {
   /** User modes (i, o, w). */
   readonly umodes = new Set<string>();
   readonly joined = new Map<string, Channel>();
+  /** Rooms holding a pending invite for this user (see ChatServer.moveInvites). */
+  invitedTo: Set<Channel> | undefined;
   readonly connectedAt: number;
   lastActive: number;
   /** Time of the last message sent by this user (WHOIS idle). */

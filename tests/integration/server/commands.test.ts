@@ -111,6 +111,31 @@ describe("channel operators and modes", () => {
     await a.expect(/ 441 alice nobody #i /);
   });
 
+  test("an invite follows its user through a nick change and dies when they leave", async () => {
+    const { a } = await pair("#inv");
+    a.send("MODE #inv +i");
+    await a.expect(/MODE #inv \+i$/);
+    const c = await (t as TestServer).client("carol");
+    a.send("INVITE carol #inv");
+    await c.expect(/INVITE carol :?#inv$/);
+    c.send("NICK carla");
+    await c.expect(/NICK :?carla$/);
+    // Someone else taking the invited nick gets nothing.
+    const m = await (t as TestServer).client("carol");
+    m.send("JOIN #inv");
+    await m.expect(/ 473 carol #inv /);
+    c.send("JOIN #inv");
+    await c.expect(/^:carla!\S+ JOIN #inv$/);
+    // A fresh invite is dropped when its holder quits.
+    a.send("INVITE carol #inv");
+    await m.expect(/INVITE carol :?#inv$/);
+    m.send("QUIT");
+    await m.waitClosed();
+    const n = await (t as TestServer).client("carol");
+    n.send("JOIN #inv");
+    await n.expect(/ 473 carol #inv /);
+  });
+
   test("LIST shows rooms with user counts and topics", async () => {
     const { a } = await pair("#l");
     a.send("TOPIC #l :the topic");
