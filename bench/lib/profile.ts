@@ -119,11 +119,11 @@ export async function profileChat(
     "--port",
     "0",
     "--db",
-    ":memory:",
+    join(dir, "chat.db"),
     "--no-flood-limit",
     "--quiet",
   ];
-  const command = `bun ${args.join(" ").replace(dir, "$DIR")}`;
+  const command = `bun ${args.join(" ").replaceAll(dir, "$DIR")}`;
   const proc = Bun.spawn([process.execPath, ...args], {
     cwd: REPO_ROOT,
     stdout: "pipe",

@@ -1,4 +1,6 @@
-/** Renders the benchmark results as BENCHMARKS.md. */
+/** Renders the benchmark results as BENCHMARKS.md (plus the hand-written bench/findings.md). */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { BenchResults } from "../run.ts";
 import type { ProfileSummary } from "./profile.ts";
 import type {
@@ -8,7 +10,7 @@ import type {
   StartupResult,
   StepResult,
 } from "./scenarios.ts";
-import type { ServerKind } from "./servers.ts";
+import { REPO_ROOT, type ServerKind } from "./servers.ts";
 
 const NAMES: Record<ServerKind, string> = { chat: "chat", inspircd: "InspIRCd", ngircd: "ngIRCd" };
 
@@ -37,7 +39,7 @@ function stepsTable(steps: StepResult[]): string {
       `| ${s.step} | ${Math.round(s.targetMsgsPerSecond)} | ${Math.round(s.sentPerSecond)} | ${m(s.deliveriesPerSecond)} | ${(s.deliveryRatio * 100).toFixed(2)}% | ${ms(s.latency.p50Ms)} | ${ms(s.latency.p90Ms)} | ${ms(s.latency.p99Ms)} | ${ms(s.latency.maxMs)} | ${(s.serverCpu * 100).toFixed(0)}% | ${s.machineBusyCores.toFixed(2)} | ${s.generatorCpu.map((c) => `${(c * 100).toFixed(0)}%`).join(" / ")} | ${s.disconnected} | ${s.pass ? "pass" : "**fail**"} |`,
   );
   return [
-    "| step | asked msg/s | sent msg/s | deliveries/s | delivered | p50 | p90 | p99 | max | server CPU | machine cores busy | generator CPU per worker | disconnects | |",
+    "| step | asked msg/s | sent msg/s | deliveries/s | delivered | p50 | p90 | p99 | max | server CPU | machine cores busy (all processes + kernel) | generator CPU per worker | disconnects | |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ...rows,
   ].join("\n");
@@ -281,6 +283,11 @@ export function renderReport(r: BenchResults): string {
     );
   out.push("");
   out.push(...profileSection(r.profile));
+  const findings = join(REPO_ROOT, "bench/findings.md");
+  if (existsSync(findings)) {
+    out.push(readFileSync(findings, "utf8").trim());
+    out.push("");
+  }
   out.push("## Machine");
   out.push("");
   for (const [k, v] of Object.entries(r.machine)) out.push(`- ${k}: ${v}`);

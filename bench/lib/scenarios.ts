@@ -189,7 +189,8 @@ export async function fanoutRamp(
       steps.push(s);
       opts.log(`  step ${i}: ${fmtStep(s)}`);
       if (!s.pass) {
-        if (retried) break;
+        // Clients the server dropped (SendQ exceeded) are gone: a retry would measure fewer.
+        if (retried || s.disconnected > 0) break;
         retried = true;
         continue;
       }
