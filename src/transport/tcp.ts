@@ -34,6 +34,8 @@ export interface TcpListener {
 
 const encoder = new TextEncoder();
 const SENDQ_ERROR = encoder.encode("ERROR :SendQ exceeded\r\n");
+/** Idle time before the kernel starts probing a silent peer. */
+const KEEPALIVE_MS = 120_000;
 /** How long a closing connection may take to flush its last words before a hard close. */
 const CLOSE_GRACE_MS = 10_000;
 
@@ -161,6 +163,9 @@ export function listenTcp(
       open(socket) {
         const conn = new TcpConn(socket, scheduler, opts);
         socket.data = conn;
+        // nc users are never PINGed (they cannot answer); TCP keepalive still
+        // finds a peer that vanished without closing, for them and for everyone.
+        socket.setKeepAlive(true, KEEPALIVE_MS);
         conn.handler = accept(conn);
         if (conn.handler === undefined) conn.close();
       },
