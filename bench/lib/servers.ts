@@ -3,7 +3,16 @@
  * ngIRCd from Debian. Every server listens on 127.0.0.1 on a free port, with flood limits off and
  * connection limits far above what the benchmark opens, so all three run the same workload.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
@@ -117,9 +126,21 @@ export function ensurePeersInstalled(kinds: readonly ServerKind[], log: (s: stri
   }
 }
 
-/** Builds dist/chat when missing or older than the sources (unless told not to). */
+function newestMtimeMs(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtimeMs(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds dist/chat when missing, older than src/, or when asked to. */
 export function ensureChatBuilt(log: (s: string) => void, rebuild: boolean): void {
-  if (existsSync(CHAT_BINARY) && !rebuild) return;
+  const stale =
+    !existsSync(CHAT_BINARY) ||
+    statSync(CHAT_BINARY).mtimeMs < newestMtimeMs(join(REPO_ROOT, "src"));
+  if (!stale && !rebuild) return;
   log("building dist/chat (npm run build)...");
   const r = Bun.spawnSync(["npm", "run", "build"], {
     cwd: REPO_ROOT,
