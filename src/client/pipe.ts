@@ -16,8 +16,13 @@ export interface PipeIO {
   err(line: string): void;
 }
 
-/** Lines in flight before waiting for the server to catch up, so a big file does not flood it. */
-const WINDOW = 200;
+/**
+ * Lines in flight before waiting for the server to catch up. It must stay under
+ * what a flood-limited server holds back for one client (our default burst 20 plus
+ * backlog 50; classic IRC servers allow less), or a long file gets the script
+ * disconnected for Excess Flood instead of being paced by the server's throttle.
+ */
+const WINDOW = 16;
 const ACK_TIMEOUT_MS = 30_000;
 
 /** Render one event for pipe output; own echoes are not news to the script that sent them. */
