@@ -108,7 +108,7 @@ export class ChatServer {
     this.opers = opts.opers ?? [];
     this.plainFront = opts.plainFront;
     this.log = opts.log ?? (() => {});
-    this.now = opts.now ?? Date.now;
+    this.now = opts.now ?? monotonicClock(Date.now);
     this.createdAt = this.now();
     this.bootId = this.createdAt.toString(36);
     for (const room of this.store.loadRooms()) {
@@ -1047,4 +1047,17 @@ export function clipBytes(text: string, max: number): string {
 /** A channel ban mask in full form: `bob` -> `bob!*@*`; spaces and commas cannot be part of one. */
 export function normalizeMask(mask: string): string {
   return normalizeBanMask(mask.replace(/[\s,]/g, "") || "*");
+}
+
+/**
+ * Wall-clock time that never goes backwards: history is ordered by server time,
+ * so an NTP step back must not file new messages before ones already sent.
+ */
+export function monotonicClock(wall: () => number): () => number {
+  let last = 0;
+  return () => {
+    const t = wall();
+    if (t > last) last = t;
+    return last;
+  };
 }
