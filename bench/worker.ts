@@ -62,6 +62,7 @@ let received = 0;
 let stale = 0;
 let self = 0;
 let disconnected = 0;
+const dropReasons: Record<string, number> = {};
 let connected = 0;
 const latency = new LatencyHistogram();
 let ackedCaps: string[] = [];
@@ -83,6 +84,9 @@ function sinkFor(client: Client): MarkerSink {
     },
     ping(arg: string): void {
       client.transport?.write(`PONG ${arg}\r\n`);
+    },
+    error(line: string): void {
+      client.error = line.slice(0, 120);
     },
   };
 }
@@ -212,8 +216,11 @@ function onOpen(client: Client): void {
 function onClose(client: Client, why: string): void {
   if (client.stage === "closed") return;
   const wasUp = client.stage !== "connecting" && client.stage !== "failed";
-  if (client.stage === "ready") disconnected++;
-  else fail(client, why);
+  if (client.stage === "ready") {
+    disconnected++;
+    const reason = client.error || why;
+    dropReasons[reason] = (dropReasons[reason] ?? 0) + 1;
+  } else fail(client, why);
   if (wasUp) connected--;
   client.stage = "closed";
   client.transport = null;
@@ -465,6 +472,7 @@ async function runPhase(cfg: WorkerInit, ph: WorkerPhase): Promise<void> {
     cpuSystemMs: cpu.system / 1000,
     wallMs: performance.now() - t0,
     disconnected,
+    dropReasons,
     connected,
   };
   // Stop counting until the next phase: late arrivals then count as stale.

@@ -50,6 +50,7 @@ export interface PhaseSummary {
   workerCpu: number[];
   wallMs: number;
   disconnected: number;
+  dropReasons: Record<string, number>;
   connected: number;
 }
 
@@ -233,6 +234,7 @@ export class LoadGen {
       workerCpu: results.map((r) => (r.cpuUserMs + r.cpuSystemMs) / r.wallMs),
       wallMs: Math.max(...results.map((r) => r.wallMs)),
       disconnected: sum((r) => r.disconnected),
+      dropReasons: mergeCounts(results.map((r) => r.dropReasons)),
       connected: sum((r) => r.connected),
     };
   }
@@ -281,5 +283,11 @@ export function clientSpecs(opts: {
     if (opts.srcPerAddress) spec.src = sourceAddress(id, opts.srcPerAddress);
     out.push(spec);
   }
+  return out;
+}
+
+function mergeCounts(list: Array<Record<string, number>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const m of list) for (const [k, v] of Object.entries(m)) out[k] = (out[k] ?? 0) + v;
   return out;
 }

@@ -9,6 +9,7 @@
 
 const MARKER = Buffer.from("%%");
 const PING = Buffer.from("PING ");
+const ERROR = Buffer.from("ERROR ");
 const NL = 10;
 /** A partial line longer than this cannot be one of ours: drop it rather than grow forever. */
 const MAX_CARRY = 65536;
@@ -21,6 +22,8 @@ export interface MarkerSink {
   marker(step: number, sender: number, sentUs: number): void;
   /** A PING line from the server; `arg` is everything after "PING ". */
   ping(arg: string): void;
+  /** An ERROR line (the server's last words before it closes the connection). */
+  error(line: string): void;
 }
 
 export class MarkerScanner {
@@ -89,6 +92,16 @@ export class MarkerScanner {
         this.sink.ping(buf.toString("latin1", p + 5, stop).replace(/\r$/, ""));
       }
       p = buf.indexOf(PING, stop);
+    }
+    let e = buf.indexOf(ERROR, start);
+    while (e !== -1 && e < end) {
+      const lineEnd = buf.indexOf(NL, e);
+      const stop = lineEnd === -1 || lineEnd > end ? end : lineEnd;
+      const prev = e > 0 ? buf[e - 1] : NL;
+      if (prev === NL || prev === 32) {
+        this.sink.error(buf.toString("utf8", e, stop).replace(/\r$/, ""));
+      }
+      e = buf.indexOf(ERROR, stop);
     }
   }
 }

@@ -86,6 +86,8 @@ export interface WorkerResult {
   wallMs: number;
   /** Connections lost so far (cumulative). */
   disconnected: number;
+  /** Why they were lost (the server's ERROR line, or the socket error), with counts. */
+  dropReasons: Record<string, number>;
   connected: number;
 }
 

@@ -3,12 +3,13 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BenchResults } from "../run.ts";
 import type { ProfileSummary } from "./profile.ts";
-import type {
-  FanoutResult,
-  IdleResult,
-  RoomsResult,
-  StartupResult,
-  StepResult,
+import {
+  type FanoutResult,
+  fmtReasons,
+  type IdleResult,
+  type RoomsResult,
+  type StartupResult,
+  type StepResult,
 } from "./scenarios.ts";
 import { REPO_ROOT, type ServerKind } from "./servers.ts";
 
@@ -36,7 +37,7 @@ function ratio(a: number | undefined, b: number | undefined): string {
 function stepsTable(steps: StepResult[]): string {
   const rows = steps.map(
     (s) =>
-      `| ${s.step} | ${Math.round(s.targetMsgsPerSecond)} | ${Math.round(s.sentPerSecond)} | ${m(s.deliveriesPerSecond)} | ${(s.deliveryRatio * 100).toFixed(2)}% | ${ms(s.latency.p50Ms)} | ${ms(s.latency.p90Ms)} | ${ms(s.latency.p99Ms)} | ${ms(s.latency.maxMs)} | ${(s.serverCpu * 100).toFixed(0)}% | ${s.machineBusyCores.toFixed(2)} | ${s.generatorCpu.map((c) => `${(c * 100).toFixed(0)}%`).join(" / ")} | ${s.disconnected} | ${s.pass ? "pass" : "**fail**"} |`,
+      `| ${s.step} | ${Math.round(s.targetMsgsPerSecond)} | ${Math.round(s.sentPerSecond)} | ${m(s.deliveriesPerSecond)} | ${(s.deliveryRatio * 100).toFixed(2)}% | ${ms(s.latency.p50Ms)} | ${ms(s.latency.p90Ms)} | ${ms(s.latency.p99Ms)} | ${ms(s.latency.maxMs)} | ${(s.serverCpu * 100).toFixed(0)}% | ${s.machineBusyCores.toFixed(2)} | ${s.generatorCpu.map((c) => `${(c * 100).toFixed(0)}%`).join(" / ")} | ${s.disconnected ? `${s.disconnected}: ${fmtReasons(s.dropReasons).replaceAll("|", "/")}` : "0"} | ${s.pass ? "pass" : "**fail**"} |`,
   );
   return [
     "| step | asked msg/s | sent msg/s | deliveries/s | delivered | p50 | p90 | p99 | max | server CPU | machine cores busy (all processes + kernel) | generator CPU per worker | disconnects | |",

@@ -47,6 +47,8 @@ export interface StepResult {
   /** Cores busy on the whole machine during the step (server + generator + anything else). */
   machineBusyCores: number;
   disconnected: number;
+  /** Why clients were dropped, with counts (cumulative over the run). */
+  dropReasons: Record<string, number>;
   pass: boolean;
 }
 
@@ -102,8 +104,16 @@ function stepOf(
     serverCpu: serverCpuMs / ph.wallMs,
     machineBusyCores: machine.total > 0 ? (machine.busy / machine.total) * cpus().length : 0,
     disconnected: ph.disconnected,
+    dropReasons: ph.dropReasons,
     pass,
   };
+}
+
+export function fmtReasons(r: Record<string, number>): string {
+  return Object.entries(r)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${v}x ${k}`)
+    .join("; ");
 }
 
 export function fmtStep(s: StepResult): string {
@@ -112,7 +122,7 @@ export function fmtStep(s: StepResult): string {
     `delivered ${(s.deliveryRatio * 100).toFixed(2)}%, p50 ${s.latency.p50Ms.toFixed(1)} ms, ` +
     `p99 ${s.latency.p99Ms.toFixed(1)} ms, max ${s.latency.maxMs.toFixed(0)} ms, ` +
     `server cpu ${(s.serverCpu * 100).toFixed(0)}%, machine ${s.machineBusyCores.toFixed(2)} cores busy, gen cpu ${s.generatorCpu.map((c) => `${(c * 100).toFixed(0)}%`).join("/")}` +
-    `${s.disconnected ? `, ${s.disconnected} disconnected` : ""}${s.pass ? "" : "  FAIL"}`
+    `${s.disconnected ? `, ${s.disconnected} disconnected (${fmtReasons(s.dropReasons)})` : ""}${s.pass ? "" : "  FAIL"}`
   );
 }
 

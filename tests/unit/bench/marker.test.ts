@@ -4,13 +4,15 @@ import { formatMarker, MarkerScanner } from "../../../bench/lib/marker.ts";
 interface Seen {
   markers: Array<[number, number, number]>;
   pings: string[];
+  errors: string[];
 }
 
 function scanner(): { s: MarkerScanner; seen: Seen } {
-  const seen: Seen = { markers: [], pings: [] };
+  const seen: Seen = { markers: [], pings: [], errors: [] };
   const s = new MarkerScanner({
     marker: (step, sender, us) => seen.markers.push([step, sender, us]),
     ping: (arg) => seen.pings.push(arg),
+    error: (line) => seen.errors.push(line),
   });
   return { s, seen };
 }
@@ -61,12 +63,22 @@ describe("benchmark marker scanner", () => {
     expect(seen.markers).toEqual([[1, 2, 30099]]);
   });
 
+  test("reports the server's ERROR line, so a dropped client's reason is known", () => {
+    const { s, seen } = scanner();
+    s.feed(Buffer.from(`:a PRIVMSG #r :${formatMarker(1, 2, 3)}\r\nERROR :SendQ exceeded\r\n`));
+    expect(seen.errors).toEqual(["ERROR :SendQ exceeded"]);
+    expect(seen.markers).toEqual([[1, 2, 3]]);
+  });
+
   test("text that merely contains %% or PING is not a marker or a PING", () => {
     const { s, seen } = scanner();
     s.feed(
-      Buffer.from(":a PRIVMSG #r :100%% sure, STOPPING now\r\n:a PRIVMSG #r :%%5 no sender\r\n"),
+      Buffer.from(
+        ":a PRIVMSG #r :100%% sure, STOPPING now, no TERROR here\r\n:a PRIVMSG #r :%%5 no sender\r\n",
+      ),
     );
     expect(seen.markers).toEqual([]);
     expect(seen.pings).toEqual([]);
+    expect(seen.errors).toEqual([]);
   });
 });
