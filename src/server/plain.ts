@@ -237,7 +237,8 @@ export class PlainFront implements Front {
 
   private nickLine(typed: string): void {
     if (typed === "") return;
-    let nick = typed;
+    // "nick carol" (as on IRC, without the slash) means the nickname carol.
+    let nick = /^(?:nick|user)\s+(\S+)$/i.exec(typed)?.[1] ?? typed;
     if (typed.startsWith("/")) {
       // Commands before a nickname: /nick NAME is the obvious one; /quit must work too.
       const [cmd = "", arg = ""] = typed.slice(1).split(/\s+/);

@@ -35,6 +35,15 @@ export function sanitizeLine(line: string): string {
 /** Optional tags and source, a command, then at least one parameter. */
 const WITH_PARAMETER = /^\s*(?:@\S*\s+)?(?::\S*\s+)?\S+\s+\S/;
 
+/**
+ * "nick carol" as a person types it: IRC software always sends the command in
+ * capitals, so a lower- or mixed-case NICK/USER is someone answering the prompt.
+ */
+function typedNick(line: string): boolean {
+  const m = /^\s*(nick|user)\s+\S+\s*$/i.exec(line);
+  return m !== null && m[1] !== "NICK" && m[1] !== "USER";
+}
+
 function firstWord(line: string): string {
   let s = line.trimStart();
   if (s.startsWith("@")) s = s.slice(s.indexOf(" ") + 1 || s.length).trimStart();
@@ -175,7 +184,7 @@ export class Session implements ConnHandler, PlainCore {
   private decide(text: string): void {
     // IRC clients always give these commands a parameter; a bare "user" or
     // "nick" typed by a human is the nickname they want.
-    const irc = REGISTRATION.has(firstWord(text)) && WITH_PARAMETER.test(text);
+    const irc = REGISTRATION.has(firstWord(text)) && WITH_PARAMETER.test(text) && !typedNick(text);
     if (irc) {
       if (this.mode === "plain-tentative") this.server.switchToIrc(this);
       this.mode = "irc";

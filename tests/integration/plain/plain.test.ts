@@ -363,6 +363,20 @@ describe("telling humans from IRC clients", () => {
     },
   );
 
+  test("a person who types `nick carol` straight away is a human named carol", async () => {
+    const c = await raw();
+    c.send("nick carol");
+    await c.waitFor("*** Hello carol!");
+  });
+
+  test("a person who answers the greeting with `Nick dora` is a human named dora", async () => {
+    const c = await raw();
+    await c.waitFor("Pick a nickname");
+    c.send("Nick dora");
+    await c.waitFor("*** Hello dora!");
+    await c.waitFor(/^\*\*\* You are in #lobby now/);
+  });
+
   test("a telnet client that negotiates unasked (PuTTY, Windows) is a human all the same", async () => {
     const c = await raw();
     // IAC WILL NAWS, IAC WILL TTYPE, IAC DO ECHO, IAC SB NAWS 80x24 IAC SE, then a nickname.
