@@ -33,6 +33,8 @@ export const V_SERVER_TIME = 1;
 export const V_MESSAGE_TAGS = 2;
 /** Variant numbers are small integers: the fan-out cache is an array indexed by them. */
 export const PLAIN_VARIANT = 4;
+/** A plain user in several rooms: every room line names its room, #lobby too. */
+export const PLAIN_LABELLED_VARIANT = 5;
 export const VARIANT_COUNT = 8;
 
 export interface JoinedInfo {
@@ -77,6 +79,8 @@ export interface PlainCore {
   readonly nick: string | undefined;
   /** Rooms this user is in, display names. */
   readonly channels: readonly string[];
+  /** The serialize-once variant: PLAIN_LABELLED_VARIANT while in several rooms. */
+  readonly variant: number;
   /** Pick the first nick and finish registration (no IRC welcome burst is sent). */
   register(nick: string): void;
   /** A free nick close to `nick`, for "taken, try alice_" hints. */

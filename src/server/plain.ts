@@ -16,7 +16,7 @@ import { ChatError } from "./errors.ts";
 import {
   type Front,
   type JoinedInfo,
-  PLAIN_VARIANT,
+  PLAIN_LABELLED_VARIANT,
   type PlainCore,
   type PlainFrontFactory,
 } from "./front.ts";
@@ -80,18 +80,30 @@ function messageLine(
   return `${time} ${room}<${nick}> ${clean(text)}`;
 }
 
-/** Rooms other than the lobby are named on every line, so a person in two rooms can tell. */
-function roomLabel(channel: string): string {
-  return sameName(channel, DEFAULT_PLAIN_ROOM) ? "" : channel;
+/**
+ * Rooms other than the lobby are named on every line; someone in several rooms
+ * sees the lobby named too, or its lines would pass for the current room's.
+ */
+function roomLabel(channel: string, labelAll: boolean): string {
+  return !labelAll && sameName(channel, DEFAULT_PLAIN_ROOM) ? "" : channel;
 }
 
-/** A room or user event as a line; recipient-independent so the bytes can be shared. */
-export function formatEvent(event: BusEvent): string | null {
+/**
+ * A room or user event as a line; depends only on the event and `labelAll` (the
+ * variant), never on the recipient, so the bytes can be shared.
+ */
+export function formatEvent(event: BusEvent, labelAll = false): string | null {
   const t = clock(event.time);
   const who = nickOf(event.source);
   switch (event.type) {
     case "message": {
-      const line = messageLine(t, roomLabel(event.target), event.command, who, event.text);
+      const line = messageLine(
+        t,
+        roomLabel(event.target, labelAll),
+        event.command,
+        who,
+        event.text,
+      );
       return line === "" ? null : line;
     }
     case "join":
@@ -176,7 +188,9 @@ export interface PlainOptions {
 
 export class PlainFront implements Front {
   readonly kind = "plain" as const;
-  readonly variant = PLAIN_VARIANT;
+  get variant(): number {
+    return this.core.variant;
+  }
   private stage: Stage;
   /** Where typed text goes: a room, a nick (after /query), or nowhere. */
   private current: string | undefined;
@@ -579,7 +593,7 @@ export class PlainFront implements Front {
   }
 
   render(event: BusEvent): Uint8Array | null {
-    const line = formatEvent(event);
+    const line = formatEvent(event, this.core.variant === PLAIN_LABELLED_VARIANT);
     return line === null ? null : bytes(line);
   }
 

@@ -485,6 +485,7 @@ export class ChatServer {
     }
     ch.members.set(s, status);
     s.joined.set(folded, ch);
+    s.updateVariant();
     this.bus.publish(ROOM_TOPIC, {
       type: "join",
       channel: ch.name,
@@ -557,6 +558,7 @@ export class ChatServer {
     this.bus.publish(ROOM_TOPIC, ev);
     this.removeMember(ch, s);
     s.joined.delete(folded);
+    s.updateVariant();
   }
 
   /** Drop a member; an empty room with nothing worth keeping disappears. */
@@ -621,6 +623,7 @@ export class ChatServer {
     });
     this.removeMember(ch, victim);
     victim.joined.delete(ch.folded);
+    victim.updateVariant();
   }
 
   /** INVITE: returns the invitee so the front can confirm with RPL_INVITING. */

@@ -11,6 +11,8 @@ import { ChatError } from "./errors.ts";
 import { TokenBucket } from "./flood.ts";
 import {
   type Front,
+  PLAIN_LABELLED_VARIANT,
+  PLAIN_VARIANT,
   type PlainCore,
   V_MESSAGE_TAGS,
   V_SERVER_TIME,
@@ -118,7 +120,7 @@ export class Session implements ConnHandler, PlainCore {
   /** Recompute the serialize-once variant after a CAP change or a front switch. */
   updateVariant(): void {
     if (this.front.kind === "plain") {
-      this.variant = this.front.variant;
+      this.variant = this.joined.size > 1 ? PLAIN_LABELLED_VARIANT : PLAIN_VARIANT;
       return;
     }
     let v = 0;

@@ -259,6 +259,21 @@ describe("slash commands", () => {
     await alice.waitFor(/^\*\*\* (There is no room #nowhere|You are not in #nowhere)/);
   });
 
+  test("in two rooms, #lobby lines are named too; someone only in #lobby sees them bare", async () => {
+    const walker = await plain("walker");
+    const sitter = await plain("sitter");
+    const talker = await irc("talker");
+    walker.send("/join side");
+    await walker.waitFor(/^\*\*\* You are in #side now/);
+    talker.send("PRIVMSG #lobby :lobby news");
+    await walker.waitFor(new RegExp(`^${TIME} #lobby <talker> lobby news$`));
+    await sitter.waitFor(new RegExp(`^${TIME} <talker> lobby news$`));
+    walker.send("/part");
+    await walker.waitFor("*** You left #side; you now talk in #lobby.");
+    talker.send("PRIVMSG #lobby :back to one room");
+    await walker.waitFor(new RegExp(`^${TIME} <talker> back to one room$`));
+  });
+
   test("/who lists the people in the room", async () => {
     const alice = await plain("whoami");
     await irc("whobob");
