@@ -105,20 +105,34 @@ export function startServer(opts: StartOptions): RunningServer {
 
 /** `chat join` lines for every non-loopback address when listening on all interfaces. */
 export function joinHints(host: string, port: number): string[] {
-  if (host !== "0.0.0.0" && host !== "::") return [`  chat join ${fmtHost(host)}:${port}`];
-  const lines: string[] = [];
+  const addrs = joinAddresses(host);
+  // No network (a container, a laptop offline): this machine can still join.
+  if (addrs.length === 0) return [`  chat join 127.0.0.1:${port}   (no network interface found)`];
+  return addrs.map((a) => `  chat join ${fmtHost(a)}:${port}`);
+}
+
+/**
+ * The line for guests without the binary, with a real address filled in: a
+ * host reading it aloud should not have to work out what HOST and PORT mean.
+ */
+export function otherWaysLine(host: string, port: number): string {
+  const addr = joinAddresses(host)[0] ?? "127.0.0.1";
+  return `Without chat: nc ${addr} ${port} (or telnet), or any IRC client on port ${port}. Press Ctrl-C to stop.`;
+}
+
+/** Addresses others can reach: the one listened on, or every non-loopback one. */
+function joinAddresses(host: string): string[] {
+  if (host !== "0.0.0.0" && host !== "::") return [host];
+  const out: string[] = [];
   for (const addrs of Object.values(networkInterfaces())) {
     for (const a of addrs ?? []) {
       if (a.internal) continue;
       if (host === "0.0.0.0" && a.family !== "IPv4") continue;
       if (a.family === "IPv6" && a.address.startsWith("fe80")) continue;
-      lines.push(`  chat join ${fmtHost(a.address)}:${port}`);
+      out.push(a.address);
     }
   }
-  // No network (a container, a laptop offline): this machine can still join.
-  if (lines.length === 0)
-    lines.push(`  chat join 127.0.0.1:${port}   (no network interface found)`);
-  return lines;
+  return out;
 }
 
 function fmtHost(h: string): string {
@@ -180,7 +194,7 @@ export async function runServe(config: ServeConfig): Promise<void> {
   } else if (hints.length > 0) {
     out.push("Others can join with:", ...hints);
   }
-  out.push("Or with any IRC client, or: nc HOST PORT. Press Ctrl-C to stop.");
+  out.push(otherWaysLine(config.host, running.port));
   process.stdout.write(`${out.join("\n")}\n`);
 
   await new Promise<void>((resolve) => {

@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { networkInterfaces } from "node:os";
-import { joinHints } from "../../../src/app/serve.ts";
+import { joinHints, otherWaysLine } from "../../../src/app/serve.ts";
 
 test("a specific host gets exactly one join line", () => {
   expect(joinHints("127.0.0.1", 7000)).toEqual(["  chat join 127.0.0.1:7000"]);
@@ -18,4 +18,12 @@ test("0.0.0.0 lists every non-loopback IPv4 address, never loopback", () => {
     return;
   }
   expect(lines).toEqual(external.map((ip) => `  chat join ${ip}:6667`));
+});
+
+test("the line for guests without chat names a real address and the port, not HOST PORT", () => {
+  expect(otherWaysLine("127.0.0.1", 7000)).toContain("nc 127.0.0.1 7000");
+  expect(otherWaysLine("::1", 7000)).toContain("nc ::1 7000");
+  const any = otherWaysLine("0.0.0.0", 6667);
+  expect(any).toMatch(/nc \d+\.\d+\.\d+\.\d+ 6667/);
+  expect(any).not.toContain("HOST");
 });
