@@ -112,6 +112,8 @@ export class ClientConnection {
   private framer = new LineFramer();
   private capLs: string[] = [];
   private nickAttempt = 0;
+  /** The server called our nick invalid (not merely taken) while registering. */
+  private nickRefused = false;
   private everRegistered = false;
   private attempts = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -455,6 +457,7 @@ export class ClientConnection {
             return;
           }
           const base = msg.command === ERR.ERRONEUSNICKNAME ? "guest" : this.wantNick;
+          if (msg.command === ERR.ERRONEUSNICKNAME) this.nickRefused = true;
           this.send(message("NICK", [fallbackNick(base, this.nickAttempt)]));
           return;
         }
@@ -580,6 +583,15 @@ export class ClientConnection {
     const rejoin = [...this.state.rooms.values()].map((r) => r.name);
     if (!this.everRegistered) {
       this.everRegistered = true;
+      // Otherwise the only sign is "alice_ joined #lobby", easy to miss.
+      const now = this.state.nick ?? "";
+      if (this.nickAttempt > 0 && foldCase(now) !== foldCase(this.wantNick)) {
+        this.status(
+          this.nickRefused
+            ? `the server refused the nickname ${this.wantNick}; you are ${now} (/nick NAME to change)`
+            : `${this.wantNick} is taken on ${this.where}; you are ${now} until it is free`,
+        );
+      }
       this.join(this.opts.channels);
       return;
     }

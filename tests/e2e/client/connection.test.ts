@@ -166,9 +166,13 @@ describe("registration", () => {
         welcome(reply);
       } else if (line.startsWith("JOIN ")) reply(`:${nick}!u@h ${line}`);
     };
-    const { c } = connect(server.port);
+    const { c, events } = connect(server.port);
     await c.start();
     expect(c.state.nick).toBe("alice_");
+    // The user is told, not left to spot "alice_ joined".
+    expect(
+      events.some((e) => e.type === "status" && /alice is taken .*you are alice_/.test(e.text)),
+    ).toBe(true);
     server.send(0, "PING :are-you-there");
     await server.waitLine(0, /^PONG are-you-there$/);
   });
