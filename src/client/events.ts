@@ -64,6 +64,8 @@ export interface NamesEvent {
   time: Date;
   room: string;
   nicks: string[];
+  /** folded nick -> status prefix ("@", "+") for those who have one, so operators can be told apart. */
+  prefixes?: Map<string, string>;
 }
 
 /** Server replies worth showing (WHO, WHOIS, MOTD, away notices, modes). */

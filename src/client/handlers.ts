@@ -65,13 +65,13 @@ export function mentions(text: string, nick: string): boolean {
   return false;
 }
 
-/** PREFIX=(qaohv)~&@%+ -> "~&@%+"; strips membership prefixes from a NAMES entry. */
-function stripNamesEntry(state: ClientState, entry: string): string {
+/** PREFIX=(qaohv)~&@%+ -> "~&@%+"; splits a NAMES entry into its highest prefix and the nick. */
+function splitNamesEntry(state: ClientState, entry: string): { prefix: string; nick: string } {
   const prefix = state.isupport.get("PREFIX");
   const symbols = prefix !== undefined ? prefix.replace(/^\([^)]*\)/, "") : "~&@%+";
   let i = 0;
   while (i < entry.length && symbols.includes(entry.charAt(i))) i++;
-  return nickOf(entry.slice(i));
+  return { prefix: entry.slice(0, Math.min(i, 1)), nick: nickOf(entry.slice(i)) };
 }
 
 function textMessage(kind: "PRIVMSG" | "NOTICE"): Handler {
@@ -243,12 +243,14 @@ const namReply: Handler = (state, msg) => {
   if (room === undefined) return [];
   if (room.namesFresh) {
     room.members.clear();
+    room.prefixes = new Map();
     room.namesFresh = false;
   }
   for (const entry of last(msg).split(" ")) {
     if (entry === "") continue;
-    const nick = stripNamesEntry(state, entry);
+    const { prefix, nick } = splitNamesEntry(state, entry);
     room.members.set(foldCase(nick), nick);
+    if (prefix !== "") room.prefixes?.set(foldCase(nick), prefix);
   }
   return [];
 };
@@ -259,7 +261,9 @@ const endOfNames: Handler = (state, msg, now) => {
   if (room === undefined) return [];
   room.namesFresh = true;
   const nicks = [...room.members.values()].sort((a, b) => foldCase(a).localeCompare(foldCase(b)));
-  return [{ type: "names", time: new Date(now), room: room.name, nicks }];
+  const ev: ClientEvent = { type: "names", time: new Date(now), room: room.name, nicks };
+  if (room.prefixes !== undefined && room.prefixes.size > 0) ev.prefixes = room.prefixes;
+  return [ev];
 };
 
 const topicReply: Handler = (state, msg, now) => {

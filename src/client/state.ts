@@ -15,6 +15,8 @@ export interface RoomState {
   joinedAt: number;
   /** Set by the first 353 after a 366, so a NAMES reply replaces the list. */
   namesFresh: boolean;
+  /** folded nick -> status prefix from the last NAMES reply ("@" for operators). */
+  prefixes?: Map<string, string>;
 }
 
 /** Remembers the last N msgids so replays and catch-up never show a line twice. */

@@ -86,7 +86,7 @@ export function describe(ev: ClientEvent, current?: string): string | undefined 
         ? `* ${ev.room} has no topic`
         : `* topic of ${ev.room}: ${sanitize(ev.text)}`;
     case "names":
-      return `* in ${ev.room}: ${ev.nicks.join(" ")}`;
+      return `* in ${ev.room}: ${ev.nicks.map((n) => `${ev.prefixes?.get(foldCase(n)) ?? ""}${n}`).join(" ")}`;
     case "info":
       return `${roomTag(ev.room, current)}* ${sanitize(ev.text)}`;
     case "error":

@@ -3,6 +3,7 @@ import fc from "fast-check";
 import type { ClientEvent } from "../../../src/client/events.ts";
 import { handleLine, handlers, mentions } from "../../../src/client/handlers.ts";
 import { ClientState } from "../../../src/client/state.ts";
+import { formatTerminal } from "../../../src/client/ui/format.ts";
 import { type IrcMessage, parse } from "../../../src/protocol/message.ts";
 
 const NOW = Date.parse("2026-11-25T12:00:00Z");
@@ -37,6 +38,22 @@ describe("registration and membership", () => {
     const s = joined();
     expect(s.current).toBe("#lobby");
     expect(s.currentMembers().sort()).toEqual(["alice", "bob", "carol"]);
+  });
+
+  test("the names shown on join mark operators and voiced users, so people know who can moderate", () => {
+    const s = new ClientState("alice");
+    const evs = feed(
+      s,
+      ":srv 001 alice :Welcome",
+      ":srv 005 alice CHANTYPES=# PREFIX=(ov)@+ :are supported",
+      ":alice!u@h JOIN #lobby",
+      ":srv 353 alice = #lobby :@+bob +carol alice",
+      ":srv 366 alice #lobby :End of /NAMES list.",
+    );
+    const names = evs.find((e) => e.type === "names");
+    if (names === undefined) throw new Error("no names event");
+    const line = formatTerminal(names, { cols: 80, colour: false, current: "#lobby" });
+    expect(line.join("")).toContain("* in #lobby: alice @bob +carol");
   });
 
   test("a rejoin does not steal focus from the room the user is in", () => {
