@@ -112,6 +112,8 @@ export class ClientConnection {
   private framer = new LineFramer();
   private capLs: string[] = [];
   private nickAttempt = 0;
+  /** The user's /away message, set again after a reconnect; undefined when here. */
+  private awayText: string | undefined;
   /** The server called our nick invalid (not merely taken) while registering. */
   private nickRefused = false;
   private everRegistered = false;
@@ -597,6 +599,7 @@ export class ClientConnection {
     }
     this.attempts = 0;
     this.status(`reconnected to ${this.where} as ${this.state.nick}`);
+    if (this.awayText !== undefined) this.send(message("AWAY", [this.awayText]));
     this.catchUp.clear();
     for (const name of rejoin) {
       const last = this.state.lastMsgid.get(foldCase(name));
@@ -734,6 +737,11 @@ export class ClientConnection {
     // A /nick from the user becomes the nick to keep across reconnects.
     if (msg.command === "NICK" && this.state.registered && msg.params[0] !== undefined)
       this.wantNick = msg.params[0];
+    // Likewise /away: a server restart must not quietly mark the user as back.
+    if (msg.command === "AWAY" && this.state.registered) {
+      const text = msg.params[0] ?? "";
+      this.awayText = text === "" ? undefined : text;
+    }
     let line: string;
     try {
       line = serialize(msg);

@@ -8,6 +8,7 @@ import type { Socket, TCPSocketListener } from "bun";
 import { FatalError } from "../../../src/cli/usage-error.ts";
 import { ClientConnection, type ConnectionOptions } from "../../../src/client/connection.ts";
 import type { ClientEvent } from "../../../src/client/events.ts";
+import { message } from "../../../src/protocol/message.ts";
 
 type Conn = Socket<{ buf: string; index: number }>;
 
@@ -274,6 +275,24 @@ describe("after a drop", () => {
     expect(statuses[0]).toContain("disconnected");
     expect(statuses[1]).toContain("reconnected");
     expect(statuses[2]).toBe("caught up: 103 messages in #lobby while you were away");
+  });
+
+  test("someone marked away stays away after a reconnect; someone back stays back", async () => {
+    server = new ScriptedServer();
+    server.onLine = friendly("");
+    const { c } = connect(server.port);
+    await c.start();
+    c.send(message("AWAY", ["lunch"]));
+    await server.waitLine(0, /^AWAY :?lunch$/);
+    server.drop(0);
+    await server.waitLine(1, /^AWAY :?lunch$/);
+    c.send(message("AWAY"));
+    await server.waitLine(1, /^AWAY$/);
+    server.drop(1);
+    await server.waitLine(2, /^JOIN #lobby$/);
+    server.send(2, "PING :sync");
+    await server.waitLine(2, /^PONG sync$/);
+    expect((server.lines[2] ?? []).filter((l) => l.startsWith("AWAY"))).toEqual([]);
   });
 
   test("a server that refuses the msgid is asked again by timestamp", async () => {
