@@ -73,6 +73,19 @@ export interface WhoEntry {
   prefix: string;
 }
 
+/** One person as /whois shows them to a plain user. */
+export interface WhoisInfo {
+  nick: string;
+  user: string;
+  host: string;
+  realname: string;
+  /** Room names with the person's status prefix, e.g. "@#lobby". */
+  rooms: string[];
+  away: string | undefined;
+  idleSeconds: number;
+  plain: boolean;
+}
+
 /** What the plain front may do. Every method throws ChatError when refused. */
 export interface PlainCore {
   /** The nick, once chosen. */
@@ -99,6 +112,8 @@ export interface PlainCore {
   /** Apply channel mode changes such as +b MASK, +m, -v NICK; returns what changed. */
   setModes(channel: string, changes: { sign: "+" | "-"; mode: string; param?: string }[]): string[];
   who(channel: string): WhoEntry[];
+  /** Who a nick is; ChatError noSuchNick when nobody has it. */
+  whois(nick: string): WhoisInfo;
   /** Read (text undefined) or set a topic. */
   topic(channel: string, text?: string): { text: string; setBy: string; setAt: number } | undefined;
   quit(reason?: string): void;

@@ -148,6 +148,7 @@ const HELP = [
   "  /me TEXT           describe an action: * you TEXT",
   "  /nick NAME         change your nickname",
   "  /who [ROOM]        who is in the room",
+  "  /whois NICK        who someone is: rooms, away, idle time",
   "  /topic [TEXT]      show or set the room's topic",
   "  /rooms             the rooms you are in",
   "  /away [MESSAGE]    mark yourself away (no message: back again)",
@@ -387,6 +388,21 @@ export class PlainFront implements Front {
     const people = this.core.who(room);
     const list = people.map((p) => `${p.prefix}${clean(p.nick)}${p.away ? " (away)" : ""}`);
     this.say(`*** ${people.length} in ${clean(room)}: ${list.join(", ")}`);
+  }
+
+  whois({ first }: CommandArgs): void {
+    if (first === "") {
+      this.say("*** Usage: /whois NICK");
+      return;
+    }
+    const w = this.core.whois(first);
+    const nick = clean(w.nick);
+    const lines = [`*** ${nick} is ${clean(w.user)}@${clean(w.host)} (${clean(w.realname)})`];
+    if (w.rooms.length > 0) lines.push(`*** ${nick} is in ${clean(w.rooms.join(" "))}`);
+    if (w.away !== undefined) lines.push(`*** ${nick} is away: ${clean(w.away)}`);
+    if (w.plain) lines.push(`*** ${nick} is using a plain-text terminal`);
+    lines.push(`*** ${nick} has been idle ${idle(w.idleSeconds)}`);
+    this.say(...lines);
   }
 
   topic({ rest }: CommandArgs): void {
@@ -703,6 +719,7 @@ const COMMANDS = new Map<string, Command>([
   ["join", PlainFront.prototype.join],
   ["part", PlainFront.prototype.part],
   ["who", PlainFront.prototype.who],
+  ["whois", PlainFront.prototype.whois],
   ["topic", PlainFront.prototype.topic],
   ["rooms", PlainFront.prototype.rooms],
   ["quit", PlainFront.prototype.quit],
@@ -726,6 +743,13 @@ const ALIASES = new Map<string, string>([
   ["exit", "quit"],
   ["bye", "quit"],
 ]);
+
+/** "42 s", "5 min", "3 h": idle time as a person says it. */
+function idle(seconds: number): string {
+  if (seconds < 120) return `${seconds} s`;
+  if (seconds < 7200) return `${Math.floor(seconds / 60)} min`;
+  return `${Math.floor(seconds / 3600)} h`;
+}
 
 function isChannel(name: string): boolean {
   return /^[#&]/.test(name);

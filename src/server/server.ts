@@ -20,7 +20,7 @@ import type { HistoryEntry, HistoryStore } from "../store/store.ts";
 import type { Conn, ConnHandler } from "../transport/conn.ts";
 import { Channel, OP, prefixOf, VOICE } from "./channel.ts";
 import { ChatError } from "./errors.ts";
-import type { JoinedInfo, PlainFrontFactory, WhoEntry } from "./front.ts";
+import type { JoinedInfo, PlainFrontFactory, WhoEntry, WhoisInfo } from "./front.ts";
 import { VARIANT_COUNT } from "./front.ts";
 import { enforceServerBan, ipBanFor } from "./handlers/oper.ts";
 import { IrcFront } from "./irc-front.ts";
@@ -793,6 +793,24 @@ export class ChatServer {
     const target = this.nicks.get(foldCase(name));
     if (target?.registered) return [whoEntry(target, "")];
     return [];
+  }
+
+  /** The plain front's /whois: what an IRC client's WHOIS shows, as data. */
+  whois(name: string): WhoisInfo {
+    const m = this.nicks.get(foldCase(name));
+    if (m === undefined || !m.registered || m.nick === undefined) {
+      throw new ChatError("noSuchNick", [name]);
+    }
+    return {
+      nick: m.nick,
+      user: m.user,
+      host: m.host,
+      realname: m.realname,
+      rooms: [...m.joined.values()].map((ch) => prefixOf(ch.members.get(m) ?? 0, false) + ch.name),
+      away: m.away,
+      idleSeconds: Math.max(0, Math.floor((this.now() - m.lastSpoke) / 1000)),
+      plain: m.front.kind === "plain",
+    };
   }
 
   quit(s: Session, reason: string): void {

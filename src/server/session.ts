@@ -17,6 +17,7 @@ import {
   V_MESSAGE_TAGS,
   V_SERVER_TIME,
   type WhoEntry,
+  type WhoisInfo,
 } from "./front.ts";
 import type { ChatServer } from "./server.ts";
 
@@ -252,6 +253,10 @@ export class Session implements ConnHandler, PlainCore {
 
   who(channel: string): WhoEntry[] {
     return this.server.who(this, channel);
+  }
+
+  whois(nick: string): WhoisInfo {
+    return this.server.whois(nick);
   }
 
   topic(

@@ -193,9 +193,34 @@ describe("slash commands", () => {
   test("/help lists every command", async () => {
     const c = await plain("helper");
     c.send("/help");
-    for (const cmd of ["/join", "/part", "/msg", "/me", "/nick", "/who", "/topic", "/quit"]) {
+    for (const cmd of [
+      "/join",
+      "/part",
+      "/msg",
+      "/me",
+      "/nick",
+      "/who",
+      "/whois",
+      "/topic",
+      "/quit",
+    ]) {
       await c.waitFor(new RegExp(`^\\s+${cmd.replace("/", "\\/")} `));
     }
+  });
+
+  test("/whois tells who someone is: address, rooms with status, away, idle", async () => {
+    const c = await plain("asker");
+    const bob = await irc("whobob");
+    bob.send("AWAY :at lunch");
+    await bob.waitFor(/ 306 whobob /);
+    c.send("/whois whobob");
+    await c.waitFor(/^\*\*\* whobob is ~\S+@\S+ \(.*\)$/);
+    await c.waitFor(/^\*\*\* whobob is in .*#lobby/);
+    await c.waitFor("*** whobob is away: at lunch");
+    await c.waitFor(/^\*\*\* whobob has been idle \d+ s$/);
+    c.send("/whois nobody-here");
+    await c.waitFor(/^\*\*\* .*nobody-here/);
+    expect(c.lines.some((l) => l.includes("Unknown command /whois"))).toBe(false);
   });
 
   test("an unknown command says so and is not sent to the room", async () => {
