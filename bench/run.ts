@@ -10,10 +10,11 @@
  * Flags: --scenario a,b,c,d,e,f  --servers chat,inspircd,ngircd  --quick  --workers N
  *        --per-ip N (clients per 127.0.0.0/8 source address, 0 = one address)  --rebuild
  *        --no-profile  --out FILE  --rate MSGS_PER_S (for --profile-only)
+ *        --chat-binary PATH (benchmark another build instead of dist/chat)
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { type ProfileSummary, profileChat } from "./lib/profile.ts";
 import { renderReport } from "./lib/report.ts";
@@ -32,6 +33,7 @@ import {
   startup,
 } from "./lib/scenarios.ts";
 import {
+  chatBinaryPath,
   ensureChatBuilt,
   ensurePeersInstalled,
   inspircdConfig,
@@ -41,6 +43,7 @@ import {
   SERVER_KINDS,
   type ServerKind,
   startServer,
+  useChatBinary,
 } from "./lib/servers.ts";
 
 const SCENARIOS = ["a", "b", "c", "d", "e", "f"] as const;
@@ -58,6 +61,7 @@ const { values } = parseArgs({
     "profile-only": { type: "boolean", default: false },
     out: { type: "string" },
     rate: { type: "string", default: "3000" },
+    "chat-binary": { type: "string" },
   },
   args: process.argv.slice(2),
 });
@@ -158,15 +162,21 @@ async function attempt<T>(label: string, f: () => Promise<T>): Promise<T | strin
 
 async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
-  if (kinds.includes("chat") || values["profile-only"])
+  const customBinary = values["chat-binary"];
+  if (customBinary) useChatBinary(customBinary);
+  else if (kinds.includes("chat") || values["profile-only"]) {
     ensureChatBuilt(log, values.rebuild ?? false);
+  }
   ensurePeersInstalled(kinds, log);
   const results: BenchResults = {
     startedAt,
     finishedAt: "",
     quick,
     argv: process.argv.slice(2),
-    machine: machine(),
+    machine: {
+      ...machine(),
+      "chat binary": relative(REPO_ROOT, chatBinaryPath()) || chatBinaryPath(),
+    },
     versions: {},
     fanout: {},
     plain: {},

@@ -9,8 +9,8 @@ import { join } from "node:path";
 import { clientSpecs, LoadGen, type PhaseSummary } from "./loadgen.ts";
 import type { ClientMode } from "./protocol.ts";
 import {
-  CHAT_BINARY,
   canConnect,
+  chatBinaryPath,
   cpuMs,
   freePort,
   inspircdConfig,
@@ -460,7 +460,7 @@ function startupCommand(kind: ServerKind, port: number): { cmd: string[]; cleanu
   if (kind === "chat") {
     return {
       cmd: [
-        CHAT_BINARY,
+        chatBinaryPath(),
         "serve",
         "--host",
         "127.0.0.1",

@@ -33,6 +33,16 @@ export interface RunningServer {
 const MAX_CONNECTIONS = 100_000;
 export const REPO_ROOT = new URL("../..", import.meta.url).pathname;
 export const CHAT_BINARY = join(REPO_ROOT, "dist/chat");
+let chatBinary = CHAT_BINARY;
+
+/** Benchmark another build of chat (e.g. an experiment in another work tree) instead of dist/chat. */
+export function useChatBinary(path: string): void {
+  chatBinary = path;
+}
+
+export function chatBinaryPath(): string {
+  return chatBinary;
+}
 
 export async function freePort(): Promise<number> {
   const l = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
@@ -162,7 +172,7 @@ export async function startChat(
     dbDir?: string;
   } = {},
 ): Promise<RunningServer> {
-  const binary = opts.binary ?? CHAT_BINARY;
+  const binary = opts.binary ?? chatBinary;
   const dir = opts.dbDir ?? mkdtempSync(join(tmpdir(), "bench-chat-"));
   const ownDir = opts.dbDir ? undefined : dir;
   const cmd = [
