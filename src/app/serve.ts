@@ -42,6 +42,25 @@ export interface RunningServer {
   stop(reason?: string): Promise<void>;
 }
 
+/**
+ * One line a host can act on when the port cannot be opened. Bun's own message
+ * ("Failed to listen at 0.0.0.0") does not say why.
+ */
+export function listenProblem(err: unknown, host: string, port: number): string {
+  const where = `${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const code = (err as { code?: unknown } | null)?.code;
+  switch (code) {
+    case "EADDRINUSE":
+      return `cannot listen on ${where}: port ${port} is already in use (another chat serve?); stop it or pick another port with --port`;
+    case "EACCES":
+      return `cannot listen on ${where}: permission denied; ports below 1024 need root, so use --port ${port < 1024 ? 6667 : port} or higher`;
+    case "EADDRNOTAVAIL":
+      return `cannot listen on ${where}: this machine has no address ${host}; see --host (default 0.0.0.0, every address)`;
+  }
+  const msg = err instanceof Error ? err.message : String(err);
+  return `cannot listen on ${where}: ${msg}`;
+}
+
 /** Start a server on host:port (port 0 picks a free one). */
 export function startServer(opts: StartOptions): RunningServer {
   const store = opts.store;
@@ -82,8 +101,7 @@ export function startServer(opts: StartOptions): RunningServer {
     );
   } catch (err) {
     server.shutdown();
-    const msg = err instanceof Error ? err.message : String(err);
-    throw new FatalError(`cannot listen on ${opts.host}:${opts.port}: ${msg}`);
+    throw new FatalError(listenProblem(err, opts.host, opts.port));
   }
   let stopped: Promise<void> | undefined;
   return {
