@@ -118,8 +118,8 @@ export const commands: Record<string, CommandSpec> = {
     },
   },
   switch: {
-    usage: "/switch ROOM",
-    help: "make ROOM (or a /query nick) the one typed lines go to; joins it if needed",
+    usage: "/switch ROOM|NICK",
+    help: "make ROOM (or a NICK in your rooms) the one typed lines go to; joins ROOM if needed",
     run: (args, state) => switchTo(args, state),
   },
   j: {
@@ -209,7 +209,12 @@ function switchTo(args: string, state: ClientState): Action {
   }
   const joined = state.room(name) ?? state.room(toChannel(name, state));
   if (joined !== undefined) return { kind: "switch", target: joined.name };
-  // Not a room we are in yet: join it (private conversations are opened with /query).
+  // "/switch bob" when bob is right here means bob, not a new empty room #bob
+  // (where the next line would go to nobody); "/switch #bob" still joins #bob.
+  if (!state.isChannel(name) && state.roomsOf(name).length > 0) {
+    return { kind: "switch", target: name };
+  }
+  // Not a room we are in yet: join it.
   return { kind: "join", channels: [toChannel(name, state)] };
 }
 

@@ -69,6 +69,13 @@ describe("slash commands", () => {
     expect(parseInput("/j random", s)).toEqual({ kind: "join", channels: ["#random"] });
   });
 
+  test("/switch to someone in a shared room talks to them, instead of opening an empty room", () => {
+    const s = inLobby();
+    s.room("#lobby")?.members.set("bob", "Bob");
+    expect(parseInput("/switch bob", s)).toEqual({ kind: "switch", target: "bob" });
+    expect(parseInput("/switch #bob", s)).toEqual({ kind: "join", channels: ["#bob"] });
+  });
+
   test("/part, /topic, /who, /away, /nick, /raw produce the IRC lines", () => {
     expect(wire("/part")).toEqual(["PART #lobby"]);
     expect(wire("/part see you")).toEqual(["PART #lobby :see you"]);
