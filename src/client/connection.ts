@@ -397,12 +397,13 @@ export class ClientConnection {
       this.finish(`lost the connection to ${this.where}: ${reason}`);
       return;
     }
+    // Before the status line: whoever redraws on it (the prompt's "(offline)") must see us offline.
+    this.phase = "waiting";
     if (wasReady) {
       // Said once; the retries themselves stay quiet until one succeeds.
       this.status(`disconnected from ${this.where} (${reason}); reconnecting...`);
       this.attempts = 0;
     }
-    this.phase = "waiting";
     this.scheduleRetry();
   }
 

@@ -277,6 +277,22 @@ describe("after a drop", () => {
     expect(statuses[2]).toBe("caught up: 103 messages in #lobby while you were away");
   });
 
+  test("when the drop is announced, the connection already reads as offline (the prompt says so)", async () => {
+    server = new ScriptedServer();
+    server.onLine = friendly("");
+    const seen: { text: string; connected: boolean }[] = [];
+    const { c } = connect(server.port, {
+      onEvent: (ev) => {
+        if (ev.type === "status") seen.push({ text: ev.text, connected: c.connected });
+      },
+    });
+    await c.start();
+    server.drop(0);
+    await server.waitLine(1, /^JOIN #lobby$/);
+    const drop = seen.find((s) => s.text.startsWith("disconnected"));
+    expect(drop).toMatchObject({ connected: false });
+  });
+
   test("someone marked away stays away after a reconnect; someone back stays back", async () => {
     server = new ScriptedServer();
     server.onLine = friendly("");
