@@ -177,6 +177,47 @@ export const commands: Record<string, CommandSpec> = {
       return { kind: "send", messages: [message("AWAY", text === "" ? [] : [text])] };
     },
   },
+  kick: {
+    usage: "/kick NICK [REASON]",
+    help: "put NICK out of the current room (room operators, marked @)",
+    run: (args, state) =>
+      inRoom(state, "/kick NICK [REASON]", args, (room, nick, reason) => [
+        message("KICK", reason === "" ? [room, nick] : [room, nick, reason]),
+      ]),
+  },
+  ban: {
+    usage: "/ban NICK|MASK [REASON]",
+    help: "keep NICK out of the current room and put them out (operators)",
+    run: (args, state) =>
+      inRoom(state, "/ban NICK|MASK [REASON]", args, (room, who, reason) => {
+        const out = [message("MODE", [room, "+b", banMask(who)])];
+        // A mask names nobody in particular; a nick is also put out now.
+        if (!/[!@*]/.test(who)) {
+          out.push(message("KICK", [room, who, reason === "" ? "Banned" : reason]));
+        }
+        return out;
+      }),
+  },
+  unban: {
+    usage: "/unban NICK|MASK",
+    help: "let NICK back into the current room (operators)",
+    run: (args, state) =>
+      inRoom(state, "/unban NICK|MASK", args, (room, who) => [
+        message("MODE", [room, "-b", banMask(who)]),
+      ]),
+  },
+  op: {
+    usage: "/op NICK",
+    help: "make NICK an operator of the current room (operators)",
+    run: (args, state) =>
+      inRoom(state, "/op NICK", args, (room, nick) => [message("MODE", [room, "+o", nick])]),
+  },
+  deop: {
+    usage: "/deop NICK",
+    help: "take operator status from NICK in the current room",
+    run: (args, state) =>
+      inRoom(state, "/deop NICK", args, (room, nick) => [message("MODE", [room, "-o", nick])]),
+  },
   raw: {
     usage: "/raw IRC LINE",
     help: "send a raw IRC line, e.g. /raw MODE #lobby +t",
@@ -197,6 +238,25 @@ export const commands: Record<string, CommandSpec> = {
     run: (args) => ({ kind: "quit", reason: args.trim() }),
   },
 };
+
+/** A moderation command on the current room: NICK (required) and the rest. */
+function inRoom(
+  state: ClientState,
+  usage: string,
+  args: string,
+  build: (room: string, nick: string, rest: string) => IrcMessage[],
+): Action {
+  const room = state.current;
+  if (room === undefined || !state.isChannel(room)) return err(NOT_IN_ROOM);
+  const [nick, rest] = firstWord(args);
+  if (nick === "") return err(`usage: ${usage}`);
+  return { kind: "send", messages: build(room, nick, rest) };
+}
+
+/** `bob` -> `bob!*@*`; a mask the user wrote is kept. */
+function banMask(who: string): string {
+  return /[!@*]/.test(who) ? who : `${who}!*@*`;
+}
 
 function switchTo(args: string, state: ClientState): Action {
   const [name] = firstWord(args);

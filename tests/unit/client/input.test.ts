@@ -76,6 +76,18 @@ describe("slash commands", () => {
     expect(parseInput("/switch #bob", s)).toEqual({ kind: "join", channels: ["#bob"] });
   });
 
+  test("room operators moderate without /raw: /kick, /ban, /unban, /op, /deop", () => {
+    expect(wire("/kick bob")).toEqual(["KICK #lobby bob"]);
+    expect(wire("/kick bob too loud")).toEqual(["KICK #lobby bob :too loud"]);
+    expect(wire("/ban bob spam")).toEqual(["MODE #lobby +b bob!*@*", "KICK #lobby bob spam"]);
+    expect(wire("/ban *!*@10.0.0.9")).toEqual(["MODE #lobby +b *!*@10.0.0.9"]);
+    expect(wire("/unban bob")).toEqual(["MODE #lobby -b bob!*@*"]);
+    expect(wire("/op carol")).toEqual(["MODE #lobby +o carol"]);
+    expect(wire("/deop carol")).toEqual(["MODE #lobby -o carol"]);
+    expect(parseInput("/kick", inLobby())).toMatchObject({ kind: "error" });
+    expect(parseInput("/kick bob", new ClientState("a"))).toMatchObject({ kind: "error" });
+  });
+
   test("/part, /topic, /who, /away, /nick, /raw produce the IRC lines", () => {
     expect(wire("/part")).toEqual(["PART #lobby"]);
     expect(wire("/part see you")).toEqual(["PART #lobby :see you"]);
