@@ -187,7 +187,12 @@ export class Session implements ConnHandler, PlainCore {
   private decide(text: string): void {
     // IRC clients always give these commands a parameter; a bare "user" or
     // "nick" typed by a human is the nickname they want.
-    const irc = REGISTRATION.has(firstWord(text)) && WITH_PARAMETER.test(text) && !typedNick(text);
+    // A lower-case "nick carol" counts as a person only once the greeting asked for a
+    // nickname: before that it is as likely a hand-written bot speaking raw IRC.
+    const irc =
+      REGISTRATION.has(firstWord(text)) &&
+      WITH_PARAMETER.test(text) &&
+      !(this.mode === "plain-tentative" && typedNick(text));
     if (irc) {
       if (this.mode === "plain-tentative") this.server.switchToIrc(this);
       this.mode = "irc";

@@ -403,8 +403,16 @@ describe("telling humans from IRC clients", () => {
     },
   );
 
-  test("a person who types `nick carol` straight away is a human named carol", async () => {
+  test("a script that sends lower-case `nick`/`user` at once is an IRC client", async () => {
     const c = await raw();
+    c.send("nick bot");
+    c.send("user bot 0 * :Bot");
+    await c.waitFor(/ 001 bot /);
+  });
+
+  test("a person who answers the greeting with `nick carol` is a human named carol", async () => {
+    const c = await raw();
+    await c.waitFor("Pick a nickname");
     c.send("nick carol");
     await c.waitFor("*** Hello carol!");
   });
