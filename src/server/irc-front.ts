@@ -141,7 +141,9 @@ export class IrcFront implements Front {
     let line = `:${this.server.serverName} ${numeric} ${s.nick ?? "*"}`;
     const last = params.length - 1;
     for (let i = 0; i < last; i++) line += ` ${middle(params[i] as string)}`;
-    if (last >= 0) line += trailing(params[last] as string);
+    // Always a colon, as InspIRCd and ngIRCd do: clients and bots that take the
+    // text after " :" (RPL_TOPIC, RPL_AWAY, 319 channel lists) break without it.
+    if (last >= 0) line += ` :${params[last] as string}`;
     this.raw(line);
   }
 
@@ -156,7 +158,7 @@ export class IrcFront implements Front {
     let line = `:${source} ${command}`;
     const last = params.length - 1;
     for (let i = 0; i < last; i++) line += ` ${middle(params[i] as string)}`;
-    if (last >= 0) line += trailing(params[last] as string);
+    if (last >= 0) line += ` :${params[last] as string}`;
     this.raw(line);
   }
 

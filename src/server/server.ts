@@ -554,7 +554,9 @@ export class ChatServer {
       time: this.now(),
       senderId: s.id,
     };
-    if (reason !== undefined && reason !== "") ev.reason = reason;
+    if (reason !== undefined && reason !== "") {
+      ev.reason = clipBytes(reason, LINE_BYTES - byteLength(`:${s.prefix} PART ${ch.name} :`));
+    }
     this.bus.publish(ROOM_TOPIC, ev);
     this.removeMember(ch, s);
     s.joined.delete(folded);
@@ -683,88 +685,104 @@ export class ChatServer {
       modeStr += mode;
       if (param !== undefined) params.push(param);
     };
+    // A bad change (unknown nick, bad key) must not hide the ones already applied
+    // to the room: they are still announced, then the first error is reported.
+    let failed: ChatError | undefined;
     for (const c of changes) {
       const add = c.sign === "+";
-      switch (c.mode) {
-        case "i":
-        case "m":
-        case "n":
-        case "t":
-          if (ch.flags.has(c.mode) === add) break;
-          if (add) ch.flags.add(c.mode);
-          else ch.flags.delete(c.mode);
-          stateChanged = true;
-          push(c.sign, c.mode);
-          break;
-        case "k":
-          if (add) {
-            const key = c.param ?? "";
-            if (key === "" || /[\s,:]/.test(key) || key.length > 23) {
-              throw new ChatError("invalidKey", [ch.name]);
+      try {
+        switch (c.mode) {
+          case "i":
+          case "m":
+          case "n":
+          case "t":
+            if (ch.flags.has(c.mode) === add) break;
+            if (add) ch.flags.add(c.mode);
+            else ch.flags.delete(c.mode);
+            stateChanged = true;
+            push(c.sign, c.mode);
+            break;
+          case "k":
+            if (add) {
+              const key = c.param ?? "";
+              if (key === "" || /[\s,:]/.test(key) || key.length > 23) {
+                throw new ChatError("invalidKey", [ch.name]);
+              }
+              ch.key = key;
+              push("+", "k", key);
+            } else {
+              if (ch.key === undefined) break;
+              ch.key = undefined;
+              push("-", "k", "*");
             }
-            ch.key = key;
-            push("+", "k", key);
-          } else {
-            if (ch.key === undefined) break;
-            ch.key = undefined;
-            push("-", "k", "*");
-          }
-          stateChanged = true;
-          break;
-        case "l":
-          if (add) {
-            const n = Number(c.param);
-            if (!/^\d+$/.test(c.param ?? "") || n < 1 || n > 1_000_000) {
-              throw new ChatError(
-                "invalidModeParam",
-                [ch.name, "l", c.param ?? "*"],
-                "Invalid limit",
-              );
+            stateChanged = true;
+            break;
+          case "l":
+            if (add) {
+              const n = Number(c.param);
+              if (!/^\d+$/.test(c.param ?? "") || n < 1 || n > 1_000_000) {
+                throw new ChatError(
+                  "invalidModeParam",
+                  [ch.name, "l", c.param ?? "*"],
+                  "Invalid limit",
+                );
+              }
+              ch.limit = n;
+              push("+", "l", String(n));
+            } else {
+              if (ch.limit === undefined) break;
+              ch.limit = undefined;
+              push("-", "l");
             }
-            ch.limit = n;
-            push("+", "l", String(n));
-          } else {
-            if (ch.limit === undefined) break;
-            ch.limit = undefined;
-            push("-", "l");
+            stateChanged = true;
+            break;
+          case "b": {
+            const mask = normalizeMask(c.param ?? "");
+            const exists = ch.bans.findIndex((b) => foldCase(b.mask) === foldCase(mask));
+            if (add) {
+              if (exists !== -1) break;
+              if (ch.bans.length >= 100) break;
+              ch.bans.push({ mask, setBy: s.prefix, setAt: this.now() });
+            } else {
+              if (exists === -1) break;
+              ch.bans.splice(exists, 1);
+            }
+            stateChanged = true;
+            push(c.sign, "b", mask);
+            break;
           }
-          stateChanged = true;
-          break;
-        case "b": {
-          const mask = normalizeMask(c.param ?? "");
-          const exists = ch.bans.findIndex((b) => foldCase(b.mask) === foldCase(mask));
-          if (add) {
-            if (exists !== -1) break;
-            if (ch.bans.length >= 100) break;
-            ch.bans.push({ mask, setBy: s.prefix, setAt: this.now() });
-          } else {
-            if (exists === -1) break;
-            ch.bans.splice(exists, 1);
+          case "o":
+          case "v": {
+            const nick = c.param ?? "";
+            const target = this.nicks.get(foldCase(nick));
+            // No such user at all is 401, as InspIRCd says; 441 is for someone elsewhere.
+            if (target === undefined || !target.registered)
+              throw new ChatError("noSuchNick", [nick]);
+            const status = ch.members.get(target);
+            if (status === undefined) throw new ChatError("userNotInChannel", [nick, ch.name]);
+            const bit = c.mode === "o" ? OP : VOICE;
+            const next = add ? status | bit : status & ~bit;
+            if (next === status) break;
+            ch.members.set(target, next);
+            push(c.sign, c.mode, target.nick);
+            break;
           }
-          stateChanged = true;
-          push(c.sign, "b", mask);
-          break;
+          default:
+            throw new ChatError(
+              "unknownMode",
+              [c.mode],
+              `is unknown mode char to me for ${ch.name}`,
+            );
         }
-        case "o":
-        case "v": {
-          const nick = c.param ?? "";
-          const target = this.nicks.get(foldCase(nick));
-          const status = target === undefined ? undefined : ch.members.get(target);
-          if (target === undefined || status === undefined) {
-            throw new ChatError("userNotInChannel", [nick, ch.name]);
-          }
-          const bit = c.mode === "o" ? OP : VOICE;
-          const next = add ? status | bit : status & ~bit;
-          if (next === status) break;
-          ch.members.set(target, next);
-          push(c.sign, c.mode, target.nick);
-          break;
-        }
-        default:
-          throw new ChatError("unknownMode", [c.mode], `is unknown mode char to me for ${ch.name}`);
+      } catch (err) {
+        if (!(err instanceof ChatError)) throw err;
+        failed ??= err;
       }
     }
-    if (modeStr === "") return [];
+    if (modeStr === "") {
+      if (failed !== undefined) throw failed;
+      return [];
+    }
     if (stateChanged) this.saveRoom(ch);
     const modes = [modeStr, ...params];
     this.bus.publish(ROOM_TOPIC, {
@@ -775,6 +793,7 @@ export class ChatServer {
       time: this.now(),
       senderId: s.id,
     });
+    if (failed !== undefined) throw failed;
     return modes;
   }
 
@@ -814,7 +833,8 @@ export class ChatServer {
   }
 
   quit(s: Session, reason: string): void {
-    this.disconnect(s, `Quit: ${reason}`);
+    const room = LINE_BYTES - byteLength(`:${s.prefix} QUIT :Quit: `);
+    this.disconnect(s, `Quit: ${clipBytes(reason, room)}`);
   }
 
   // ---------------------------------------------------------------- messages
@@ -856,6 +876,7 @@ export class ChatServer {
       if (ch === undefined) throw new ChatError("noSuchChannel", [target]);
       this.checkCanSend(s, ch);
       ev.target = ch.name;
+      fitRelayed(ev);
       this.store.append(toEntry(ev, ch.folded));
       this.bus.publish(ROOM_TOPIC, ev);
       return {};
@@ -865,6 +886,7 @@ export class ChatServer {
       throw new ChatError("noSuchNick", [target]);
     }
     ev.target = dest.nick;
+    fitRelayed(ev);
     const key = [s.folded as string, dest.folded as string].sort().join(" ");
     this.store.append(toEntry(ev, key));
     let bytes: Uint8Array | null = null;
@@ -1052,6 +1074,23 @@ function toEntry(ev: MessageEvent, key: string): HistoryEntry {
     command: ev.command,
     text: ev.text,
   };
+}
+
+/** An IRC line without tags, CR LF excluded: what every client can take (RFC 1459). */
+const LINE_BYTES = 510;
+
+function byteLength(text: string): number {
+  return Buffer.byteLength(text);
+}
+
+/**
+ * A relayed message gains the sender's full prefix, so a 510-byte PRIVMSG would
+ * reach others longer than 512 bytes, which many clients cut or drop. Like
+ * InspIRCd, cut the text so the line that is relayed, echoed and stored fits.
+ */
+function fitRelayed(ev: MessageEvent): void {
+  const room = LINE_BYTES - byteLength(`:${ev.source} ${ev.command} ${ev.target} :`);
+  ev.text = clipBytes(ev.text, Math.max(room, 1));
 }
 
 /** Cut a string to at most `max` UTF-8 bytes without splitting a character. */

@@ -41,6 +41,9 @@ export function join(ctx: CommandContext, msg: IrcMessage): void {
   eachTarget(ctx, names, (name, i) => {
     const key = keys[i];
     server.join(s, name, key === "" ? undefined : key);
+    // The JOIN line goes out at once; send this room's topic and NAMES before the
+    // next room's JOIN, in the order InspIRCd and ngIRCd use and clients expect.
+    ctx.irc.flushReplies();
   });
 }
 

@@ -50,7 +50,17 @@ function channelMode(ctx: CommandContext, name: string, args: string[]): void {
     if (needs) {
       const param = args[argi++];
       // A -k without its key is accepted; other parameter modes need theirs.
-      if (param === undefined && !(m === "k" && sign === "-")) continue;
+      if (param === undefined && !(m === "k" && sign === "-")) {
+        // Silence here left clients waiting for a MODE that never came; InspIRCd says 696.
+        irc.error(
+          new ChatError(
+            "invalidModeParam",
+            [ch.name, m, "*"],
+            `You must specify a parameter for the ${m} mode`,
+          ),
+        );
+        continue;
+      }
       if (++paramModes > MAX_PARAM_MODES) break;
       changes.push(param === undefined ? { sign, mode: m } : { sign, mode: m, param });
     } else {

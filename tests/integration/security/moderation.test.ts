@@ -169,7 +169,7 @@ describe("server operators", () => {
     const root = await s.client("root");
     root.send("OPER root :correct horse");
     await root.expect(/ 381 root :You are now an IRC operator/);
-    await root.expect(/MODE root \+o$/);
+    await root.expect(/MODE root :\+o$/);
     expect(s.logs.some((l) => l.includes("correct horse"))).toBe(false);
   });
 

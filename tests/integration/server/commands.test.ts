@@ -32,8 +32,8 @@ describe("channel operators and modes", () => {
   test("MODE shows modes and creation time; +o and +v are seen by the room", async () => {
     const { a, b } = await pair("#m");
     a.send("MODE #m");
-    await a.expect(/ 324 alice #m \+nt$/);
-    await a.expect(/ 329 alice #m \d+$/);
+    await a.expect(/ 324 alice #m :\+nt$/);
+    await a.expect(/ 329 alice #m :\d+$/);
     a.send("MODE #m +v bob");
     await b.expect(/^:alice!\S+ MODE #m \+v :?bob$/);
     a.send("MODE #m +o bob");
@@ -90,7 +90,7 @@ describe("channel operators and modes", () => {
     b.send("INVITE carol #i");
     await b.expect(/ 482 bob #i /);
     a.send("INVITE carol #i");
-    await a.expect(/ 341 alice carol #i$/);
+    await a.expect(/ 341 alice carol :#i$/);
     await c.expect(/^:alice!\S+ INVITE carol :?#i$/);
     c.send("JOIN #i");
     await c.expect(/^:carol!\S+ JOIN #i$/);

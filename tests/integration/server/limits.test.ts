@@ -284,7 +284,7 @@ describe("a front that throws", () => {
     await human.waitClosed();
     await a.expect(/:brokenhuman!\S+ QUIT :Internal server error$/);
     a.send("PING alive");
-    await a.expect(/PONG \S+ alive$/);
+    await a.expect(/PONG \S+ :alive$/);
     expect((t as TestServer).logs.some((l) => l.includes("render bug"))).toBe(true);
 
     // The same for a private message to a human whose front throws.
@@ -294,7 +294,7 @@ describe("a front that throws", () => {
     a.send("PRIVMSG brokentoo :psst");
     await other.waitClosed();
     a.send("PING alive2");
-    await a.expect(/PONG \S+ alive2$/);
+    await a.expect(/PONG \S+ :alive2$/);
     expect((t as TestServer).logs.some((l) => l.includes("direct bug"))).toBe(true);
   });
 });

@@ -113,7 +113,7 @@ describe("chat serve", () => {
     await b.expect(/ 332 bob #keep :kept across restarts$/);
     await b.expect(/PRIVMSG #keep :remember me ✓$/);
     b.send("MODE #keep");
-    await b.expect(/ 324 bob #keep \+mnt$/);
+    await b.expect(/ 324 bob #keep :\+mnt$/);
     b.close();
   });
 });

@@ -1,0 +1,143 @@
+/**
+ * Where `chat serve` used to answer differently from InspIRCd and ngIRCd in a way
+ * a client or bot would notice. Each test names the peer behaviour it matches.
+ */
+import { afterEach, describe, expect, test } from "bun:test";
+import type { TestClient } from "../../helpers/irc-client.ts";
+import { startTestServer, type TestServer } from "../../helpers/server.ts";
+
+let t: TestServer | undefined;
+afterEach(async () => {
+  await t?.stop();
+  t = undefined;
+});
+
+/** alice creates `room` (so she is operator), then bob joins. */
+async function pair(room: string): Promise<{ a: TestClient; b: TestClient }> {
+  t = await startTestServer();
+  const a = await t.client("alice");
+  const b = await t.client("bob");
+  a.send(`JOIN ${room}`);
+  await a.expect(new RegExp(` 366 alice ${room} `));
+  b.send(`JOIN ${room}`);
+  await b.expect(new RegExp(` 366 bob ${room} `));
+  await a.expect(new RegExp(`:bob!\\S+ JOIN ${room}$`));
+  return { a, b };
+}
+
+/** Round-trip a PING so every earlier reply has arrived; returns the lines since `from`. */
+async function sync(c: TestClient, from = 0): Promise<string[]> {
+  c.send("PING sync");
+  await c.expect("PONG");
+  return c.lines.slice(from);
+}
+
+describe("the text of a numeric is always a trailing parameter", () => {
+  // Bots commonly take everything after " :" as the text; both peers always send it.
+  test("a one-word topic, away message and channel list keep their colon", async () => {
+    const { a, b } = await pair("#c");
+    a.send("TOPIC #c :word");
+    await b.expect(/ TOPIC #c :word$/);
+    b.send("TOPIC #c");
+    await b.expect(/^:\S+ 332 bob #c :word$/);
+    await b.expect(/^:\S+ 333 bob #c alice!\S+ :\d+$/);
+    b.send("AWAY :lunch");
+    await b.expect(/ 306 bob :/);
+    a.send("PRIVMSG bob :hi");
+    await a.expect(/^:\S+ 301 alice bob :lunch$/);
+    b.send("WHOIS alice");
+    await b.expect(/^:\S+ 319 bob alice :@#c$/);
+    await b.expect(/^:\S+ 318 bob alice :/);
+  });
+
+  test("PONG carries the token as a trailing parameter", async () => {
+    t = await startTestServer();
+    const a = await t.client("alice");
+    a.send("PING tok");
+    await a.expect(/^:\S+ PONG \S+ :tok$/);
+  });
+});
+
+describe("relayed lines fit in 512 bytes", () => {
+  const bytes = (line: string): number => Buffer.byteLength(line) + 2;
+
+  test("a PRIVMSG that was 510 bytes as sent is cut so the relayed line fits", async () => {
+    const { a, b } = await pair("#long");
+    const head = "PRIVMSG #long :";
+    const text = "é".repeat(50) + "x".repeat(510 - head.length - 100);
+    expect(Buffer.byteLength(head + text)).toBe(510);
+    a.send(head + text);
+    const got = await b.expect(/ PRIVMSG #long :/);
+    expect(bytes(got)).toBeLessThanOrEqual(512);
+    const relayed = got.slice(got.indexOf(" :") + 2);
+    expect(text.startsWith(relayed)).toBe(true);
+    // Cut, not dropped: only the prefix's worth of text is lost.
+    expect(relayed.length).toBeGreaterThan(text.length - 80);
+  });
+
+  test("a private message, a PART reason and a QUIT reason fit too", async () => {
+    const { a, b } = await pair("#long");
+    // A second shared room, so bob still sees alice's QUIT after she parts #long.
+    a.send("JOIN #q");
+    b.send("JOIN #q");
+    await a.expect(/:bob!\S+ JOIN #q$/);
+    a.send(`PRIVMSG bob :${"p".repeat(510 - "PRIVMSG bob :".length)}`);
+    expect(bytes(await b.expect(/ PRIVMSG bob :p/))).toBeLessThanOrEqual(512);
+    a.send(`PART #long :${"r".repeat(510 - "PART #long :".length)}`);
+    expect(bytes(await b.expect(/ PART #long :r/))).toBeLessThanOrEqual(512);
+    a.send(`QUIT :${"q".repeat(510 - "QUIT :".length)}`);
+    expect(bytes(await b.expect(/ QUIT :Quit: q/))).toBeLessThanOrEqual(512);
+  });
+});
+
+describe("MODE errors are answered, and never hide applied changes", () => {
+  test("+o without a nick is ERR_INVALIDMODEPARAM (696), not silence", async () => {
+    const { a } = await pair("#m");
+    a.send("MODE #m +o");
+    await a.expect(/^:\S+ 696 alice #m o \* :/);
+    a.send("MODE #m +k");
+    await a.expect(/^:\S+ 696 alice #m k \* :/);
+  });
+
+  test("+o for a nick nobody has is ERR_NOSUCHNICK (401); someone elsewhere is 441", async () => {
+    const { a } = await pair("#m");
+    const c = await (t as TestServer).client("carol");
+    a.send("MODE #m +o nobody");
+    await a.expect(/^:\S+ 401 alice nobody :/);
+    a.send("MODE #m +o carol");
+    await a.expect(/^:\S+ 441 alice carol #m :/);
+    c.close();
+  });
+
+  test("a bad change after good ones: the room still sees the good ones", async () => {
+    const { a, b } = await pair("#m");
+    a.send("MODE #m +m+o nobody");
+    await b.expect(/^:alice!\S+ MODE #m :?\+m$/);
+    await a.expect(/^:\S+ 401 alice nobody :/);
+    a.send("MODE #m");
+    await a.expect(/ 324 alice #m :\+mnt$/);
+  });
+});
+
+describe("JOIN of several rooms", () => {
+  test("each room's NAMES end before the next room's JOIN, as InspIRCd and ngIRCd send", async () => {
+    t = await startTestServer();
+    const a = await t.client("alice");
+    const from = a.lines.length;
+    a.send("JOIN #one,#two");
+    await a.expect(/ 366 alice #two :/);
+    const seen = (await sync(a, from)).filter((l) => / (JOIN|353|366) /.test(l));
+    const kinds = seen.map((l) => {
+      const m = / (JOIN|353|366) .*?(#\w+)/.exec(l);
+      return m === null ? l : `${m[1]} ${m[2]}`;
+    });
+    expect(kinds).toEqual([
+      "JOIN #one",
+      "353 #one",
+      "366 #one",
+      "JOIN #two",
+      "353 #two",
+      "366 #two",
+    ]);
+  });
+});
