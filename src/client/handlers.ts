@@ -298,8 +298,26 @@ const ERROR_TEXT: Partial<Record<string, string>> = {
   [ERR.YOUREBANNEDCREEP]: "you are banned from this server",
 };
 
+/**
+ * The refusals a guest meets most, in words that say what to do next; the
+ * server's own text ("Cannot join channel (+b)") assumes IRC knowledge.
+ */
+const SUBJECT_TEXT: Partial<Record<string, (subject: string) => string>> = {
+  [ERR.BANNEDFROMCHAN]: (room) => `you are banned from ${room}`,
+  [ERR.INVITEONLYCHAN]: (room) => `${room} is invite-only: ask one of its operators to invite you`,
+  [ERR.BADCHANNELKEY]: (room) => `${room} needs a key: /join ${room} KEY`,
+  [ERR.CHANNELISFULL]: (room) => `${room} is full`,
+  [ERR.CHANOPRIVSNEEDED]: (room) =>
+    `only operators of ${room} can do that (they are marked @ in /names ${room})`,
+  [ERR.CANNOTSENDTOCHAN]: (room) =>
+    `your message did not reach ${room}: you are muted or banned there, or not in it`,
+};
+
 function errorReply(state: ClientState, msg: IrcMessage, now: number): ClientEvent[] {
-  const fixed = ERROR_TEXT[msg.command];
+  const worded = SUBJECT_TEXT[msg.command];
+  const fixed =
+    ERROR_TEXT[msg.command] ??
+    (worded !== undefined && msg.params.length > 2 ? worded(msg.params[1] ?? "") : undefined);
   // Most errors are "<client> <subject> :<text>"; naming the subject makes them actionable.
   const subject = msg.params.length > 2 ? `${msg.params.slice(1, -1).join(" ")}: ` : "";
   const text = fixed ?? `${subject}${last(msg)}`;

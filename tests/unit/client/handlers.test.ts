@@ -187,6 +187,22 @@ describe("messages", () => {
 });
 
 describe("replies and errors", () => {
+  test("the refusals a guest meets most say what to do, not IRC jargon", () => {
+    const s = joined();
+    const text = (line: string): string => {
+      const [ev] = feed(s, line);
+      return ev?.type === "error" ? ev.text : "";
+    };
+    expect(text(":srv 474 alice #vip :Cannot join channel (+b)")).toBe("you are banned from #vip");
+    expect(text(":srv 475 alice #vip :Cannot join channel (+k)")).toBe(
+      "#vip needs a key: /join #vip KEY",
+    );
+    expect(text(":srv 482 alice #lobby :You're not channel operator")).toContain(
+      "only operators of #lobby can do that (they are marked @",
+    );
+    expect(text(":srv 473 alice #vip :Cannot join channel (+i)")).toContain("invite-only");
+  });
+
   test("a refused command names its subject", () => {
     const s = joined();
     const [ev] = feed(s, ":srv 401 alice zed :No such nick/channel");
