@@ -47,10 +47,17 @@ function roomTag(room: string | undefined, current: string | undefined): string 
 }
 
 /** One line a script can parse: `HH:MM <nick> text`; events other than messages get `* `. */
-export function formatPlain(ev: ClientEvent, current?: string): string | undefined {
-  const t = hhmm(ev.time);
+export function formatPlain(
+  ev: ClientEvent,
+  current?: string,
+  today: Date = new Date(),
+): string | undefined {
+  let t = hhmm(ev.time);
   switch (ev.type) {
     case "message": {
+      // As on screen: "~" marks replayed history (a script must not act on it
+      // twice), and history from another day carries its date.
+      if (ev.history) t = `${sameDay(ev.time, today) ? t : dayStamp(ev.time)}~`;
       const tag = roomTag(ev.room, current);
       const text = sanitize(ev.text);
       if (ev.kind === "action") return `${t} ${tag}* ${ev.nick} ${text}`;

@@ -36,6 +36,13 @@ describe("plain (pipe) lines", () => {
     expect(formatPlain(msg({ kind: "notice" }))).toBe("09:05 -bob- hello");
   });
 
+  test("replayed history is marked ~ (and dated when older than today), so scripts can skip it", () => {
+    const today = new Date(2026, 10, 25, 12, 0);
+    expect(formatPlain(msg({ history: true }), undefined, today)).toBe("09:05~ <bob> hello");
+    const older = msg({ history: true, time: new Date(2026, 10, 24, 9, 5) });
+    expect(formatPlain(older, undefined, today)).toBe("11-24 09:05~ <bob> hello");
+  });
+
   test("a message from another room than the current one is tagged", () => {
     expect(formatPlain(msg({ room: "#dev" }), "#lobby")).toBe("09:05 [#dev] <bob> hello");
   });
