@@ -81,6 +81,9 @@ export function describe(ev: ClientEvent, current?: string): string | undefined 
     case "part":
       return `* ${ev.nick} left ${ev.room}${ev.text ? ` (${sanitize(ev.text)})` : ""}`;
     case "kick":
+      // Said to the person it happened to, with the way back (which a ban may still refuse).
+      if (ev.self)
+        return `* you were kicked from ${ev.room} by ${ev.nick}${ev.text ? ` (${sanitize(ev.text)})` : ""}; /join ${ev.room} to go back`;
       return `* ${ev.target ?? "?"} was kicked from ${ev.room} by ${ev.nick}${ev.text ? ` (${sanitize(ev.text)})` : ""}`;
     case "quit":
       return `* ${ev.nick} quit${ev.text ? ` (${sanitize(ev.text)})` : ""}`;
@@ -135,7 +138,7 @@ export function formatTerminal(ev: ClientEvent, f: TerminalFormat): string[] {
     const line = describe(ev, f.current);
     if (line === undefined) return [];
     const body = wrap(`${t} ${line}`, f.cols, 6);
-    const style = ev.type === "error" ? RED : DIM;
+    const style = ev.type === "error" || (ev.type === "kick" && ev.self) ? RED : DIM;
     return c ? body.map((l) => `${style}${l}${RESET}`) : body;
   }
   const tag = roomTag(ev.room, f.current);

@@ -55,6 +55,28 @@ describe("plain (pipe) lines", () => {
 describe("terminal lines", () => {
   const f = { cols: 40, colour: true, current: "#lobby" };
 
+  test("being kicked is said to you, in red, with the way back", () => {
+    const ev = {
+      type: "kick" as const,
+      time: new Date(2026, 10, 25, 9, 5),
+      room: "#mod",
+      nick: "alice",
+      self: true,
+      target: "bob",
+      text: "bye",
+    };
+    const lines = formatTerminal(ev, { cols: 120, colour: true, current: undefined });
+    expect(strip(lines.join(""))).toBe(
+      "09:05 * you were kicked from #mod by alice (bye); /join #mod to go back",
+    );
+    expect(lines[0]).toContain("\x1b[31m");
+    const other = formatTerminal(
+      { ...ev, self: false },
+      { cols: 120, colour: false, current: "#mod" },
+    );
+    expect(other.join("")).toBe("09:05 * bob was kicked from #mod by alice (bye)");
+  });
+
   test("a nick keeps its colour every time", () => {
     expect(nickColour("Bob")).toBe(nickColour("bob"));
     const a = formatTerminal(msg(), f).join("");
