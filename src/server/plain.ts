@@ -121,7 +121,7 @@ export function formatEvent(event: BusEvent, labelAll = false): string | null {
     case "invite":
       return `${t} * ${who} invites ${clean(event.invitee)} to ${clean(event.channel)} (type /join ${clean(event.channel)})`;
     case "quit":
-      return `${t} * ${who} quit${reason(event.text)}`;
+      return `${t} * ${who} quit${reason(quitReason(event.text))}`;
     case "nick":
       return `${t} * ${who} is now known as ${clean(event.text)}`;
     case "away":
@@ -129,6 +129,15 @@ export function formatEvent(event: BusEvent, labelAll = false): string | null {
         ? `${t} * ${who} is back`
         : `${t} * ${who} is away: ${clean(event.text)}`;
   }
+}
+
+/**
+ * What a person wrote when leaving: IRC's "Quit: " wrapper is dropped, and the
+ * stock "Client quit" (nothing was written) shows as nothing.
+ */
+function quitReason(text: string): string {
+  const own = text.startsWith("Quit: ") ? text.slice(6) : text;
+  return own === "Client quit" ? "" : own;
 }
 
 function reason(text: string | undefined): string {

@@ -85,8 +85,12 @@ export function describe(ev: ClientEvent, current?: string): string | undefined 
       if (ev.self)
         return `* you were kicked from ${ev.room} by ${ev.nick}${ev.text ? ` (${sanitize(ev.text)})` : ""}; /join ${ev.room} to go back`;
       return `* ${ev.target ?? "?"} was kicked from ${ev.room} by ${ev.nick}${ev.text ? ` (${sanitize(ev.text)})` : ""}`;
-    case "quit":
-      return `* ${ev.nick} quit${ev.text ? ` (${sanitize(ev.text)})` : ""}`;
+    case "quit": {
+      // IRC wraps what the person wrote in "Quit: ", and says "Client quit" when they wrote nothing.
+      const own = ev.text.startsWith("Quit: ") ? ev.text.slice(6) : ev.text;
+      const why = own === "Client quit" ? "" : own;
+      return `* ${ev.nick} quit${why ? ` (${sanitize(why)})` : ""}`;
+    }
     case "nick":
       return `* ${ev.nick} is now ${ev.newNick}`;
     case "topic":

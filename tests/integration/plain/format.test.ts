@@ -87,7 +87,17 @@ describe("plain event lines", () => {
       { ...base, type: "invite", channel: "#vip", invitee: "alice" },
       "09:05 * bob invites alice to #vip (type /join #vip)",
     ],
-    ["quit", { ...base, type: "quit", text: "Quit: bye" }, "09:05 * bob quit (Quit: bye)"],
+    ["quit", { ...base, type: "quit", text: "Quit: bye" }, "09:05 * bob quit (bye)"],
+    [
+      "quit saying nothing",
+      { ...base, type: "quit", text: "Quit: Client quit" },
+      "09:05 * bob quit",
+    ],
+    [
+      "dropped",
+      { ...base, type: "quit", text: "Ping timeout: 180 seconds" },
+      "09:05 * bob quit (Ping timeout: 180 seconds)",
+    ],
     ["nick", { ...base, type: "nick", text: "robert" }, "09:05 * bob is now known as robert"],
     ["away", { ...base, type: "away", text: "lunch" }, "09:05 * bob is away: lunch"],
     ["back", { ...base, type: "away", text: "" }, "09:05 * bob is back"],

@@ -55,6 +55,17 @@ describe("plain (pipe) lines", () => {
 describe("terminal lines", () => {
   const f = { cols: 40, colour: true, current: "#lobby" };
 
+  test("a quit shows what the person wrote, without IRC's 'Quit:' wrapper", () => {
+    const q = (text: string): string =>
+      formatTerminal(
+        { type: "quit", time: new Date(2026, 10, 25, 9, 5), nick: "bob", text, rooms: ["#lobby"] },
+        { cols: 120, colour: false, current: "#lobby" },
+      ).join("");
+    expect(q("Quit: Client quit")).toBe("09:05 * bob quit");
+    expect(q("Quit: off to lunch")).toBe("09:05 * bob quit (off to lunch)");
+    expect(q("Ping timeout: 180 seconds")).toBe("09:05 * bob quit (Ping timeout: 180 seconds)");
+  });
+
   test("being kicked is said to you, in red, with the way back", () => {
     const ev = {
       type: "kick" as const,
