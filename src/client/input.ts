@@ -234,7 +234,7 @@ export const commands: Record<string, CommandSpec> = {
   },
   quit: {
     usage: "/quit [REASON]",
-    help: "leave the server and exit (Ctrl-C or Ctrl-D do the same)",
+    help: "leave the server and exit (Ctrl-C or Ctrl-D on an empty line do the same)",
     run: (args) => ({ kind: "quit", reason: args.trim() }),
   },
 };
@@ -283,7 +283,8 @@ export function helpLines(): string[] {
   return [
     ...Object.values(commands).map((c) => `${c.usage.padEnd(width)}  ${c.help}`),
     "Keys: Tab completes nicks and commands, Up/Down recall lines, Ctrl-A/E start/end,",
-    "      Ctrl-W/U delete a word/to the start, Ctrl-L redraws, Ctrl-C or Ctrl-D quits.",
+    "      Ctrl-W/U delete a word/to the start, Ctrl-L redraws, Ctrl-C drops the typed line",
+    "      (Up recalls it); Ctrl-C or Ctrl-D on an empty line quits.",
     "Lines marked ~ after the time are history; //text sends a line starting with /.",
   ];
 }

@@ -161,8 +161,21 @@ export class LineEditor {
         return { kind: "none" };
       case "tab":
         return { kind: "complete" };
-      case "ctrl-c":
-        return { kind: "interrupt" };
+      case "ctrl-c": {
+        // As in a shell: Ctrl-C abandons a half-typed line (Up brings it back);
+        // only on an empty line does it quit.
+        if (this.chars.length === 0) return { kind: "interrupt" };
+        const line = this.text;
+        if (line.trim() !== "" && this.history[this.history.length - 1] !== line) {
+          this.history.push(line);
+          if (this.history.length > this.maxHistory) this.history.shift();
+        }
+        this.histPos = this.history.length;
+        this.draft = "";
+        this.chars = [];
+        this.cursor = 0;
+        return { kind: "none" };
+      }
       case "ctrl-l":
         return { kind: "redraw" };
       case "escape":

@@ -104,10 +104,19 @@ describe("line editing", () => {
     expect(ed.text).toBe("dra");
   });
 
-  test("Ctrl-D on an empty line is end of input; Ctrl-C interrupts", () => {
+  test("Ctrl-D on an empty line is end of input; Ctrl-C on an empty line interrupts", () => {
     const ed = new LineEditor();
     expect(type(ed, "\x04")).toEqual(["eof"]);
-    expect(type(ed, "x\x03")).toEqual(["none", "interrupt"]);
+    expect(type(ed, "\x03")).toEqual(["interrupt"]);
+  });
+
+  test("Ctrl-C on a half-typed line abandons it without quitting; Up brings it back", () => {
+    const ed = new LineEditor();
+    expect(type(ed, "half a thought\x03")).not.toContain("interrupt");
+    expect(ed.text).toBe("");
+    type(ed, "\x1b[A");
+    expect(ed.text).toBe("half a thought");
+    expect(type(ed, "\x03\x03")).toEqual(["none", "interrupt"]);
   });
 });
 
