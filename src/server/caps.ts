@@ -12,6 +12,7 @@ export const CAPABILITIES: Record<string, string | undefined> = {
   "userhost-in-names": undefined,
   "cap-notify": undefined,
   // History (handlers/history.ts): clients that ask get no automatic replay on join.
-  chathistory: undefined,
+  // Only the draft name: the work-in-progress spec says implementations MUST NOT
+  // offer the unprefixed `chathistory` until the final version defines it.
   "draft/chathistory": undefined,
 };
