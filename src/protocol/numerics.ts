@@ -37,6 +37,7 @@ export const RPL = {
   TOPICWHOTIME: "333",
   WHOISACTUALLY: "338",
   INVITING: "341",
+  VERSION: "351",
   INVITELIST: "346",
   ENDOFINVITELIST: "347",
   WHOREPLY: "352",
@@ -51,6 +52,7 @@ export const RPL = {
   WHOISHOST: "378",
   WHOISMODES: "379",
   YOUREOPER: "381",
+  TIME: "391",
   WHOISSECURE: "671",
 } as const;
 

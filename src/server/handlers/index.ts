@@ -5,7 +5,7 @@
 import type { CommandSpec } from "../irc-front.ts";
 import { invite, join, kick, list, names, part, topic } from "./channel.ts";
 import { chathistory } from "./history.ts";
-import { lusers, motd } from "./info.ts";
+import { lusers, motd, time, version } from "./info.ts";
 import { notice, privmsg, tagmsg } from "./messaging.ts";
 import { mode } from "./mode.ts";
 import { dline, kill, kline, oper, undline, unkline } from "./oper.ts";
@@ -29,6 +29,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
   TAGMSG: { handler: tagmsg, minParams: 1 },
   MOTD: { handler: motd, minParams: 0 },
   LUSERS: { handler: lusers, minParams: 0 },
+  VERSION: { handler: version, minParams: 0 },
+  TIME: { handler: time, minParams: 0 },
   CHATHISTORY: { handler: chathistory, minParams: 1 },
   LIST: { handler: list, minParams: 0 },
   INVITE: { handler: invite, minParams: 2 },

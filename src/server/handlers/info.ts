@@ -1,9 +1,10 @@
 /**
- * Server information family: MOTD, LUSERS.
+ * Server information family: MOTD, LUSERS, VERSION, TIME.
  */
 import type { IrcMessage } from "../../protocol/message.ts";
 import { ERR, RPL } from "../../protocol/numerics.ts";
 import type { CommandContext } from "../irc-front.ts";
+import { isupport } from "./registration.ts";
 
 // LUSERS
 export function lusers(ctx: CommandContext, _msg?: IrcMessage): void {
@@ -29,4 +30,27 @@ export function motd(ctx: CommandContext, _msg?: IrcMessage): void {
   irc.reply(RPL.MOTDSTART, `- ${server.serverName} Message of the day -`);
   for (const line of server.motd.split(/\r?\n/)) irc.reply(RPL.MOTD, `- ${line}`);
   irc.reply(RPL.ENDOFMOTD, "End of /MOTD command.");
+}
+
+// VERSION [<target>]   (clients' /version; InspIRCd and ngIRCd answer it, 421 looked broken)
+export function version(ctx: CommandContext, _msg?: IrcMessage): void {
+  const { server, irc } = ctx;
+  irc.reply(RPL.VERSION, server.version, server.serverName, "chat IRC server");
+  const tokens = isupport(ctx);
+  for (let i = 0; i < tokens.length; i += 12) {
+    irc.reply(RPL.ISUPPORT, ...tokens.slice(i, i + 12), "are supported by this server");
+  }
+}
+
+// TIME [<server>]
+export function time(ctx: CommandContext, _msg?: IrcMessage): void {
+  const { server, irc } = ctx;
+  const now = server.now();
+  irc.reply(
+    RPL.TIME,
+    server.serverName,
+    String(Math.floor(now / 1000)),
+    "0",
+    new Date(now).toUTCString(),
+  );
 }

@@ -141,3 +141,18 @@ describe("JOIN of several rooms", () => {
     ]);
   });
 });
+
+describe("VERSION and TIME", () => {
+  // Both peers answer these (clients' /version and /time); 421 made the server look broken.
+  test("VERSION answers 351 and the ISUPPORT tokens; TIME answers 391", async () => {
+    t = await startTestServer();
+    const a = await t.client("alice");
+    a.send("VERSION");
+    await a.expect(/^:\S+ 351 alice \S+ \S+ :/);
+    await a.expect(/^:\S+ 005 alice .*CASEMAPPING=rfc1459.* :are supported by this server$/);
+    a.send("TIME");
+    const line = await a.expect(/^:\S+ 391 alice \S+ \d+ 0 :/);
+    const seconds = Number(line.split(" ")[4]);
+    expect(Math.abs(seconds - Date.now() / 1000)).toBeLessThan(60);
+  });
+});
