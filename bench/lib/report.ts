@@ -130,6 +130,10 @@ export function renderReport(r: BenchResults): string {
     "",
   );
   row("", "p99 at that rate", p99At, ms, "", "");
+  const unbounded = (Object.keys(r.fanout) as ServerKind[]).filter((k) => {
+    const f = r.fanout[k];
+    return isObj<FanoutResult>(f) && f.steps.every((s) => s.pass);
+  });
   row(
     "",
     "max deliveries/s with p99 ≤ 100 ms",
@@ -186,6 +190,12 @@ export function renderReport(r: BenchResults): string {
     yn(start("chat") !== undefined ? (start("chat") ?? 1e9) <= 100 : undefined),
   );
   out.push("");
+  if (unbounded.length > 0) {
+    out.push(
+      `**Not a limit:** the (a) ramp of ${unbounded.map((k) => NAMES[k]).join(", ")} ended at its last step without failing, so the figure is a lower bound${r.quick ? " (quick mode stops early on purpose)" : ""}.`,
+    );
+    out.push("");
+  }
   out.push(
     "Ratios are chat's figure divided by the peer's: above 1x is better for throughput, below 1x is better for latency and memory. " +
       "A step fails when under 99% of expected deliveries arrive (within the drain), p99 passes 1 s, or the generator could not send at the asked rate.",
