@@ -12,7 +12,7 @@ import type { PlainFrontFactory } from "../server/front.ts";
 import type { Limits } from "../server/limits.ts";
 import { plainFrontFactory } from "../server/plain.ts";
 import { ChatServer, type OperLogin } from "../server/server.ts";
-import { openStore } from "../store/open.ts";
+import { defaultDbPath, openStore } from "../store/open.ts";
 import type { HistoryStore } from "../store/store.ts";
 import { FlushScheduler } from "../transport/output.ts";
 import { listenTcp, type TcpListener } from "../transport/tcp.ts";
@@ -138,6 +138,13 @@ export function otherWaysLine(host: string, port: number): string {
   return `Without chat: nc ${addr} ${port} (or telnet), or any IRC client on port ${port}. Press Ctrl-C to stop.`;
 }
 
+/** Where the conversation is kept, so a host knows what survives a restart and what to back up. */
+export function historyLine(db: string): string {
+  return db === ":memory:"
+    ? "History: in memory only (--db :memory:), gone when the server stops"
+    : `History: ${db} (kept across restarts)`;
+}
+
 /** Addresses others can reach: the one listened on, or every non-loopback one. */
 function joinAddresses(host: string): string[] {
   if (host !== "0.0.0.0" && host !== "::") return [host];
@@ -195,7 +202,10 @@ export async function runServe(config: ServeConfig): Promise<void> {
     throw err;
   }
   const shown = running.host.includes(":") ? `[${running.host}]` : running.host;
-  const out: string[] = [`chat server listening on ${shown}:${running.port}`];
+  const out: string[] = [
+    `chat server listening on ${shown}:${running.port}`,
+    historyLine(config.db ?? defaultDbPath()),
+  ];
   const hints = joinHints(config.host, running.port);
   if (tls !== undefined) {
     // The fingerprint travels with the invite, so a guest's first connection is

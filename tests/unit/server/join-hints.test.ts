@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { networkInterfaces } from "node:os";
-import { joinHints, otherWaysLine } from "../../../src/app/serve.ts";
+import { historyLine, joinHints, otherWaysLine } from "../../../src/app/serve.ts";
 
 test("a specific host gets exactly one join line", () => {
   expect(joinHints("127.0.0.1", 7000)).toEqual(["  chat join 127.0.0.1:7000"]);
@@ -26,4 +26,9 @@ test("the line for guests without chat names a real address and the port, not HO
   const any = otherWaysLine("0.0.0.0", 6667);
   expect(any).toMatch(/nc \d+\.\d+\.\d+\.\d+ 6667/);
   expect(any).not.toContain("HOST");
+});
+
+test("the start-up screen says where history is kept, or that it is not", () => {
+  expect(historyLine("/srv/chat.db")).toBe("History: /srv/chat.db (kept across restarts)");
+  expect(historyLine(":memory:")).toContain("gone when the server stops");
 });
