@@ -1,7 +1,8 @@
 /**
  * Interoperability with IRC software nobody here wrote: weechat (headless, from
- * Debian) and Debian's python3-irc library join #lobby on our server and
- * exchange non-ASCII messages. `scripts/test-deps.sh` installs both.
+ * Debian), irssi (in a PTY) and Debian's python3-irc library register, join,
+ * chat, see topics, change nicks and get kicked on our server.
+ * `scripts/test-deps.sh` installs them.
  */
 import { afterEach, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -152,4 +153,83 @@ test("weechat, python3-irc, an nc user and a raw client chat in #lobby with non-
   expect(seen.line).toBe(`MSG ncuser #lobby ${NC_LINE}`);
   log = await waitFileContains(join(dir, "logs", "irc.t.#lobby.weechatlog"), NC_LINE, 10_000);
   expect(log).toMatch(/\tncuser\t/);
+}, 30_000);
+
+/** irssi's config: one autoconnecting server, one autojoined room, logs under `dir`. */
+function irssiConfig(dir: string, port: number): string {
+  return `servers = ( { address = "127.0.0.1"; chatnet = "t"; port = "${port}"; autoconnect = "yes"; use_tls = "no"; } );
+chatnets = { t = { type = "IRC"; }; };
+channels = ( { name = "#ops"; chatnet = "t"; autojoin = "yes"; } );
+settings = {
+  core = { real_name = "irssi user"; user_name = "irs"; nick = "irs"; };
+  "fe-common/core" = { autolog = "yes"; autolog_level = "all"; autolog_path = "${dir}/logs/$tag/$0.log"; };
+};
+`;
+}
+
+test("irssi and python3-irc see the topic, nick changes and kicks", async () => {
+  t = await startTestServer();
+  // The operator is a raw client: it sets the topic before anyone else arrives.
+  const op = await t.client("op");
+  op.send("JOIN #ops");
+  await op.expect(/ 366 op #ops /);
+  op.send("TOPIC #ops :first topic, ça va");
+  await op.expect(/ TOPIC #ops :first topic/);
+
+  const bot = Bun.spawn(
+    [
+      "/usr/bin/python3",
+      join(import.meta.dir, "fixtures", "irc_bot.py"),
+      String(t.port),
+      "pybot",
+      "#ops",
+      "op",
+      REPLY,
+    ],
+    { stdout: "pipe", stderr: "pipe", stdin: "ignore", env: { ...process.env, LANG: "C.UTF-8" } },
+  );
+  procs.push(bot);
+  let r = await waitLine(bot, /^CURRENTTOPIC #ops /, 10_000);
+  r.reader.releaseLock();
+  expect(r.line).toBe("CURRENTTOPIC #ops first topic, ça va");
+
+  const dir = mkdtempSync(join(tmpdir(), "chat-irssi-"));
+  dirs.push(dir);
+  await Bun.write(join(dir, "config"), irssiConfig(dir, t.port));
+  const irssi = Bun.spawn(["irssi", "--home", dir, "-n", "irs"], {
+    env: { ...process.env, TERM: "xterm", LANG: "C.UTF-8" },
+    terminal: { cols: 100, rows: 30, data() {} },
+  });
+  procs.push(irssi);
+  await op.expect(/^:irs!\S+ JOIN #ops$/, 10_000);
+  const log = join(dir, "logs", "t", "#ops.log");
+  await waitFileContains(log, "first topic, ça va", 10_000);
+
+  // irssi talks and changes nick; the bot and the operator see both.
+  irssi.terminal?.write("/msg #ops hello from irssi\r");
+  expect(await op.expect(/^:irs!\S+ PRIVMSG #ops :/)).toEndWith(":hello from irssi");
+  r = await waitLine(bot, /^MSG irs #ops /, 10_000);
+  r.reader.releaseLock();
+  irssi.terminal?.write("/nick irs2\r");
+  await op.expect(/^:irs!\S+ NICK :?irs2$/);
+  r = await waitLine(bot, /^NICK irs irs2$/, 10_000);
+  r.reader.releaseLock();
+
+  // A new topic and the bot's nick change reach irssi.
+  op.send("TOPIC #ops :second topic");
+  r = await waitLine(bot, /^TOPIC op #ops /, 10_000);
+  r.reader.releaseLock();
+  expect(r.line).toBe("TOPIC op #ops second topic");
+  op.send("PRIVMSG #ops :!nick pybot2");
+  await op.expect(/^:pybot!\S+ NICK :?pybot2$/);
+  const text = await waitFileContains(log, "pybot is now known as pybot2", 10_000);
+  expect(text).toContain("changed the topic of #ops to: second topic");
+
+  // Kicks: irssi logs its own, the bot reports its own.
+  op.send("KICK #ops irs2 :enough, irssi");
+  await waitFileContains(log, "irs2 was kicked from #ops by op [enough, irssi]", 10_000);
+  op.send("KICK #ops pybot2 :bye bot");
+  r = await waitLine(bot, /^KICK op #ops pybot2 /, 10_000);
+  r.reader.releaseLock();
+  expect(r.line).toBe("KICK op #ops pybot2 bye bot");
 }, 30_000);
