@@ -184,6 +184,43 @@ export class LineEditor {
   }
 
   /**
+   * The prompt and text folded onto rows of at most `cols - 1` columns (the last
+   * column stays free: writing there makes some terminals wrap early), with the
+   * cursor's row and column; undefined when that takes more than `maxRows` rows.
+   */
+  layout(
+    prompt: string,
+    cols: number,
+    maxRows: number,
+  ): { rows: string[]; cursorRow: number; cursorCol: number } | undefined {
+    const width = Math.max(1, cols - 1);
+    const promptWidth = Bun.stringWidth(prompt);
+    if (promptWidth >= width) return undefined;
+    const rows: string[] = [prompt];
+    let used = promptWidth;
+    let cursorRow = 0;
+    let cursorCol = promptWidth;
+    for (let i = 0; i <= this.chars.length; i++) {
+      const g = this.chars[i];
+      const w = g === undefined ? 1 : Bun.stringWidth(g);
+      // The cursor (or the next character) does not fit: start a new row.
+      if (used + w > width) {
+        rows.push("");
+        used = 0;
+        if (rows.length > maxRows) return undefined;
+      }
+      if (i === this.cursor) {
+        cursorRow = rows.length - 1;
+        cursorCol = used;
+      }
+      if (g === undefined) break;
+      rows[rows.length - 1] += g;
+      used += w;
+    }
+    return { rows, cursorRow, cursorCol };
+  }
+
+  /**
    * The prompt line for a terminal `cols` wide: a window onto the text that
    * keeps the cursor visible, measured in columns (wide characters count two).
    */

@@ -1,18 +1,25 @@
 /**
- * The interactive screen: scrolling output above a one-row prompt. Every
- * incoming line clears the prompt row, prints, and redraws prompt + typed text
- * with the cursor where it was, so traffic never splits what the user types.
+ * The interactive screen: scrolling output above the prompt (one row, or a
+ * few when the typed line is long). Every incoming line clears the prompt
+ * area, prints, and redraws prompt + typed text with the cursor where it was,
+ * so traffic never splits what the user types.
  * Output goes through an injected writer, so tests can replay the bytes.
  */
 import type { LineEditor } from "./editor.ts";
 
 const CLEAR_LINE = "\r\x1b[2K";
+/** A long line wraps onto this many rows at most; beyond that it scrolls sideways. */
+const MAX_PROMPT_ROWS = 4;
 
 export class Screen {
   cols: number;
   prompt = "";
   /** Prompt text without colour codes, for width measurement. */
   private promptPlain = "";
+  /** Rows of the prompt area above the cursor, as last drawn: where clearing starts. */
+  private rowsAbove = 0;
+  /** The last prompt took several rows, so clearing must reach below the cursor's. */
+  private multiRow = false;
 
   constructor(
     private readonly write: (s: string) => void,
@@ -28,26 +35,57 @@ export class Screen {
     this.redraw();
   }
 
-  /** The prompt row and the cursor move that puts the cursor back on the typed text. */
-  private promptRow(): string {
-    const { line, cursorCol } = this.editor.render(this.promptPlain, this.cols);
-    const styled = this.prompt + line.slice(this.promptPlain.length);
-    return `${CLEAR_LINE}${styled}\r${cursorCol > 0 ? `\x1b[${cursorCol}C` : ""}`;
+  /** Back to the first prompt row and clear from there down: the whole prompt area. */
+  private clearPrompt(): string {
+    const up = this.rowsAbove > 0 ? `\x1b[${this.rowsAbove}A` : "";
+    const multi = this.multiRow;
+    this.rowsAbove = 0;
+    this.multiRow = false;
+    return multi ? `${up}\r\x1b[J` : CLEAR_LINE;
+  }
+
+  /**
+   * The prompt with the typed text, wrapped onto a few rows so a long message
+   * can be read whole, and the cursor put back on the typed text.
+   */
+  private promptRows(): string {
+    const fit = this.editor.layout(this.promptPlain, this.cols, MAX_PROMPT_ROWS);
+    if (fit === undefined || fit.rows.length === 1) {
+      const { line, cursorCol } = this.editor.render(this.promptPlain, this.cols);
+      const styled = this.prompt + line.slice(this.promptPlain.length);
+      this.rowsAbove = 0;
+      this.multiRow = false;
+      return `${styled}\r${cursorCol > 0 ? `\x1b[${cursorCol}C` : ""}`;
+    }
+    const rows = [...fit.rows];
+    rows[0] = this.prompt + (rows[0] ?? "").slice(this.promptPlain.length);
+    const below = rows.length - 1 - fit.cursorRow;
+    this.rowsAbove = fit.cursorRow;
+    this.multiRow = true;
+    return (
+      rows.join("\r\n") +
+      (below > 0 ? `\x1b[${below}A` : "") +
+      `\r${fit.cursorCol > 0 ? `\x1b[${fit.cursorCol}C` : ""}`
+    );
   }
 
   /** Print lines above the prompt; `bell` rings the terminal (a mention). */
   print(lines: readonly string[], bell = false): void {
     if (lines.length === 0) return;
     // One write per event, so the terminal never shows a half-drawn prompt.
-    this.write(`${CLEAR_LINE}${lines.join("\r\n")}\r\n${bell ? "\x07" : ""}${this.promptRow()}`);
+    const clear = this.clearPrompt();
+    this.write(
+      `${clear}${lines.join("\r\n")}\r\n${bell ? "\x07" : ""}${CLEAR_LINE}${this.promptRows()}`,
+    );
   }
 
   redraw(): void {
-    this.write(this.promptRow());
+    const clear = this.clearPrompt();
+    this.write(`${clear}${this.promptRows()}`);
   }
 
   /** Leave the prompt row for the shell: keep nothing half-typed on screen. */
   finish(): void {
-    this.write(`${CLEAR_LINE}`);
+    this.write(this.clearPrompt());
   }
 }

@@ -220,11 +220,19 @@ export class Term {
       case "G":
         this.x = Math.max(0, n - 1);
         break;
+      case "A":
+        this.y = Math.max(0, this.y - Math.max(1, n));
+        break;
       case "J":
         if (n === 2) {
           this.rows.push([]);
           this.y = this.rows.length - 1;
           this.x = 0;
+        } else if (n === 0) {
+          // Erase below: the rest of this row and every row under it.
+          const r = this.row();
+          r.length = Math.min(r.length, this.x);
+          this.rows.length = this.y + 1;
         }
         break;
       default:

@@ -15,6 +15,7 @@ import {
   spawnPty,
   spawnPtyCommand,
   startServer,
+  type Term,
 } from "./harness.ts";
 
 const home = makeHome();
@@ -105,6 +106,32 @@ describe("interactive clients", () => {
     // The editor still holds the whole line: finishing it sends it intact.
     dave.type(" and finished\r");
     await carol.waitFor("<dave> half typed and finished");
+  });
+
+  test("a long typed line wraps onto more rows and survives a message arriving mid-typing", async () => {
+    const gina = pty("gina", server.port);
+    await ready(gina, "gina");
+    const hal = pty("hal", server.port);
+    await ready(hal, "hal");
+    await gina.waitFor("* hal joined #lobby");
+
+    // 100 columns: the prompt and 150 characters take two rows.
+    const long = `${"abcdefghi ".repeat(15)}`.trimEnd();
+    gina.type(long);
+    const shownWhole = (t: Term): boolean =>
+      `${t.rowText(t.y - 1)} ${t.cursorRow()}`.replace(/\s+/g, " ").trim() === `[#lobby] ${long}`;
+    await gina.waitUntil(shownWhole, "the whole line on two rows");
+    hal.type("while you type\r");
+    await gina.waitFor("<hal> while you type");
+    await gina.waitUntil(shownWhole, "the whole line redrawn under the message");
+    const t = gina.term;
+    expect(t.rowText(t.y - 2)).toMatch(/^\d\d:\d\d +<hal> while you type$/);
+    gina.type("\r");
+    // Wrapped on hal's screen too: compare with the line breaks taken out.
+    await hal.waitUntil(
+      (h) => h.text().replace(/\s+/g, " ").includes(`<gina> ${long}`),
+      "gina's long line at hal",
+    );
   });
 
   test("Tab completes a nick in the room", async () => {

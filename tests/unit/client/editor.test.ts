@@ -121,6 +121,20 @@ describe("line editing", () => {
 });
 
 describe("rendering the prompt", () => {
+  test("a long line folds onto rows of cols-1 columns, a wide character never split", () => {
+    const ed = new LineEditor();
+    ed.set("abcd你好ef");
+    // 10 columns: 9 usable per row; "> " + "abcd" + "你" = 8, "好" (2) moves down.
+    const fit = ed.layout("> ", 10, 4);
+    expect(fit?.rows).toEqual(["> abcd你", "好ef"]);
+    expect(fit).toMatchObject({ cursorRow: 1, cursorCol: 4 });
+    ed.set("abcd你好ef", 2);
+    expect(ed.layout("> ", 10, 4)).toMatchObject({ cursorRow: 0, cursorCol: 4 });
+    // Too long for the allowed rows: the caller falls back to sideways scrolling.
+    ed.set("x".repeat(100));
+    expect(ed.layout("> ", 10, 4)).toBeUndefined();
+  });
+
   test("cursor column counts wide characters as two", () => {
     const ed = new LineEditor();
     ed.set("日本");
