@@ -10,8 +10,15 @@ import { passwordAccepted } from "../../security/password.ts";
 import { CAPABILITIES } from "../caps.ts";
 import { ChatError } from "../errors.ts";
 import type { CommandContext } from "../irc-front.ts";
+import { clipBytes } from "../server.ts";
 import { HISTORY_ISUPPORT } from "./history.ts";
 import { lusers, motd } from "./info.ts";
+
+/**
+ * Real names are cut to this many bytes (ISUPPORT NAMELEN, InspIRCd's default):
+ * a 400-byte one pushed RPL_WHOREPLY and RPL_WHOISUSER past 512 bytes.
+ */
+const REALNAME_BYTES = 128;
 
 function capList(version: number): string[] {
   return Object.entries(CAPABILITIES).map(([name, value]) =>
@@ -99,7 +106,7 @@ export function user(ctx: CommandContext, msg: IrcMessage): void {
   if (s.registered) throw new ChatError("alreadyRegistered");
   const raw = (msg.params[0] ?? "").replace(/[^A-Za-z0-9._-]/g, "").slice(0, 10);
   s.user = `~${raw === "" ? "user" : raw}`;
-  s.realname = msg.params[3] ?? "";
+  s.realname = clipBytes(msg.params[3] ?? "", REALNAME_BYTES);
   tryRegister(ctx);
 }
 
@@ -133,6 +140,7 @@ export function isupport(ctx: CommandContext): string[] {
     "MAXLIST=b:100",
     `MAXTARGETS=${l.maxTargets}`,
     "MODES=4",
+    `NAMELEN=${REALNAME_BYTES}`,
     `NETWORK=${ctx.server.network}`,
     `NICKLEN=${l.nickLen}`,
     "PREFIX=(ov)@+",

@@ -83,7 +83,16 @@ export function whois(ctx: CommandContext, msg: IrcMessage): void {
   for (const ch of m.joined.values()) {
     chans.push(prefixOf(ch.members.get(m) ?? 0, multi) + ch.name);
   }
-  if (chans.length > 0) irc.reply(RPL.WHOISCHANNELS, m.nick, chans.join(" "));
+  // Several 319 lines, as other servers send, so 50 long room names stay under 512 bytes.
+  let line = "";
+  for (const c of chans) {
+    if (line !== "" && Buffer.byteLength(line) + Buffer.byteLength(c) + 1 > 400) {
+      irc.reply(RPL.WHOISCHANNELS, m.nick, line);
+      line = "";
+    }
+    line = line === "" ? c : `${line} ${c}`;
+  }
+  if (line !== "") irc.reply(RPL.WHOISCHANNELS, m.nick, line);
   irc.reply(RPL.WHOISSERVER, m.nick, server.serverName, server.network);
   if (m.away !== undefined) irc.reply(RPL.AWAY, m.nick, m.away);
   if (m.oper) irc.reply(RPL.WHOISOPERATOR, m.nick, "is an IRC operator");

@@ -156,3 +156,40 @@ describe("VERSION and TIME", () => {
     expect(Math.abs(seconds - Date.now() / 1000)).toBeLessThan(60);
   });
 });
+
+describe("replies about a user fit in 512 bytes", () => {
+  const fits = (line: string): boolean => Buffer.byteLength(line) + 2 <= 512;
+
+  test("WHOIS of someone in many long-named rooms splits RPL_WHOISCHANNELS", async () => {
+    t = await startTestServer();
+    const a = await t.client("alice");
+    const b = await t.client("bob");
+    const rooms = Array.from({ length: 12 }, (_, i) => `#${"é".repeat(20)}${"r".repeat(20)}${i}`);
+    for (let i = 0; i < rooms.length; i += 4) a.send(`JOIN ${rooms.slice(i, i + 4).join(",")}`);
+    await a.expect(new RegExp(` 366 alice ${rooms[11]} `));
+    const from = b.lines.length;
+    b.send("WHOIS alice");
+    await b.expect(/ 318 bob alice :/);
+    const chans = b.lines.slice(from).filter((l) => / 319 bob alice :/.test(l));
+    expect(chans.length).toBeGreaterThan(1);
+    for (const l of chans) expect(fits(l)).toBe(true);
+    const listed = chans.flatMap((l) => l.slice(l.indexOf(" :") + 2).split(" "));
+    expect(listed.map((c) => c.replace(/^[@+]+/, "")).sort()).toEqual([...rooms].sort());
+  });
+
+  test("a 400-byte real name is cut to NAMELEN so WHO and WHOIS lines fit", async () => {
+    t = await startTestServer();
+    const a = await t.client("alice", { realname: "r".repeat(400) });
+    const b = await t.client("bob");
+    expect(b.lines.join("\n")).toContain("NAMELEN=128");
+    a.send("JOIN #n");
+    await a.expect(/ 366 alice #n /);
+    b.send("WHO #n");
+    const who = await b.expect(/ 352 bob #n /);
+    expect(fits(who)).toBe(true);
+    expect(who).toEndWith(` :0 ${"r".repeat(128)}`);
+    b.send("WHOIS alice");
+    const whois = await b.expect(/ 311 bob alice /);
+    expect(whois).toEndWith(`:${"r".repeat(128)}`);
+  });
+});
