@@ -278,10 +278,12 @@ export class IrcFront implements Front {
     const s = this.session;
     const full = s.caps.has("userhost-in-names");
     const head = `:${this.server.serverName} ${RPL.NAMREPLY} ${s.nick ?? "*"} = ${info.channel} :`;
+    // Bytes, not characters: a room name may be non-ASCII.
+    const budget = 480 - Buffer.byteLength(head);
     let line = "";
     for (const m of info.members) {
       const item = m.prefix + (full ? m.userhost : m.nick);
-      if (line !== "" && head.length + line.length + item.length + 1 > 480) {
+      if (line !== "" && line.length + item.length + 1 > budget) {
         this.raw(head + line);
         line = "";
       }

@@ -587,7 +587,9 @@ export class ChatServer {
     }
     if (!ch.members.has(s)) throw new ChatError("notOnChannel", [ch.name]);
     if (ch.flags.has("t") && !ch.isOp(s)) throw new ChatError("chanOpPrivsNeeded", [ch.name]);
-    const clipped = clipBytes(text, this.limits.topicLen);
+    // TOPICLEN, and never so long that the relayed TOPIC line passes 512 bytes.
+    const room = LINE_BYTES - byteLength(`:${s.prefix} TOPIC ${ch.name} :`);
+    const clipped = clipBytes(text, Math.min(this.limits.topicLen, room));
     const now = this.now();
     ch.topic = clipped === "" ? undefined : { text: clipped, setBy: s.prefix, setAt: now };
     this.saveRoom(ch);

@@ -193,3 +193,37 @@ describe("replies about a user fit in 512 bytes", () => {
     expect(whois).toEndWith(`:${"r".repeat(128)}`);
   });
 });
+
+describe("channel replies fit in 512 bytes with a non-ASCII room name", () => {
+  const room = `#${"é".repeat(49)}`;
+  const fits = (line: string): boolean => Buffer.byteLength(line) + 2 <= 512;
+
+  test("a TOPIC of TOPICLEN bytes is cut so the relayed line fits", async () => {
+    t = await startTestServer();
+    const a = await t.client("a".repeat(30), { user: "u".repeat(10) });
+    a.send(`JOIN ${room}`);
+    await a.expect(/ 366 /);
+    a.send(`TOPIC ${room} :${"t".repeat(390)}`);
+    const line = await a.expect(/ TOPIC #/);
+    expect(fits(line)).toBe(true);
+    expect(line).toContain(` :${"t".repeat(300)}`);
+  });
+
+  test("NAMES with userhost-in-names splits by bytes", async () => {
+    t = await startTestServer();
+    const clients: TestClient[] = [];
+    for (let i = 0; i < 10; i++) {
+      const c = await t.client(`${"n".repeat(23)}${i}`, { caps: ["userhost-in-names"] });
+      c.send(`JOIN ${room}`);
+      await c.expect(/ 366 /);
+      clients.push(c);
+    }
+    const last = clients[9] as TestClient;
+    const from = last.lines.length;
+    last.send(`NAMES ${room}`);
+    await last.expect(/ 366 /);
+    const names = last.lines.slice(from).filter((l) => / 353 /.test(l));
+    for (const l of names) expect(fits(l)).toBe(true);
+    expect(names.join(" ").match(/n{23}\d!/g)?.length).toBe(10);
+  });
+});
