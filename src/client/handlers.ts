@@ -304,6 +304,9 @@ const ERROR_TEXT: Partial<Record<string, string>> = {
  */
 const SUBJECT_TEXT: Partial<Record<string, (subject: string) => string>> = {
   [ERR.BANNEDFROMCHAN]: (room) => `you are banned from ${room}`,
+  [ERR.NICKNAMEINUSE]: (nick) => `${nick} is taken: pick another with /nick NAME`,
+  [ERR.ERRONEUSNICKNAME]: (nick) =>
+    `${nick} cannot be a nickname: use letters, digits and - _ [ ] { } | ^ \`, not starting with a digit or -`,
   [ERR.INVITEONLYCHAN]: (room) => `${room} is invite-only: ask one of its operators to invite you`,
   [ERR.BADCHANNELKEY]: (room) => `${room} needs a key: /join ${room} KEY`,
   [ERR.CHANNELISFULL]: (room) => `${room} is full`,

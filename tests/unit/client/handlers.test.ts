@@ -201,6 +201,12 @@ describe("replies and errors", () => {
       "only operators of #lobby can do that (they are marked @",
     );
     expect(text(":srv 473 alice #vip :Cannot join channel (+i)")).toContain("invite-only");
+    expect(text(":srv 433 alice bob :Nickname is already in use")).toBe(
+      "bob is taken: pick another with /nick NAME",
+    );
+    expect(text(":srv 432 alice 9lives :Erroneous nickname")).toMatch(
+      /^9lives cannot be a nickname: use letters, digits/,
+    );
   });
 
   test("a refused command names its subject", () => {
