@@ -48,9 +48,3 @@ export function privateEntryVisible(
   const id = parseMsgid(entry.msgid);
   return id !== undefined && id.boot === f.boot && id.seq > f.seq;
 }
-
-/** May `session` see that a private conversation was active at `time` (CHATHISTORY TARGETS)? */
-export function privateTimeVisible(session: object, time: number): boolean {
-  const f = floors.get(session);
-  return f !== undefined && time > f.time;
-}

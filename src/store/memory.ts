@@ -193,7 +193,13 @@ export class MemoryStore implements HistoryStore {
       const end = conv.countBelow({ time: hi, id: 0 });
       const last = end > 0 ? conv.at(end - 1).entry : undefined;
       if (last !== undefined && last.time > lo) {
-        found.push({ key, target: last.target, source: last.source, time: last.time });
+        found.push({
+          key,
+          target: last.target,
+          source: last.source,
+          time: last.time,
+          msgid: last.msgid,
+        });
       }
     }
     return orderTargets(found, from > to, limit);

@@ -339,7 +339,13 @@ export class SqliteStore implements HistoryStore {
       for (const key of wanted) {
         const row = lastIn.get(key, lo, hi);
         if (row !== null)
-          found.push({ key, target: row.target, source: row.source, time: row.time });
+          found.push({
+            key,
+            target: row.target,
+            source: row.source,
+            time: row.time,
+            msgid: row.msgid,
+          });
       }
     } catch (err) {
       this.logError(`history: could not list conversations: ${describe(err)}`);

@@ -73,6 +73,8 @@ export interface HistoryTarget {
   /** `source` of that latest message, to name the other side of a private chat. */
   source: string;
   time: number;
+  /** msgid of that latest message, to order it against events in the same millisecond. */
+  msgid: string;
 }
 
 /** Whether a conversation key names a private chat ("alice bob") rather than a channel. */

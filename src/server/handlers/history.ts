@@ -6,7 +6,7 @@
  */
 import { foldCase } from "../../protocol/casemap.ts";
 import type { IrcMessage } from "../../protocol/message.ts";
-import { privateEntryVisible, privateTimeVisible } from "../../security/privacy.ts";
+import { privateEntryVisible } from "../../security/privacy.ts";
 import {
   type HistoryEntry,
   type HistoryRef,
@@ -202,7 +202,7 @@ function targets(ctx: CommandContext, fromParam: string, toParam: string, limit:
   if (useBatch) irc.raw(`:${server.serverName} BATCH +${batch} draft/chathistory-targets`);
   const prefix = useBatch ? `@batch=${batch} ` : "";
   for (const row of rows) {
-    if (isPrivateKey(row.key) && !privateTimeVisible(s, row.time)) continue;
+    if (isPrivateKey(row.key) && !privateEntryVisible(s, row)) continue;
     const name = isPrivateKey(row.key)
       ? otherParty(row, self)
       : (server.getChannel(row.key)?.name ?? row.target);
