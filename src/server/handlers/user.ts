@@ -40,17 +40,24 @@ function whoReply(ctx: CommandContext, channel: string, m: Session, prefix: stri
 export function who(ctx: CommandContext, msg: IrcMessage): void {
   const { server, session: s, irc } = ctx;
   const mask = msg.params[0] ?? "*";
+  // `WHO <mask> o` lists only IRC operators (RFC 2812); a WHOX field list starts with %.
+  const flag = msg.params[1] ?? "";
+  const opersOnly = !flag.startsWith("%") && flag.includes("o");
   const multi = s.caps.has("multi-prefix");
   const ch = server.getChannel(mask);
   if (ch !== undefined) {
     const { shown, note } = capList([...ch.members], server.limits.maxListMembers, ch.name);
     if (note !== undefined) irc.notice(note);
-    for (const [m, st] of shown) whoReply(ctx, ch.name, m, prefixOf(st, multi));
+    for (const [m, st] of shown) {
+      if (opersOnly && !m.oper) continue;
+      whoReply(ctx, ch.name, m, prefixOf(st, multi));
+    }
   } else if (!mask.startsWith("#")) {
     const pattern = foldCase(mask === "0" ? "*" : mask);
     let n = 0;
     for (const m of server.nicks.values()) {
       if (!m.registered || m.nick === undefined) continue;
+      if (opersOnly && !m.oper) continue;
       const nickMatch = globMatch(pattern, m.folded ?? "");
       if (!nickMatch && !globMatch(pattern, foldCase(m.host))) continue;
       // Invisible users are listed only to those who share a room with them.

@@ -3,6 +3,7 @@
  * a client or bot would notice. Each test names the peer behaviour it matches.
  */
 import { afterEach, describe, expect, test } from "bun:test";
+import { OperCredentials } from "../../../src/security/password.ts";
 import type { TestClient } from "../../helpers/irc-client.ts";
 import { startTestServer, type TestServer } from "../../helpers/server.ts";
 
@@ -225,5 +226,28 @@ describe("channel replies fit in 512 bytes with a non-ASCII room name", () => {
     const names = last.lines.slice(from).filter((l) => / 353 /.test(l));
     for (const l of names) expect(fits(l)).toBe(true);
     expect(names.join(" ").match(/n{23}\d!/g)?.length).toBe(10);
+  });
+});
+
+describe("WHO flags", () => {
+  test("WHO <mask> o lists only IRC operators, marked with *", async () => {
+    const creds = new OperCredentials([{ name: "root", password: "pw" }]);
+    t = await startTestServer({ opers: creds.logins() });
+    const a = await t.client("alice");
+    const b = await t.client("bob");
+    for (const c of [a, b]) {
+      c.send("JOIN #w");
+      await c.expect(/ 366 \S+ #w /);
+    }
+    b.send("OPER root pw");
+    await b.expect(/ 381 bob /);
+    const from = a.lines.length;
+    a.send("WHO #w o");
+    await a.expect(/ 315 alice #w :/);
+    a.send("WHO * o");
+    await a.expect(/ 315 alice \* :/);
+    const who = a.lines.slice(from).filter((l) => / 352 /.test(l));
+    expect(who.length).toBe(2);
+    for (const l of who) expect(l).toMatch(/ 352 alice \S+ \S+ \S+ \S+ bob H\*/);
   });
 });
