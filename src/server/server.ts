@@ -1091,8 +1091,12 @@ function byteLength(text: string): number {
  * InspIRCd, cut the text so the line that is relayed, echoed and stored fits.
  */
 function fitRelayed(ev: MessageEvent): void {
-  const room = LINE_BYTES - byteLength(`:${ev.source} ${ev.command} ${ev.target} :`);
-  ev.text = clipBytes(ev.text, Math.max(room, 1));
+  const room = Math.max(LINE_BYTES - byteLength(`:${ev.source} ${ev.command} ${ev.target} :`), 2);
+  const clipped = clipBytes(ev.text, room);
+  if (clipped === ev.text) return;
+  // A cut CTCP (a long /me) keeps its closing \x01, so it still shows as an action.
+  const ctcp = ev.text.length > 1 && ev.text.startsWith("\x01") && ev.text.endsWith("\x01");
+  ev.text = ctcp ? `${clipBytes(ev.text, room - 1)}\x01` : clipped;
 }
 
 /** Cut a string to at most `max` UTF-8 bytes without splitting a character. */

@@ -76,6 +76,15 @@ describe("relayed lines fit in 512 bytes", () => {
     expect(relayed.length).toBeGreaterThan(text.length - 80);
   });
 
+  test("a long /me is cut inside the CTCP, keeping its closing \\x01", async () => {
+    const { a, b } = await pair("#long");
+    const head = "PRIVMSG #long :\x01ACTION ";
+    a.send(`${head}${"w".repeat(510 - head.length - 1)}\x01`);
+    const got = await b.expect(/ PRIVMSG #long :\x01ACTION w/);
+    expect(bytes(got)).toBeLessThanOrEqual(512);
+    expect(got).toEndWith("w\x01");
+  });
+
   test("a private message, a PART reason and a QUIT reason fit too", async () => {
     const { a, b } = await pair("#long");
     // A second shared room, so bob still sees alice's QUIT after she parts #long.
