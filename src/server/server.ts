@@ -621,7 +621,14 @@ export class ChatServer {
       channel: ch.name,
       source: s.prefix,
       victim: victim.nick ?? victimNick,
-      reason: clipBytes(reason, this.limits.kickLen),
+      // KICKLEN, and never so long that the relayed KICK line passes 512 bytes.
+      reason: clipBytes(
+        reason,
+        Math.min(
+          this.limits.kickLen,
+          LINE_BYTES - byteLength(`:${s.prefix} KICK ${ch.name} ${victim.nick ?? victimNick} :`),
+        ),
+      ),
       time: this.now(),
       senderId: s.id,
     });
