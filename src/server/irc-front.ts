@@ -300,6 +300,12 @@ export class IrcFront implements Front {
     if (s.caps.has("batch")) {
       batch = `h${this.server.newMsgid().replace(/[^A-Za-z0-9]/g, "")}`;
       this.raw(`:${this.server.serverName} BATCH +${batch} chathistory ${channel}`);
+    } else {
+      // Without a batch nothing tells a client these lines are old; a person (or
+      // a bot that reads notices) at least sees where the replay starts and ends.
+      this.raw(
+        `:${this.server.serverName} NOTICE ${channel} :Replaying the last ${entries.length} messages of ${channel}`,
+      );
     }
     for (const e of entries) {
       this.raw(
@@ -307,5 +313,6 @@ export class IrcFront implements Front {
       );
     }
     if (batch !== undefined) this.raw(`:${this.server.serverName} BATCH -${batch}`);
+    else this.raw(`:${this.server.serverName} NOTICE ${channel} :End of replay; live from here`);
   }
 }

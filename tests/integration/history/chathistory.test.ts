@@ -236,13 +236,17 @@ describe("history visibility and replay", () => {
     expect(lines[0]?.tags.get("time")).toBe(iso(timeOf(2981)));
   });
 
-  test("a bare client still gets the last 20 lines on join", async () => {
+  test("a bare client still gets the last 20 lines on join, framed by notices that say so", async () => {
     t = await serverWithBigRoom();
     const bare = await t.client("bare");
     bare.send("JOIN #big");
     await bare.expect(/ 366 bare #big /);
-    await bare.expect(/^:user\d!u@127\.0\.0\.1 PRIVMSG #big :message 2981$/);
-    await bare.expect(/^:user4!u@127\.0\.0\.1 NOTICE #big :message 3000$/);
+    await bare.expect(/ NOTICE #big :End of replay; live from here$/);
+    const start = bare.lines.findIndex((l) => / 366 bare #big /.test(l)) + 1;
+    const replay = bare.lines.slice(start);
+    expect(replay[0]).toMatch(/^:\S+ NOTICE #big :Replaying the last 20 messages of #big$/);
+    expect(replay[1]).toMatch(/^:user\d!u@127\.0\.0\.1 PRIVMSG #big :message 2981$/);
+    expect(replay).toHaveLength(22);
   });
 
   test("private history is visible to its two participants only", async () => {
