@@ -152,9 +152,19 @@ export class SendQueue {
   }
 }
 
+/**
+ * Above this many sockets written in one flush, the next flush waits for a 1 ms
+ * timer instead of the next turn: under fan-out load each write then carries
+ * more messages, and the send syscalls (most of the server's CPU) become fewer.
+ * Measured in bench/findings.md item 1; it costs at most ~1 ms, only while busy.
+ */
+export const BUSY_FLUSH_SOCKETS = 64;
+
 export class FlushScheduler {
   private dirty: SendQueue[] = [];
   private scheduled = false;
+  /** How many sockets the previous flush wrote to: the load signal. */
+  private lastFlushed = 0;
 
   /** `beforeFlush` runs once per turn before any byte is written: the store commits there. */
   constructor(private readonly beforeFlush: () => void = () => {}) {}
@@ -163,7 +173,8 @@ export class FlushScheduler {
     this.dirty.push(q);
     if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(this.run);
+      if (this.lastFlushed > BUSY_FLUSH_SOCKETS) setTimeout(this.run, 1);
+      else setImmediate(this.run);
     }
   }
 
@@ -180,6 +191,7 @@ export class FlushScheduler {
   /** Flush now (also used at shutdown). */
   readonly run = (): void => {
     this.scheduled = false;
+    this.lastFlushed = this.dirty.length;
     if (this.dirty.length === 0) return;
     this.commit();
     const list = this.dirty;
