@@ -124,23 +124,29 @@ export interface LineFramerOptions {
 }
 
 export class LineFramer {
-  private pending: Uint8Array[] = [];
+  /** Bytes of an incomplete line; undefined while none are held (no array per idle connection). */
+  private pending: Uint8Array[] | undefined;
   private pendingBytes = 0;
   /** True while skipping the rest of an overlong line. */
   private discarding = false;
   private discardedBytes = 0;
 
-  private readonly telnet: TelnetFilter | undefined;
+  private readonly stripTelnet: boolean;
+  /** Created at the first IAC byte: most connections never send one. */
+  private telnet: TelnetFilter | undefined;
 
   constructor(
     readonly maxLineBytes: number = DEFAULT_MAX_LINE_BYTES,
     opts: LineFramerOptions = {},
   ) {
-    if (opts.telnet === true) this.telnet = new TelnetFilter();
+    this.stripTelnet = opts.telnet === true;
   }
 
   /** Feed one chunk; returns the events it completes, in order. */
   push(input: Uint8Array): FrameEvent[] {
+    if (this.stripTelnet && this.telnet === undefined && input.indexOf(IAC) !== -1) {
+      this.telnet = new TelnetFilter();
+    }
     const chunk = this.telnet === undefined ? input : this.telnet.push(input);
     const events: FrameEvent[] = [];
     let start = 0;
@@ -161,7 +167,7 @@ export class LineFramer {
       const total = this.pendingBytes + piece.length;
       if (total - (this.endsWithCR(piece) ? 1 : 0) > this.maxLineBytes) {
         events.push({ kind: "overlong", bytes: total + 1 });
-        this.pending = [];
+        this.pending = undefined;
         this.pendingBytes = 0;
         continue;
       }
@@ -185,34 +191,36 @@ export class LineFramer {
       // Report when the line finally ends; until then drop what arrives.
       this.discarding = true;
       this.discardedBytes = this.pendingBytes + rest.length;
-      this.pending = [];
+      this.pending = undefined;
       this.pendingBytes = 0;
       return;
     }
     // Copy: the caller may reuse its buffer after push returns.
-    this.pending.push(rest.slice());
+    if (this.pending === undefined) this.pending = [rest.slice()];
+    else this.pending.push(rest.slice());
     this.pendingBytes += rest.length;
   }
 
   private endsWithCR(last: Uint8Array): boolean {
     if (last.length > 0) return last[last.length - 1] === CR;
-    const held = this.pending[this.pending.length - 1];
+    const held = this.pending?.[this.pending.length - 1];
     return held !== undefined && held[held.length - 1] === CR;
   }
 
   private takeLine(last: Uint8Array): string {
     let bytes: Uint8Array;
-    if (this.pending.length === 0) {
+    const pending = this.pending;
+    if (pending === undefined || pending.length === 0) {
       bytes = last;
     } else {
       bytes = new Uint8Array(this.pendingBytes + last.length);
       let off = 0;
-      for (const p of this.pending) {
+      for (const p of pending) {
         bytes.set(p, off);
         off += p.length;
       }
       bytes.set(last, off);
-      this.pending = [];
+      this.pending = undefined;
       this.pendingBytes = 0;
     }
     let end = bytes.length;

@@ -52,7 +52,8 @@ export function isoTime(ms: number): string {
 
 export class IrcFront implements Front {
   readonly kind = "irc";
-  private out: string[] = [];
+  /** Replies gathered during one input line; undefined between lines (idle sessions hold no array). */
+  private out: string[] | undefined;
   private depth = 0;
 
   /** Set right after construction (the session and its front refer to each other). */
@@ -149,7 +150,8 @@ export class IrcFront implements Front {
 
   /** Queue one already-safe IRC line (no CR LF). */
   raw(line: string): void {
-    this.out.push(line);
+    if (this.out === undefined) this.out = [line];
+    else this.out.push(line);
     if (this.depth === 0) this.flushReplies();
   }
 
@@ -163,9 +165,10 @@ export class IrcFront implements Front {
   }
 
   flushReplies(): void {
-    if (this.out.length === 0) return;
-    const text = `${this.out.join("\r\n")}\r\n`;
-    this.out = [];
+    const out = this.out;
+    if (out === undefined || out.length === 0) return;
+    this.out = undefined;
+    const text = `${out.join("\r\n")}\r\n`;
     this.session.conn.send(encoder.encode(text));
   }
 

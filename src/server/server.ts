@@ -274,7 +274,7 @@ export class ChatServer {
       this.rememberWhowas(s);
     }
     for (const ch of s.joined.values()) this.removeMember(ch, s);
-    s.joined.clear();
+    s.clearRooms();
     this.moveInvites(s, s.folded, undefined);
     this.byId.delete(s.id);
     if (s.folded !== undefined && this.nicks.get(s.folded) === s) this.nicks.delete(s.folded);
@@ -484,7 +484,7 @@ export class ChatServer {
       if (ch.members.size === 0) status = OP;
     }
     ch.members.set(s, status);
-    s.joined.set(folded, ch);
+    s.addRoom(folded, ch);
     s.updateVariant();
     this.bus.publish(ROOM_TOPIC, {
       type: "join",
@@ -559,7 +559,7 @@ export class ChatServer {
     }
     this.bus.publish(ROOM_TOPIC, ev);
     this.removeMember(ch, s);
-    s.joined.delete(folded);
+    s.deleteRoom(folded);
     s.updateVariant();
   }
 
@@ -633,7 +633,7 @@ export class ChatServer {
       senderId: s.id,
     });
     this.removeMember(ch, victim);
-    victim.joined.delete(ch.folded);
+    victim.deleteRoom(ch.folded);
     victim.updateVariant();
   }
 

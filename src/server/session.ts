@@ -21,6 +21,10 @@ import {
 } from "./front.ts";
 import type { ChatServer } from "./server.ts";
 
+/** Shared, never mutated: the type only lets callers read them. */
+const NO_STRINGS: ReadonlySet<string> = new Set<string>();
+const NO_ROOMS: ReadonlyMap<string, Channel> = new Map<string, Channel>();
+
 export type SessionMode = "undecided" | "irc" | "plain-tentative" | "plain";
 
 /** Commands that mark a connection as an IRC client when they come first. */
@@ -70,13 +74,17 @@ export class Session implements ConnHandler, PlainCore {
   /** CAP negotiation in progress: registration waits for CAP END. */
   capNegotiating = false;
   capVersion = 0;
-  readonly caps = new Set<string>();
+  /**
+   * Capabilities, user modes and rooms start as shared empty instances and get
+   * their own only when first changed: most idle connections never change some
+   * of them, and each Set or Map is a few hundred bytes per connection.
+   */
+  private capSet: Set<string> | undefined;
   password: string | undefined;
   away: string | undefined;
   oper = false;
-  /** User modes (i, o, w). */
-  readonly umodes = new Set<string>();
-  readonly joined = new Map<string, Channel>();
+  private umodeSet: Set<string> | undefined;
+  private rooms: Map<string, Channel> | undefined;
   /** Rooms holding a pending invite for this user (see ChatServer.moveInvites). */
   invitedTo: Set<Channel> | undefined;
   readonly connectedAt: number;
@@ -112,6 +120,51 @@ export class Session implements ConnHandler, PlainCore {
     this.front = ircFront;
     const l = server.limits;
     if (l.floodLimit) this.bucket = new TokenBucket(l.floodBurst, l.floodRate, now);
+  }
+
+  get caps(): ReadonlySet<string> {
+    return this.capSet ?? NO_STRINGS;
+  }
+
+  addCap(cap: string): void {
+    if (this.capSet === undefined) this.capSet = new Set();
+    this.capSet.add(cap);
+  }
+
+  deleteCap(cap: string): void {
+    this.capSet?.delete(cap);
+  }
+
+  /** User modes (i, o, w). */
+  get umodes(): ReadonlySet<string> {
+    return this.umodeSet ?? NO_STRINGS;
+  }
+
+  addUmode(mode: string): void {
+    if (this.umodeSet === undefined) this.umodeSet = new Set();
+    this.umodeSet.add(mode);
+  }
+
+  deleteUmode(mode: string): void {
+    this.umodeSet?.delete(mode);
+  }
+
+  /** Rooms joined, by folded name. */
+  get joined(): ReadonlyMap<string, Channel> {
+    return this.rooms ?? NO_ROOMS;
+  }
+
+  addRoom(folded: string, ch: Channel): void {
+    if (this.rooms === undefined) this.rooms = new Map();
+    this.rooms.set(folded, ch);
+  }
+
+  deleteRoom(folded: string): void {
+    this.rooms?.delete(folded);
+  }
+
+  clearRooms(): void {
+    this.rooms = undefined;
   }
 
   get channels(): string[] {

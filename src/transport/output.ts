@@ -24,8 +24,11 @@ const EMPTY = new Uint8Array(0);
 let scratch = new Uint8Array(64 * 1024);
 
 export class SendQueue {
-  /** Pending chunks not yet handed to the socket, oldest first. */
-  private chunks: Uint8Array[] = [];
+  /**
+   * Pending chunks not yet handed to the socket, oldest first. Undefined while
+   * empty: an idle connection then holds no array at all.
+   */
+  private chunks: Uint8Array[] | undefined;
   private bytes = 0;
   /** Set while the socket refused bytes and we wait for `drain`. */
   blocked = false;
@@ -51,7 +54,8 @@ export class SendQueue {
       this.overflowed = true;
       return false;
     }
-    this.chunks.push(data);
+    if (this.chunks === undefined) this.chunks = [data];
+    else this.chunks.push(data);
     this.bytes += data.length;
     if (!this.dirty && !this.blocked) {
       this.dirty = true;
@@ -62,7 +66,7 @@ export class SendQueue {
 
   /** Drop everything queued (used on overflow, before the final ERROR line). */
   discard(): void {
-    this.chunks = [];
+    this.chunks = undefined;
     this.bytes = 0;
   }
 
@@ -70,7 +74,8 @@ export class SendQueue {
   closeAfterFlush(lastWords?: Uint8Array): void {
     if (this.closed || this.closing) return;
     if (lastWords !== undefined && lastWords.length > 0) {
-      this.chunks.push(lastWords);
+      if (this.chunks === undefined) this.chunks = [lastWords];
+      else this.chunks.push(lastWords);
       this.bytes += lastWords.length;
     }
     this.closing = true;
@@ -85,7 +90,7 @@ export class SendQueue {
     this.dirty = false;
     if (this.closed) return;
     if (this.bytes > 0) {
-      const single = this.chunks.length === 1;
+      const single = this.chunks?.length === 1;
       const data = this.concat();
       const n = this.sink.write(data);
       if (n < 0) {
@@ -99,7 +104,7 @@ export class SendQueue {
         this.blocked = true;
         return;
       }
-      this.chunks.length = 0;
+      this.chunks = undefined;
       this.bytes = 0;
     }
     this.blocked = false;
@@ -131,14 +136,14 @@ export class SendQueue {
 
   markClosed(): void {
     this.closed = true;
-    this.chunks = [];
+    this.chunks = undefined;
     this.bytes = 0;
   }
 
   private concat(): Uint8Array {
     const chunks = this.chunks;
+    if (chunks === undefined || chunks.length === 0) return EMPTY;
     if (chunks.length === 1) return chunks[0] as Uint8Array;
-    if (chunks.length === 0) return EMPTY;
     if (scratch.length < this.bytes) {
       scratch = new Uint8Array(Math.max(this.bytes, scratch.length * 2));
     }

@@ -100,8 +100,8 @@ function userMode(ctx: CommandContext, nick: string, modestring: string | undefi
     }
     if (m === "i" || m === "w" || (m === "o" && sign === "-")) {
       const has = s.umodes.has(m);
-      if (sign === "+" && !has) s.umodes.add(m);
-      else if (sign === "-" && has) s.umodes.delete(m);
+      if (sign === "+" && !has) s.addUmode(m);
+      else if (sign === "-" && has) s.deleteUmode(m);
       else continue;
       if (m === "o") s.oper = false;
       if (sign !== lastSign) applied += sign;

@@ -102,7 +102,7 @@ export function oper(ctx: CommandContext, msg: IrcMessage): void {
       if (s.gone) return;
       if (ok && login !== undefined) {
         s.oper = true;
-        s.umodes.add("o");
+        s.addUmode("o");
         operFailures.delete(s);
         irc.reply(RPL.YOUREOPER, "You are now an IRC operator");
         irc.msg("MODE", [s.nick ?? "*", "+o"], s.prefix);

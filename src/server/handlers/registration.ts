@@ -36,7 +36,7 @@ export function cap(ctx: CommandContext, msg: IrcMessage): void {
       if (!s.registered) s.capNegotiating = true;
       const v = Number(msg.params[1] ?? "0");
       if (Number.isFinite(v) && v > s.capVersion) s.capVersion = v;
-      if (s.capVersion >= 302) s.caps.add("cap-notify");
+      if (s.capVersion >= 302) s.addCap("cap-notify");
       const caps = capList(s.capVersion);
       // CAP 302 continuation: split long lists over several lines marked with "*".
       const chunks: string[] = [];
@@ -70,8 +70,8 @@ export function cap(ctx: CommandContext, msg: IrcMessage): void {
         return;
       }
       for (const c of wanted) {
-        if (c.startsWith("-")) s.caps.delete(c.slice(1));
-        else s.caps.add(c);
+        if (c.startsWith("-")) s.deleteCap(c.slice(1));
+        else s.addCap(c);
       }
       s.updateVariant();
       irc.msg("CAP", [nick, "ACK", wanted.join(" ")]);
