@@ -279,7 +279,7 @@ export class IrcFront implements Front {
   /** RPL_NAMREPLY lines (split to stay under the line limit) and RPL_ENDOFNAMES. */
   names(info: JoinedInfo): void {
     const s = this.session;
-    const full = s.caps.has("userhost-in-names");
+    const full = s.hasCap("userhost-in-names");
     const head = `:${this.server.serverName} ${RPL.NAMREPLY} ${s.nick ?? "*"} = ${info.channel} :`;
     // Bytes, not characters: a room name may be non-ASCII.
     const budget = 480 - Buffer.byteLength(head);
@@ -300,7 +300,7 @@ export class IrcFront implements Front {
     const s = this.session;
     const v = s.variant;
     let batch: string | undefined;
-    if (s.caps.has("batch")) {
+    if (s.hasCap("batch")) {
       batch = `h${this.server.newMsgid().replace(/[^A-Za-z0-9]/g, "")}`;
       this.raw(`:${this.server.serverName} BATCH +${batch} chathistory ${channel}`);
     } else {

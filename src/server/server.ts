@@ -496,7 +496,7 @@ export class ChatServer {
     });
     if (s.away !== undefined) this.announceAwayOnJoin(s, ch);
     s.front.joined(this.joinedInfo(ch, s));
-    if (!s.caps.has("draft/chathistory") && !s.caps.has("chathistory")) {
+    if (!s.hasCap("draft/chathistory") && !s.hasCap("chathistory")) {
       const entries = this.store.latest(ch.folded, this.limits.joinHistory);
       if (entries.length > 0) s.front.replay(ch.name, entries);
     }
@@ -514,7 +514,7 @@ export class ChatServer {
     const cache = this.cache;
     cache.fill(undefined);
     for (const m of ch.members.keys()) {
-      if (m === s || !m.caps.has("away-notify")) continue;
+      if (m === s || !m.hasCap("away-notify")) continue;
       let bytes = cache[m.variant];
       if (bytes === undefined) {
         bytes = this.render(m, ev);
@@ -525,7 +525,7 @@ export class ChatServer {
   }
 
   joinedInfo(ch: Channel, viewer: Session): JoinedInfo {
-    const multi = viewer.caps.has("multi-prefix");
+    const multi = viewer.hasCap("multi-prefix");
     // Bounded reply: a huge room must not turn one NAMES into megabytes of output.
     const { shown, note } = capList([...ch.members], this.limits.maxListMembers, ch.name);
     if (note !== undefined) viewer.front.notice(note);
@@ -909,7 +909,7 @@ export class ChatServer {
       queueMicrotask(() => this.disconnect(dest, "Internal server error"));
     }
     if (bytes !== null) dest.conn.send(bytes);
-    if (dest !== s && s.caps.has("echo-message")) {
+    if (dest !== s && s.hasCap("echo-message")) {
       const echo = s.front.direct(ev);
       if (echo !== null) s.conn.send(echo);
     }
@@ -959,8 +959,8 @@ export class ChatServer {
     const cache = this.cache;
     cache.fill(undefined);
     for (const m of recipients) {
-      if (!m.caps.has("message-tags")) continue;
-      if (m === s && !m.caps.has("echo-message")) continue;
+      if (!m.hasCap("message-tags")) continue;
+      if (m === s && !m.hasCap("echo-message")) continue;
       const v = m.variant;
       let bytes = cache[v];
       if (bytes === undefined) {
@@ -998,7 +998,7 @@ export class ChatServer {
     const sender = ev.senderId;
     const isMessage = ev.type === "message";
     for (const m of ch.members.keys()) {
-      if (isMessage && m.id === sender && !m.caps.has("echo-message")) continue;
+      if (isMessage && m.id === sender && !m.hasCap("echo-message")) continue;
       const v = m.variant;
       let bytes = cache[v];
       if (bytes === undefined) {
@@ -1018,7 +1018,7 @@ export class ChatServer {
     const send = (m: Session): void => {
       if (m.stamp === stamp) return;
       m.stamp = stamp;
-      if (away && !m.caps.has("away-notify")) return;
+      if (away && !m.hasCap("away-notify")) return;
       const v = m.variant;
       let bytes = cache[v];
       if (bytes === undefined) {

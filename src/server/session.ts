@@ -21,6 +21,23 @@ import {
 } from "./front.ts";
 import type { ChatServer } from "./server.ts";
 
+/**
+ * Capabilities as bits of one number per session instead of a Set each. Names
+ * get a bit the first time any client enables them; only names the server
+ * offers (caps.ts, a fixed list) are ever enabled, so the table stays small.
+ */
+const CAP_BITS = new Map<string, number>();
+
+function capBit(cap: string): number {
+  let bit = CAP_BITS.get(cap);
+  if (bit === undefined) {
+    if (CAP_BITS.size >= 31) throw new Error(`too many distinct capabilities to track: ${cap}`);
+    bit = 1 << CAP_BITS.size;
+    CAP_BITS.set(cap, bit);
+  }
+  return bit;
+}
+
 /** Shared, never mutated: the type only lets callers read them. */
 const NO_STRINGS: ReadonlySet<string> = new Set<string>();
 const NO_ROOMS: ReadonlyMap<string, Channel> = new Map<string, Channel>();
@@ -79,7 +96,7 @@ export class Session implements ConnHandler, PlainCore {
    * their own only when first changed: most idle connections never change some
    * of them, and each Set or Map is a few hundred bytes per connection.
    */
-  private capSet: Set<string> | undefined;
+  private capBits = 0;
   password: string | undefined;
   away: string | undefined;
   oper = false;
@@ -122,17 +139,26 @@ export class Session implements ConnHandler, PlainCore {
     if (l.floodLimit) this.bucket = new TokenBucket(l.floodBurst, l.floodRate, now);
   }
 
-  get caps(): ReadonlySet<string> {
-    return this.capSet ?? NO_STRINGS;
+  /** Whether this client enabled `cap`; read per recipient on the fan-out path. */
+  hasCap(cap: string): boolean {
+    const bit = CAP_BITS.get(cap);
+    return bit !== undefined && (this.capBits & bit) !== 0;
   }
 
   addCap(cap: string): void {
-    if (this.capSet === undefined) this.capSet = new Set();
-    this.capSet.add(cap);
+    this.capBits |= capBit(cap);
   }
 
   deleteCap(cap: string): void {
-    this.capSet?.delete(cap);
+    const bit = CAP_BITS.get(cap);
+    if (bit !== undefined) this.capBits &= ~bit;
+  }
+
+  /** Enabled capabilities, for CAP LIST. */
+  capList(): string[] {
+    const out: string[] = [];
+    for (const [name, bit] of CAP_BITS) if ((this.capBits & bit) !== 0) out.push(name);
+    return out;
   }
 
   /** User modes (i, o, w). */
@@ -178,8 +204,8 @@ export class Session implements ConnHandler, PlainCore {
       return;
     }
     let v = 0;
-    if (this.caps.has("server-time")) v |= V_SERVER_TIME;
-    if (this.caps.has("message-tags")) v |= V_MESSAGE_TAGS;
+    if (this.hasCap("server-time")) v |= V_SERVER_TIME;
+    if (this.hasCap("message-tags")) v |= V_MESSAGE_TAGS;
     this.variant = v;
   }
 

@@ -197,7 +197,7 @@ function targets(ctx: CommandContext, fromParam: string, toParam: string, limit:
   }
   const self = s.folded ?? "";
   const rows = server.store.targets([...s.joined.keys()], from.time, to.time, limit, self);
-  const useBatch = s.caps.has("batch");
+  const useBatch = s.hasCap("batch");
   const batch = `t${server.newMsgid().replace(/[^A-Za-z0-9]/g, "")}`;
   if (useBatch) irc.raw(`:${server.serverName} BATCH +${batch} draft/chathistory-targets`);
   const prefix = useBatch ? `@batch=${batch} ` : "";

@@ -66,7 +66,7 @@ export function tagmsg(ctx: CommandContext, msg: IrcMessage): void {
   const { server, session: s } = ctx;
   const tags = clientTags(msg);
   // Nothing to relay without client tags; TAGMSG never produces error floods.
-  if (tags === undefined || !s.caps.has("message-tags")) return;
+  if (tags === undefined || !s.hasCap("message-tags")) return;
   const targets = splitList(msg.params[0]);
   if (targets.length > server.limits.maxTargets) {
     throw new ChatError("tooManyTargets", [targets[server.limits.maxTargets] ?? "*"]);

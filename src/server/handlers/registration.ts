@@ -56,14 +56,14 @@ export function cap(ctx: CommandContext, msg: IrcMessage): void {
       return;
     }
     case "LIST":
-      irc.msg("CAP", [nick, "LIST", [...s.caps].join(" ")]);
+      irc.msg("CAP", [nick, "LIST", s.capList().join(" ")]);
       return;
     case "REQ": {
       if (!s.registered) s.capNegotiating = true;
       const wanted = (msg.params[1] ?? "").split(" ").filter((c) => c !== "");
       const ok = wanted.every((c) => {
         const name = c.startsWith("-") ? c.slice(1) : c;
-        return name in CAPABILITIES;
+        return Object.hasOwn(CAPABILITIES, name);
       });
       if (!ok || wanted.length === 0) {
         irc.msg("CAP", [nick, "NAK", msg.params[1] ?? ""]);

@@ -43,7 +43,7 @@ export function who(ctx: CommandContext, msg: IrcMessage): void {
   // `WHO <mask> o` lists only IRC operators (RFC 2812); a WHOX field list starts with %.
   const flag = msg.params[1] ?? "";
   const opersOnly = !flag.startsWith("%") && flag.includes("o");
-  const multi = s.caps.has("multi-prefix");
+  const multi = s.hasCap("multi-prefix");
   const ch = server.getChannel(mask);
   if (ch !== undefined) {
     const { shown, note } = capList([...ch.members], server.limits.maxListMembers, ch.name);
@@ -85,7 +85,7 @@ export function whois(ctx: CommandContext, msg: IrcMessage): void {
     return;
   }
   irc.reply(RPL.WHOISUSER, m.nick, m.user, m.host, "*", m.realname);
-  const multi = s.caps.has("multi-prefix");
+  const multi = s.hasCap("multi-prefix");
   const chans: string[] = [];
   for (const ch of m.joined.values()) {
     chans.push(prefixOf(ch.members.get(m) ?? 0, multi) + ch.name);

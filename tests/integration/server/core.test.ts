@@ -49,6 +49,26 @@ describe("registration", () => {
     await c.expect(/ 001 bob /);
   });
 
+  test("CAP LIST shows what this client enabled, not another's; -cap removes it; unknown names are refused", async () => {
+    t = await startTestServer();
+    const a = await TestClient.connect(t.port);
+    const b = await TestClient.connect(t.port);
+    a.send("CAP REQ :server-time echo-message batch");
+    await a.expect(/ CAP \* ACK :server-time echo-message batch/);
+    b.send("CAP REQ :multi-prefix");
+    await b.expect(/ CAP \* ACK :multi-prefix/);
+    a.send("CAP REQ :-echo-message");
+    await a.expect(/ CAP \* ACK :-echo-message/);
+    // An inherited property name of a JS object is no capability.
+    a.send("CAP REQ :toString");
+    await a.expect(/ CAP \* NAK :toString/);
+    a.send("CAP LIST");
+    const listA = (await a.expect(/ CAP \* LIST /)).split(" LIST :")[1] ?? "";
+    expect(listA.split(" ").sort()).toEqual(["batch", "server-time"]);
+    b.send("CAP LIST");
+    expect(await b.expect(/ CAP \* LIST /)).toMatch(/ LIST :multi-prefix$/);
+  });
+
   test("wrong server password gets 464 and is disconnected; the right one works", async () => {
     t = await startTestServer({ password: "sesame" });
     const bad = await TestClient.connect(t.port);
