@@ -1,6 +1,7 @@
 /**
  * Coalesced output. Sessions enqueue bytes at any time; the scheduler flushes
- * ONCE per event-loop turn: it first runs the `beforeFlush` hook (the history
+ * ONCE per event-loop turn (or, right after a flush that wrote to many sockets,
+ * on a 1 ms timer, so that under load each write carries more): it first runs the `beforeFlush` hook (the history
  * store commits, so whatever a client receives is durable), then writes every
  * dirty connection's pending bytes with a single `write`. A partial write keeps
  * the remainder and waits for `drain`. Each queue is capped in bytes.
