@@ -81,23 +81,27 @@ export class LineEditor {
     return i;
   }
 
+  /** Clears the line and returns it, remembered in history unless blank or a repeat. */
+  private takeLine(): string {
+    const line = this.text;
+    if (line.trim() !== "" && this.history[this.history.length - 1] !== line) {
+      this.history.push(line);
+      if (this.history.length > this.maxHistory) this.history.shift();
+    }
+    this.histPos = this.history.length;
+    this.draft = "";
+    this.chars = [];
+    this.cursor = 0;
+    return line;
+  }
+
   feed(key: Key): EditorResult {
     switch (key.name) {
       case "text":
         this.insert(key.text);
         return { kind: "none" };
-      case "enter": {
-        const line = this.text;
-        if (line.trim() !== "" && this.history[this.history.length - 1] !== line) {
-          this.history.push(line);
-          if (this.history.length > this.maxHistory) this.history.shift();
-        }
-        this.histPos = this.history.length;
-        this.draft = "";
-        this.chars = [];
-        this.cursor = 0;
-        return { kind: "submit", line };
-      }
+      case "enter":
+        return { kind: "submit", line: this.takeLine() };
       case "backspace":
         if (this.cursor > 0) {
           this.chars.splice(this.cursor - 1, 1);
@@ -165,15 +169,7 @@ export class LineEditor {
         // As in a shell: Ctrl-C abandons a half-typed line (Up brings it back);
         // only on an empty line does it quit.
         if (this.chars.length === 0) return { kind: "interrupt" };
-        const line = this.text;
-        if (line.trim() !== "" && this.history[this.history.length - 1] !== line) {
-          this.history.push(line);
-          if (this.history.length > this.maxHistory) this.history.shift();
-        }
-        this.histPos = this.history.length;
-        this.draft = "";
-        this.chars = [];
-        this.cursor = 0;
+        this.takeLine();
         return { kind: "none" };
       }
       case "ctrl-l":
