@@ -3,30 +3,12 @@
  * arguments (one line on stderr, exit status 2, no stack trace).
  */
 import { beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
 import { joinArgs } from "../../src/commands/join.ts";
 import { serveArgs } from "../../src/commands/serve.ts";
+import { CHAT_BINARY, ensureChatBinary } from "../helpers/binary.ts";
 
-const root = join(import.meta.dir, "..", "..");
-const bin = join(root, "dist", "chat");
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-beforeAll(() => {
-  // Build when the binary is missing or older than the code it should contain.
-  if (existsSync(bin) && statSync(bin).mtimeMs >= newestSource(join(root, "src"))) return;
-  const r = Bun.spawnSync(["npm", "run", "build"], { cwd: root, stdout: "pipe", stderr: "pipe" });
-  if (r.exitCode !== 0) throw new Error(`npm run build failed:\n${r.stderr.toString()}`);
-}, 120_000);
+beforeAll(ensureChatBinary, 120_000);
 
 interface Run {
   code: number | null;
@@ -36,7 +18,7 @@ interface Run {
 
 function chat(...args: string[]): Run {
   const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin" };
-  const r = Bun.spawnSync([bin, ...args], { env, stdout: "pipe", stderr: "pipe" });
+  const r = Bun.spawnSync([CHAT_BINARY, ...args], { env, stdout: "pipe", stderr: "pipe" });
   return { code: r.exitCode, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
 }
 

@@ -4,30 +4,18 @@
  * assert on what a person would see (not on raw escape sequences).
  */
 
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Socket, Subprocess, TCPSocketListener } from "bun";
+import { CHAT_BINARY, ensureChatBinary, REPO_ROOT } from "../../helpers/binary.ts";
 
-export const root = join(import.meta.dir, "..", "..", "..");
-export const bin = join(root, "dist", "chat");
+export const root = REPO_ROOT;
+export const bin = CHAT_BINARY;
 const WAIT_MS = 8000;
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
 /** Build dist/chat when it is missing or older than src/. */
-export function ensureBinary(): void {
-  if (existsSync(bin) && statSync(bin).mtimeMs >= newestSource(join(root, "src"))) return;
-  const r = Bun.spawnSync(["npm", "run", "build"], { cwd: root, stdout: "pipe", stderr: "pipe" });
-  if (r.exitCode !== 0) throw new Error(`npm run build failed:\n${r.stderr.toString()}`);
-}
+export const ensureBinary = ensureChatBinary;
 
 /** A private HOME so known_servers, certificates and data never touch the real ones. */
 export function makeHome(): { dir: string; env: Record<string, string>; cleanup(): void } {
