@@ -511,16 +511,10 @@ export class ChatServer {
       time: this.now(),
       senderId: s.id,
     };
-    const cache = this.cache;
-    cache.fill(undefined);
+    this.cache.fill(undefined);
     for (const m of ch.members.keys()) {
       if (m === s || !m.hasCap("away-notify")) continue;
-      let bytes = cache[m.variant];
-      if (bytes === undefined) {
-        bytes = this.render(m, ev);
-        cache[m.variant] = bytes;
-      }
-      if (bytes) m.conn.send(bytes);
+      this.sendRendered(m, ev);
     }
   }
 
@@ -987,8 +981,7 @@ export class ChatServer {
    * variant: every member with the same variant is queued the same Uint8Array.
    */
   private deliver(ev: BusEvent): void {
-    const cache = this.cache;
-    cache.fill(undefined);
+    this.cache.fill(undefined);
     if (isUserEvent(ev)) {
       this.deliverUser(ev);
       return;
@@ -999,13 +992,7 @@ export class ChatServer {
     const isMessage = ev.type === "message";
     for (const m of ch.members.keys()) {
       if (isMessage && m.id === sender && !m.hasCap("echo-message")) continue;
-      const v = m.variant;
-      let bytes = cache[v];
-      if (bytes === undefined) {
-        bytes = this.render(m, ev);
-        cache[v] = bytes;
-      }
-      if (bytes) m.conn.send(bytes);
+      this.sendRendered(m, ev);
     }
   }
 
@@ -1013,19 +1000,12 @@ export class ChatServer {
     const self = this.findSession(ev.senderId);
     if (self === undefined) return;
     const stamp = ++this.stampCounter;
-    const cache = this.cache;
     const away = ev.type === "away";
     const send = (m: Session): void => {
       if (m.stamp === stamp) return;
       m.stamp = stamp;
       if (away && !m.hasCap("away-notify")) return;
-      const v = m.variant;
-      let bytes = cache[v];
-      if (bytes === undefined) {
-        bytes = this.render(m, ev);
-        cache[v] = bytes;
-      }
-      if (bytes) m.conn.send(bytes);
+      this.sendRendered(m, ev);
     };
     // The user sees its own nick change; a quitting or away user is not told.
     if (ev.type === "nick") send(self);
@@ -1033,6 +1013,21 @@ export class ChatServer {
     for (const ch of self.joined.values()) {
       for (const m of ch.members.keys()) send(m);
     }
+  }
+
+  /**
+   * Queue `ev` to `m`, rendered at most once per variant since the caller last
+   * cleared `this.cache` (once per event, before its fan-out loop).
+   */
+  private sendRendered(m: Session, ev: BusEvent): void {
+    const cache = this.cache;
+    const v = m.variant;
+    let bytes = cache[v];
+    if (bytes === undefined) {
+      bytes = this.render(m, ev);
+      cache[v] = bytes;
+    }
+    if (bytes) m.conn.send(bytes);
   }
 
   /**
