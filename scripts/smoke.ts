@@ -23,6 +23,31 @@ function check(args: string[], wantCode: number, wantOut: RegExp): void {
   }
 }
 
+/** Connects, sends `first`, and returns what came back once it holds `until` (or after 5 s). */
+function converse(port: number, first: string, until: string): Promise<string> {
+  return new Promise<string>((resolve) => {
+    let buf = "";
+    const timer = setTimeout(() => resolve(buf), 5000);
+    void Bun.connect({
+      hostname: "127.0.0.1",
+      port,
+      socket: {
+        open(s) {
+          s.write(first);
+        },
+        data(s, d) {
+          buf += d.toString();
+          if (buf.includes(until)) {
+            clearTimeout(timer);
+            s.end();
+            resolve(buf);
+          }
+        },
+      },
+    });
+  });
+}
+
 check(["--version"], 0, /\d+\.\d+/);
 check(["--help"], 0, /serve/);
 check(["serve", "--help"], 0, /--no-flood-limit/);
@@ -61,53 +86,13 @@ const port = await new Promise<number>((resolve, reject) => {
   return 0;
 });
 if (port > 0) {
-  const got = await new Promise<string>((resolve) => {
-    let buf = "";
-    const timer = setTimeout(() => resolve(buf), 5000);
-    void Bun.connect({
-      hostname: "127.0.0.1",
-      port,
-      socket: {
-        open(s) {
-          s.write("NICK smoke\r\nUSER smoke 0 * :Smoke Test\r\n");
-        },
-        data(s, d) {
-          buf += d.toString();
-          if (buf.includes(" 001 ")) {
-            clearTimeout(timer);
-            s.end();
-            resolve(buf);
-          }
-        },
-      },
-    });
-  });
+  const got = await converse(port, "NICK smoke\r\nUSER smoke 0 * :Smoke Test\r\n", " 001 ");
   const ok = got.includes(" 001 smoke ");
   console.log(`${ok ? "ok  " : "FAIL"} serve greets an IRC client with 001`);
   if (!ok) failures++;
 
   // A human with nc: the first line is not IRC, so it is taken as the nickname.
-  const human = await new Promise<string>((resolve) => {
-    let buf = "";
-    const timer = setTimeout(() => resolve(buf), 5000);
-    void Bun.connect({
-      hostname: "127.0.0.1",
-      port,
-      socket: {
-        open(s) {
-          s.write("smokehuman\n");
-        },
-        data(s, d) {
-          buf += d.toString();
-          if (buf.includes("You are in #lobby")) {
-            clearTimeout(timer);
-            s.end();
-            resolve(buf);
-          }
-        },
-      },
-    });
-  });
+  const human = await converse(port, "smokehuman\n", "You are in #lobby");
   const plainOk = human.includes("*** Hello smokehuman!") && human.includes("You are in #lobby");
   console.log(`${plainOk ? "ok  " : "FAIL"} serve speaks plain text to an nc user`);
   if (!plainOk) {
