@@ -5,7 +5,6 @@
 import { UsageError } from "./usage-error.ts";
 
 export const DEFAULT_PORT = 6667;
-export const DEFAULT_ROOM = "lobby";
 export const DEFAULT_HISTORY = 10_000;
 
 export function parsePort(raw: string, flag = "--port"): number {

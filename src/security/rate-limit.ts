@@ -9,15 +9,6 @@ export interface WindowLimit {
   windowMs: number;
 }
 
-export const DEFAULT_NICK_LIMIT: Readonly<WindowLimit> = Object.freeze({
-  max: 3,
-  windowMs: 30_000,
-});
-export const DEFAULT_JOIN_PART_LIMIT: Readonly<WindowLimit> = Object.freeze({
-  max: 20,
-  windowMs: 10_000,
-});
-
 export class SlidingWindow {
   /** Times of recent allowed actions, oldest first; never longer than `max`. */
   private times: number[] = [];
