@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TestClient } from "../../helpers/irc-client.ts";
+import { serveCommand } from "../../helpers/serve-process.ts";
 import { type ChildServer, killChild, startChildServer } from "./child-server.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "chat-restart-"));
@@ -210,20 +211,11 @@ describe("history survives the server process", () => {
   test("a corrupt database file stops the server at start with one clear line", async () => {
     const db = join(dir, `corrupt${++n}.db`);
     await Bun.write(db, "definitely not an SQLite database\n".repeat(100));
-    const proc = Bun.spawn(
-      [
-        process.execPath,
-        new URL("../../../src/main.ts", import.meta.url).pathname,
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        "0",
-        "--db",
-        db,
-      ],
-      { stdin: "ignore", stdout: "pipe", stderr: "pipe" },
-    );
+    const proc = Bun.spawn(serveCommand(["--db", db]), {
+      stdin: "ignore",
+      stdout: "pipe",
+      stderr: "pipe",
+    });
     const timer = setTimeout(() => proc.kill(9), 15_000);
     const [code, err] = await Promise.all([proc.exited, new Response(proc.stderr).text()]);
     clearTimeout(timer);
