@@ -55,13 +55,8 @@ export class SendQueue {
       this.overflowed = true;
       return false;
     }
-    if (this.chunks === undefined) this.chunks = [data];
-    else this.chunks.push(data);
-    this.bytes += data.length;
-    if (!this.dirty && !this.blocked) {
-      this.dirty = true;
-      this.scheduler.markDirty(this);
-    }
+    this.append(data);
+    this.wake();
     return true;
   }
 
@@ -74,12 +69,19 @@ export class SendQueue {
   /** Close after the queue drains (or right now, if the socket is blocked for good). */
   closeAfterFlush(lastWords?: Uint8Array): void {
     if (this.closed || this.closing) return;
-    if (lastWords !== undefined && lastWords.length > 0) {
-      if (this.chunks === undefined) this.chunks = [lastWords];
-      else this.chunks.push(lastWords);
-      this.bytes += lastWords.length;
-    }
+    if (lastWords !== undefined && lastWords.length > 0) this.append(lastWords);
     this.closing = true;
+    this.wake();
+  }
+
+  private append(data: Uint8Array): void {
+    if (this.chunks === undefined) this.chunks = [data];
+    else this.chunks.push(data);
+    this.bytes += data.length;
+  }
+
+  /** Ask for a flush, unless one is already due or the socket's drain will bring it. */
+  private wake(): void {
     if (!this.dirty && !this.blocked) {
       this.dirty = true;
       this.scheduler.markDirty(this);
