@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import { TestClient } from "../../helpers/irc-client.ts";
+import { serveCommand, spawnServe } from "../../helpers/serve-process.ts";
 import { startTestServer, type TestServer } from "../../helpers/server.ts";
 
 const PASSWORD = "s3cret-Pa55word";
@@ -164,54 +165,15 @@ describe("guessing the password across reconnects", () => {
   });
 });
 
-/** Resolve the first stdout line matching `re` from a spawned process (bounded). */
-async function readUntil(
-  stream: ReadableStream<Uint8Array>,
-  re: RegExp,
-  timeoutMs = 10_000,
-): Promise<RegExpExecArray> {
-  const reader = stream.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  const timer = setTimeout(() => void reader.cancel(), timeoutMs);
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`output ended before ${re}: ${text}`);
-      text += decoder.decode(value, { stream: true });
-      const m = re.exec(text);
-      if (m) return m;
-    }
-  } finally {
-    clearTimeout(timer);
-    reader.releaseLock();
-  }
-}
-
 describe("secrets never reach the log", () => {
   test("chat serve's stderr has no password or oper password after right and wrong attempts", async () => {
     const OPERPW = "0per-Secret-77";
-    const proc = Bun.spawn(
-      [
-        process.execPath,
-        "src/main.ts",
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        "0",
-        "--db",
-        ":memory:",
-        "--password",
-        PASSWORD,
-        "--oper",
-        `root:${OPERPW}`,
-      ],
-      { stdout: "pipe", stderr: "pipe", env: { ...process.env, NO_COLOR: "1" } },
+    const server = await spawnServe(
+      serveCommand(["--db", ":memory:", "--password", PASSWORD, "--oper", `root:${OPERPW}`]),
+      { env: { ...process.env, NO_COLOR: "1" } },
     );
     try {
-      const m = await readUntil(proc.stdout, /listening on 127\.0\.0\.1:(\d+)/);
-      const port = Number(m[1]);
+      const port = server.port;
       const wrong = await TestClient.connect(port);
       extra.push(wrong);
       wrong.send(`PASS not-${PASSWORD}`);
@@ -232,10 +194,9 @@ describe("secrets never reach the log", () => {
       ok.send("QUIT :done");
       await ok.waitClosed();
     } finally {
-      proc.kill("SIGTERM");
-      await proc.exited;
+      await server.stop("SIGTERM");
     }
-    const stderr = await new Response(proc.stderr).text();
+    const stderr = server.stderr();
     // The log is there (connects, the oper login), but holds no secret.
     expect(stderr).toContain("oper root");
     expect(stderr).not.toContain(PASSWORD);
