@@ -13,6 +13,7 @@ import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { fingerprintOfDer } from "../../../src/security/fingerprint.ts";
 import { TestClient } from "../../helpers/irc-client.ts";
+import { serveCommand, spawnServe } from "../../helpers/serve-process.ts";
 import { LineClient, opensslCert, Signal } from "./helpers.ts";
 
 const ROOT = join(import.meta.dir, "..", "..", "..");
@@ -45,40 +46,12 @@ interface Served {
   stop(): Promise<void>;
 }
 
-/** `chat serve` on 127.0.0.1, port 0; resolves once it prints where it listens. */
+/** `chat serve` on 127.0.0.1, port 0; resolves once it has printed its whole banner. */
 async function serve(env: Record<string, string>, args: string[]): Promise<Served> {
-  const proc = Bun.spawn(
-    [process.execPath, MAIN, "serve", "--host", "127.0.0.1", "--port", "0", ...args],
-    { env, stdout: "pipe", stderr: "pipe" },
-  );
-  let out = "";
-  const signal = new Signal();
-  const pump = async (s: ReadableStream<Uint8Array>): Promise<void> => {
-    const dec = new TextDecoder();
-    for await (const chunk of s) {
-      out += dec.decode(chunk, { stream: true });
-      signal.notify();
-    }
-  };
-  void pump(proc.stdout);
-  void pump(proc.stderr);
-  void proc.exited.then(() => signal.notify());
-  const stop = async (): Promise<void> => {
-    if (proc.exitCode !== null) return;
-    proc.kill("SIGTERM");
-    await proc.exited;
-  };
+  const server = await spawnServe(serveCommand(args), { env, readyWhen: /Press Ctrl-C/ });
+  const stop = (): Promise<void> => server.stop("SIGTERM");
   cleanups.push(stop);
-  const port = await signal.until(
-    `the listening line in: ${out}`,
-    () => {
-      if (proc.exitCode !== null) throw new Error(`chat serve exited: ${out}`);
-      const m = /Press Ctrl-C/.test(out) ? /listening on 127\.0\.0\.1:(\d+)/.exec(out) : null;
-      return m ? Number(m[1]) : undefined;
-    },
-    15_000,
-  );
-  return { port, out: () => out, stop };
+  return { port: server.port, out: server.output, stop };
 }
 
 function opensslFp(certPath: string): string {
