@@ -10,10 +10,14 @@ import { CHAT_BINARY, REPO_ROOT } from "./binary.ts";
 const MAIN = join(REPO_ROOT, "src", "main.ts");
 const LISTENING = /listening on 127\.0\.0\.1:(\d+)/;
 
-/** argv for `chat serve --host 127.0.0.1 --port 0 ...args`, from source or the built binary. */
-export function serveCommand(args: string[], from: "source" | "binary" = "source"): string[] {
+/** argv for `chat serve --host 127.0.0.1 --port PORT ...args`, from source or the built binary. */
+export function serveCommand(
+  args: string[],
+  from: "source" | "binary" = "source",
+  port = 0,
+): string[] {
   const exe = from === "binary" ? [CHAT_BINARY] : [process.execPath, MAIN];
-  return [...exe, "serve", "--host", "127.0.0.1", "--port", "0", ...args];
+  return [...exe, "serve", "--host", "127.0.0.1", "--port", String(port), ...args];
 }
 
 export interface ServeProcess {

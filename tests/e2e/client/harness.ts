@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Socket, Subprocess, TCPSocketListener } from "bun";
 import { CHAT_BINARY, ensureChatBinary, REPO_ROOT } from "../../helpers/binary.ts";
+import { serveCommand, spawnServe } from "../../helpers/serve-process.ts";
 
 export const root = REPO_ROOT;
 export const bin = CHAT_BINARY;
@@ -71,43 +72,15 @@ export async function startServer(
   args: string[] = ["--db", ":memory:"],
   port = 0,
 ): Promise<ServerProc> {
-  const proc = Bun.spawn(
-    [bin, "serve", "--host", "127.0.0.1", "--port", String(port), "--no-flood-limit", ...args],
-    { env, stdout: "pipe", stderr: "pipe" },
-  );
-  let out = "";
-  const waiter = new Waiter();
-  const pump = async (stream: ReadableStream<Uint8Array>): Promise<void> => {
-    const dec = new TextDecoder();
-    for await (const chunk of stream) {
-      out += dec.decode(chunk, { stream: true });
-      waiter.poke();
-    }
-  };
-  void pump(proc.stdout as ReadableStream<Uint8Array>);
-  void pump(proc.stderr as ReadableStream<Uint8Array>);
-  void proc.exited.then(() => waiter.poke());
-  const found = await waiter.until(
-    () => {
-      const m = /127\.0\.0\.1:(\d+)/.exec(out);
-      if (m?.[1]) return Number(m[1]);
-      if (proc.exitCode !== null) throw new Error(`server exited early: ${out}`);
-      return undefined;
-    },
-    WAIT_MS,
-    () => `the server's address in: ${out}`,
-  );
+  const server = await spawnServe(serveCommand(["--no-flood-limit", ...args], "binary", port), {
+    env,
+    timeoutMs: WAIT_MS,
+  });
   return {
-    port: found,
-    proc,
-    output: () => out,
-    async stop() {
-      if (proc.exitCode !== null || proc.signalCode !== null) return;
-      proc.kill("SIGINT");
-      const t = setTimeout(() => proc.kill("SIGKILL"), 5000);
-      await proc.exited;
-      clearTimeout(t);
-    },
+    port: server.port,
+    proc: server.proc,
+    output: server.output,
+    stop: () => server.stop("SIGINT"),
   };
 }
 
