@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { clientSpecs, LoadGen } from "./loadgen.ts";
 import type { ScenarioOptions, StepResult } from "./scenarios.ts";
-import { REPO_ROOT } from "./servers.ts";
+import { REPO_ROOT, readChatPort } from "./servers.ts";
 import { summarizeDelivery, summarizeLatency } from "./stats.ts";
 
 interface CpuProfileNode {
@@ -130,24 +130,7 @@ export async function profileChat(
     stderr: "inherit",
   });
   try {
-    const reader = proc.stdout.getReader();
-    let out = "";
-    let port = 0;
-    const deadline = performance.now() + 15_000;
-    while (!port && performance.now() < deadline) {
-      const r = await Promise.race([reader.read(), Bun.sleep(15_000).then(() => null)]);
-      if (!r || r.done) break;
-      out += new TextDecoder().decode(r.value);
-      const m = /127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) port = Number(m[1]);
-    }
-    void (async () => {
-      try {
-        while (!(await reader.read()).done) {}
-      } catch {
-        // gone
-      }
-    })();
+    const { port, out } = await readChatPort(proc.stdout, 15_000);
     if (!port) throw new Error(`profiled server did not print its address: ${out.slice(0, 200)}`);
     const clients = opts.quick ? 100 : 500;
     const lg = await LoadGen.start({

@@ -162,6 +162,36 @@ export function ensureChatBuilt(log: (s: string) => void, rebuild: boolean): voi
 }
 
 /**
+ * Reads `chat serve`'s stdout until its "127.0.0.1:PORT" line (port 0 when it never comes within
+ * `timeoutMs`), then keeps draining it so a chatty server never blocks on a full pipe.
+ */
+export async function readChatPort(
+  stdout: ReadableStream<Uint8Array>,
+  timeoutMs: number,
+): Promise<{ port: number; out: string }> {
+  const reader = stdout.getReader();
+  const decoder = new TextDecoder();
+  let out = "";
+  const deadline = performance.now() + timeoutMs;
+  let port = 0;
+  while (!port && performance.now() < deadline) {
+    const r = await Promise.race([reader.read(), Bun.sleep(timeoutMs).then(() => null)]);
+    if (!r || r.done) break;
+    out += decoder.decode(r.value, { stream: true });
+    const m = /127\.0\.0\.1:(\d+)/.exec(out);
+    if (m) port = Number(m[1]);
+  }
+  void (async () => {
+    try {
+      while (!(await reader.read()).done) {}
+    } catch {
+      // process gone
+    }
+  })();
+  return { port, out };
+}
+
+/**
  * Starts `dist/chat serve` with history on: a SQLite file (WAL) in a temp folder, removed on stop,
  * so the fan-out figures include the batched history writes.
  */
@@ -189,29 +219,7 @@ export async function startChat(
     ...(opts.extraArgs ?? []),
   ];
   const proc = Bun.spawn(cmd, { stdout: "pipe", stderr: "pipe", stdin: "ignore" });
-  const reader = proc.stdout.getReader();
-  const decoder = new TextDecoder();
-  let out = "";
-  const deadline = performance.now() + 10_000;
-  let port = 0;
-  while (performance.now() < deadline) {
-    const r = await Promise.race([reader.read(), Bun.sleep(10_000).then(() => null)]);
-    if (!r || r.done) break;
-    out += decoder.decode(r.value, { stream: true });
-    const m = /127\.0\.0\.1:(\d+)/.exec(out);
-    if (m) {
-      port = Number(m[1]);
-      break;
-    }
-  }
-  // Keep draining stdout so a chatty server never blocks on a full pipe.
-  void (async () => {
-    try {
-      while (!(await reader.read()).done) {}
-    } catch {
-      // process gone
-    }
-  })();
+  const { port, out } = await readChatPort(proc.stdout, 10_000);
   void new Response(proc.stderr).text().catch(() => "");
   if (!port) {
     await stopProc(proc, ownDir);
