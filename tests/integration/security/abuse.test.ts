@@ -3,22 +3,17 @@
  * for having no effect: nick-change rate, join/part rate, rooms per user, and
  * members listed per reply (IRC and plain-text users).
  */
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import type { Limits } from "../../../src/server/limits.ts";
 import { TestClient } from "../../helpers/irc-client.ts";
 import { startTestServer, type TestServer } from "../../helpers/server.ts";
+import { freedAfterEach } from "./helpers.ts";
 
-let t: TestServer | undefined;
-const extra: TestClient[] = [];
-afterEach(async () => {
-  for (const c of extra.splice(0)) c.close();
-  await t?.stop();
-  t = undefined;
-});
+const live = freedAfterEach();
 
 async function server(limits: Partial<Limits>, plain = false): Promise<TestServer> {
-  t = await startTestServer(plain ? { limits, plainFront: undefined } : { limits });
-  return t;
+  live.server = await startTestServer(plain ? { limits, plainFront: undefined } : { limits });
+  return live.server;
 }
 
 describe("nick changes", () => {
@@ -46,7 +41,7 @@ describe("nick changes", () => {
   test("choosing the first nick while registering does not count", async () => {
     const s = await server({ nickChangeMax: 1, nickChangeWindowMs: 60_000 });
     const c = await TestClient.connect(s.port);
-    extra.push(c);
+    live.clients.push(c);
     c.send("NICK one");
     c.send("NICK two");
     c.send("NICK three");
@@ -61,7 +56,7 @@ describe("nick changes", () => {
   test("a plain-text user gets the refusal as a readable line", async () => {
     const s = await server({ nickChangeMax: 1, nickChangeWindowMs: 60_000 }, true);
     const c = await TestClient.connect(s.port);
-    extra.push(c);
+    live.clients.push(c);
     c.send("zed"); // not IRC: the server treats us as a human, and this is the nickname
     await c.expect("*** Hello zed!");
     await c.expect("You are in #lobby now");

@@ -1,8 +1,11 @@
 /** Shared test fixtures for the security integration tests. */
+import { afterEach } from "bun:test";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { TestClient } from "../../helpers/irc-client.ts";
+import type { TestServer } from "../../helpers/server.ts";
 
 export interface TestCert {
   cert: string;
@@ -240,4 +243,21 @@ export function opensslCaSigned(names: string): TestCa {
     key: readFileSync(p("leaf.key"), "utf8"),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** The in-process server and the extra clients the current test started. */
+export interface Live {
+  server: TestServer | undefined;
+  clients: TestClient[];
+}
+
+/** Call once per test file: after each test, closes `clients` and stops `server`. */
+export function freedAfterEach(): Live {
+  const live: Live = { server: undefined, clients: [] };
+  afterEach(async () => {
+    for (const c of live.clients.splice(0)) c.close();
+    await live.server?.stop();
+    live.server = undefined;
+  });
+  return live;
 }

@@ -3,24 +3,19 @@
  * every server-operator action, tried first by someone without the right (it
  * must be refused and change nothing) and then by someone with it.
  */
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { OperCredentials } from "../../../src/security/password.ts";
 import { TestClient } from "../../helpers/irc-client.ts";
 import { startTestServer, type TestServer } from "../../helpers/server.ts";
+import { freedAfterEach } from "./helpers.ts";
 
-let t: TestServer | undefined;
-const extra: TestClient[] = [];
-afterEach(async () => {
-  for (const c of extra.splice(0)) c.close();
-  await t?.stop();
-  t = undefined;
-});
+const live = freedAfterEach();
 
 const creds = new OperCredentials([{ name: "root", password: "correct horse" }]);
 
 async function server(): Promise<TestServer> {
-  t = await startTestServer({ opers: creds.logins() });
-  return t;
+  live.server = await startTestServer({ opers: creds.logins() });
+  return live.server;
 }
 
 /** alice (room operator), bob and carol (plain members) in `room`. */
@@ -196,8 +191,8 @@ describe("server operators", () => {
   });
 
   test("OPER on a server without --oper is 491", async () => {
-    t = await startTestServer();
-    const c = await t.client("c");
+    live.server = await startTestServer();
+    const c = await live.server.client("c");
     c.send("OPER root :correct horse");
     await c.expect(/ 491 c /);
   });
@@ -231,7 +226,7 @@ describe("server operators", () => {
     await root.expect(/NOTICE root :Banned carol!\*@\* .*1 connection removed/);
 
     const again = await TestClient.connect(s.port);
-    extra.push(again);
+    live.clients.push(again);
     again.send("NICK carol");
     again.send("USER carol 0 * :carol");
     await again.expect(/ 465 carol :You are banned from this server: flooding/);
@@ -245,7 +240,7 @@ describe("server operators", () => {
     root.send("UNKLINE carol");
     await root.expect(/NOTICE root :Lifted the ban on carol!\*@\*/);
     const back = await TestClient.connect(s.port);
-    extra.push(back);
+    live.clients.push(back);
     await back.register("carol");
   });
 
@@ -262,13 +257,13 @@ describe("server operators", () => {
     await bob.waitClosed();
     await root.expect(/NOTICE root :Banned 127\.0\.0\.0\/8 .*3 connections removed/);
     const refused = await TestClient.connect(s.port);
-    extra.push(refused);
+    live.clients.push(refused);
     await refused.expect(/^ERROR :You are banned from this server: loopback abuse/);
     await refused.waitClosed();
     root.send("UNDLINE 127.0.0.0/8");
     await root.expect(/Lifted the ban on 127\.0\.0\.0\/8/);
     const back = await TestClient.connect(s.port);
-    extra.push(back);
+    live.clients.push(back);
     await back.register("bob");
     await sync(root);
   });

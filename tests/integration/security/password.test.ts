@@ -3,36 +3,31 @@
  * users (a prompt, then a clear line and close), and that no secret ever
  * reaches the server's log (stderr of the real `chat serve` process).
  */
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { TestClient } from "../../helpers/irc-client.ts";
 import { serveCommand, spawnServe } from "../../helpers/serve-process.ts";
 import { startTestServer, type TestServer } from "../../helpers/server.ts";
+import { freedAfterEach } from "./helpers.ts";
 
 const PASSWORD = "s3cret-Pa55word";
-let t: TestServer | undefined;
-const extra: TestClient[] = [];
-afterEach(async () => {
-  for (const c of extra.splice(0)) c.close();
-  await t?.stop();
-  t = undefined;
-});
+const live = freedAfterEach();
 
 async function connect(s: TestServer): Promise<TestClient> {
   const c = await TestClient.connect(s.port);
-  extra.push(c);
+  live.clients.push(c);
   return c;
 }
 
 describe("IRC clients and the server password", () => {
   test("the right password registers", async () => {
-    t = await startTestServer({ password: PASSWORD });
-    const c = await connect(t);
+    live.server = await startTestServer({ password: PASSWORD });
+    const c = await connect(live.server);
     await c.register("alice", { password: PASSWORD });
   });
 
   test("a wrong password gets 464 and the connection is closed", async () => {
-    t = await startTestServer({ password: PASSWORD });
-    const c = await connect(t);
+    live.server = await startTestServer({ password: PASSWORD });
+    const c = await connect(live.server);
     c.send("PASS wrong");
     c.send("NICK mallory");
     c.send("USER m 0 * :m");
@@ -42,8 +37,8 @@ describe("IRC clients and the server password", () => {
   });
 
   test("no PASS at all gets 464 and the connection is closed", async () => {
-    t = await startTestServer({ password: PASSWORD });
-    const c = await connect(t);
+    live.server = await startTestServer({ password: PASSWORD });
+    const c = await connect(live.server);
     c.send("NICK mallory");
     c.send("USER m 0 * :m");
     await c.expect(/ 464 /);
@@ -51,9 +46,9 @@ describe("IRC clients and the server password", () => {
   });
 
   test("a password differing only in case or length is wrong", async () => {
-    t = await startTestServer({ password: PASSWORD });
+    live.server = await startTestServer({ password: PASSWORD });
     for (const guess of [PASSWORD.toUpperCase(), `${PASSWORD}x`, PASSWORD.slice(0, -1)]) {
-      const c = await connect(t);
+      const c = await connect(live.server);
       c.send(`PASS ${guess}`);
       c.send("NICK m");
       c.send("USER m 0 * :m");
@@ -63,12 +58,12 @@ describe("IRC clients and the server password", () => {
   });
 
   test("an unregistered client cannot read or post in rooms", async () => {
-    t = await startTestServer({ password: PASSWORD });
-    const alice = await connect(t);
+    live.server = await startTestServer({ password: PASSWORD });
+    const alice = await connect(live.server);
     await alice.register("alice", { password: PASSWORD });
     alice.send("JOIN #secret");
     await alice.expect(/ 366 /);
-    const m = await connect(t);
+    const m = await connect(live.server);
     m.send("JOIN #secret");
     m.send("PRIVMSG #secret :let me in");
     await m.expect(/ 451 /);
@@ -80,8 +75,8 @@ describe("IRC clients and the server password", () => {
 
 describe("plain-text users and the server password", () => {
   async function plainServer(): Promise<TestServer> {
-    t = await startTestServer({ password: PASSWORD, plainFront: undefined });
-    return t;
+    live.server = await startTestServer({ password: PASSWORD, plainFront: undefined });
+    return live.server;
   }
 
   test("the right password, then a nickname, lands in #lobby", async () => {
@@ -120,28 +115,28 @@ describe("plain-text users and the server password", () => {
 
 describe("guessing the password across reconnects", () => {
   test("after too many wrong passwords from one address, new IRC connections are refused for a while", async () => {
-    t = await startTestServer({
+    live.server = await startTestServer({
       password: PASSWORD,
       limits: { passwordFailuresMax: 3, passwordFailuresWindowMs: 60_000 },
     });
     // One right password before: it does not count against the address.
-    const ok = await connect(t);
+    const ok = await connect(live.server);
     await ok.register("fine", { password: PASSWORD });
     for (let i = 0; i < 3; i++) {
-      const c = await connect(t);
+      const c = await connect(live.server);
       c.send(`PASS guess${i}`);
       c.send(`NICK g${i}`);
       c.send(`USER g 0 * :g`);
       await c.expect(/ 464 /);
       await c.waitClosed();
     }
-    const locked = await connect(t);
+    const locked = await connect(live.server);
     await locked.expect(
       /^ERROR :Too many wrong passwords from your address; try again in \d+ seconds?$/,
     );
     await locked.waitClosed();
     // Even the right password waits: the point is to stop guessing, not to judge this guess.
-    const right = await connect(t);
+    const right = await connect(live.server);
     await right.expect(/^ERROR :Too many wrong passwords/);
     // Users already in are not affected.
     ok.send("PING :still");
@@ -149,18 +144,18 @@ describe("guessing the password across reconnects", () => {
   });
 
   test("plain-text wrong passwords count too", async () => {
-    t = await startTestServer({
+    live.server = await startTestServer({
       password: PASSWORD,
       plainFront: undefined,
       limits: { passwordFailuresMax: 3, passwordFailuresWindowMs: 60_000 },
     });
-    const c = await connect(t);
+    const c = await connect(live.server);
     for (const guess of ["one", "two", "three"]) {
       c.send(guess);
       await c.expect("Wrong password");
     }
     await c.waitClosed();
-    const next = await connect(t);
+    const next = await connect(live.server);
     await next.expect(/^ERROR :Too many wrong passwords/);
   });
 });
@@ -175,20 +170,20 @@ describe("secrets never reach the log", () => {
     try {
       const port = server.port;
       const wrong = await TestClient.connect(port);
-      extra.push(wrong);
+      live.clients.push(wrong);
       wrong.send(`PASS not-${PASSWORD}`);
       wrong.send("NICK w");
       wrong.send("USER w 0 * :w");
       await wrong.waitClosed();
       const ok = await TestClient.connect(port);
-      extra.push(ok);
+      live.clients.push(ok);
       await ok.register("root", { password: PASSWORD });
       ok.send(`OPER root wrong-${OPERPW}`);
       await ok.expect(/ 464 /);
       ok.send(`OPER root ${OPERPW}`);
       await ok.expect(/ 381 /);
       const plainUser = await TestClient.connect(port);
-      extra.push(plainUser);
+      live.clients.push(plainUser);
       plainUser.send(`typed-${PASSWORD}`);
       await plainUser.expect("Wrong password");
       ok.send("QUIT :done");

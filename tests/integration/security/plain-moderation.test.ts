@@ -2,22 +2,17 @@
  * Room moderation for people on nc/telnet: /kick, /ban, /unban, /mute,
  * /unmute, by a room operator (works) and by a plain member (refused in words).
  */
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { TestClient } from "../../helpers/irc-client.ts";
 import { startTestServer, type TestServer } from "../../helpers/server.ts";
+import { freedAfterEach } from "./helpers.ts";
 
-let t: TestServer | undefined;
-const extra: TestClient[] = [];
-afterEach(async () => {
-  for (const c of extra.splice(0)) c.close();
-  await t?.stop();
-  t = undefined;
-});
+const live = freedAfterEach();
 
 /** A plain-text user who picked `nick` and now talks in `room`. */
 async function human(s: TestServer, nick: string, room: string): Promise<TestClient> {
   const c = await TestClient.connect(s.port);
-  extra.push(c);
+  live.clients.push(c);
   // A first line that is not IRC makes this a human, and it is the nickname.
   c.send(nick);
   await c.expect(`*** Hello ${nick}!`);
@@ -29,14 +24,14 @@ async function human(s: TestServer, nick: string, room: string): Promise<TestCli
 
 /** Plain-text "hop" creates #mod (so is its operator); IRC "bob" and plain "pat" join. */
 async function setup() {
-  t = await startTestServer({ plainFront: undefined });
-  const hop = await human(t, "hop", "#mod");
-  const bob = await t.client("bob");
+  live.server = await startTestServer({ plainFront: undefined });
+  const hop = await human(live.server, "hop", "#mod");
+  const bob = await live.server.client("bob");
   bob.send("JOIN #mod");
   await bob.expect(/ 366 bob #mod /);
-  const pat = await human(t, "pat", "#mod");
+  const pat = await human(live.server, "pat", "#mod");
   await bob.expect(/:pat!\S+ JOIN #mod$/);
-  return { s: t, hop, bob, pat };
+  return { s: live.server, hop, bob, pat };
 }
 
 describe("plain-text room moderation", () => {
