@@ -7,6 +7,9 @@ import { join } from "node:path";
 import type { TestClient } from "../../helpers/irc-client.ts";
 import type { TestServer } from "../../helpers/server.ts";
 
+/** openssl req arguments for a new unencrypted P-256 key. */
+const NEW_P256_KEY = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
+
 export interface TestCert {
   cert: string;
   key: string;
@@ -26,11 +29,7 @@ export function opensslCert(cn = "localhost"): TestCert {
     [
       "req",
       "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
+      ...NEW_P256_KEY,
       "-keyout",
       keyPath,
       "-out",
@@ -191,11 +190,7 @@ export function opensslCaSigned(names: string): TestCa {
   run([
     "req",
     "-x509",
-    "-newkey",
-    "ec",
-    "-pkeyopt",
-    "ec_paramgen_curve:P-256",
-    "-nodes",
+    ...NEW_P256_KEY,
     "-keyout",
     p("ca.key"),
     "-out",
@@ -207,11 +202,7 @@ export function opensslCaSigned(names: string): TestCa {
   ]);
   run([
     "req",
-    "-newkey",
-    "ec",
-    "-pkeyopt",
-    "ec_paramgen_curve:P-256",
-    "-nodes",
+    ...NEW_P256_KEY,
     "-keyout",
     p("leaf.key"),
     "-out",
