@@ -293,21 +293,16 @@ export class SqliteStore implements HistoryStore {
     const ca = this.cuts(key, a);
     const cb = this.cuts(key, b);
     if (ca === undefined || cb === undefined) return [];
-    if (compareCut(ca.low, cb.low) <= 0) {
-      return this.range(
-        key,
-        { cut: ca.high, inclusive: false },
-        { cut: cb.low, inclusive: false },
-        limit,
-        false,
-      );
-    }
+    // Same range either way; when `a` is the later end, the ones nearest it are the newest.
+    const aFirst = compareCut(ca.low, cb.low) <= 0;
+    const older = aFirst ? ca : cb;
+    const newer = aFirst ? cb : ca;
     return this.range(
       key,
-      { cut: cb.high, inclusive: false },
-      { cut: ca.low, inclusive: false },
+      { cut: older.high, inclusive: false },
+      { cut: newer.low, inclusive: false },
       limit,
-      true,
+      !aFirst,
     );
   }
 
