@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { clientSpecs, LoadGen } from "./loadgen.ts";
 import type { ScenarioOptions, StepResult } from "./scenarios.ts";
-import { REPO_ROOT, readChatPort } from "./servers.ts";
+import { chatServeArgs, REPO_ROOT, readChatPort } from "./servers.ts";
 import { summarizeDelivery, summarizeLatency } from "./stats.ts";
 
 interface CpuProfileNode {
@@ -113,15 +113,7 @@ export async function profileChat(
     "--cpu-prof",
     `--cpu-prof-dir=${dir}`,
     "src/main.ts",
-    "serve",
-    "--host",
-    "127.0.0.1",
-    "--port",
-    "0",
-    "--db",
-    join(dir, "chat.db"),
-    "--no-flood-limit",
-    "--quiet",
+    ...chatServeArgs(join(dir, "chat.db")),
   ];
   const command = `bun ${args.join(" ").replaceAll(dir, "$DIR")}`;
   const proc = Bun.spawn([process.execPath, ...args], {

@@ -161,6 +161,11 @@ export function ensureChatBuilt(log: (s: string) => void, rebuild: boolean): voi
     throw new Error("npm run build failed: fix the build, then rerun the benchmark");
 }
 
+/** `serve` with the benchmark's settings: 127.0.0.1, a free port, history in `db`, no flood limit. */
+export function chatServeArgs(db: string): string[] {
+  return ["serve", "--host", "127.0.0.1", "--port", "0", "--db", db, "--no-flood-limit", "--quiet"];
+}
+
 /**
  * Reads `chat serve`'s stdout until its "127.0.0.1:PORT" line (port 0 when it never comes within
  * `timeoutMs`), then keeps draining it so a chatty server never blocks on a full pipe.
@@ -205,19 +210,7 @@ export async function startChat(
   const binary = opts.binary ?? chatBinary;
   const dir = opts.dbDir ?? mkdtempSync(join(tmpdir(), "bench-chat-"));
   const ownDir = opts.dbDir ? undefined : dir;
-  const cmd = [
-    binary,
-    "serve",
-    "--host",
-    "127.0.0.1",
-    "--port",
-    "0",
-    "--db",
-    join(dir, "chat.db"),
-    "--no-flood-limit",
-    "--quiet",
-    ...(opts.extraArgs ?? []),
-  ];
+  const cmd = [binary, ...chatServeArgs(join(dir, "chat.db")), ...(opts.extraArgs ?? [])];
   const proc = Bun.spawn(cmd, { stdout: "pipe", stderr: "pipe", stdin: "ignore" });
   const { port, out } = await readChatPort(proc.stdout, 10_000);
   void new Response(proc.stderr).text().catch(() => "");
