@@ -4,6 +4,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Subprocess } from "bun";
 import type { TestClient } from "../../helpers/irc-client.ts";
 import type { TestServer } from "../../helpers/server.ts";
 
@@ -236,19 +237,28 @@ export function opensslCaSigned(names: string): TestCa {
   };
 }
 
-/** The in-process server and the extra clients the current test started. */
+/** What the current test started: an in-process server, clients, child processes, temp files. */
 export interface Live {
   server: TestServer | undefined;
   clients: TestClient[];
+  /** Child processes (other IRC clients): killed and awaited. */
+  procs: Subprocess[];
+  /** Removes temporary folders and certificates; run after the server has stopped. */
+  cleanups: (() => void)[];
 }
 
-/** Call once per test file: after each test, closes `clients` and stops `server`. */
+/** Call once per test file: after each test, frees everything recorded in the returned Live. */
 export function freedAfterEach(): Live {
-  const live: Live = { server: undefined, clients: [] };
+  const live: Live = { server: undefined, clients: [], procs: [], cleanups: [] };
   afterEach(async () => {
     for (const c of live.clients.splice(0)) c.close();
+    for (const p of live.procs.splice(0)) {
+      p.kill();
+      await p.exited;
+    }
     await live.server?.stop();
     live.server = undefined;
+    for (const f of live.cleanups.splice(0)) f();
   });
   return live;
 }

@@ -3,30 +3,16 @@
  * weechat (Debian's weechat-headless, installed by scripts/test-deps.sh)
  * pinned to the certificate's SHA-256 fingerprint, next to a plain client.
  */
-import { afterEach, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { fingerprintOfPem } from "../../../src/security/fingerprint.ts";
-import { startTestServer, type TestServer } from "../../helpers/server.ts";
-import { opensslCert, Signal, type TestCert } from "./helpers.ts";
+import { startTestServer } from "../../helpers/server.ts";
+import { freedAfterEach, opensslCert, Signal } from "./helpers.ts";
 
-let t: TestServer | undefined;
-let cert: TestCert | undefined;
-const procs: Subprocess[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const p of procs.splice(0)) {
-    p.kill();
-    await p.exited;
-  }
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-  await t?.stop();
-  t = undefined;
-  cert?.cleanup();
-  cert = undefined;
-});
+const live = freedAfterEach();
 
 /** weechat 4 renamed its "ssl" server options to "tls". */
 function tlsWord(): string {
@@ -36,7 +22,7 @@ function tlsWord(): string {
 
 function weechat(port: number, fingerprint: string, text: string): Subprocess {
   const dir = mkdtempSync(join(tmpdir(), "chat-weechat-tls-"));
-  dirs.push(dir);
+  live.cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   const w = tlsWord();
   const p = Bun.spawn(
     [
@@ -59,13 +45,15 @@ function weechat(port: number, fingerprint: string, text: string): Subprocess {
       env: { ...process.env, LANG: "C.UTF-8" },
     },
   );
-  procs.push(p);
+  live.procs.push(p);
   return p;
 }
 
 test("weechat pinned to our fingerprint chats over TLS with a plain client on the same port", async () => {
-  cert = opensslCert();
-  t = await startTestServer({ tls: { cert: cert.cert, key: cert.key } });
+  const cert = opensslCert();
+  live.cleanups.push(cert.cleanup);
+  const t = await startTestServer({ tls: { cert: cert.cert, key: cert.key } });
+  live.server = t;
   const plain = await t.client("watcher");
   plain.send("JOIN #lobby");
   await plain.expect(/ 366 watcher #lobby /);
@@ -77,16 +65,18 @@ test("weechat pinned to our fingerprint chats over TLS with a plain client on th
 }, 30_000);
 
 test("weechat pinned to another fingerprint refuses our certificate (so the test above really used TLS)", async () => {
-  cert = opensslCert();
+  const cert = opensslCert();
+  live.cleanups.push(cert.cleanup);
   const logs: string[] = [];
   const signal = new Signal();
-  t = await startTestServer({
+  const t = await startTestServer({
     tls: { cert: cert.cert, key: cert.key },
     log: (l) => {
       logs.push(l);
       signal.notify();
     },
   });
+  live.server = t;
   weechat(t.port, "00".repeat(32), "must not arrive");
   // weechat connects, sees the wrong certificate and hangs up before registering.
   await signal.until(

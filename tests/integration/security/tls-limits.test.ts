@@ -4,25 +4,11 @@
  * socket is closed at once rather than left holding a file descriptor and the
  * kernel's buffer (the per-address cap no longer counts it once it is cut).
  */
-import { afterEach, expect, test } from "bun:test";
-import type { Subprocess } from "bun";
-import { startTestServer, type TestServer } from "../../helpers/server.ts";
-import { opensslCert, type TestCert } from "./helpers.ts";
+import { expect, test } from "bun:test";
+import { startTestServer } from "../../helpers/server.ts";
+import { freedAfterEach, opensslCert } from "./helpers.ts";
 
-let t: TestServer | undefined;
-let child: Subprocess | undefined;
-let cert: TestCert | undefined;
-afterEach(async () => {
-  if (child !== undefined) {
-    child.kill();
-    await child.exited;
-    child = undefined;
-  }
-  await t?.stop();
-  t = undefined;
-  cert?.cleanup();
-  cert = undefined;
-});
+const live = freedAfterEach();
 
 test.each([
   ["TLS", true],
@@ -30,11 +16,13 @@ test.each([
 ])(
   "a %s client that never reads is cut off with SendQ exceeded, its socket closed; others keep receiving",
   async (_kind, useTls) => {
-    cert = opensslCert();
-    t = await startTestServer({
+    const cert = opensslCert();
+    live.cleanups.push(cert.cleanup);
+    const t = await startTestServer({
       limits: { sendQBytes: 256 * 1024, floodLimit: false },
       tls: { cert: cert.cert, key: cert.key },
     });
+    live.server = t;
     const a = await t.client("alice");
     const b = await t.client("bob");
     a.send("JOIN #r");
@@ -69,13 +57,14 @@ while time.time() < deadline:
     time.sleep(0.05)
 print("closed" if state != 1 else "still open", flush=True)
 `;
-    child = Bun.spawn(
+    const proc = Bun.spawn(
       ["/usr/bin/python3", "-c", script, String(t.port), useTls ? "tls" : "plain"],
       {
         stdin: "pipe",
         stdout: "pipe",
       },
     );
+    live.procs.push(proc);
     await a.expect(/:slow!\S+ JOIN #r$/, 10_000);
     const payload = "z".repeat(400);
     let cut = false;
@@ -93,7 +82,6 @@ print("closed" if state != 1 else "still open", flush=True)
     await b.expect(/PRIVMSG #r :after the cut$/, 10_000);
     // The server really let go of the socket (no lingering fd for a stalled peer),
     // seen from the peer's TCP state while it still reads nothing.
-    const proc = child as Subprocess<"pipe", "pipe", "inherit">;
     proc.stdin.write("check\n");
     await proc.stdin.flush();
     const out = await new Response(proc.stdout).text();
