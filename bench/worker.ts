@@ -10,13 +10,14 @@
 import net from "node:net";
 import type { Socket } from "bun";
 import { formatMarker, MarkerScanner, type MarkerSink } from "./lib/marker.ts";
-import type {
-  ClientSpec,
-  WorkerCommand,
-  WorkerInit,
-  WorkerPhase,
-  WorkerReport,
-  WorkerResult,
+import {
+  type ClientSpec,
+  protocolLines,
+  type WorkerCommand,
+  type WorkerInit,
+  type WorkerPhase,
+  type WorkerReport,
+  type WorkerResult,
 } from "./lib/protocol.ts";
 import { LatencyHistogram } from "./lib/stats.ts";
 
@@ -481,27 +482,17 @@ async function runPhase(cfg: WorkerInit, ph: WorkerPhase): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const decoder = new TextDecoder();
-  let buf = "";
-  for await (const chunk of Bun.stdin.stream()) {
-    buf += decoder.decode(chunk, { stream: true });
-    let nl = buf.indexOf("\n");
-    while (nl !== -1) {
-      const line = buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-      nl = buf.indexOf("\n");
-      if (!line.trim()) continue;
-      const cmd = JSON.parse(line) as WorkerCommand;
-      if (cmd.type === "init") {
-        init = cmd;
-        await setup(cmd);
-      } else if (cmd.type === "phase" && init) {
-        await runPhase(init, cmd);
-      } else if (cmd.type === "quit") {
-        for (const c of clients) c.transport?.end();
-        await Bun.sleep(50);
-        process.exit(0);
-      }
+  for await (const line of protocolLines(Bun.stdin.stream())) {
+    const cmd = JSON.parse(line) as WorkerCommand;
+    if (cmd.type === "init") {
+      init = cmd;
+      await setup(cmd);
+    } else if (cmd.type === "phase" && init) {
+      await runPhase(init, cmd);
+    } else if (cmd.type === "quit") {
+      for (const c of clients) c.transport?.end();
+      await Bun.sleep(50);
+      process.exit(0);
     }
   }
   // Coordinator went away: do not linger holding thousands of sockets.

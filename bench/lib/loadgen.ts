@@ -4,13 +4,14 @@
  * saturated generator shows up in the results instead of passing for a slow server.
  */
 import type { Subprocess } from "bun";
-import type {
-  ClientMode,
-  ClientSpec,
-  WorkerCommand,
-  WorkerReady,
-  WorkerReport,
-  WorkerResult,
+import {
+  type ClientMode,
+  type ClientSpec,
+  protocolLines,
+  type WorkerCommand,
+  type WorkerReady,
+  type WorkerReport,
+  type WorkerResult,
 } from "./protocol.ts";
 import { LatencyHistogram } from "./stats.ts";
 
@@ -77,27 +78,17 @@ class WorkerHandle {
   }
 
   private async pump(): Promise<void> {
-    const decoder = new TextDecoder();
-    let buf = "";
-    for await (const chunk of this.proc.stdout) {
-      buf += decoder.decode(chunk, { stream: true });
-      let nl = buf.indexOf("\n");
-      while (nl !== -1) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        nl = buf.indexOf("\n");
-        if (!line.trim()) continue;
-        let msg: WorkerReport;
-        try {
-          msg = JSON.parse(line) as WorkerReport;
-        } catch {
-          this.log(`worker ${this.index}: ${line}`);
-          continue;
-        }
-        if (msg.type === "log") this.log(`worker ${this.index}: ${msg.message}`);
-        else this.queue.push(msg);
-        this.waiter?.();
+    for await (const line of protocolLines(this.proc.stdout)) {
+      let msg: WorkerReport;
+      try {
+        msg = JSON.parse(line) as WorkerReport;
+      } catch {
+        this.log(`worker ${this.index}: ${line}`);
+        continue;
       }
+      if (msg.type === "log") this.log(`worker ${this.index}: ${msg.message}`);
+      else this.queue.push(msg);
+      this.waiter?.();
     }
   }
 

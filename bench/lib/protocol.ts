@@ -4,6 +4,22 @@
  */
 import type { HistogramJson } from "./stats.ts";
 
+/** The non-blank lines of a newline-delimited stream, as they arrive (one message per line). */
+export async function* protocolLines(stream: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
+  let buf = "";
+  for await (const chunk of stream) {
+    buf += decoder.decode(chunk, { stream: true });
+    let nl = buf.indexOf("\n");
+    while (nl !== -1) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      nl = buf.indexOf("\n");
+      if (line.trim()) yield line;
+    }
+  }
+}
+
 export type ClientMode = "irc" | "plain";
 
 export interface ClientSpec {
