@@ -49,6 +49,13 @@ import {
 const SCENARIOS = ["a", "b", "c", "d", "e", "f"] as const;
 type ScenarioId = (typeof SCENARIOS)[number];
 
+if (process.argv.includes("--help") || process.argv.includes("-h")) {
+  // The usage is the header comment of this file, so the two cannot drift apart.
+  const header = readFileSync(import.meta.path, "utf8").split("*/")[0] ?? "";
+  process.stdout.write(`${header.replace(/^\/\*\*\n?|^ \* ?/gm, "")}\n`);
+  process.exit(0);
+}
+
 const { values } = parseArgs({
   options: {
     scenario: { type: "string", default: SCENARIOS.join(",") },
