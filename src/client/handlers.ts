@@ -9,6 +9,7 @@
 import { foldCase } from "../protocol/casemap.ts";
 import type { IrcMessage } from "../protocol/message.ts";
 import { ERR, RPL } from "../protocol/numerics.ts";
+import { nickOf as sourceNick } from "../protocol/text.ts";
 import type { ClientEvent, MessageEvent, MessageKind } from "./events.ts";
 import type { ClientState } from "./state.ts";
 
@@ -23,9 +24,7 @@ const HISTORY_BATCHES = new Set(["chathistory", "draft/chathistory"]);
 const HISTORY_SLACK_MS = 60_000;
 
 export function nickOf(source: string | undefined): string {
-  if (source === undefined) return "";
-  const bang = source.indexOf("!");
-  return bang === -1 ? source : source.slice(0, bang);
+  return source === undefined ? "" : sourceNick(source);
 }
 
 export function messageTime(msg: IrcMessage, now: number): Date {

@@ -3,6 +3,7 @@
  * commands (so /help and tab completion can list them all); pure, no I/O.
  */
 import { type IrcMessage, IrcParseError, message, parse } from "../protocol/message.ts";
+import { toChannel as roomName } from "../protocol/text.ts";
 import type { ClientState } from "./state.ts";
 
 export type Action =
@@ -27,8 +28,7 @@ const err = (text: string): Action => ({ kind: "error", text });
 
 /** `dev` -> `#dev`; names already carrying a channel prefix are kept. */
 export function toChannel(name: string, state?: ClientState): string {
-  const types = state?.isupport.get("CHANTYPES") ?? "#&";
-  return types.includes(name.charAt(0)) ? name : `#${name}`;
+  return roomName(name, state?.isupport.get("CHANTYPES") ?? "#&");
 }
 
 function firstWord(s: string): [string, string] {

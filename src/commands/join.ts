@@ -1,6 +1,7 @@
 import { defineCommand } from "citty";
 import { type HostPort, parseFingerprint, parseHostPort, roomToChannel } from "../cli/options.ts";
 import { UsageError } from "../cli/usage-error.ts";
+import { isValidNick } from "../protocol/text.ts";
 
 export interface JoinConfig extends HostPort {
   nick?: string;
@@ -39,8 +40,6 @@ function lastString(v: string | string[] | boolean | undefined): string | undefi
   return typeof v === "string" ? v : undefined;
 }
 
-export const NICK_PATTERN = /^[A-Za-z[\]\\`_^{|}][A-Za-z0-9[\]\\`_^{|}-]{0,29}$/;
-
 export function toJoinConfig(args: Raw, env: Record<string, string | undefined>): JoinConfig {
   const address = lastString(args.address);
   if (address === undefined)
@@ -55,7 +54,7 @@ export function toJoinConfig(args: Raw, env: Record<string, string | undefined>)
   };
   const nick = lastString(args.nick) ?? env.CHAT_NICK;
   if (nick !== undefined && nick !== "") {
-    if (!NICK_PATTERN.test(nick)) {
+    if (!isValidNick(nick)) {
       throw new UsageError(
         `--nick ${JSON.stringify(nick)} is not a valid nickname: use letters, digits and - _ [ ] { } | ^ \` (max 30), not starting with a digit or -`,
       );

@@ -10,6 +10,7 @@
  */
 import type { BusEvent, MessageEvent } from "../bus/events.ts";
 import { foldCase, sameName } from "../protocol/casemap.ts";
+import { clean, nickOf as sourceNick, splitText, toChannel } from "../protocol/text.ts";
 import { secretsEqual } from "../security/password.ts";
 import type { HistoryEntry } from "../store/store.ts";
 import { ChatError } from "./errors.ts";
@@ -21,26 +22,14 @@ import {
   type PlainFrontFactory,
 } from "./front.ts";
 
+export { clean } from "../protocol/text.ts";
+
 const encoder = new TextEncoder();
 export const DEFAULT_PLAIN_ROOM = "#lobby";
 
-/**
- * IRC colour codes with their digits, other C0/C1 controls, DEL, bidi controls
- * (which can make a line read differently from what was sent) and the Unicode
- * line/paragraph separators some terminals treat as new lines.
- */
-const UNSAFE =
-  /\x03(?:\d{1,2}(?:,\d{1,2})?)?|\x04(?:[0-9a-fA-F]{6}(?:,[0-9a-fA-F]{6})?)?|[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-/** Text from another user made safe for a terminal: formatting and control bytes removed. */
-export function clean(text: string): string {
-  return text.replace(UNSAFE, "").replaceAll("\t", " ");
-}
-
-/** `nick!user@host` -> `nick` */
+/** `nick!user@host` -> `nick`, safe to show. */
 function nickOf(source: string): string {
-  const bang = source.indexOf("!");
-  return clean(bang === -1 ? source : source.slice(0, bang));
+  return clean(sourceNick(source));
 }
 
 function pad2(n: number): string {
@@ -762,38 +751,6 @@ function idle(seconds: number): string {
 
 function isChannel(name: string): boolean {
   return /^[#&]/.test(name);
-}
-
-/**
- * Cut `text` into pieces of at most `max` UTF-8 bytes, at a space when there is
- * one in the second half of the piece, never inside a character.
- */
-export function splitText(text: string, max: number): string[] {
-  if (encoder.encode(text).length <= max) return [text];
-  const pieces: string[] = [];
-  let rest = text;
-  while (encoder.encode(rest).length > max) {
-    // Longest prefix that fits, by code points.
-    let bytes = 0;
-    let end = 0;
-    for (const ch of rest) {
-      const n = encoder.encode(ch).length;
-      if (bytes + n > max) break;
-      bytes += n;
-      end += ch.length;
-    }
-    const space = rest.lastIndexOf(" ", end);
-    const cut = space > end / 2 ? space : end;
-    pieces.push(rest.slice(0, cut));
-    rest = rest.slice(cut === space ? cut + 1 : cut);
-  }
-  if (rest !== "") pieces.push(rest);
-  return pieces;
-}
-
-/** A bare room name means a channel, as in `chat join --room`. */
-function toChannel(name: string): string {
-  return /^[#&]/.test(name) ? name : `#${name}`;
 }
 
 export function plainFrontFactory(opts: PlainOptions = {}): PlainFrontFactory {

@@ -9,6 +9,7 @@ import type { MessageBus } from "../bus/bus.ts";
 import type { BusEvent, MessageEvent, RoomEvent, UserEvent } from "../bus/events.ts";
 import { LocalBus } from "../bus/local.ts";
 import { foldCase } from "../protocol/casemap.ts";
+import { byteLength, clipBytes, isValidNick } from "../protocol/text.ts";
 import { capList, checkJoinPart, checkNickChange } from "../security/abuse.ts";
 import { addressKey } from "../security/address.ts";
 import { globMatch, normalizeMask as normalizeBanMask } from "../security/bans.ts";
@@ -59,8 +60,6 @@ export interface ModeChange {
 const ROOM_TOPIC = "rooms";
 const USER_TOPIC = "users";
 const encoder = new TextEncoder();
-
-const NICK_RE = /^[A-Za-z[\]\\`_^{|}][A-Za-z0-9[\]\\`_^{|}-]*$/;
 
 export class ChatServer {
   readonly limits: Limits;
@@ -351,7 +350,7 @@ export class ChatServer {
   // ---------------------------------------------------------------- registration and nicks
 
   validNick(nick: string): boolean {
-    return nick.length > 0 && nick.length <= this.limits.nickLen && NICK_RE.test(nick);
+    return isValidNick(nick, this.limits.nickLen);
   }
 
   validChannel(name: string): boolean {
@@ -1083,10 +1082,6 @@ function toEntry(ev: MessageEvent, key: string): HistoryEntry {
 /** An IRC line without tags, CR LF excluded: what every client can take (RFC 1459). */
 const LINE_BYTES = 510;
 
-function byteLength(text: string): number {
-  return Buffer.byteLength(text);
-}
-
 /**
  * A relayed message gains the sender's full prefix, so a 510-byte PRIVMSG would
  * reach others longer than 512 bytes, which many clients cut or drop. Like
@@ -1099,17 +1094,6 @@ function fitRelayed(ev: MessageEvent): void {
   // A cut CTCP (a long /me) keeps its closing \x01, so it still shows as an action.
   const ctcp = ev.text.length > 1 && ev.text.startsWith("\x01") && ev.text.endsWith("\x01");
   ev.text = ctcp ? `${clipBytes(ev.text, room - 1)}\x01` : clipped;
-}
-
-/** Cut a string to at most `max` UTF-8 bytes without splitting a character. */
-export function clipBytes(text: string, max: number): string {
-  if (text.length * 3 <= max) return text;
-  const bytes = encoder.encode(text);
-  if (bytes.length <= max) return text;
-  let end = max;
-  // Step back over UTF-8 continuation bytes.
-  while (end > 0 && ((bytes[end] as number) & 0xc0) === 0x80) end--;
-  return new TextDecoder().decode(bytes.subarray(0, end));
 }
 
 /** A channel ban mask in full form: `bob` -> `bob!*@*`; spaces and commas cannot be part of one. */

@@ -4,6 +4,7 @@
  * transport's ConnHandler and the plain front's PlainCore; the actions themselves
  * live in ChatServer, which owns the registry.
  */
+import { sanitizeLine } from "../protocol/text.ts";
 import { notePasswordFailure } from "../security/lockout.ts";
 import type { Conn, ConnHandler } from "../transport/conn.ts";
 import type { Channel } from "./channel.ts";
@@ -46,15 +47,6 @@ export type SessionMode = "undecided" | "irc" | "plain-tentative" | "plain";
 
 /** Commands that mark a connection as an IRC client when they come first. */
 const REGISTRATION = new Set(["CAP", "NICK", "USER", "PASS"]);
-
-/** C0 controls other than IRC formatting (bold, colour, CTCP, ...), DEL and C1 controls. */
-const CONTROL = /[\x00\x04-\x08\x0a-\x0e\x10\x12-\x15\x17-\x1c\x7f-\x9f]/;
-const CONTROL_ALL = new RegExp(CONTROL.source, "g");
-
-/** Strip NUL, bare CR and control bytes so they are never relayed raw. */
-export function sanitizeLine(line: string): string {
-  return CONTROL.test(line) ? line.replace(CONTROL_ALL, "") : line;
-}
 
 /** Optional tags and source, a command, then at least one parameter. */
 const WITH_PARAMETER = /^\s*(?:@\S*\s+)?(?::\S*\s+)?\S+\s+\S/;

@@ -4,6 +4,7 @@
  * `formatJson` is the --json object. Pure.
  */
 import { foldCase } from "../../protocol/casemap.ts";
+import { clean } from "../../protocol/text.ts";
 import type { ClientEvent } from "../events.ts";
 
 export function hhmm(d: Date): string {
@@ -22,13 +23,7 @@ export function nickColour(nick: string): number {
 }
 
 /** Terminal control characters in remote text could move the cursor or retitle windows. */
-export function sanitize(text: string): string {
-  // Keep IRC formatting out too: strip colour codes (\x03NN,MM) and the other format bytes.
-  return text
-    .replace(/\x03(\d{1,2}(,\d{1,2})?)?/g, "")
-    .replace(/[\x00-\x08\x0b-\x1f\x7f\x9b]/g, "")
-    .replace(/\n/g, " ");
-}
+export const sanitize = clean;
 
 const ESC = "\x1b[";
 const RESET = `${ESC}0m`;

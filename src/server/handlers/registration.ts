@@ -5,12 +5,12 @@
 import { CASEMAPPING } from "../../protocol/casemap.ts";
 import type { IrcMessage } from "../../protocol/message.ts";
 import { ERR, RPL } from "../../protocol/numerics.ts";
+import { clipBytes } from "../../protocol/text.ts";
 import { notePasswordFailure } from "../../security/lockout.ts";
 import { passwordAccepted } from "../../security/password.ts";
 import { CAPABILITIES } from "../caps.ts";
 import { ChatError } from "../errors.ts";
 import type { CommandContext } from "../irc-front.ts";
-import { clipBytes } from "../server.ts";
 import { HISTORY_ISUPPORT } from "./history.ts";
 import { lusers, motd } from "./info.ts";
 

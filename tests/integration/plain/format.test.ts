@@ -5,7 +5,8 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import type { BusEvent } from "../../../src/bus/events.ts";
-import { clean, clock, formatEvent, splitText } from "../../../src/server/plain.ts";
+import { clean, splitText } from "../../../src/protocol/text.ts";
+import { clock, formatEvent } from "../../../src/server/plain.ts";
 
 const time = new Date(2026, 0, 2, 9, 5).getTime();
 const base = { source: "bob!~bob@10.0.0.1", time, senderId: 1 };

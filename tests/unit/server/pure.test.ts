@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
+import { clipBytes, sanitizeLine } from "../../../src/protocol/text.ts";
 import { globMatch } from "../../../src/security/bans.ts";
 import { TokenBucket } from "../../../src/server/flood.ts";
-import { clipBytes, normalizeMask } from "../../../src/server/server.ts";
-import { sanitizeLine } from "../../../src/server/session.ts";
+import { normalizeMask } from "../../../src/server/server.ts";
 
 describe("TokenBucket", () => {
   test("allows a burst, then refills at the rate, never above the burst", () => {

@@ -1,0 +1,108 @@
+/**
+ * Text rules shared by the server and the client: what a nick may be, how a
+ * bare room name becomes a channel, how input is made safe to relay, how text
+ * from the network is made safe to show in a terminal, and how long text is cut
+ * to fit IRC's 512-byte lines. Pure.
+ */
+
+/** The nick grammar (RFC 2812 plus `_`), without a length; `isValidNick` adds it. */
+export const NICK_PATTERN = /^[A-Za-z[\]\\`_^{|}][A-Za-z0-9[\]\\`_^{|}-]*$/;
+
+/** The longest nick this server accepts and `chat join` sends (ISUPPORT NICKLEN). */
+export const DEFAULT_NICK_LEN = 30;
+
+export function isValidNick(nick: string, maxLen: number = DEFAULT_NICK_LEN): boolean {
+  return nick.length > 0 && nick.length <= maxLen && NICK_PATTERN.test(nick);
+}
+
+/** `dev` -> `#dev`; a name that already starts with a channel type (`#`, `&`) is kept. */
+export function toChannel(name: string, chantypes = "#&"): string {
+  return chantypes.includes(name.charAt(0)) && name !== "" ? name : `#${name}`;
+}
+
+/** `nick!user@host` -> `nick` (a server name or a bare nick is returned as it is). */
+export function nickOf(source: string): string {
+  const bang = source.indexOf("!");
+  return bang === -1 ? source : source.slice(0, bang);
+}
+
+/** C0 controls other than IRC formatting (bold, colour, CTCP, ...), DEL and C1 controls. */
+const RELAY_UNSAFE = /[\x00\x04-\x08\x0a-\x0e\x10\x12-\x15\x17-\x1c\x7f-\x9f]/;
+const RELAY_UNSAFE_ALL = new RegExp(RELAY_UNSAFE.source, "g");
+
+/**
+ * Input hygiene: NUL, bare CR and control bytes are removed so they are never
+ * relayed raw; IRC formatting (bold, colours, CTCP's \x01) stays, it is meant.
+ */
+export function sanitizeLine(line: string): string {
+  return RELAY_UNSAFE.test(line) ? line.replace(RELAY_UNSAFE_ALL, "") : line;
+}
+
+/**
+ * IRC colour codes with their digits, other C0/C1 controls (ESC, so no CSI,
+ * OSC or DCS sequence can start), DEL, bidirectional controls (which make a
+ * line read differently from what was sent) and the Unicode line and paragraph
+ * separators some terminals treat as new lines.
+ */
+const TERMINAL_UNSAFE =
+  /\x03(?:\d{1,2}(?:,\d{1,2})?)?|\x04(?:[0-9a-fA-F]{6}(?:,[0-9a-fA-F]{6})?)?|[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text from the network made safe for a terminal: formatting and control
+ * characters removed, tabs and new lines shown as spaces.
+ */
+export function clean(text: string): string {
+  return text.replace(TERMINAL_UNSAFE, "").replace(/[\t\n]/g, " ");
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export function byteLength(text: string): number {
+  return Buffer.byteLength(text);
+}
+
+/** Cut a string to at most `max` UTF-8 bytes without splitting a character. */
+export function clipBytes(text: string, max: number): string {
+  if (text.length * 3 <= max) return text;
+  const bytes = encoder.encode(text);
+  if (bytes.length <= max) return text;
+  let end = Math.max(0, max);
+  // Step back over UTF-8 continuation bytes.
+  while (end > 0 && ((bytes[end] as number) & 0xc0) === 0x80) end--;
+  return decoder.decode(bytes.subarray(0, end));
+}
+
+const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+
+/**
+ * Split into pieces of at most `maxBytes` UTF-8 bytes, at spaces when possible,
+ * never inside a character (nor a grapheme such as an emoji with a modifier).
+ */
+export function splitText(text: string, maxBytes: number): string[] {
+  if (encoder.encode(text).length <= maxBytes) return [text];
+  const out: string[] = [];
+  let line = "";
+  let bytes = 0;
+  let lastSpace = -1;
+  for (const { segment } of segmenter.segment(text)) {
+    const n = encoder.encode(segment).length;
+    if (bytes + n > maxBytes && line !== "") {
+      if (lastSpace > 0 && segment !== " ") {
+        out.push(line.slice(0, lastSpace).trimEnd());
+        line = line.slice(lastSpace);
+      } else {
+        out.push(line.trimEnd());
+        line = "";
+      }
+      if (segment === " " && line === "") continue;
+      bytes = encoder.encode(line).length;
+      lastSpace = -1;
+    }
+    line += segment;
+    bytes += n;
+    if (segment === " ") lastSpace = line.length;
+  }
+  if (line.trim() !== "") out.push(line);
+  return out.filter((l) => l !== "");
+}
