@@ -4,14 +4,16 @@
  * without signals or printing, for tests and benchmarks.
  */
 import { networkInterfaces } from "node:os";
+import type { MessageBus } from "../bus/bus.ts";
 import { FatalError } from "../cli/usage-error.ts";
 import type { ServeConfig } from "../commands/serve.ts";
+import type { FrontFactory } from "../core/api.ts";
+import { Core, type OperLogin } from "../core/core.ts";
+import type { Limits } from "../core/limits.ts";
+import { ircFront } from "../fronts/irc/front.ts";
+import { plainFront } from "../fronts/plain/front.ts";
 import { OperCredentials } from "../security/password.ts";
 import { resolveTlsIdentity } from "../security/serve-tls.ts";
-import type { PlainFrontFactory } from "../server/front.ts";
-import type { Limits } from "../server/limits.ts";
-import { plainFrontFactory } from "../server/plain.ts";
-import { ChatServer, type OperLogin } from "../server/server.ts";
 import { defaultDbPath, openStore } from "../store/open.ts";
 import type { HistoryStore } from "../store/store.ts";
 import { FlushScheduler } from "../transport/output.ts";
@@ -26,10 +28,12 @@ export interface StartOptions {
   password?: string;
   motd?: string;
   opers?: OperLogin[];
-  /** Default: the nc/telnet front from server/plain.ts. `null` turns human detection off. */
-  plainFront?: PlainFrontFactory | null;
+  /** Default: the nc/telnet front (fronts/plain). `null` turns human detection off. */
+  plainFront?: FrontFactory | null;
   log?: (line: string) => void;
   serverName?: string;
+  /** The fan-out bus; default: a new in-process one. */
+  bus?: MessageBus;
   /** Also serve TLS on the same port (the first byte tells TLS from plain text). */
   tls?: { cert: string; key: string };
 }
@@ -37,7 +41,7 @@ export interface StartOptions {
 export interface RunningServer {
   readonly host: string;
   readonly port: number;
-  readonly server: ChatServer;
+  readonly core: Core;
   /** Tell clients, flush output and history, close the listener. Does not close the store. */
   stop(reason?: string): Promise<void>;
 }
@@ -67,23 +71,17 @@ export function startServer(opts: StartOptions): RunningServer {
   // The durability contract: history commits before the turn's output is written.
   const scheduler = new FlushScheduler(() => store.flush());
   // Humans on nc/telnet get the plain front unless a caller turns detection off.
-  const plain =
-    opts.plainFront === null
-      ? undefined
-      : (opts.plainFront ??
-        plainFrontFactory({
-          ...(opts.password !== undefined ? { password: opts.password } : {}),
-          ...(opts.serverName !== undefined ? { serverName: opts.serverName } : {}),
-        }));
-  const server = new ChatServer({
+  const plain = opts.plainFront === null ? undefined : (opts.plainFront ?? plainFront());
+  const core = new Core({
     store,
+    fronts: plain === undefined ? { irc: ircFront } : { irc: ircFront, plain },
     ...(opts.limits ? { limits: opts.limits } : {}),
     ...(opts.password !== undefined ? { password: opts.password } : {}),
     ...(opts.motd !== undefined ? { motd: opts.motd } : {}),
     ...(opts.opers ? { opers: opts.opers } : {}),
-    ...(plain ? { plainFront: plain } : {}),
     ...(opts.log ? { log: opts.log } : {}),
     ...(opts.serverName ? { serverName: opts.serverName } : {}),
+    ...(opts.bus ? { bus: opts.bus } : {}),
     version: `chat-${VERSION}`,
   });
   let listener: TcpListener;
@@ -92,26 +90,28 @@ export function startServer(opts: StartOptions): RunningServer {
       {
         hostname: opts.host,
         port: opts.port,
-        sendQBytes: server.limits.sendQBytes,
-        maxLineBytes: server.limits.maxLineBytes,
+        sendQBytes: core.limits.sendQBytes,
+        maxLineBytes: core.limits.maxLineBytes,
+        keepaliveMs: core.limits.keepaliveMs,
+        closeGraceMs: core.limits.closeGraceMs,
         ...(opts.tls ? { tls: opts.tls } : {}),
       },
-      (conn) => server.accept(conn),
+      (conn) => core.accept(conn),
       scheduler,
     );
   } catch (err) {
-    server.shutdown();
+    core.shutdown();
     throw new FatalError(listenProblem(err, opts.host, opts.port));
   }
   let stopped: Promise<void> | undefined;
   return {
     host: listener.hostname,
     port: listener.port,
-    server,
+    core,
     stop(reason = "Server shutting down"): Promise<void> {
       stopped ??= (async () => {
         listener.stop();
-        server.shutdown(reason);
+        core.shutdown(reason);
         scheduler.run();
         // Give the sockets one turn to take the last words before the process may exit.
         await new Promise((r) => setTimeout(r, 50));

@@ -1,17 +1,22 @@
 /**
- * The fan-out seam. Handlers publish domain events for a room; every node (today
- * only this process) delivers them to its own local members from its subscription.
- * Events are JSON-safe on purpose, so a Redis pub/sub bus can carry them between
- * `chat serve` nodes later without any handler changing.
+ * The fan-out seam. The core publishes every event a user can see on a topic
+ * named by the casefolded room or nick it is addressed to (events.ts); each
+ * node subscribes to the topics of its own sessions and delivers to them. The
+ * history writer taps every event, so each node keeps its own history fed from
+ * the bus. In one process the bus is in memory (local.ts); a Redis bus carries
+ * the same events between nodes.
  */
 import type { BusEvent } from "./events.ts";
 
 export type BusListener = (event: BusEvent) => void;
+export type BusTap = (topic: string, event: BusEvent) => void;
 
 export interface MessageBus {
-  /** Deliver `event` to every subscriber of `topic` (this node's and, later, other nodes'). */
+  /** Deliver `event` to every subscriber of `topic` (this node's and other nodes'). */
   publish(topic: string, event: BusEvent): void;
   /** Listen on `topic`; returns the function that stops listening. */
   subscribe(topic: string, listener: BusListener): () => void;
+  /** Listen to every event on every topic (the history writer); returns the stop function. */
+  tap(listener: BusTap): () => void;
   close(): void;
 }

@@ -1,100 +1,119 @@
 /**
- * Domain events carried by the bus. JSON-safe (plain strings and numbers) so that
- * they can cross a process boundary unchanged.
+ * THE BUS EVENT CONTRACT. Every event a user can see crosses the bus as one of
+ * these, published on a topic named by the casefolded room (`#lobby`) or nick
+ * (`alice`) it is addressed to. Events are self-contained and JSON-safe: plain
+ * strings, numbers and arrays, nothing that means something only inside this
+ * process, so a bus between `chat serve` nodes carries them unchanged.
+ *
+ * Who gets an event is decided by the receiving node from the event alone:
+ *   - on a room topic: that node's members of the room (see delivery.ts for the
+ *     echo and capability rules);
+ *   - on a nick topic: that node's session holding the nick.
  */
 
-/** A PRIVMSG or NOTICE to a room. */
-export interface MessageEvent {
-  type: "message";
-  /** Channel name as the room displays it. */
-  target: string;
-  command: "PRIVMSG" | "NOTICE";
-  /** `nick!user@host` of the sender. */
+/**
+ * Which connection caused the event: the node that published it and that
+ * node's connection number. Used only to recognise the sender's own session
+ * (echo-message, "a quitting user is not told"); any node can compare it.
+ */
+export interface Origin {
+  node: string;
+  conn: number;
+}
+
+interface Base {
+  /** `nick!user@host` of whoever caused the event. */
   source: string;
+  /** ms since the epoch, server time. */
+  time: number;
+  origin: Origin;
+}
+
+/** PRIVMSG or NOTICE, to a room (target `#room`) or a person (target: their nick). */
+export interface MessageEvent extends Base {
+  type: "message";
+  command: "PRIVMSG" | "NOTICE";
+  /** The room's or the recipient's name as the network displays it. */
+  target: string;
   text: string;
   msgid: string;
-  /** ms since the epoch */
-  time: number;
   /** Client-only tags (`+typing` etc.) passed on to message-tags clients. */
   clientTags?: [string, string][];
-  /** Session id of the sender, so it can be skipped unless it asked for echo-message. */
-  senderId: number;
 }
 
-export interface JoinEvent {
+/** TAGMSG: client-only tags with no text (typing notifications, reactions). Not stored. */
+export interface TagmsgEvent extends Base {
+  type: "tagmsg";
+  target: string;
+  msgid: string;
+  clientTags: [string, string][];
+}
+
+export interface JoinEvent extends Base {
   type: "join";
   channel: string;
-  source: string;
-  account?: string;
   realname: string;
-  time: number;
-  senderId: number;
 }
 
-export interface PartEvent {
+export interface PartEvent extends Base {
   type: "part";
   channel: string;
-  source: string;
   reason?: string;
-  time: number;
-  senderId: number;
 }
 
-export interface KickEvent {
+export interface KickEvent extends Base {
   type: "kick";
   channel: string;
-  source: string;
   victim: string;
   reason: string;
-  time: number;
-  senderId: number;
 }
 
-export interface TopicEvent {
+export interface TopicEvent extends Base {
   type: "topic";
   channel: string;
-  source: string;
+  /** "" clears the topic. */
   text: string;
-  time: number;
-  senderId: number;
 }
 
-export interface ModeEvent {
+export interface ModeEvent extends Base {
   type: "mode";
   channel: string;
-  source: string;
   /** e.g. ["+o-v", "alice", "bob"] */
   modes: string[];
-  time: number;
-  senderId: number;
 }
 
-export interface InviteEvent {
+/** Published on the invitee's nick topic. */
+export interface InviteEvent extends Base {
   type: "invite";
   channel: string;
-  source: string;
   invitee: string;
-  time: number;
-  senderId: number;
 }
 
-/** Room-scoped view of a user-wide change (QUIT, NICK, AWAY): delivered once per recipient. */
-export interface UserEvent {
+/**
+ * A change of the person, not of one room: QUIT, NICK, AWAY. Published once on
+ * each room topic the person is in (and a NICK also on their own nick topic),
+ * carrying every such room, so a node shows it once to each recipient: in the
+ * first listed room the recipient shares.
+ */
+export interface UserEvent extends Base {
   type: "quit" | "nick" | "away";
-  source: string;
   /** quit reason, new nick, or away text ("" = back) */
   text: string;
-  time: number;
-  senderId: number;
+  /** Casefolded rooms the person was in when it happened, in a stable order. */
+  rooms: string[];
 }
 
 export type RoomEvent =
   | MessageEvent
+  | TagmsgEvent
   | JoinEvent
   | PartEvent
   | KickEvent
   | TopicEvent
-  | ModeEvent
-  | InviteEvent;
+  | ModeEvent;
 
-export type BusEvent = RoomEvent | UserEvent;
+export type BusEvent = RoomEvent | InviteEvent | UserEvent;
+
+export function isUserEvent(ev: BusEvent): ev is UserEvent {
+  return ev.type === "quit" || ev.type === "nick" || ev.type === "away";
+}

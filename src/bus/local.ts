@@ -2,13 +2,15 @@
  * In-process bus: publish calls each subscriber synchronously, so a single node
  * delivers in the same turn with no copies and no serialization of the event.
  */
-import type { BusListener, MessageBus } from "./bus.ts";
+import type { BusListener, BusTap, MessageBus } from "./bus.ts";
 import type { BusEvent } from "./events.ts";
 
 export class LocalBus implements MessageBus {
   private readonly topics = new Map<string, BusListener[]>();
+  private taps: BusTap[] = [];
 
   publish(topic: string, event: BusEvent): void {
+    for (const t of this.taps) t(topic, event);
     const listeners = this.topics.get(topic);
     if (listeners === undefined) return;
     // One listener is the common case (this node); avoid copying the array for it.
@@ -35,7 +37,15 @@ export class LocalBus implements MessageBus {
     };
   }
 
+  tap(listener: BusTap): () => void {
+    this.taps = [...this.taps, listener];
+    return () => {
+      this.taps = this.taps.filter((t) => t !== listener);
+    };
+  }
+
   close(): void {
     this.topics.clear();
+    this.taps = [];
   }
 }

@@ -76,33 +76,37 @@ export function clipBytes(text: string, max: number): string {
 const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
 
 /**
- * Split into pieces of at most `maxBytes` UTF-8 bytes, at spaces when possible,
- * never inside a character (nor a grapheme such as an emoji with a modifier).
+ * Split into pieces of at most `maxBytes` UTF-8 bytes, never inside a
+ * character (nor a grapheme such as an emoji with a modifier). A piece ends at
+ * its last space when that space is in its second half (the space is dropped),
+ * else between graphemes, so nothing else is lost.
  */
 export function splitText(text: string, maxBytes: number): string[] {
-  if (encoder.encode(text).length <= maxBytes) return [text];
-  const out: string[] = [];
-  let line = "";
-  let bytes = 0;
-  let lastSpace = -1;
-  for (const { segment } of segmenter.segment(text)) {
-    const n = encoder.encode(segment).length;
-    if (bytes + n > maxBytes && line !== "") {
-      if (lastSpace > 0 && segment !== " ") {
-        out.push(line.slice(0, lastSpace).trimEnd());
-        line = line.slice(lastSpace);
-      } else {
-        out.push(line.trimEnd());
-        line = "";
-      }
-      if (segment === " " && line === "") continue;
-      bytes = encoder.encode(line).length;
-      lastSpace = -1;
+  if (byteLength(text) <= maxBytes) return [text];
+  const segs = Array.from(segmenter.segment(text), (s) => s.segment);
+  const sizes = segs.map((g) => encoder.encode(g).length);
+  const pieces: string[] = [];
+  let start = 0;
+  while (start < segs.length) {
+    let end = start;
+    let size = 0;
+    while (end < segs.length && size + (sizes[end] as number) <= maxBytes)
+      size += sizes[end++] as number;
+    if (end === segs.length) {
+      pieces.push(segs.slice(start, end).join(""));
+      break;
     }
-    line += segment;
-    bytes += n;
-    if (segment === " ") lastSpace = line.length;
+    // A single grapheme wider than the budget goes alone: it cannot be cut.
+    if (end === start) end = start + 1;
+    let space = end;
+    while (space > start && segs[space] !== " ") space--;
+    if (space > start && space - start > (end - start) / 2) {
+      pieces.push(segs.slice(start, space).join(""));
+      start = space + 1;
+    } else {
+      pieces.push(segs.slice(start, end).join(""));
+      start = end;
+    }
   }
-  if (line.trim() !== "") out.push(line);
-  return out.filter((l) => l !== "");
+  return pieces;
 }

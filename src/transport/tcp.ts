@@ -17,6 +17,10 @@ export interface TcpListenOptions {
   sendQBytes: number;
   /** Framing limit per line, in bytes. */
   maxLineBytes?: number;
+  /** Idle time before the kernel starts probing a silent peer. */
+  keepaliveMs: number;
+  /** How long a closing connection may take to flush its last words before a hard close. */
+  closeGraceMs: number;
   /**
    * Serve TLS on the SAME port as plain text: a connection whose first byte is
    * 0x16 (a TLS ClientHello) gets a TLS session, any other stays plain. See
@@ -34,10 +38,6 @@ export interface TcpListener {
 
 const encoder = new TextEncoder();
 const SENDQ_ERROR = encoder.encode("ERROR :SendQ exceeded\r\n");
-/** Idle time before the kernel starts probing a silent peer. */
-const KEEPALIVE_MS = 120_000;
-/** How long a closing connection may take to flush its last words before a hard close. */
-const CLOSE_GRACE_MS = 10_000;
 
 class TcpConn implements Conn {
   handler: ConnHandler | undefined;
@@ -50,6 +50,7 @@ class TcpConn implements Conn {
   private sniffed = false;
   /** The socket's close callback ran: nothing left to force. */
   socketClosed = false;
+  private readonly closeGraceMs: number;
 
   constructor(
     readonly socket: Socket<TcpConn | undefined>,
@@ -69,6 +70,7 @@ class TcpConn implements Conn {
     this.queue = new SendQueue(sink, scheduler, opts.sendQBytes);
     // Telnet users arrive here too; their negotiation bytes are never valid UTF-8 text.
     this.framer = new LineFramer(opts.maxLineBytes, { telnet: true });
+    this.closeGraceMs = opts.closeGraceMs;
   }
 
   /** Bytes from the socket: the first chunk decides between TLS and plain text. */
@@ -128,7 +130,7 @@ class TcpConn implements Conn {
     if (this.queue.blocked || this.tls !== undefined) {
       setTimeout(() => {
         if (!this.socketClosed) this.socket.terminate();
-      }, CLOSE_GRACE_MS).unref();
+      }, this.closeGraceMs).unref();
     }
   }
 
@@ -165,7 +167,7 @@ export function listenTcp(
         socket.data = conn;
         // nc users are never PINGed (they cannot answer); TCP keepalive still
         // finds a peer that vanished without closing, for them and for everyone.
-        socket.setKeepAlive(true, KEEPALIVE_MS);
+        socket.setKeepAlive(true, opts.keepaliveMs);
         conn.handler = accept(conn);
         if (conn.handler === undefined) conn.close();
       },

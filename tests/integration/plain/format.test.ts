@@ -5,11 +5,11 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import type { BusEvent } from "../../../src/bus/events.ts";
+import { clock, formatEvent } from "../../../src/fronts/plain/format.ts";
 import { clean, splitText } from "../../../src/protocol/text.ts";
-import { clock, formatEvent } from "../../../src/server/plain.ts";
 
 const time = new Date(2026, 0, 2, 9, 5).getTime();
-const base = { source: "bob!~bob@10.0.0.1", time, senderId: 1 };
+const base = { source: "bob!~bob@10.0.0.1", time, origin: { node: "n", conn: 1 } };
 
 describe("plain event lines", () => {
   test.each<[string, BusEvent, string | null]>([
@@ -88,20 +88,24 @@ describe("plain event lines", () => {
       { ...base, type: "invite", channel: "#vip", invitee: "alice" },
       "09:05 * bob invites alice to #vip (type /join #vip)",
     ],
-    ["quit", { ...base, type: "quit", text: "Quit: bye" }, "09:05 * bob quit (bye)"],
+    ["quit", { ...base, type: "quit", text: "Quit: bye", rooms: [] }, "09:05 * bob quit (bye)"],
     [
       "quit saying nothing",
-      { ...base, type: "quit", text: "Quit: Client quit" },
+      { ...base, type: "quit", text: "Quit: Client quit", rooms: [] },
       "09:05 * bob quit",
     ],
     [
       "dropped",
-      { ...base, type: "quit", text: "Ping timeout: 180 seconds" },
+      { ...base, type: "quit", text: "Ping timeout: 180 seconds", rooms: [] },
       "09:05 * bob quit (Ping timeout: 180 seconds)",
     ],
-    ["nick", { ...base, type: "nick", text: "robert" }, "09:05 * bob is now known as robert"],
-    ["away", { ...base, type: "away", text: "lunch" }, "09:05 * bob is away: lunch"],
-    ["back", { ...base, type: "away", text: "" }, "09:05 * bob is back"],
+    [
+      "nick",
+      { ...base, type: "nick", text: "robert", rooms: [] },
+      "09:05 * bob is now known as robert",
+    ],
+    ["away", { ...base, type: "away", text: "lunch", rooms: [] }, "09:05 * bob is away: lunch"],
+    ["back", { ...base, type: "away", text: "", rooms: [] }, "09:05 * bob is back"],
   ])("%s", (_what, event, want) => {
     expect(formatEvent(event)).toBe(want);
   });

@@ -4,7 +4,7 @@
  */
 import type { Socket } from "bun";
 import { type RunningServer, startServer as startChat } from "../../../src/app/serve.ts";
-import type { Limits } from "../../../src/server/limits.ts";
+import type { Limits } from "../../../src/core/limits.ts";
 import { MemoryStore } from "../../../src/store/memory.ts";
 
 export interface TestServer {

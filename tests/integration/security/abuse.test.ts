@@ -4,7 +4,7 @@
  * members listed per reply (IRC and plain-text users).
  */
 import { describe, expect, test } from "bun:test";
-import type { Limits } from "../../../src/server/limits.ts";
+import type { Limits } from "../../../src/core/limits.ts";
 import { TestClient } from "../../helpers/irc-client.ts";
 import { startTestServer, type TestServer } from "../../helpers/server.ts";
 import { freedAfterEach } from "./helpers.ts";

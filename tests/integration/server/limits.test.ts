@@ -3,8 +3,8 @@
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import type { Subprocess } from "bun";
-import { type Front, PLAIN_VARIANT, type PlainCore } from "../../../src/server/front.ts";
-import { COMMANDS } from "../../../src/server/handlers/index.ts";
+import { type CoreApi, type Front, PLAIN_VARIANT } from "../../../src/core/api.ts";
+import { COMMANDS } from "../../../src/fronts/irc/commands.ts";
 import { TestClient } from "../../helpers/irc-client.ts";
 import { startTestServer, type TestServer } from "../../helpers/server.ts";
 
@@ -248,25 +248,25 @@ describe("a front that throws", () => {
   test("only the recipient whose rendering failed is cut off; the room still gets the message", async () => {
     const encoder = new TextEncoder();
     // A human front whose rendering of room events is broken.
-    const broken = (core: PlainCore): Front => ({
+    const broken = (core: CoreApi): Front => ({
       kind: "plain",
-      variant: PLAIN_VARIANT,
+      variant: () => PLAIN_VARIANT,
       start() {},
       line(text) {
-        core.register(text.trim());
+        core.setNick(text.trim());
+        core.setUser(text.trim(), text.trim());
+        core.register(undefined);
         core.join("#r");
       },
       render(ev) {
-        if (ev.type === "message") throw new Error("render bug");
+        if (ev.type === "message" && ev.target.startsWith("#")) throw new Error("render bug");
+        if (ev.type === "message") throw new Error("direct bug");
         return null;
       },
-      direct() {
-        throw new Error("direct bug");
-      },
-      joined() {},
-      replay() {},
+      overlong() {},
       notice() {},
       error() {},
+      ping: () => null,
       farewell: (reason) => encoder.encode(`bye: ${reason}\r\n`),
     });
     t = await startTestServer({ plainFront: broken });

@@ -1,0 +1,144 @@
+/**
+ * Who a connection is: nick, user and real name, registration, away, user
+ * modes, and leaving.
+ */
+import { foldCase, sameName } from "../../protocol/casemap.ts";
+import { byteLength, clipBytes } from "../../protocol/text.ts";
+import type { RegisterOutcome } from "../api.ts";
+import { ChatError } from "../errors.ts";
+import { type CoreParts, publishUser } from "../parts.ts";
+import type { Session } from "../state.ts";
+
+/** An IRC line without tags, CR LF excluded: what every client can take (RFC 1459). */
+export const LINE_BYTES = 510;
+
+/** Claim or change a nick. Registered users' changes are seen by everyone who shares a room. */
+export function setNick(c: CoreParts, s: Session, nick: string): void {
+  if (nick === "") throw new ChatError("noNicknameGiven");
+  if (!c.validNick(nick)) throw new ChatError("erroneusNickname", [nick]);
+  const folded = foldCase(nick);
+  const holder = c.registry.holder(nick);
+  if (holder !== undefined && holder !== s) throw new ChatError("nicknameInUse", [nick]);
+  if (s.nick === nick) return;
+  if (s.registered) c.admission.checkNickChange(s, nick, c.now());
+  const oldPrefix = s.prefix;
+  const oldFolded = s.folded;
+  if (s.registered) c.registry.rememberWhowas(s, c.now());
+  c.registry.releaseNick(s);
+  // A different nick (not just another spelling) starts a new private-history window.
+  if (oldFolded !== folded) c.history.nickClaimed(s, c.now(), c.ids.next());
+  c.registry.claimNick(s, folded);
+  s.setIdentity(nick, folded);
+  if (!s.registered) return;
+  moveInvites(s, oldFolded, folded);
+  c.delivery.watchNick(s, folded);
+  publishUser(c, s, "nick", nick, oldPrefix);
+}
+
+/**
+ * Pending invites belong to the person, not the nick: they follow a nick
+ * change, and vanish when the user leaves, so whoever takes the nick next
+ * does not inherit a way into an invite-only room.
+ */
+export function moveInvites(s: Session, from: string | undefined, to: string | undefined): void {
+  if (s.invitedTo === undefined || from === undefined) return;
+  for (const room of s.invitedTo) {
+    if (!room.invites.delete(from)) continue;
+    if (to !== undefined) room.invites.add(to);
+  }
+  if (to === undefined) s.invitedTo = undefined;
+}
+
+/** USER: the ident (made safe, marked ~ as not verified) and the real name (cut to NAMELEN). */
+export function setUser(c: CoreParts, s: Session, user: string, realname: string): void {
+  if (s.registered) throw new ChatError("alreadyRegistered");
+  const raw = user.replace(/[^A-Za-z0-9._-]/g, "").slice(0, 10);
+  s.user = `~${raw === "" ? "user" : raw}`;
+  s.realname = clipBytes(realname, c.limits.realnameLen);
+}
+
+export function register(c: CoreParts, s: Session, password: string | undefined): RegisterOutcome {
+  if (s.registered) throw new ChatError("alreadyRegistered");
+  if (s.nick === undefined || s.folded === undefined || s.user === "") return "waiting";
+  if (!c.admission.passwordOk(s.conn.remoteAddress, password, c.now())) {
+    s.front.error(new ChatError("passwdMismatch"));
+    c.disconnect(s, "Bad password");
+    return "refused";
+  }
+  // A server ban (KLINE/DLINE) ends the connection here, before any welcome.
+  const banned = c.admission.serverBanReason(s);
+  if (banned !== undefined) {
+    s.front.error(new ChatError("youreBannedCreep", [], banned));
+    c.disconnect(s, banned);
+    return "refused";
+  }
+  s.registered = true;
+  c.registry.registeredCount++;
+  s.setIdentity(s.nick, s.folded);
+  s.lastActive = c.now();
+  c.delivery.watchNick(s, s.folded);
+  c.log(`registered ${s.conn.remoteAddress} (id ${s.id}) as ${s.nick}`);
+  return "registered";
+}
+
+/** A free nick close to `nick` (for "nick taken" hints). */
+export function suggestNick(c: CoreParts, nick: string): string {
+  const base = (c.validNick(nick) ? nick : "guest").slice(0, c.limits.nickLen - 3);
+  for (const suffix of ["_", "__", "1", "2", "3"]) {
+    const candidate = base + suffix;
+    if (!c.registry.nickTaken(foldCase(candidate))) return candidate;
+  }
+  for (;;) {
+    const candidate = base + String(Math.floor(Math.random() * 1000));
+    if (!c.registry.nickTaken(foldCase(candidate))) return candidate;
+  }
+}
+
+export function quit(c: CoreParts, s: Session, reason: string): void {
+  const room = LINE_BYTES - byteLength(`:${s.prefix} QUIT :Quit: `);
+  c.disconnect(s, `Quit: ${clipBytes(reason, room)}`);
+}
+
+/** AWAY: set (text) or clear (undefined); away-notify clients sharing a room are told. */
+export function setAway(c: CoreParts, s: Session, text: string | undefined): void {
+  const clipped = text === undefined || text === "" ? undefined : clipBytes(text, c.limits.awayLen);
+  if (clipped === s.away) return;
+  s.away = clipped;
+  publishUser(c, s, "away", clipped ?? "");
+}
+
+/** MODE <own nick> [+|-]modes: +i and +w, and -o to drop operator status. */
+export function setUserModes(
+  c: CoreParts,
+  s: Session,
+  target: string,
+  modestring: string,
+): { applied: string; unknown: boolean } {
+  if (s.nick === undefined || !sameName(target, s.nick)) {
+    if (c.registry.holder(target) !== undefined) throw new ChatError("usersDontMatch");
+    throw new ChatError("noSuchNick", [target]);
+  }
+  let sign = "+";
+  let applied = "";
+  let lastSign = "";
+  let unknown = false;
+  for (const m of modestring) {
+    if (m === "+" || m === "-") {
+      sign = m;
+      continue;
+    }
+    if (m === "i" || m === "w" || (m === "o" && sign === "-")) {
+      const has = s.umodes.has(m);
+      if (sign === "+" && !has) s.addUmode(m);
+      else if (sign === "-" && has) s.deleteUmode(m);
+      else continue;
+      if (m === "o") s.oper = false;
+      if (sign !== lastSign) applied += sign;
+      lastSign = sign;
+      applied += m;
+    } else if (m !== "o") {
+      unknown = true;
+    }
+  }
+  return { applied, unknown };
+}

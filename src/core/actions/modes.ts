@@ -1,0 +1,51 @@
+/**
+ * Channel modes: reading them, the ban list, and changes by room operators
+ * (or server operators), announced as one MODE event.
+ */
+
+import type { BanState } from "../../store/store.ts";
+import type { ModeChange, ModeView } from "../api.ts";
+import { ChatError } from "../errors.ts";
+import { type CoreParts, eventBase, publishRoom } from "../parts.ts";
+import { applyModes } from "../rules.ts";
+import type { Session } from "../state.ts";
+import { roomOf, saveRoom } from "./rooms.ts";
+
+export function channelModes(c: CoreParts, s: Session, name: string): ModeView {
+  const room = roomOf(c, name);
+  return { channel: room.name, modes: room.modeString(room.members.has(s)), created: room.created };
+}
+
+export function banList(
+  c: CoreParts,
+  name: string,
+): { channel: string; bans: readonly BanState[] } {
+  const room = roomOf(c, name);
+  return { channel: room.name, bans: room.bans };
+}
+
+/**
+ * Apply mode changes. A bad change (unknown nick, bad key) does not hide the
+ * ones already applied: they are announced, then the first error is thrown.
+ */
+export function setModes(
+  c: CoreParts,
+  s: Session,
+  name: string,
+  changes: readonly ModeChange[],
+): string[] {
+  const room = roomOf(c, name);
+  if (!room.isOp(s) && !s.oper) throw new ChatError("chanOpPrivsNeeded", [room.name]);
+  const out = applyModes(room, changes, s, c.now(), c.limits, (nick) => c.registry.user(nick));
+  if (out.modes.length > 0) {
+    if (out.stateChanged) saveRoom(c, room);
+    publishRoom(c, room, {
+      ...eventBase(c, s),
+      type: "mode",
+      channel: room.name,
+      modes: out.modes,
+    });
+  }
+  if (out.failed !== undefined) throw out.failed;
+  return out.modes;
+}

@@ -1,0 +1,107 @@
+/**
+ * Server operators: OPER (argon2id check off the event loop, attempts capped
+ * per connection and per address), KILL, and server bans (KLINE by mask,
+ * DLINE by address) that also remove whoever they match right away.
+ */
+import type { BanKind } from "../../security/bans.ts";
+import type { OperOutcome, ServerBanView } from "../api.ts";
+import { ChatError } from "../errors.ts";
+import type { CoreParts } from "../parts.ts";
+import type { Session } from "../state.ts";
+
+/**
+ * OPER <name> <password>. A refusal is told to the user here (464), and the
+ * connection is closed after `limits.operTries` of them.
+ */
+export function oper(
+  c: CoreParts,
+  s: Session,
+  name: string,
+  password: string,
+): OperOutcome | Promise<OperOutcome> {
+  if (s.oper) return "already";
+  if (c.opers.length === 0) throw new ChatError("noOperHost");
+  if (!c.admission.operAttempt(s.conn.remoteAddress, c.now())) return "throttled";
+  const login = c.opers.find((o) => o.name === name);
+  // An unknown name still costs a hash check, so names cannot be probed by timing.
+  const check = login ?? c.opers[0];
+  return Promise.resolve(check?.verify(password) ?? false).then(
+    (ok) => settle(c, s, name, ok && login !== undefined),
+    () => settle(c, s, name, false),
+  );
+}
+
+function settle(c: CoreParts, s: Session, name: string, ok: boolean): OperOutcome {
+  if (s.gone) return "refused";
+  if (ok) {
+    s.oper = true;
+    s.addUmode("o");
+    s.operFailures = 0;
+    c.log(`oper ${s.nick} (${name}) from ${s.host}`);
+    return "granted";
+  }
+  s.operFailures++;
+  s.front.error(new ChatError("passwdMismatch"));
+  if (s.operFailures >= c.limits.operTries) c.disconnect(s, "Too many failed OPER attempts");
+  return "refused";
+}
+
+/** KILL: returns the nick that was disconnected. */
+export function kill(c: CoreParts, s: Session, nick: string, reason: string): string {
+  const target = c.registry.holder(nick);
+  if (target === undefined) throw new ChatError("noSuchNick", [nick]);
+  const why = `Killed by ${s.nick ?? "an operator"} (${reason})`;
+  if (target.front.kind === "plain") target.front.notice(why);
+  c.disconnect(target, why);
+  return target.nick ?? nick;
+}
+
+/** Disconnect `s`, telling it why, if a server ban matches it. */
+function enforce(c: CoreParts, s: Session): boolean {
+  const why = c.admission.serverBanReason(s);
+  if (why === undefined) return false;
+  s.front.error(new ChatError("youreBannedCreep", [], why));
+  c.disconnect(s, why);
+  return true;
+}
+
+export function addServerBan(
+  c: CoreParts,
+  s: Session,
+  kind: BanKind,
+  pattern: string,
+  reason: string,
+): { pattern: string; removed: number } {
+  const ban = c.admission.bans.add({
+    kind,
+    pattern,
+    reason,
+    setBy: s.nick ?? "operator",
+    setAt: c.now(),
+  });
+  let removed = 0;
+  for (const other of [...c.registry.sessions]) {
+    if (kind === "mask") {
+      if (other.registered && enforce(c, other)) removed++;
+      continue;
+    }
+    if (other.oper) continue;
+    const why = c.admission.ipBanReason(other.conn.remoteAddress);
+    if (why === undefined) continue;
+    if (other.registered) enforce(c, other);
+    if (!other.gone) c.disconnect(other, why);
+    removed++;
+  }
+  return { pattern: ban.pattern, removed };
+}
+
+export function liftServerBan(c: CoreParts, kind: BanKind, pattern: string): string | undefined {
+  return c.admission.bans.remove(kind, pattern)?.pattern;
+}
+
+export function serverBans(c: CoreParts, kind: BanKind): ServerBanView[] {
+  return c.admission.bans
+    .list()
+    .filter((b) => b.kind === kind)
+    .map((b) => ({ kind: b.kind, pattern: b.pattern, reason: b.reason, setBy: b.setBy }));
+}

@@ -1,0 +1,112 @@
+/**
+ * Who is here: WHO, WHOIS, WHOWAS, single-user lookups (USERHOST, ISON) and
+ * the counts for LUSERS, as plain views. One answer serves both fronts.
+ */
+import { foldCase } from "../../protocol/casemap.ts";
+import { globMatch } from "../../security/bans.ts";
+import type { UserView, WhoEntry, WhoisInfo, WhowasEntry } from "../api.ts";
+import { ChatError } from "../errors.ts";
+import type { CoreParts } from "../parts.ts";
+import { OP, type Session, VOICE } from "../state.ts";
+
+function whoEntry(m: Session, channel: string, status: number): WhoEntry {
+  return {
+    channel,
+    nick: m.nick ?? "*",
+    user: m.user,
+    host: m.host,
+    realname: m.realname,
+    away: m.away !== undefined,
+    oper: m.oper,
+    op: (status & OP) !== 0,
+    voice: (status & VOICE) !== 0,
+  };
+}
+
+function sharesRoom(a: Session, b: Session): boolean {
+  for (const key of a.joined.keys()) if (b.joined.has(key)) return true;
+  return false;
+}
+
+/**
+ * WHO <room> lists its members (capped); WHO <mask> matches nicks and hosts,
+ * skipping invisible users who share no room with the asker.
+ */
+export function who(
+  c: CoreParts,
+  s: Session,
+  mask: string,
+  opersOnly: boolean,
+): { entries: WhoEntry[]; note?: string } {
+  const room = c.registry.room(mask);
+  const entries: WhoEntry[] = [];
+  if (room !== undefined) {
+    const max = c.limits.maxListMembers;
+    let seen = 0;
+    for (const [m, st] of room.members) {
+      if (max > 0 && seen++ >= max) break;
+      if (opersOnly && !m.oper) continue;
+      entries.push(whoEntry(m, room.name, st));
+    }
+    if (max > 0 && room.members.size > max) {
+      return {
+        entries,
+        note: `${room.name} has ${room.members.size} members; only the first ${max} are listed`,
+      };
+    }
+    return { entries };
+  }
+  if (mask.startsWith("#")) return { entries };
+  const pattern = foldCase(mask === "0" ? "*" : mask);
+  for (const m of c.registry.holders()) {
+    if (!m.registered || m.nick === undefined) continue;
+    if (opersOnly && !m.oper) continue;
+    if (!globMatch(pattern, m.folded ?? "") && !globMatch(pattern, foldCase(m.host))) continue;
+    if (m !== s && m.umodes.has("i") && !sharesRoom(s, m)) continue;
+    entries.push(whoEntry(m, "*", 0));
+    if (entries.length >= c.limits.whoMaxEntries) break;
+  }
+  return { entries };
+}
+
+export function whois(c: CoreParts, nick: string): WhoisInfo {
+  const m = c.registry.user(nick);
+  if (m?.nick === undefined) throw new ChatError("noSuchNick", [nick]);
+  const rooms: WhoisInfo["rooms"] = [];
+  for (const room of m.joined.values()) {
+    const st = room.members.get(m) ?? 0;
+    rooms.push({ name: room.name, op: (st & OP) !== 0, voice: (st & VOICE) !== 0 });
+  }
+  return {
+    nick: m.nick,
+    user: m.user,
+    host: m.host,
+    realname: m.realname,
+    rooms,
+    away: m.away,
+    oper: m.oper,
+    plain: m.front.kind === "plain",
+    idleSeconds: Math.max(0, Math.floor((c.now() - m.lastSpoke) / 1000)),
+    signon: m.connectedAt,
+  };
+}
+
+/** Newest first; `count` 0 means all. */
+export function whowas(c: CoreParts, nick: string, count: number): WhowasEntry[] {
+  const folded = foldCase(nick);
+  const out: WhowasEntry[] = [];
+  const list = c.registry.whowas;
+  for (let i = list.length - 1; i >= 0; i--) {
+    const w = list[i];
+    if (w === undefined || foldCase(w.nick) !== folded) continue;
+    out.push(w);
+    if (count > 0 && out.length >= count) break;
+  }
+  return out;
+}
+
+export function user(c: CoreParts, nick: string): UserView | undefined {
+  const m = c.registry.user(nick);
+  if (m?.nick === undefined) return undefined;
+  return { nick: m.nick, user: m.user, host: m.host, oper: m.oper, away: m.away };
+}

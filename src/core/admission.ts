@@ -1,0 +1,162 @@
+/**
+ * Admission: who may connect, register, and how fast they may act. Connection
+ * caps (total and per address, IPv6 per /64), the server password with its
+ * lockout across reconnects, server bans (KLINE by mask, DLINE by address),
+ * OPER attempts per address, and the nick-change and join/part rates per user.
+ * All of it is state of this object (and of each session), nothing global.
+ */
+import { addressKey } from "../security/address.ts";
+import { ServerBans } from "../security/bans.ts";
+import { passwordAccepted } from "../security/password.ts";
+import { humanSeconds, SlidingWindow } from "../security/rate-limit.ts";
+import { ChatError } from "./errors.ts";
+import type { Limits } from "./limits.ts";
+import type { Session } from "./state.ts";
+
+export class Admission {
+  readonly bans = new ServerBans();
+  private readonly perIp = new Map<string, number>();
+  private readonly passwordFailures = new Map<string, SlidingWindow>();
+  private readonly operAttempts = new Map<string, SlidingWindow>();
+
+  constructor(
+    private readonly limits: Readonly<Limits>,
+    private readonly password: string | undefined,
+  ) {}
+
+  /** Why a new connection from `ip` is refused (the ERROR text), or undefined to admit it. */
+  refusal(
+    ip: string,
+    connections: number,
+    now: number,
+  ): { error: string; log: string } | undefined {
+    const l = this.limits;
+    if (connections >= l.maxConnections) {
+      return {
+        error: "Server full: too many connections, try again later",
+        log: `total connection limit (${l.maxConnections})`,
+      };
+    }
+    const wait = this.passwordLockout(ip, now);
+    if (wait > 0) {
+      return {
+        error: `Too many wrong passwords from your address; try again in ${humanSeconds(wait)}`,
+        log: "too many wrong passwords",
+      };
+    }
+    const banned = this.bans.matchIp(ip);
+    if (banned !== undefined) {
+      return {
+        error: `You are banned from this server: ${banned.reason}`,
+        log: "server ban (DLINE)",
+      };
+    }
+    if ((this.perIp.get(addressKey(ip)) ?? 0) >= l.maxConnectionsPerIp) {
+      return {
+        error: `Too many connections from your address (limit ${l.maxConnectionsPerIp})`,
+        log: "per-address connection limit",
+      };
+    }
+    return undefined;
+  }
+
+  admitted(ip: string): void {
+    const key = addressKey(ip);
+    this.perIp.set(key, (this.perIp.get(key) ?? 0) + 1);
+  }
+
+  released(ip: string): void {
+    const key = addressKey(ip);
+    const n = (this.perIp.get(key) ?? 1) - 1;
+    if (n <= 0) this.perIp.delete(key);
+    else this.perIp.set(key, n);
+  }
+
+  /** The server password check, constant-time; a wrong one counts against the address. */
+  passwordOk(ip: string, given: string | undefined, now: number): boolean {
+    if (passwordAccepted(this.password, given)) return true;
+    this.notePasswordFailure(ip, now);
+    return false;
+  }
+
+  private notePasswordFailure(ip: string, now: number): void {
+    if (this.limits.passwordFailuresMax <= 0) return;
+    const { passwordFailuresMax: max, passwordFailuresWindowMs: windowMs } = this.limits;
+    this.windowOf(this.passwordFailures, ip, max, windowMs).take(now);
+  }
+
+  /** Milliseconds `ip` must wait before it may try again, or 0. */
+  private passwordLockout(ip: string, now: number): number {
+    if (this.limits.passwordFailuresMax <= 0) return 0;
+    return this.passwordFailures.get(addressKey(ip))?.retryAfter(now) ?? 0;
+  }
+
+  /** Why this user is banned from the server (KLINE/DLINE), or undefined. Operators are exempt. */
+  serverBanReason(s: Session): string | undefined {
+    if (s.oper || s.nick === undefined) return undefined;
+    const ban = this.bans.match({
+      nick: s.nick,
+      user: s.user,
+      host: s.host,
+      ip: s.conn.remoteAddress,
+    });
+    return ban === undefined ? undefined : `You are banned from this server: ${ban.reason}`;
+  }
+
+  ipBanReason(ip: string): string | undefined {
+    const ban = this.bans.matchIp(ip);
+    return ban === undefined ? undefined : `You are banned from this server: ${ban.reason}`;
+  }
+
+  /** One OPER attempt from `ip`; false once the address used up its minute. */
+  operAttempt(ip: string, now: number): boolean {
+    const { operAttemptsPerIp: max, operWindowMs: windowMs } = this.limits;
+    return this.windowOf(this.operAttempts, ip, max, windowMs).take(now);
+  }
+
+  /** The address's window in `table`, made on first use; the table forgets its oldest past the cap. */
+  private windowOf(
+    table: Map<string, SlidingWindow>,
+    ip: string,
+    max: number,
+    windowMs: number,
+  ): SlidingWindow {
+    const key = addressKey(ip);
+    let w = table.get(key);
+    if (w === undefined) {
+      if (table.size >= this.limits.trackedAddresses) {
+        const oldest = table.keys().next().value;
+        if (oldest !== undefined) table.delete(oldest);
+      }
+      w = new SlidingWindow({ max, windowMs });
+      table.set(key, w);
+    }
+    return w;
+  }
+
+  /** Throws ERR_NICKTOOFAST (438) when a registered user changes nick too often. */
+  checkNickChange(s: Session, nick: string, now: number): void {
+    const l = this.limits;
+    if (l.nickChangeMax <= 0) return;
+    s.nickWindow ??= new SlidingWindow({ max: l.nickChangeMax, windowMs: l.nickChangeWindowMs });
+    if (s.nickWindow.take(now)) return;
+    throw new ChatError(
+      "nickTooFast",
+      [nick],
+      `Nick change too fast: wait ${humanSeconds(s.nickWindow.retryAfter(now))} before changing your nick again`,
+    );
+  }
+
+  /** Throws ERR_TARGETTOOFAST (439) when a user joins and parts rooms too often. */
+  checkJoinPart(s: Session, channel: string, now: number): void {
+    const l = this.limits;
+    if (l.joinPartMax <= 0) return;
+    s.joinWindow ??= new SlidingWindow({ max: l.joinPartMax, windowMs: l.joinPartWindowMs });
+    if (s.joinWindow.take(now)) return;
+    throw new ChatError(
+      "targetTooFast",
+      [channel],
+      `Joining and parting too fast: wait ${humanSeconds(s.joinWindow.retryAfter(now))} before joining or leaving ${channel}`,
+    );
+  }
+}

@@ -1,0 +1,297 @@
+/**
+ * THE CORE API: everything a front (IRC over TCP or WebSocket, plain text for
+ * nc/telnet) may ask of the chat core, and what the core asks of a front.
+ *
+ * A front is built by a factory the core is given (`FrontFactory`), with a
+ * `CoreApi` handle bound to its one connection. Actions return typed results
+ * or throw `ChatError` (errors.ts) with a code and a readable message; fronts
+ * turn those into numerics or sentences at their edge. Views are plain data:
+ * no front ever holds a core object.
+ */
+import type { BusEvent } from "../bus/events.ts";
+import type { BanKind } from "../security/bans.ts";
+import type { BanState, HistoryEntry, HistoryRef, TopicState } from "../store/store.ts";
+import type { ChatError } from "./errors.ts";
+import type { Limits } from "./limits.ts";
+
+export type { BusEvent } from "../bus/events.ts";
+export type { BanState, HistoryEntry, HistoryRef, TopicState } from "../store/store.ts";
+export { ChatError, type ErrorCode } from "./errors.ts";
+export type { Limits } from "./limits.ts";
+
+/**
+ * Serialize-once keys: the core renders an event once per distinct variant and
+ * shares the bytes among every recipient with it. IRC fronts use bits below
+ * PLAIN_VARIANT; the plain front the two values from it.
+ */
+export const V_SERVER_TIME = 1;
+export const V_MESSAGE_TAGS = 2;
+export const PLAIN_VARIANT = 4;
+/** A plain user in several rooms: every room line names its room. */
+export const PLAIN_LABELLED_VARIANT = 5;
+export const VARIANT_COUNT = 8;
+
+/** What the core asks of a front. */
+export interface Front {
+  readonly kind: "irc" | "plain";
+  /** The serialize-once key; the core asks again after caps or rooms change. */
+  variant(): number;
+  /** The front takes over the connection (a plain front greets here). */
+  start(): void;
+  /** One input line, already stripped of NUL/CR/control bytes. */
+  line(text: string): void;
+  /** A line over the framing limit arrived and was dropped. */
+  overlong(): void;
+  /**
+   * Bytes for a bus event, SHARED by every session with the same variant: they
+   * may depend only on the event and the variant, never on the recipient.
+   * null shows nothing.
+   */
+  render(event: BusEvent): Uint8Array | null;
+  /** A server notice to this user. */
+  notice(text: string): void;
+  /** A refused action the front did not catch itself. */
+  error(err: ChatError): void;
+  /** Keep-alive probe for an idle client, or null when it cannot answer one. */
+  ping(): Uint8Array | null;
+  /** Last words before the core closes the connection. */
+  farewell(reason: string): Uint8Array;
+}
+
+export type FrontFactory = (core: CoreApi) => Front;
+
+/** Where a front collects what the core sends its connection during a command. */
+export interface CaptureSink {
+  bytes(bytes: Uint8Array): void;
+}
+
+export interface ServerInfo {
+  name: string;
+  network: string;
+  version: string;
+  createdAt: number;
+  motd: string | undefined;
+  /** Everyone must give the server password to register. */
+  passwordRequired: boolean;
+  limits: Readonly<Limits>;
+}
+
+export interface MemberView {
+  nick: string;
+  /** `nick!user@host` */
+  userhost: string;
+  op: boolean;
+  voice: boolean;
+}
+
+/** A room as its members see it on joining (and NAMES). */
+export interface RoomView {
+  channel: string;
+  topic?: TopicState;
+  /** In join order; capped at `limits.maxListMembers`. */
+  members: MemberView[];
+  /** Set when members were left out: the sentence saying so. */
+  note?: string;
+}
+
+export interface JoinResult {
+  room: RoomView;
+  /** Recent history for a client that will not fetch it itself. */
+  replay?: readonly HistoryEntry[];
+}
+
+export interface RoomSummary {
+  name: string;
+  users: number;
+  topic: string;
+}
+
+export interface ModeView {
+  channel: string;
+  /** e.g. ["+klnt", "key", "10"]; the key shown only to members. */
+  modes: string[];
+  created: number;
+}
+
+export interface ModeChange {
+  sign: "+" | "-";
+  mode: string;
+  param?: string;
+}
+
+export interface WhoEntry {
+  /** The room asked about, or "*" for a nick mask. */
+  channel: string;
+  nick: string;
+  user: string;
+  host: string;
+  realname: string;
+  away: boolean;
+  oper: boolean;
+  op: boolean;
+  voice: boolean;
+}
+
+export interface WhoisInfo {
+  nick: string;
+  user: string;
+  host: string;
+  realname: string;
+  rooms: { name: string; op: boolean; voice: boolean }[];
+  away: string | undefined;
+  oper: boolean;
+  plain: boolean;
+  idleSeconds: number;
+  signon: number;
+}
+
+export interface UserView {
+  nick: string;
+  user: string;
+  host: string;
+  oper: boolean;
+  away: string | undefined;
+}
+
+export interface WhowasEntry {
+  nick: string;
+  user: string;
+  host: string;
+  realname: string;
+  at: number;
+}
+
+export interface Counts {
+  users: number;
+  invisible: number;
+  unknown: number;
+  opers: number;
+  channels: number;
+}
+
+export type HistoryQuery =
+  | { kind: "latest"; after?: HistoryRef }
+  | { kind: "before" | "after" | "around"; ref: HistoryRef }
+  | { kind: "between"; from: HistoryRef; to: HistoryRef };
+
+export type HistoryAnswer =
+  | { ok: true; target: string; entries: HistoryEntry[] }
+  | { ok: false; reason: "invalid-target" | "store-error"; message: string };
+
+export interface HistoryTargetView {
+  name: string;
+  time: number;
+}
+
+export interface ServerBanView {
+  kind: BanKind;
+  pattern: string;
+  reason: string;
+  setBy: string;
+}
+
+/** `refused`: the core told the user why (wrong password, server ban) and closed the connection. */
+export type OperOutcome = "granted" | "already" | "throttled" | "refused";
+
+export type RegisterOutcome = "registered" | "waiting" | "refused";
+
+/** The core's actions and views, bound to one connection. */
+export interface CoreApi {
+  readonly server: ServerInfo;
+  now(): number;
+
+  // ---- this connection
+  readonly nick: string | undefined;
+  readonly registered: boolean;
+  /** `nick!user@host` */
+  readonly prefix: string;
+  readonly host: string;
+  readonly away: string | undefined;
+  readonly oper: boolean;
+  /** Rooms joined, display names, in join order. */
+  readonly channels: readonly string[];
+  hasCap(cap: string): boolean;
+  /** Enable and disable capabilities (names the front offers); the variant follows. */
+  setCaps(enable: readonly string[], disable: readonly string[]): void;
+  capList(): string[];
+  /** While set, bytes the core sends this connection go to `sink` (a front's reply buffer). */
+  capture(sink: CaptureSink | undefined): void;
+  /** Queue bytes to this connection now. */
+  write(bytes: Uint8Array): void;
+
+  // ---- registration
+  setNick(nick: string): void;
+  setUser(user: string, realname: string): void;
+  /**
+   * Finish registration once nick and user are set. A wrong server password
+   * (counted against the address) or a server ban is told to the user through
+   * `Front.error` and closes the connection: "refused".
+   */
+  register(password: string | undefined): RegisterOutcome;
+  /** A typed server password is right (a wrong one is counted against the address). */
+  checkPassword(typed: string): boolean;
+  suggestNick(nick: string): string;
+  quit(reason?: string): void;
+  disconnect(reason: string): void;
+
+  // ---- rooms
+  /** undefined: already in the room (nothing happened). */
+  join(name: string, key?: string): JoinResult | undefined;
+  part(name: string, reason?: string): void;
+  partAll(): void;
+  names(name: string): RoomView | undefined;
+  list(names?: readonly string[]): RoomSummary[];
+  topic(name: string): TopicState | undefined;
+  setTopic(name: string, text: string): void;
+  kick(name: string, nick: string, reason: string): void;
+  invite(nick: string, name: string): { nick: string; channel: string; away?: string };
+  channelModes(name: string): ModeView;
+  banList(name: string): { channel: string; bans: readonly BanState[] };
+  /** Apply channel mode changes; returns what changed (mode string and params). */
+  setModes(name: string, changes: readonly ModeChange[]): string[];
+
+  // ---- messages
+  /** To a room or a nick. Returns the recipient's name and away text for a nick. */
+  send(
+    command: "PRIVMSG" | "NOTICE",
+    target: string,
+    text: string,
+    clientTags?: [string, string][],
+  ): { nick?: string; away?: string };
+  tagmsg(target: string, clientTags: [string, string][]): void;
+
+  // ---- people
+  setAway(text: string | undefined): void;
+  userModes(): string;
+  /** Apply `+i`, `-w`, `-o`...; returns the applied string and whether a flag was unknown. */
+  setUserModes(target: string, modes: string): { applied: string; unknown: boolean };
+  who(mask: string, opersOnly: boolean): { entries: WhoEntry[]; note?: string };
+  whois(nick: string): WhoisInfo;
+  whowas(nick: string, count: number): WhowasEntry[];
+  user(nick: string): UserView | undefined;
+  counts(): Counts;
+
+  // ---- operators
+  /** OPER, checked off the event loop; a refusal was already told to the user (464). */
+  operLogin(name: string, password: string): OperOutcome | Promise<OperOutcome>;
+  kill(nick: string, reason: string): string;
+  addServerBan(
+    kind: BanKind,
+    pattern: string,
+    reason: string,
+  ): { pattern: string; removed: number };
+  liftServerBan(kind: BanKind, pattern: string): string | undefined;
+  serverBans(kind: BanKind): ServerBanView[];
+
+  // ---- history
+  history(target: string, query: HistoryQuery, limit: number): HistoryAnswer;
+  historyTargets(from: number, to: number, limit: number): HistoryTargetView[];
+  /** A fresh id for a BATCH reference. */
+  newId(): string;
+}
+
+/** `@` / `+` for a member: the highest only, or all with multi-prefix. */
+export function prefixOf(m: { op: boolean; voice: boolean }, multi: boolean): string {
+  if (multi) return (m.op ? "@" : "") + (m.voice ? "+" : "");
+  return m.op ? "@" : m.voice ? "+" : "";
+}

@@ -1,0 +1,297 @@
+/**
+ * The chat core: one object per server (node) that owns the registry,
+ * admission, delivery and history, and turns each connection the transport
+ * accepts into a session with a front. Knows nothing about sockets beyond
+ * `Conn`, and nothing about IRC or plain-text wording: fronts do that.
+ *
+ * The input path of a connection: the transport's line -> `input` (activity,
+ * human/IRC sniffing, flood bucket) -> the front's `line`, with any exception
+ * contained to that one connection.
+ */
+import type { MessageBus } from "../bus/bus.ts";
+import { LocalBus } from "../bus/local.ts";
+import { isValidNick, sanitizeLine } from "../protocol/text.ts";
+import type { HistoryStore } from "../store/store.ts";
+import type { Conn, ConnHandler } from "../transport/conn.ts";
+import { moveInvites } from "./actions/identity.ts";
+import { quitRooms } from "./actions/rooms.ts";
+import { Admission } from "./admission.ts";
+import type { FrontFactory, ServerInfo } from "./api.ts";
+import { Delivery } from "./delivery.ts";
+import { ChatError } from "./errors.ts";
+import { TokenBucket } from "./flood.ts";
+import { CoreHandle } from "./handle.ts";
+import { History } from "./history.ts";
+import { type Housekept, tick } from "./housekeeping.ts";
+import { DEFAULT_LIMITS, type Limits } from "./limits.ts";
+import { MsgIds } from "./msgid.ts";
+import type { CoreParts, OperLogin } from "./parts.ts";
+import { Registry } from "./registry.ts";
+import { looksLikeIrc } from "./sniff.ts";
+import { Room, Session, type SessionHost } from "./state.ts";
+
+export type { OperLogin } from "./parts.ts";
+
+export interface CoreOptions {
+  store: HistoryStore;
+  /** The IRC front (for TCP, TLS and later WebSocket) and, optionally, the human one. */
+  fronts: { irc: FrontFactory; plain?: FrontFactory };
+  bus?: MessageBus;
+  limits?: Partial<Limits>;
+  serverName?: string;
+  network?: string;
+  version?: string;
+  password?: string;
+  motd?: string;
+  opers?: OperLogin[];
+  /** One line per connect/disconnect (stderr in `chat serve`); omit to stay silent. */
+  log?: (line: string) => void;
+  now?: () => number;
+}
+
+const encoder = new TextEncoder();
+
+export class Core implements CoreParts, SessionHost, Housekept {
+  readonly limits: Readonly<Limits>;
+  readonly info: ServerInfo;
+  readonly registry: Registry;
+  readonly admission: Admission;
+  readonly delivery: Delivery;
+  readonly history: History;
+  readonly bus: MessageBus;
+  readonly ids: MsgIds;
+  readonly opers: readonly OperLogin[];
+  readonly node: string;
+  readonly now: () => number;
+  readonly throttled = new Set<Session>();
+  private readonly fronts: { irc: FrontFactory; plain?: FrontFactory };
+  private readonly logLine: (line: string) => void;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private nextId = 1;
+  closing = false;
+
+  constructor(opts: CoreOptions) {
+    this.limits = Object.freeze({ ...DEFAULT_LIMITS, ...opts.limits });
+    this.now = opts.now ?? monotonicClock(Date.now);
+    const createdAt = this.now();
+    this.info = {
+      name: opts.serverName ?? "chat.server",
+      network: opts.network ?? "chat",
+      version: opts.version ?? "chat-dev",
+      createdAt,
+      motd: opts.motd,
+      passwordRequired: opts.password !== undefined,
+      limits: this.limits,
+    };
+    this.fronts = opts.fronts;
+    this.opers = opts.opers ?? [];
+    this.logLine = opts.log ?? (() => {});
+    this.bus = opts.bus ?? new LocalBus();
+    // Unique per run: a restarted node must not be mistaken for its earlier self.
+    this.node = `${createdAt.toString(36)}.${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
+    this.ids = new MsgIds(createdAt.toString(36));
+    this.registry = new Registry(this.limits.whowasEntries);
+    this.admission = new Admission(this.limits, opts.password);
+    this.delivery = new Delivery(this.bus, this.node, (s, err) => this.renderFailed(s, err));
+    this.history = new History(opts.store, this.bus, this.registry, (n) => this.validNick(n));
+    for (const state of opts.store.loadRooms()) {
+      const room = Room.fromState(state);
+      this.registry.rooms.set(room.folded, room);
+    }
+    this.timer = setInterval(() => tick(this), this.limits.tickMs);
+  }
+
+  get sessions(): ReadonlySet<Session> {
+    return this.registry.sessions;
+  }
+
+  log(line: string): void {
+    this.logLine(line);
+  }
+
+  validNick(nick: string): boolean {
+    return isValidNick(nick, this.limits.nickLen);
+  }
+
+  /** The transport's Acceptor. Refusals get a clear ERROR line and are closed. */
+  accept(conn: Conn): ConnHandler | undefined {
+    const ip = conn.remoteAddress;
+    if (this.closing) {
+      conn.close(encoder.encode("ERROR :Server shutting down\r\n"));
+      return undefined;
+    }
+    const refused = this.admission.refusal(ip, this.registry.sessions.size, this.now());
+    if (refused !== undefined) {
+      conn.close(encoder.encode(`ERROR :${refused.error}\r\n`));
+      this.log(`refused ${ip}: ${refused.log}`);
+      return undefined;
+    }
+    this.admission.admitted(ip);
+    const id = this.nextId++;
+    const s = new Session(id, conn, this, this.now());
+    s.api = new CoreHandle(this, s);
+    s.front = this.fronts.irc(s.api);
+    s.updateVariant();
+    // Without a plain front there is nothing to decide: every connection is IRC.
+    if (this.fronts.plain === undefined) s.mode = "irc";
+    if (this.limits.floodLimit) {
+      s.bucket = new TokenBucket(this.limits.floodBurst, this.limits.floodRate, this.now());
+    }
+    this.registry.sessions.add(s);
+    this.log(`connect ${ip} (id ${id})`);
+    return s;
+  }
+
+  // ---- SessionHost: the transport's calls for one session
+
+  input(s: Session, raw: string): void {
+    const now = this.now();
+    s.lastActive = now;
+    s.pingSentAt = 0;
+    const text = sanitizeLine(raw);
+    if (s.mode === "undecided" || s.mode === "plain-tentative") {
+      if (text.trim() === "") return;
+      this.decide(s, text);
+    }
+    if (s.bucket !== undefined && (s.backlog !== undefined || !s.bucket.take(now))) {
+      if (s.backlog === undefined) s.backlog = [];
+      s.backlog.push(text);
+      if (s.backlog.length > this.limits.floodBacklog) {
+        this.disconnect(s, "Excess Flood");
+        return;
+      }
+      this.throttled.add(s);
+      return;
+    }
+    this.runLine(s, text);
+  }
+
+  overlong(s: Session): void {
+    s.lastActive = this.now();
+    s.front.overlong();
+  }
+
+  closed(s: Session, reason: string): void {
+    this.disconnect(s, reason);
+  }
+
+  /** Feed held-back lines as tokens refill; returns true while some remain. */
+  drainBacklog(s: Session, now: number): boolean {
+    while (s.backlog !== undefined && s.backlog.length > 0 && !s.gone) {
+      if (s.bucket !== undefined && !s.bucket.take(now)) return true;
+      this.runLine(s, s.backlog.shift() as string);
+    }
+    s.backlog = undefined;
+    return false;
+  }
+
+  /** Run one input line through the session's front, containing any exception to it. */
+  private runLine(s: Session, text: string): void {
+    try {
+      s.front.line(text);
+    } catch (err) {
+      if (err instanceof ChatError) {
+        s.front.error(err);
+        return;
+      }
+      s.captured = undefined;
+      this.log(`internal error on connection ${s.id}: ${err instanceof Error ? err.stack : err}`);
+      this.disconnect(s, "Internal server error");
+    }
+  }
+
+  private decide(s: Session, text: string): void {
+    if (looksLikeIrc(text, s.mode === "plain-tentative")) {
+      if (s.mode === "plain-tentative") this.useFront(s, "irc");
+      s.mode = "irc";
+    } else if (s.mode === "undecided") {
+      this.switchToPlain(s, false);
+    } else {
+      s.mode = "plain";
+    }
+  }
+
+  switchToPlain(s: Session, tentative: boolean): void {
+    if (this.fronts.plain === undefined) {
+      s.mode = "irc";
+      return;
+    }
+    s.mode = tentative ? "plain-tentative" : "plain";
+    this.useFront(s, "plain");
+    s.front.start();
+  }
+
+  private useFront(s: Session, kind: "irc" | "plain"): void {
+    const factory = kind === "plain" ? this.fronts.plain : this.fronts.irc;
+    if (factory === undefined) return;
+    s.front = factory(s.api);
+    s.updateVariant();
+  }
+
+  /** A front threw while rendering for `s`: cut off only `s`, after the fan-out loop. */
+  private renderFailed(s: Session, err: unknown): void {
+    this.log(
+      `internal error rendering for connection ${s.id}: ${err instanceof Error ? err.stack : err}`,
+    );
+    queueMicrotask(() => this.disconnect(s, "Internal server error"));
+  }
+
+  /** Remove a session everywhere and close its connection. Idempotent. */
+  disconnect(s: Session, reason: string): void {
+    if (s.gone) return;
+    s.gone = true;
+    s.captured = undefined;
+    this.registry.sessions.delete(s);
+    if (s.registered) this.registry.registeredCount--;
+    this.throttled.delete(s);
+    s.backlog = undefined;
+    const ip = s.conn.remoteAddress;
+    this.admission.released(ip);
+    if (s.registered && s.nick !== undefined) {
+      quitRooms(this, s, reason);
+      this.registry.rememberWhowas(s, this.now());
+    }
+    moveInvites(s, s.folded, undefined);
+    this.delivery.unwatchNick(s);
+    this.registry.releaseNick(s);
+    if (!s.conn.closed) s.conn.close(s.front.farewell(reason));
+    this.log(`disconnect ${ip} (id ${s.id}${s.nick ? `, ${s.nick}` : ""}): ${reason}`);
+  }
+
+  /** Tell every client, close every connection, stop the timer. The caller flushes and closes the store. */
+  shutdown(reason = "Server shutting down"): void {
+    this.closing = true;
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    for (const s of [...this.registry.sessions]) {
+      s.gone = true;
+      this.registry.sessions.delete(s);
+      // A human on nc gets a sentence, not an IRC ERROR line.
+      s.conn.close(
+        s.front.kind === "plain"
+          ? s.front.farewell(reason)
+          : encoder.encode(`ERROR :${reason}\r\n`),
+      );
+      this.log(
+        `disconnect ${s.conn.remoteAddress} (id ${s.id}${s.nick ? `, ${s.nick}` : ""}): ${reason}`,
+      );
+    }
+    this.registry.registeredCount = 0;
+    for (const s of this.registry.holders()) this.delivery.unwatchNick(s);
+    for (const room of this.registry.rooms.values()) this.delivery.unwatchRoom(room);
+    this.history.close();
+  }
+}
+
+/**
+ * Wall-clock time that never goes backwards: history is ordered by server time,
+ * so an NTP step back must not file new messages before ones already sent.
+ */
+export function monotonicClock(wall: () => number): () => number {
+  let last = 0;
+  return () => {
+    const t = wall();
+    if (t > last) last = t;
+    return last;
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * What the action modules (actions/*.ts) see of the core: its parts and the
+ * few core-wide operations. The Core class provides it; the actions import
+ * only this, so the core and its actions never import each other in a circle.
+ */
+import type { MessageBus } from "../bus/bus.ts";
+import type { BusEvent, Origin } from "../bus/events.ts";
+import type { Admission } from "./admission.ts";
+import type { ServerInfo } from "./api.ts";
+import type { Delivery } from "./delivery.ts";
+import type { History } from "./history.ts";
+import type { Limits } from "./limits.ts";
+import type { MsgIds } from "./msgid.ts";
+import type { Registry } from "./registry.ts";
+import type { Room, Session } from "./state.ts";
+
+export interface OperLogin {
+  name: string;
+  /** Checks a password against the stored hash (async: hashing runs off the event loop). */
+  verify(password: string): boolean | Promise<boolean>;
+}
+
+export interface CoreParts {
+  readonly limits: Readonly<Limits>;
+  readonly info: ServerInfo;
+  readonly registry: Registry;
+  readonly admission: Admission;
+  readonly delivery: Delivery;
+  readonly history: History;
+  readonly bus: MessageBus;
+  readonly ids: MsgIds;
+  readonly opers: readonly OperLogin[];
+  /** This node's name on the bus. */
+  readonly node: string;
+  now(): number;
+  log(line: string): void;
+  /** Remove a session everywhere and close its connection. Idempotent. */
+  disconnect(s: Session, reason: string): void;
+  validNick(nick: string): boolean;
+}
+
+/** The common part of every event `s` causes now. */
+export function eventBase(
+  c: CoreParts,
+  s: Session,
+): { source: string; time: number; origin: Origin } {
+  return { source: s.prefix, time: c.now(), origin: { node: c.node, conn: s.id } };
+}
+
+/** Publish a room event on the room's topic. */
+export function publishRoom(c: CoreParts, room: Room, ev: BusEvent): void {
+  c.bus.publish(room.folded, ev);
+}
+
+/**
+ * A change of the person (QUIT, NICK, AWAY): once on each of their rooms'
+ * topics, carrying the list, so each room-mate sees it once (delivery.ts).
+ * A NICK also goes to their own nick topic: they see it even in no room.
+ */
+export function publishUser(
+  c: CoreParts,
+  s: Session,
+  type: "quit" | "nick" | "away",
+  text: string,
+  source = s.prefix,
+): void {
+  const rooms = [...s.joined.keys()];
+  const ev = { ...eventBase(c, s), source, type, text, rooms };
+  if (type === "nick" && s.folded !== undefined) c.bus.publish(s.folded, ev);
+  for (const r of rooms) c.bus.publish(r, ev);
+}

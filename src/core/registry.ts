@@ -1,0 +1,86 @@
+/**
+ * The registry: this node's sessions, the nick table and the rooms, all keyed
+ * by casefolded name (rfc1459), plus WHOWAS. Lookups are by name only, the way
+ * a node that holds nobody locally would also have to ask.
+ */
+import { foldCase } from "../protocol/casemap.ts";
+import type { Counts, WhowasEntry } from "./api.ts";
+import type { Room, Session } from "./state.ts";
+
+export class Registry {
+  readonly sessions = new Set<Session>();
+  private readonly nicks = new Map<string, Session>();
+  readonly rooms = new Map<string, Room>();
+  /** WHOWAS: newest last. */
+  readonly whowas: WhowasEntry[] = [];
+  registeredCount = 0;
+  private walked = { invisible: 0, opers: 0 };
+  private walkAt = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly whowasEntries: number) {}
+
+  /** Whoever holds `nick` (registered or still registering), by any spelling. */
+  holder(nick: string): Session | undefined {
+    return this.nicks.get(foldCase(nick));
+  }
+
+  /** A registered user by nick. */
+  user(nick: string): Session | undefined {
+    const s = this.nicks.get(foldCase(nick));
+    return s?.registered === true && s.nick !== undefined ? s : undefined;
+  }
+
+  nickTaken(folded: string): boolean {
+    return this.nicks.has(folded);
+  }
+
+  /** Every nick holder, for WHO masks. */
+  holders(): IterableIterator<Session> {
+    return this.nicks.values();
+  }
+
+  claimNick(s: Session, folded: string): void {
+    this.nicks.set(folded, s);
+  }
+
+  releaseNick(s: Session): void {
+    if (s.folded !== undefined && this.nicks.get(s.folded) === s) this.nicks.delete(s.folded);
+  }
+
+  room(name: string): Room | undefined {
+    return this.rooms.get(foldCase(name));
+  }
+
+  rememberWhowas(s: Session, at: number): void {
+    if (s.nick === undefined) return;
+    this.whowas.push({ nick: s.nick, user: s.user, host: s.host, realname: s.realname, at });
+    if (this.whowas.length > this.whowasEntries) this.whowas.shift();
+  }
+
+  /**
+   * User counts for LUSERS. Registered/unknown are exact counters; invisible and
+   * operators need a walk over every session, and every welcome burst shows them,
+   * so that walk is reused for a second: 20,000 clients connecting at once must
+   * not cost 20,000 x 20,000 steps.
+   */
+  counts(now: number): Counts {
+    if (now - this.walkAt >= 1000) {
+      let invisible = 0;
+      let opers = 0;
+      for (const s of this.sessions) {
+        if (s.registered && s.umodes.has("i")) invisible++;
+        if (s.oper) opers++;
+      }
+      this.walked = { invisible, opers };
+      this.walkAt = now;
+    }
+    const invisible = Math.min(this.walked.invisible, this.registeredCount);
+    return {
+      users: this.registeredCount - invisible,
+      invisible,
+      unknown: this.sessions.size - this.registeredCount,
+      opers: this.walked.opers,
+      channels: this.rooms.size,
+    };
+  }
+}

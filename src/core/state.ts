@@ -1,0 +1,261 @@
+/**
+ * The core's in-memory state: a `Session` per connection on this node and a
+ * `Room` per channel. Plain data with small helpers; the rules that change it
+ * live in the action modules and rules.ts, and nothing here knows a socket
+ * beyond the transport's `Conn`.
+ */
+import { foldCase } from "../protocol/casemap.ts";
+import type { SlidingWindow } from "../security/rate-limit.ts";
+import type { BanState, RoomState, TopicState } from "../store/store.ts";
+import type { Conn, ConnHandler } from "../transport/conn.ts";
+import type { CaptureSink, CoreApi, Front } from "./api.ts";
+import { capBit, capNames } from "./caps.ts";
+import type { TokenBucket } from "./flood.ts";
+
+/** Member status bits. */
+export const OP = 1;
+export const VOICE = 2;
+
+export type SessionMode = "undecided" | "irc" | "plain-tentative" | "plain";
+
+/** What a session hands its input to (the core), so this module needs no core import. */
+export interface SessionHost {
+  input(s: Session, text: string): void;
+  overlong(s: Session): void;
+  closed(s: Session, reason: string): void;
+}
+
+/** Where private history starts for a session: when it took its current nick (privacy). */
+export interface HistoryFloor {
+  time: number;
+  boot: string;
+  seq: number;
+}
+
+/** Shared, never mutated: the types only let callers read them. */
+const NO_STRINGS: ReadonlySet<string> = new Set<string>();
+const NO_ROOMS: ReadonlyMap<string, Room> = new Map<string, Room>();
+
+export class Session implements ConnHandler {
+  mode: SessionMode = "undecided";
+  /** Set right after construction: the front is built from this session's handle. */
+  front!: Front;
+  api!: CoreApi;
+  nick: string | undefined;
+  /** Casefolded nick, the registry key. */
+  folded: string | undefined;
+  user = "";
+  realname = "";
+  readonly host: string;
+  /** `nick!user@host`, recomputed on nick change. */
+  prefix = "";
+  registered = false;
+  away: string | undefined;
+  oper = false;
+  /**
+   * Capabilities, user modes and rooms start as shared empty values and get
+   * their own only when first changed: most idle connections never change
+   * some of them, and each Set or Map is a few hundred bytes per connection.
+   */
+  private capBits = 0;
+  private umodeSet: Set<string> | undefined;
+  private rooms: Map<string, Room> | undefined;
+  /** Rooms holding a pending invite for this user (see rooms actions). */
+  invitedTo: Set<Room> | undefined;
+  readonly connectedAt: number;
+  lastActive: number;
+  /** Time of the last message sent by this user (WHOIS idle). */
+  lastSpoke: number;
+  /** When we sent a PING that is still unanswered, else 0. */
+  pingSentAt = 0;
+  gone = false;
+  /** The front's serialize-once key, cached: the fan-out loop reads it per member. */
+  variant = 0;
+  bucket: TokenBucket | undefined;
+  /** Lines waiting for flood tokens; allocated only while throttled. */
+  backlog: string[] | undefined;
+  historyFloor: HistoryFloor | undefined;
+  nickWindow: SlidingWindow | undefined;
+  joinWindow: SlidingWindow | undefined;
+  operFailures = 0;
+  /** This node's bus subscription for the session's nick, while it holds one. */
+  unwatchNick: (() => void) | undefined;
+  /** While a front runs a command, what the core sends goes here (its reply buffer). */
+  captured: CaptureSink | undefined;
+
+  constructor(
+    readonly id: number,
+    readonly conn: Conn,
+    private readonly owner: SessionHost,
+    now: number,
+  ) {
+    this.connectedAt = now;
+    this.lastActive = now;
+    this.lastSpoke = now;
+    this.host = displayHost(conn.remoteAddress);
+  }
+
+  hasCap(cap: string): boolean {
+    return (this.capBits & capBit(cap)) !== 0;
+  }
+
+  setCap(cap: string, on: boolean): void {
+    const bit = capBit(cap);
+    this.capBits = on ? this.capBits | bit : this.capBits & ~bit;
+  }
+
+  capList(): string[] {
+    return capNames(this.capBits);
+  }
+
+  /** User modes (i, o, w). */
+  get umodes(): ReadonlySet<string> {
+    return this.umodeSet ?? NO_STRINGS;
+  }
+
+  addUmode(mode: string): void {
+    if (this.umodeSet === undefined) this.umodeSet = new Set();
+    this.umodeSet.add(mode);
+  }
+
+  deleteUmode(mode: string): void {
+    this.umodeSet?.delete(mode);
+  }
+
+  /** Rooms joined, by folded name, in join order. */
+  get joined(): ReadonlyMap<string, Room> {
+    return this.rooms ?? NO_ROOMS;
+  }
+
+  addRoom(room: Room): void {
+    if (this.rooms === undefined) this.rooms = new Map();
+    this.rooms.set(room.folded, room);
+  }
+
+  deleteRoom(folded: string): void {
+    this.rooms?.delete(folded);
+  }
+
+  clearRooms(): void {
+    this.rooms = undefined;
+  }
+
+  setIdentity(nick: string, folded: string): void {
+    this.nick = nick;
+    this.folded = folded;
+    this.prefix = `${nick}!${this.user || "~u"}@${this.host}`;
+  }
+
+  /** Recompute the serialize-once key after caps, rooms or the front changed. */
+  updateVariant(): void {
+    this.variant = this.front.variant();
+  }
+
+  /** Bytes for this connection: into the front's reply buffer while it runs a command. */
+  send(bytes: Uint8Array): void {
+    if (this.captured !== undefined) this.captured.bytes(bytes);
+    else this.conn.send(bytes);
+  }
+
+  // ---- ConnHandler: the transport's calls, handed to the core ----
+
+  line(raw: string): void {
+    if (!this.gone) this.owner.input(this, raw);
+  }
+
+  overlong(_bytes: number): void {
+    if (!this.gone) this.owner.overlong(this);
+  }
+
+  closed(reason: string): void {
+    this.owner.closed(this, reason);
+  }
+}
+
+/** How a peer address shows in prefixes: IRC-safe, IPv4 for a mapped IPv4 peer. */
+function displayHost(remote: string): string {
+  let addr = remote || "unknown";
+  // An IPv4 peer on a dual-stack listener shows as ::ffff:1.2.3.4; show 1.2.3.4.
+  if (addr.startsWith("::ffff:") && addr.includes(".")) addr = addr.slice(7);
+  // A host starting with ':' (IPv6 "::1") would break IRC parameter parsing.
+  return addr.startsWith(":") ? `0${addr}` : addr;
+}
+
+/** A room: members with their status, topic, modes, bans and invites. */
+export class Room {
+  readonly folded: string;
+  /** Insertion-ordered: NAMES lists members in join order. */
+  readonly members = new Map<Session, number>();
+  topic: TopicState | undefined;
+  /** Flag modes without parameters: i m n t. */
+  readonly flags = new Set<string>(["n", "t"]);
+  key: string | undefined;
+  limit: number | undefined;
+  bans: BanState[] = [];
+  /** Casefolded nicks invited since the last time they joined. */
+  readonly invites = new Set<string>();
+  /** This node's bus subscription for the room, while it has local members. */
+  unsubscribe: (() => void) | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly created: number,
+  ) {
+    this.folded = foldCase(name);
+  }
+
+  static fromState(state: RoomState): Room {
+    const room = new Room(state.name, state.created);
+    room.flags.clear();
+    for (const f of state.flags) room.flags.add(f);
+    room.topic = state.topic;
+    room.key = state.key;
+    room.limit = state.limit;
+    room.bans = [...state.bans];
+    return room;
+  }
+
+  toState(): RoomState {
+    const state: RoomState = {
+      name: this.name,
+      created: this.created,
+      flags: [...this.flags].sort().join(""),
+      bans: [...this.bans],
+    };
+    if (this.topic !== undefined) state.topic = this.topic;
+    if (this.key !== undefined) state.key = this.key;
+    if (this.limit !== undefined) state.limit = this.limit;
+    return state;
+  }
+
+  /** Worth keeping with nobody in it: someone set a topic, a mode or a ban. */
+  get persistent(): boolean {
+    const defaultFlags = this.flags.size === 2 && this.flags.has("n") && this.flags.has("t");
+    return (
+      this.topic !== undefined ||
+      this.key !== undefined ||
+      this.limit !== undefined ||
+      this.bans.length > 0 ||
+      !defaultFlags
+    );
+  }
+
+  isOp(s: Session): boolean {
+    return ((this.members.get(s) ?? 0) & OP) !== 0;
+  }
+
+  /** Mode string as in RPL_CHANNELMODEIS, with the key shown only to members. */
+  modeString(showKey: boolean): string[] {
+    let modes = `+${[...this.flags].sort().join("")}`;
+    const params: string[] = [];
+    if (this.key !== undefined) {
+      modes += "k";
+      params.push(showKey ? this.key : "*");
+    }
+    if (this.limit !== undefined) {
+      modes += "l";
+      params.push(String(this.limit));
+    }
+    return [modes, ...params];
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Server information family: MOTD, LUSERS, VERSION, TIME.
+ */
+import type { IrcMessage } from "../../../protocol/message.ts";
+import { ERR, RPL } from "../../../protocol/numerics.ts";
+import type { CommandContext } from "../context.ts";
+import { sendIsupport } from "./isupport.ts";
+
+// LUSERS
+export function lusers(ctx: CommandContext, _msg?: IrcMessage): void {
+  const { core, irc } = ctx;
+  const { users, invisible, unknown, opers, channels } = core.counts();
+  irc.reply(RPL.LUSERCLIENT, `There are ${users} users and ${invisible} invisible on 1 servers`);
+  irc.reply(RPL.LUSEROP, String(opers), "operator(s) online");
+  irc.reply(RPL.LUSERUNKNOWN, String(unknown), "unknown connection(s)");
+  irc.reply(RPL.LUSERCHANNELS, String(channels), "channels formed");
+  const total = users + invisible;
+  irc.reply(RPL.LUSERME, `I have ${total} clients and 0 servers`);
+  irc.reply(RPL.LOCALUSERS, String(total), String(total), `Current local users ${total}`);
+  irc.reply(RPL.GLOBALUSERS, String(total), String(total), `Current global users ${total}`);
+}
+
+// MOTD [<target>]
+export function motd(ctx: CommandContext, _msg?: IrcMessage): void {
+  const { core, irc } = ctx;
+  const text = core.server.motd;
+  if (text === undefined || text === "") {
+    irc.reply(ERR.NOMOTD, "MOTD File is missing");
+    return;
+  }
+  irc.reply(RPL.MOTDSTART, `- ${core.server.name} Message of the day -`);
+  for (const line of text.split(/\r?\n/)) irc.reply(RPL.MOTD, `- ${line}`);
+  irc.reply(RPL.ENDOFMOTD, "End of /MOTD command.");
+}
+
+// VERSION [<target>]   (clients' /version; InspIRCd and ngIRCd answer it, 421 looked broken)
+export function version(ctx: CommandContext, _msg?: IrcMessage): void {
+  ctx.irc.reply(RPL.VERSION, ctx.core.server.version, ctx.core.server.name, "chat IRC server");
+  sendIsupport(ctx);
+}
+
+// TIME [<server>]
+export function time(ctx: CommandContext, _msg?: IrcMessage): void {
+  const now = ctx.core.now();
+  ctx.irc.reply(
+    RPL.TIME,
+    ctx.core.server.name,
+    String(Math.floor(now / 1000)),
+    "0",
+    new Date(now).toUTCString(),
+  );
+}
