@@ -6,10 +6,12 @@
  */
 import "./cli/plain-output.ts";
 import { type ArgsDef, type CommandDef, defineCommand, runCommand, showUsage } from "citty";
+import join from "./cli/join-command.ts";
+import { joinArgs } from "./cli/join-config.ts";
 import { checkRawArgs, type FlagSpec } from "./cli/options.ts";
+import serve from "./cli/serve-command.ts";
+import { serveArgs } from "./cli/serve-config.ts";
 import { FatalError, UsageError } from "./cli/usage-error.ts";
-import join, { joinArgs } from "./commands/join.ts";
-import serve, { serveArgs } from "./commands/serve.ts";
 import { VERSION } from "./version.ts";
 
 const subCommands: Record<string, { cmd: CommandDef<ArgsDef>; args: ArgsDef }> = {

@@ -4,6 +4,15 @@
  */
 import { UsageError } from "./usage-error.ts";
 
+/** Flag values as citty hands them over: a repeated flag may arrive as an array. */
+export type RawArgs = Record<string, string | string[] | boolean | undefined>;
+
+/** The value of a string flag given once or more (the last one wins, as in most tools). */
+export function lastString(v: string | string[] | boolean | undefined): string | undefined {
+  if (Array.isArray(v)) return v[v.length - 1];
+  return typeof v === "string" ? v : undefined;
+}
+
 export const DEFAULT_PORT = 6667;
 export const DEFAULT_HISTORY = 10_000;
 

@@ -4,8 +4,8 @@
  */
 import { beforeAll, describe, expect, test } from "bun:test";
 import pkg from "../../package.json" with { type: "json" };
-import { joinArgs } from "../../src/commands/join.ts";
-import { serveArgs } from "../../src/commands/serve.ts";
+import { joinArgs } from "../../src/cli/join-config.ts";
+import { serveArgs } from "../../src/cli/serve-config.ts";
 import { CHAT_BINARY, ensureChatBinary } from "../helpers/binary.ts";
 
 beforeAll(ensureChatBinary, 120_000);

@@ -7,7 +7,7 @@
  *   ...
  *   await t.stop();   // in afterEach
  */
-import { type RunningServer, type StartOptions, startServer } from "../../src/app/serve.ts";
+import { type RunningServer, type StartOptions, startServer } from "../../src/cli/start-server.ts";
 import { MemoryStore } from "../../src/store/memory.ts";
 import type { HistoryStore } from "../../src/store/store.ts";
 import { TestClient } from "./irc-client.ts";

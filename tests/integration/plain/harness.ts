@@ -3,7 +3,7 @@
  * clients that read lines and wait for them event-driven, with a bounded timeout.
  */
 import type { Socket } from "bun";
-import { type RunningServer, startServer as startChat } from "../../../src/app/serve.ts";
+import { type RunningServer, startServer as startChat } from "../../../src/cli/start-server.ts";
 import type { Limits } from "../../../src/core/limits.ts";
 import { MemoryStore } from "../../../src/store/memory.ts";
 

@@ -4,7 +4,7 @@
  */
 import { afterEach, expect, test } from "bun:test";
 import type { TCPSocketListener } from "bun";
-import { startServer } from "../../../src/app/serve.ts";
+import { startServer } from "../../../src/cli/start-server.ts";
 import { FatalError } from "../../../src/cli/usage-error.ts";
 import { MemoryStore } from "../../../src/store/memory.ts";
 

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { parseArgs } from "citty";
+import { joinArgs, toJoinConfig } from "../../../src/cli/join-config.ts";
+import { serveArgs, toServeConfig } from "../../../src/cli/serve-config.ts";
 import { UsageError } from "../../../src/cli/usage-error.ts";
-import { joinArgs, toJoinConfig } from "../../../src/commands/join.ts";
-import { serveArgs, toServeConfig } from "../../../src/commands/serve.ts";
 
 type Raw = Record<string, string | string[] | boolean | undefined>;
 

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { parseArgs } from "citty";
 import fc from "fast-check";
+import { joinArgs, toJoinConfig } from "../../../src/cli/join-config.ts";
 import {
   checkRawArgs,
   collectRepeated,
@@ -11,9 +12,8 @@ import {
   parsePositiveInt,
   roomToChannel,
 } from "../../../src/cli/options.ts";
+import { serveArgs, toServeConfig } from "../../../src/cli/serve-config.ts";
 import { UsageError } from "../../../src/cli/usage-error.ts";
-import { joinArgs, toJoinConfig } from "../../../src/commands/join.ts";
-import { serveArgs, toServeConfig } from "../../../src/commands/serve.ts";
 
 describe("parsePort", () => {
   test.each([

@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { networkInterfaces } from "node:os";
-import { historyLine, joinHints, otherWaysLine } from "../../../src/app/serve.ts";
+import { historyLine, joinHints, otherWaysLine } from "../../../src/cli/serve-banner.ts";
 
 test("a specific host gets exactly one join line", () => {
   expect(joinHints("127.0.0.1", 7000)).toEqual(["  chat join 127.0.0.1:7000"]);

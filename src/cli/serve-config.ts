@@ -1,14 +1,15 @@
-import { defineCommand } from "citty";
+/** `chat serve` flags and the pure check that turns them into a ServeConfig. */
 import {
-  collectRepeated,
   DEFAULT_HISTORY,
   DEFAULT_PORT,
+  lastString,
   type OperCredential,
   parseOper,
   parsePort,
   parsePositiveInt,
-} from "../cli/options.ts";
-import { UsageError } from "../cli/usage-error.ts";
+  type RawArgs,
+} from "./options.ts";
+import { UsageError } from "./usage-error.ts";
 
 export interface ServeConfig {
   host: string;
@@ -62,15 +63,8 @@ export const serveArgs = {
   quiet: { type: "boolean", description: "Do not log connects and disconnects" },
 } as const;
 
-type Raw = Record<string, string | string[] | boolean | undefined>;
-
-function lastString(v: string | string[] | boolean | undefined): string | undefined {
-  if (Array.isArray(v)) return v[v.length - 1];
-  return typeof v === "string" ? v : undefined;
-}
-
 /** Check and type the flags; pure, so tested without starting anything. */
-export function toServeConfig(args: Raw, env: Record<string, string | undefined>): ServeConfig {
+export function toServeConfig(args: RawArgs, env: Record<string, string | undefined>): ServeConfig {
   const tlsCert = lastString(args["tls-cert"]);
   const tlsKey = lastString(args["tls-key"]);
   if ((tlsCert === undefined) !== (tlsKey === undefined)) {
@@ -102,21 +96,3 @@ export function toServeConfig(args: Raw, env: Record<string, string | undefined>
   if (motd !== undefined) config.motd = motd;
   return config;
 }
-
-export default defineCommand({
-  meta: {
-    name: "serve",
-    description: "Run a chat server that IRC clients, `chat join` and nc/telnet can use",
-  },
-  args: serveArgs,
-  async run({ args, rawArgs }) {
-    // citty keeps only the last --oper; every one given counts.
-    const config = toServeConfig(
-      { ...(args as Raw), oper: collectRepeated(rawArgs, "oper") },
-      process.env,
-    );
-    const { runServe } = await import("../app/serve.ts");
-    // citty runs cleanup as soon as run returns, so stay here until shutdown.
-    await runServe(config);
-  },
-});

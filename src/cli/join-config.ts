@@ -1,7 +1,15 @@
-import { defineCommand } from "citty";
-import { type HostPort, parseFingerprint, parseHostPort, roomToChannel } from "../cli/options.ts";
-import { UsageError } from "../cli/usage-error.ts";
+/** `chat join` flags and the pure check that turns them into a JoinConfig. */
+
 import { isValidNick } from "../protocol/text.ts";
+import {
+  type HostPort,
+  lastString,
+  parseFingerprint,
+  parseHostPort,
+  type RawArgs,
+  roomToChannel,
+} from "./options.ts";
+import { UsageError } from "./usage-error.ts";
 
 export interface JoinConfig extends HostPort {
   nick?: string;
@@ -33,14 +41,7 @@ export const joinArgs = {
   json: { type: "boolean", description: "Print one JSON object per event (for scripts)" },
 } as const;
 
-type Raw = Record<string, string | string[] | boolean | undefined>;
-
-function lastString(v: string | string[] | boolean | undefined): string | undefined {
-  if (Array.isArray(v)) return v[v.length - 1];
-  return typeof v === "string" ? v : undefined;
-}
-
-export function toJoinConfig(args: Raw, env: Record<string, string | undefined>): JoinConfig {
+export function toJoinConfig(args: RawArgs, env: Record<string, string | undefined>): JoinConfig {
   const address = lastString(args.address);
   if (address === undefined)
     throw new UsageError("missing HOST[:PORT], for example: chat join 192.168.1.20:6667");
@@ -67,18 +68,3 @@ export function toJoinConfig(args: Raw, env: Record<string, string | undefined>)
   if (fp !== undefined) config.fingerprint = parseFingerprint(fp);
   return config;
 }
-
-export default defineCommand({
-  meta: {
-    name: "join",
-    description:
-      "Join a chat server: an interactive client, or pipe mode when stdin is not a terminal",
-  },
-  args: joinArgs,
-  async run({ args }) {
-    const config = toJoinConfig(args as Raw, process.env);
-    const { runJoin } = await import("../app/join.ts");
-    const code = await runJoin(config);
-    process.exitCode = code;
-  },
-});

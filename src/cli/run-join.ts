@@ -4,14 +4,14 @@
  * FatalError: one line on stderr, exit status 1.
  */
 import { userInfo } from "node:os";
-import { FatalError } from "../cli/usage-error.ts";
 import { ClientConnection, type TlsTrust } from "../client/connection.ts";
 import type { ClientEvent } from "../client/events.ts";
 import { Interactive, type Tty } from "../client/interactive.ts";
 import { pipeOutput, readLines, runPipe } from "../client/pipe.ts";
 import { sanitizeNick } from "../client/text.ts";
-import type { JoinConfig } from "../commands/join.ts";
 import { checkServerTrust, tlsConnectOptions } from "../security/tls-client.ts";
+import type { JoinConfig } from "./join-config.ts";
+import { FatalError } from "./usage-error.ts";
 
 type Env = Record<string, string | undefined>;
 
