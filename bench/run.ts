@@ -16,20 +16,16 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
-import { type ProfileSummary, profileChat } from "./lib/profile.ts";
+import { profileChat } from "./lib/profile.ts";
 import { renderReport } from "./lib/report.ts";
+import type { BenchResults } from "./lib/results.ts";
 import {
-  type FanoutResult,
   fanoutChatWithHistory,
   fanoutRamp,
-  type HistoryResult,
   historyWrite,
-  type IdleResult,
   idleConnections,
   manyRooms,
-  type RoomsResult,
   type ScenarioOptions,
-  type StartupResult,
   startup,
 } from "./lib/scenarios.ts";
 import {
@@ -105,23 +101,6 @@ const opts: ScenarioOptions = {
   perSourceAddress: Number(values["per-ip"]),
   log,
 };
-
-export interface BenchResults {
-  startedAt: string;
-  finishedAt: string;
-  quick: boolean;
-  argv: string[];
-  machine: Record<string, string>;
-  versions: Partial<Record<ServerKind, string>>;
-  fanout: Partial<Record<ServerKind, FanoutResult | string>>;
-  plain: Partial<Record<ServerKind, FanoutResult | string>>;
-  rooms: Partial<Record<ServerKind, RoomsResult | string>>;
-  idle: Partial<Record<ServerKind, IdleResult | string>>;
-  startup: Partial<Record<ServerKind, StartupResult | string>>;
-  history: HistoryResult | null;
-  profile: ProfileSummary | string | null;
-  configs: Record<string, string>;
-}
 
 function machine(): Record<string, string> {
   const cpuModel = cpus()[0]?.model ?? "unknown";

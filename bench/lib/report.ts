@@ -1,8 +1,8 @@
 /** Renders the benchmark results as BENCHMARKS.md (plus the hand-written bench/findings.md). */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { BenchResults } from "../run.ts";
 import type { ProfileSummary } from "./profile.ts";
+import type { BenchResults } from "./results.ts";
 import {
   type FanoutResult,
   fmtReasons,
