@@ -13,6 +13,9 @@ import type {
 } from "./scenarios.ts";
 import type { ServerKind } from "./servers.ts";
 
+/** One round of (a): every server's result (or why it failed). */
+export type FanoutRound = Partial<Record<ServerKind, FanoutResult | string>>;
+
 export interface BenchResults {
   startedAt: string;
   finishedAt: string;
@@ -20,7 +23,10 @@ export interface BenchResults {
   argv: string[];
   machine: Record<string, string>;
   versions: Partial<Record<ServerKind, string>>;
-  fanout: Partial<Record<ServerKind, FanoutResult | string>>;
+  /** The first round of (a); the detail tables show it. */
+  fanout: FanoutRound;
+  /** Every round of (a) (--rounds), the first one included; absent in older result files. */
+  fanoutRounds?: FanoutRound[];
   plain: Partial<Record<ServerKind, FanoutResult | string>>;
   rooms: Partial<Record<ServerKind, RoomsResult | string>>;
   idle: Partial<Record<ServerKind, IdleResult | string>>;
@@ -28,4 +34,23 @@ export interface BenchResults {
   history: HistoryResult | null;
   profile: ProfileSummary | string | null;
   configs: Record<string, string>;
+}
+
+/** A run's results before any scenario has run: what is known at the start, the rest empty. */
+export function emptyResults(
+  head: Pick<BenchResults, "startedAt" | "quick" | "argv" | "machine" | "configs">,
+): BenchResults {
+  return {
+    ...head,
+    finishedAt: "",
+    versions: {},
+    fanout: {},
+    fanoutRounds: [],
+    plain: {},
+    rooms: {},
+    idle: {},
+    startup: {},
+    history: null,
+    profile: null,
+  };
 }
