@@ -6,48 +6,55 @@
  *   npm run bench -- --quick               small N, short steps (~3 min), writes bench/results/quick.md
  *   npm run bench -- --scenario a --servers chat,inspircd
  *   npm run bench -- --profile-only        CPU profile of our server under (a)
+ *   npm run bench -- --scenario a --servers chat,inspircd --baseline /tmp/chat-old --rounds 3
+ *                                          dist/chat and an older build side by side, with the
+ *                                          ratio chat / chat-baseline (see "Comparing two builds")
  *
  * Flags: --scenario a,b,c,d,e,f  --servers chat,inspircd,ngircd  --quick  --workers N
  *        --per-ip N (clients per 127.0.0.0/8 source address, 0 = one address)  --rebuild
  *        --no-profile  --out FILE  --rate MSGS_PER_S (for --profile-only)
  *        --chat-binary PATH (benchmark another build instead of dist/chat)
+ *        --baseline PATH (also run this older build, as server "chat-baseline", right before chat)
+ *        --rounds N (run (a) N times, the server order alternating each round; default 1)
+ *
+ * Comparing two builds: build the old one anywhere (e.g. from a worktree of main:
+ *   bun build src/main.ts --compile --minify --bytecode --format esm \
+ *     --no-compile-autoload-dotenv --no-compile-autoload-bunfig --outfile /tmp/chat-old
+ * ), then pass it as --baseline. Both run the same workload on the same machine in one run; the
+ * report opens with "chat against the baseline build", every ratio chat / chat-baseline.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
-import { join, relative } from "node:path";
-import { parseArgs } from "node:util";
-import { type ProfileSummary, profileChat } from "./lib/profile.ts";
+import { dirname, join, relative } from "node:path";
+import { type BenchArgs, parseBenchArgs, type ScenarioId, UsageError } from "./lib/args.ts";
+import { baselineVerdict } from "./lib/compare.ts";
+import { profileChat } from "./lib/profile.ts";
 import { renderReport } from "./lib/report.ts";
+import { type BenchResults, emptyResults, type FanoutRound } from "./lib/results.ts";
 import {
-  type FanoutResult,
   fanoutChatWithHistory,
   fanoutRamp,
-  type HistoryResult,
   historyWrite,
-  type IdleResult,
   idleConnections,
   manyRooms,
-  type RoomsResult,
   type ScenarioOptions,
-  type StartupResult,
   startup,
 } from "./lib/scenarios.ts";
 import {
   chatBinaryPath,
+  chatVersion,
   ensureChatBuilt,
   ensurePeersInstalled,
   inspircdConfig,
+  isChatKind,
   ngircdConfig,
   REPO_ROOT,
   type RunningServer,
-  SERVER_KINDS,
   type ServerKind,
   startServer,
+  useBaselineBinary,
   useChatBinary,
 } from "./lib/servers.ts";
-
-const SCENARIOS = ["a", "b", "c", "d", "e", "f"] as const;
-type ScenarioId = (typeof SCENARIOS)[number];
 
 if (process.argv.includes("--help") || process.argv.includes("-h")) {
   // The usage is the header comment of this file, so the two cannot drift apart.
@@ -56,72 +63,32 @@ if (process.argv.includes("--help") || process.argv.includes("-h")) {
   process.exit(0);
 }
 
-const { values } = parseArgs({
-  options: {
-    scenario: { type: "string", default: SCENARIOS.join(",") },
-    servers: { type: "string", default: SERVER_KINDS.join(",") },
-    quick: { type: "boolean", default: false },
-    workers: { type: "string", default: "2" },
-    "per-ip": { type: "string", default: "10" },
-    rebuild: { type: "boolean", default: false },
-    "no-profile": { type: "boolean", default: false },
-    "profile-only": { type: "boolean", default: false },
-    out: { type: "string" },
-    rate: { type: "string", default: "3000" },
-    "chat-binary": { type: "string" },
-  },
-  args: process.argv.slice(2),
-});
-
-function listOf<T extends string>(raw: string, allowed: readonly T[], what: string): T[] {
-  const items = raw
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-  for (const i of items) {
-    if (!allowed.includes(i as T)) {
-      console.error(`unknown ${what} "${i}": choose from ${allowed.join(", ")}`);
-      process.exit(2);
+function argsOrExit(): BenchArgs {
+  try {
+    const parsed = parseBenchArgs(process.argv.slice(2), REPO_ROOT);
+    for (const path of [parsed.baseline, parsed.chatBinary]) {
+      if (path !== null && !existsSync(path)) throw new UsageError(`no chat binary at ${path}`);
     }
+    return parsed;
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(`${err.message} (npm run bench -- --help lists the flags)`);
+    process.exit(2);
   }
-  return items as T[];
 }
 
-const scenarios = listOf(values.scenario ?? "", SCENARIOS, "scenario");
-const kinds = listOf(values.servers ?? "", SERVER_KINDS, "server");
-const quick = values.quick ?? false;
-const fullRun =
-  !quick && scenarios.length === SCENARIOS.length && kinds.length === SERVER_KINDS.length;
-const outPath =
-  values.out ??
-  (fullRun ? join(REPO_ROOT, "BENCHMARKS.md") : join(REPO_ROOT, "bench/results/latest.md"));
+const args = argsOrExit();
+const { scenarios, kinds, quick } = args;
 
 const log = (line: string): void => {
   console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 };
 const opts: ScenarioOptions = {
   quick,
-  workers: Number(values.workers),
-  perSourceAddress: Number(values["per-ip"]),
+  workers: args.workers,
+  perSourceAddress: args.perSourceAddress,
   log,
 };
-
-export interface BenchResults {
-  startedAt: string;
-  finishedAt: string;
-  quick: boolean;
-  argv: string[];
-  machine: Record<string, string>;
-  versions: Partial<Record<ServerKind, string>>;
-  fanout: Partial<Record<ServerKind, FanoutResult | string>>;
-  plain: Partial<Record<ServerKind, FanoutResult | string>>;
-  rooms: Partial<Record<ServerKind, RoomsResult | string>>;
-  idle: Partial<Record<ServerKind, IdleResult | string>>;
-  startup: Partial<Record<ServerKind, StartupResult | string>>;
-  history: HistoryResult | null;
-  profile: ProfileSummary | string | null;
-  configs: Record<string, string>;
-}
 
 function machine(): Record<string, string> {
   const cpuModel = cpus()[0]?.model ?? "unknown";
@@ -148,7 +115,7 @@ async function withServer<T>(
   f: (s: RunningServer) => Promise<T>,
 ): Promise<T> {
   const s = await startServer(kind);
-  versions[kind] = s.version;
+  versions[kind] ??= s.version;
   log(`  ${kind} ${s.version} on ${s.host}:${s.port} (pid ${s.pid})`);
   try {
     return await f(s);
@@ -167,38 +134,61 @@ async function attempt<T>(label: string, f: () => Promise<T>): Promise<T | strin
   }
 }
 
+/** (a) for every server, `rounds` times; the order flips each round so drift on a shared machine
+ * (another process starting, the CPU warming) does not always favour the server that runs first. */
+async function fanoutRounds(versions: BenchResults["versions"]): Promise<FanoutRound[]> {
+  const rounds: FanoutRound[] = [];
+  for (let i = 0; i < args.rounds; i++) {
+    const order = i % 2 === 0 ? kinds : [...kinds].reverse();
+    if (args.rounds > 1) log(` round ${i + 1} of ${args.rounds}: ${order.join(", ")}`);
+    const round: FanoutRound = {};
+    for (const k of order) {
+      log(` ${k}`);
+      round[k] = await attempt(k, () =>
+        isChatKind(k)
+          ? fanoutChatWithHistory(opts, k)
+          : withServer(k, versions, (s) => fanoutRamp(s, "irc", opts)),
+      );
+    }
+    rounds.push(round);
+  }
+  return rounds;
+}
+
 async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
-  const customBinary = values["chat-binary"];
-  if (customBinary) useChatBinary(customBinary);
-  else if (kinds.includes("chat") || values["profile-only"]) {
-    ensureChatBuilt(log, values.rebuild ?? false);
-  }
+  if (args.chatBinary) useChatBinary(args.chatBinary);
+  else if (kinds.includes("chat") || args.profileOnly) ensureChatBuilt(log, args.rebuild);
+  if (args.baseline) useBaselineBinary(args.baseline);
   ensurePeersInstalled(kinds, log);
-  const results: BenchResults = {
+  // Paths inside the repository read best relative to it, paths elsewhere as given.
+  const shown = (p: string): string => {
+    const rel = relative(REPO_ROOT, p);
+    return rel && !rel.startsWith("..") ? rel : p;
+  };
+  const results = emptyResults({
     startedAt,
-    finishedAt: "",
     quick,
     argv: process.argv.slice(2),
     machine: {
       ...machine(),
-      "chat binary": relative(REPO_ROOT, chatBinaryPath()) || chatBinaryPath(),
+      "chat binary": shown(chatBinaryPath()),
+      ...(args.baseline ? { "chat-baseline binary": shown(args.baseline) } : {}),
     },
-    versions: {},
-    fanout: {},
-    plain: {},
-    rooms: {},
-    idle: {},
-    startup: {},
-    history: null,
-    profile: null,
     configs: {
       inspircd: inspircdConfig("$TMP", 0).replaceAll('port="0"', 'port="$PORT"'),
       ngircd: ngircdConfig("$TMP", 0).replace("Ports = 0", "Ports = $PORT"),
     },
-  };
-  if (values["profile-only"]) {
-    results.profile = await attempt("profile", () => profileChat(opts, Number(values.rate)));
+  });
+  // Two builds from the same source print the same version, so the baseline also names its path.
+  for (const k of kinds) {
+    if (k === "chat") results.versions.chat = chatVersion("chat");
+    if (k === "chat-baseline") {
+      results.versions[k] = `${chatVersion(k) || "?"} (${shown(chatBinaryPath(k))})`;
+    }
+  }
+  if (args.profileOnly) {
+    results.profile = await attempt("profile", () => profileChat(opts, args.rate));
     finish(results);
     return;
   }
@@ -212,20 +202,15 @@ async function main(): Promise<void> {
   }
   if (has("a")) {
     log("(a) fan-out ramp, one room, 10 senders");
-    for (const k of kinds) {
-      log(` ${k}`);
-      results.fanout[k] = await attempt(k, () =>
-        k === "chat"
-          ? fanoutChatWithHistory(opts)
-          : withServer(k, results.versions, (s) => fanoutRamp(s, "irc", opts)),
-      );
-    }
+    results.fanoutRounds = await fanoutRounds(results.versions);
+    results.fanout = results.fanoutRounds[0] ?? {};
   }
   if (has("d")) {
     log("(d) plain-text fan-out ramp (our server only: the peers have no plain-text mode)");
-    if (kinds.includes("chat")) {
-      results.plain.chat = await attempt("chat", () =>
-        withServer("chat", results.versions, (s) => fanoutRamp(s, "plain", opts)),
+    for (const k of kinds.filter(isChatKind)) {
+      log(` ${k}`);
+      results.plain[k] = await attempt(k, () =>
+        withServer(k, results.versions, (s) => fanoutRamp(s, "plain", opts)),
       );
     }
   }
@@ -249,7 +234,7 @@ async function main(): Promise<void> {
     log("(e) history write rate");
     results.history = await historyWrite(opts);
   }
-  if (has("a") && kinds.includes("chat") && !values["no-profile"] && !quick) {
+  if (has("a") && kinds.includes("chat") && args.profile && !quick) {
     log("profile: our server from source under --cpu-prof at (a)'s best rate");
     const fan = results.fanout.chat;
     const rate = typeof fan === "object" && fan.best ? fan.best.targetMsgsPerSecond : 1000;
@@ -264,8 +249,10 @@ function finish(results: BenchResults): void {
   const stamp = results.startedAt.replaceAll(":", "-").slice(0, 19);
   const jsonPath = join(REPO_ROOT, `bench/results/${stamp}.json`);
   writeFileSync(jsonPath, JSON.stringify(results, null, 2));
-  writeFileSync(outPath, renderReport(results));
-  log(`wrote ${outPath} and ${jsonPath}`);
+  mkdirSync(dirname(args.outPath), { recursive: true });
+  writeFileSync(args.outPath, renderReport(results));
+  for (const line of baselineVerdict(results)) log(line);
+  log(`wrote ${args.outPath} and ${jsonPath}`);
 }
 
 await main();

@@ -1,8 +1,10 @@
 /** Renders the benchmark results as BENCHMARKS.md (plus the hand-written bench/findings.md). */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { BenchResults } from "../run.ts";
+import { baselineSection } from "./compare.ts";
+import { isObj, kib, m, ms, ratio } from "./format.ts";
 import type { ProfileSummary } from "./profile.ts";
+import type { BenchResults } from "./results.ts";
 import {
   type FanoutResult,
   fmtReasons,
@@ -13,26 +15,12 @@ import {
 } from "./scenarios.ts";
 import { REPO_ROOT, type ServerKind } from "./servers.ts";
 
-const NAMES: Record<ServerKind, string> = { chat: "chat", inspircd: "InspIRCd", ngircd: "ngIRCd" };
-
-function isObj<T>(v: T | string | undefined | null): v is T {
-  return typeof v === "object" && v !== null;
-}
-
-function m(n: number | undefined): string {
-  return n === undefined || Number.isNaN(n) ? "—" : `${(n / 1e6).toFixed(3)} M`;
-}
-
-function ms(n: number | undefined): string {
-  if (n === undefined || Number.isNaN(n)) return "—";
-  return n >= 100 ? `${n.toFixed(0)} ms` : `${n.toFixed(1)} ms`;
-}
-
-function ratio(a: number | undefined, b: number | undefined): string {
-  if (a === undefined || b === undefined || Number.isNaN(a) || Number.isNaN(b) || b === 0)
-    return "—";
-  return `${(a / b).toFixed(2)}x`;
-}
+const NAMES: Record<ServerKind, string> = {
+  chat: "chat",
+  "chat-baseline": "chat-baseline",
+  inspircd: "InspIRCd",
+  ngircd: "ngIRCd",
+};
 
 function stepsTable(steps: StepResult[]): string {
   const rows = steps.map(
@@ -100,6 +88,7 @@ export function renderReport(r: BenchResults): string {
       "on 127.0.0.1, with flood limits off and connection limits above the open-file cap. Rerun any piece: see Commands.",
   );
   out.push("");
+  out.push(...baselineSection(r));
   out.push("## Summary against the targets (issue 7)");
   out.push("");
   out.push(
@@ -150,8 +139,6 @@ export function renderReport(r: BenchResults): string {
     "≤ 20 ms",
     yn(roomsP99("chat") !== undefined ? (roomsP99("chat") ?? 1e9) <= 20 : undefined),
   );
-  const kib = (n: number | undefined): string =>
-    n === undefined || Number.isNaN(n) ? "—" : `${n.toFixed(2)} KiB`;
   const idle0 = (k: ServerKind): number | undefined => idleAt(k, 0)?.perConnKiB;
   row(
     `(c) ${idleAt("chat", 0)?.asked ?? 10000} idle registered connections`,
@@ -210,27 +197,35 @@ export function renderReport(r: BenchResults): string {
     "Rate ramped x1.5 per step (5 s each after a 1 s warm-up) until a step fails. Each message carries its send time; latency is receive time minus send time on the same clock. " +
       "Clients request message-tags and server-time where offered.",
   );
-  for (const k of Object.keys(r.fanout) as ServerKind[]) {
-    out.push("");
-    out.push(`### ${NAMES[k]} ${r.versions[k] ?? ""}`);
-    out.push("");
-    const f = r.fanout[k];
-    if (!isObj<FanoutResult>(f)) {
-      out.push(String(f));
-      continue;
+  const rounds = r.fanoutRounds?.length ? r.fanoutRounds : [r.fanout];
+  for (const [i, round] of rounds.entries()) {
+    const suffix = rounds.length > 1 ? ` (round ${i + 1} of ${rounds.length})` : "";
+    for (const k of Object.keys(round) as ServerKind[]) {
+      out.push("");
+      out.push(`### ${NAMES[k]} ${r.versions[k] ?? ""}${suffix}`);
+      out.push("");
+      const f = round[k];
+      if (!isObj<FanoutResult>(f)) {
+        out.push(String(f));
+        continue;
+      }
+      out.push(
+        `${f.ready}/${f.clients} clients joined; capabilities acknowledged: ${f.ackedCaps.join(", ") || "none"}.${f.generatorSaturated ? " **The generator was near one full core per worker at the last step: that step may measure the generator, not the server.**" : ""}`,
+      );
+      out.push("");
+      out.push(stepsTable(f.steps));
     }
-    out.push(
-      `${f.ready}/${f.clients} clients joined; capabilities acknowledged: ${f.ackedCaps.join(", ") || "none"}.${f.generatorSaturated ? " **The generator was near one full core per worker at the last step: that step may measure the generator, not the server.**" : ""}`,
-    );
-    out.push("");
-    out.push(stepsTable(f.steps));
   }
   out.push("");
   out.push("## (d) plain-text fan-out (our server only)");
-  out.push("");
-  const pl = r.plain.chat;
-  if (isObj<FanoutResult>(pl)) out.push(stepsTable(pl.steps));
-  else out.push(pl === undefined ? "not run" : String(pl));
+  const plainKinds = Object.keys(r.plain) as ServerKind[];
+  if (plainKinds.length === 0) out.push("", "not run");
+  for (const k of plainKinds) {
+    const pl = r.plain[k];
+    if (plainKinds.length > 1) out.push("", `### ${NAMES[k]} ${r.versions[k] ?? ""}`);
+    out.push("");
+    out.push(isObj<FanoutResult>(pl) ? stepsTable(pl.steps) : String(pl));
+  }
   out.push("");
   out.push("## (b) many small rooms: 5,000 clients in 500 rooms of 10, each sending 1 msg/s");
   out.push("");

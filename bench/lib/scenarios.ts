@@ -9,11 +9,13 @@ import { join } from "node:path";
 import { clientSpecs, LoadGen, type PhaseSummary } from "./loadgen.ts";
 import type { ClientMode } from "./protocol.ts";
 import {
+  type ChatKind,
   canConnect,
   chatBinaryPath,
   cpuMs,
   freePort,
   inspircdConfig,
+  isChatKind,
   machineJiffies,
   ngircdConfig,
   REPO_ROOT,
@@ -249,12 +251,15 @@ export async function fanoutRamp(
  * (a) on our server with history on, then (e)'s end-to-end check: after a clean stop, every
  * message the senders wrote must be in the SQLite history (retention raised above the total).
  */
-export async function fanoutChatWithHistory(opts: ScenarioOptions): Promise<FanoutResult> {
+export async function fanoutChatWithHistory(
+  opts: ScenarioOptions,
+  kind: ChatKind = "chat",
+): Promise<FanoutResult> {
   const dir = mkdtempSync(join(tmpdir(), "bench-chat-history-"));
   try {
-    const server = await startChat({ dbDir: dir, extraArgs: ["--history", "100000000"] });
+    const server = await startChat({ kind, dbDir: dir, extraArgs: ["--history", "100000000"] });
     opts.log(
-      `  chat ${server.version} on ${server.host}:${server.port} (pid ${server.pid}), history in ${dir}`,
+      `  ${kind} ${server.version} on ${server.host}:${server.port} (pid ${server.pid}), history in ${dir}`,
     );
     let result: FanoutResult;
     try {
@@ -480,10 +485,10 @@ export async function startup(kind: ServerKind, opts: ScenarioOptions): Promise<
 }
 
 function startupCommand(kind: ServerKind, port: number): { cmd: string[]; cleanup: () => void } {
-  if (kind === "chat") {
+  if (isChatKind(kind)) {
     return {
       cmd: [
-        chatBinaryPath(),
+        chatBinaryPath(kind),
         "serve",
         "--host",
         "127.0.0.1",

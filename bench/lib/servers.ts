@@ -17,8 +17,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 
-export type ServerKind = "chat" | "inspircd" | "ngircd";
+export type ServerKind = "chat" | "chat-baseline" | "inspircd" | "ngircd";
+/** Our server under test and an older build of it (--baseline), run with the same settings. */
+export type ChatKind = "chat" | "chat-baseline";
+/** The servers a full run compares; chat-baseline joins only when --baseline names a build. */
 export const SERVER_KINDS: readonly ServerKind[] = ["chat", "inspircd", "ngircd"];
+
+export function isChatKind(kind: ServerKind): kind is ChatKind {
+  return kind === "chat" || kind === "chat-baseline";
+}
 
 export interface RunningServer {
   kind: ServerKind;
@@ -34,14 +41,27 @@ const MAX_CONNECTIONS = 100_000;
 export const REPO_ROOT = new URL("../..", import.meta.url).pathname;
 export const CHAT_BINARY = join(REPO_ROOT, "dist/chat");
 let chatBinary = CHAT_BINARY;
+let baselineBinary: string | null = null;
 
 /** Benchmark another build of chat (e.g. an experiment in another work tree) instead of dist/chat. */
 export function useChatBinary(path: string): void {
   chatBinary = path;
 }
 
-export function chatBinaryPath(): string {
-  return chatBinary;
+/** The older build that runs as "chat-baseline", side by side with "chat" (--baseline PATH). */
+export function useBaselineBinary(path: string): void {
+  baselineBinary = path;
+}
+
+export function chatBinaryPath(kind: ChatKind = "chat"): string {
+  if (kind === "chat") return chatBinary;
+  if (baselineBinary === null) throw new Error("chat-baseline needs --baseline PATH");
+  return baselineBinary;
+}
+
+/** The first line of `BINARY --version` for a chat build (empty when it prints nothing). */
+export function chatVersion(kind: ChatKind): string {
+  return commandOutput([chatBinaryPath(kind), "--version"]).split("\n")[0] ?? "";
 }
 
 export async function freePort(): Promise<number> {
@@ -202,12 +222,13 @@ export async function readChatPort(
  */
 export async function startChat(
   opts: {
-    binary?: string;
+    kind?: ChatKind;
     extraArgs?: string[] /** kept after stop; the caller removes it */;
     dbDir?: string;
   } = {},
 ): Promise<RunningServer> {
-  const binary = opts.binary ?? chatBinary;
+  const kind = opts.kind ?? "chat";
+  const binary = chatBinaryPath(kind);
   const dir = opts.dbDir ?? mkdtempSync(join(tmpdir(), "bench-chat-"));
   const ownDir = opts.dbDir ? undefined : dir;
   const cmd = [binary, ...chatServeArgs(join(dir, "chat.db")), ...(opts.extraArgs ?? [])];
@@ -224,13 +245,12 @@ export async function startChat(
     await stopProc(proc, ownDir);
     throw err;
   }
-  const version = commandOutput([binary, "--version"]).split("\n")[0] ?? "";
   return {
-    kind: "chat",
+    kind,
     host: "127.0.0.1",
     port,
     pid: proc.pid,
-    version,
+    version: chatVersion(kind),
     stop: () => stopProc(proc, ownDir),
   };
 }
@@ -347,7 +367,7 @@ export async function startNgircd(): Promise<RunningServer> {
 }
 
 export function startServer(kind: ServerKind): Promise<RunningServer> {
-  if (kind === "chat") return startChat();
+  if (isChatKind(kind)) return startChat({ kind });
   if (kind === "inspircd") return startInspircd();
   return startNgircd();
 }

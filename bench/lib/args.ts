@@ -1,0 +1,129 @@
+/**
+ * The command line of `npm run bench`, parsed into plain settings. Kept apart from bench/run.ts so
+ * the parsing can be tested without starting a benchmark; bad input is a UsageError, which the
+ * runner prints and exits 2 on.
+ */
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { SERVER_KINDS, type ServerKind } from "./servers.ts";
+
+export const SCENARIOS = ["a", "b", "c", "d", "e", "f"] as const;
+export type ScenarioId = (typeof SCENARIOS)[number];
+
+export class UsageError extends Error {}
+
+export interface BenchArgs {
+  scenarios: ScenarioId[];
+  /** In run order; chat-baseline comes right before chat, so the two run back to back. */
+  kinds: ServerKind[];
+  quick: boolean;
+  workers: number;
+  perSourceAddress: number;
+  rebuild: boolean;
+  profile: boolean;
+  profileOnly: boolean;
+  /** Where the Markdown report goes (BENCHMARKS.md only for the full matrix). */
+  outPath: string;
+  rate: number;
+  chatBinary: string | null;
+  /** An older chat build to run as "chat-baseline" beside the current one. */
+  baseline: string | null;
+  /** How many times (a) runs, the server order alternating each round. */
+  rounds: number;
+}
+
+function listOf<T extends string>(raw: string, allowed: readonly T[], what: string): T[] {
+  const items = raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const i of items) {
+    if (!allowed.includes(i as T)) {
+      throw new UsageError(`unknown ${what} "${i}": choose from ${allowed.join(", ")}`);
+    }
+  }
+  return items as T[];
+}
+
+function count(raw: string, what: string, min: number): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`${what} must be an integer >= ${min}`);
+  return n;
+}
+
+/** The servers in run order: chat-baseline, when asked for, right before chat. */
+function orderKinds(listed: ServerKind[], baseline: boolean): ServerKind[] {
+  const kinds: ServerKind[] = listed.filter((k) => k !== "chat-baseline");
+  if (!baseline) return kinds;
+  const at = kinds.indexOf("chat");
+  // Without chat in the list the baseline runs first, on its own.
+  kinds.splice(Math.max(at, 0), 0, "chat-baseline");
+  return kinds;
+}
+
+export function parseBenchArgs(argv: string[], repoRoot: string): BenchArgs {
+  let values: ReturnType<typeof parse>["values"];
+  try {
+    values = parse(argv).values;
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+  const allowed: readonly ServerKind[] = [...SERVER_KINDS, "chat-baseline"];
+  const scenarios = listOf(values.scenario, SCENARIOS, "scenario");
+  const listed = listOf(values.servers, allowed, "server");
+  const baseline = values.baseline ?? null;
+  if (baseline === "") throw new UsageError("--baseline needs the path of a chat binary");
+  if (listed.includes("chat-baseline") && baseline === null) {
+    throw new UsageError("server chat-baseline needs --baseline PATH (the older chat binary)");
+  }
+  const kinds = orderKinds(listed, baseline !== null);
+  const quick = values.quick;
+  const fullRun =
+    !quick &&
+    baseline === null &&
+    scenarios.length === SCENARIOS.length &&
+    SERVER_KINDS.every((k) => kinds.includes(k));
+  return {
+    scenarios,
+    kinds,
+    quick,
+    workers: count(values.workers, "--workers", 1),
+    perSourceAddress: count(values["per-ip"], "--per-ip", 0),
+    rebuild: values.rebuild,
+    profile: !values["no-profile"],
+    profileOnly: values["profile-only"],
+    outPath:
+      values.out ??
+      join(
+        repoRoot,
+        fullRun ? "BENCHMARKS.md" : quick ? "bench/results/quick.md" : "bench/results/latest.md",
+      ),
+    rate: count(values.rate, "--rate", 1),
+    chatBinary: values["chat-binary"] ?? null,
+    baseline,
+    rounds: count(values.rounds, "--rounds", 1),
+  };
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    options: {
+      scenario: { type: "string", default: SCENARIOS.join(",") },
+      servers: { type: "string", default: SERVER_KINDS.join(",") },
+      quick: { type: "boolean", default: false },
+      workers: { type: "string", default: "2" },
+      "per-ip": { type: "string", default: "10" },
+      rebuild: { type: "boolean", default: false },
+      "no-profile": { type: "boolean", default: false },
+      "profile-only": { type: "boolean", default: false },
+      out: { type: "string" },
+      rate: { type: "string", default: "3000" },
+      "chat-binary": { type: "string" },
+      baseline: { type: "string" },
+      rounds: { type: "string", default: "1" },
+    },
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+  });
+}

@@ -1,0 +1,56 @@
+/**
+ * The shape of one benchmark run's results: written by bench/run.ts, rendered by report.ts and
+ * saved as bench/results/*.json. Its own module so the runner and the renderer both depend on
+ * it instead of on each other.
+ */
+import type { ProfileSummary } from "./profile.ts";
+import type {
+  FanoutResult,
+  HistoryResult,
+  IdleResult,
+  RoomsResult,
+  StartupResult,
+} from "./scenarios.ts";
+import type { ServerKind } from "./servers.ts";
+
+/** One round of (a): every server's result (or why it failed). */
+export type FanoutRound = Partial<Record<ServerKind, FanoutResult | string>>;
+
+export interface BenchResults {
+  startedAt: string;
+  finishedAt: string;
+  quick: boolean;
+  argv: string[];
+  machine: Record<string, string>;
+  versions: Partial<Record<ServerKind, string>>;
+  /** The first round of (a); the detail tables show it. */
+  fanout: FanoutRound;
+  /** Every round of (a) (--rounds), the first one included; absent in older result files. */
+  fanoutRounds?: FanoutRound[];
+  plain: Partial<Record<ServerKind, FanoutResult | string>>;
+  rooms: Partial<Record<ServerKind, RoomsResult | string>>;
+  idle: Partial<Record<ServerKind, IdleResult | string>>;
+  startup: Partial<Record<ServerKind, StartupResult | string>>;
+  history: HistoryResult | null;
+  profile: ProfileSummary | string | null;
+  configs: Record<string, string>;
+}
+
+/** A run's results before any scenario has run: what is known at the start, the rest empty. */
+export function emptyResults(
+  head: Pick<BenchResults, "startedAt" | "quick" | "argv" | "machine" | "configs">,
+): BenchResults {
+  return {
+    ...head,
+    finishedAt: "",
+    versions: {},
+    fanout: {},
+    fanoutRounds: [],
+    plain: {},
+    rooms: {},
+    idle: {},
+    startup: {},
+    history: null,
+    profile: null,
+  };
+}
