@@ -9,7 +9,7 @@
  */
 
 /** Commands that mark a connection as an IRC client when they come first. */
-const REGISTRATION = new Set(["CAP", "NICK", "USER", "PASS"]);
+const REGISTRATION: ReadonlySet<string> = new Set(["CAP", "NICK", "USER", "PASS"]);
 
 /** Optional tags and source, a command, then at least one parameter. */
 const WITH_PARAMETER = /^\s*(?:@\S*\s+)?(?::\S*\s+)?\S+\s+\S/;

@@ -27,7 +27,10 @@ self.onmessage = (ev) => {
 };
 `;
 
-let workerUrl: string | undefined;
+/** One URL for the worker's code, shared by every store: it never changes. */
+const WORKER_URL = URL.createObjectURL(
+  new Blob([WORKER_SOURCE], { type: "application/javascript" }),
+);
 
 export interface IntegrityResult {
   ok: boolean;
@@ -43,10 +46,9 @@ export function checkIntegrityInBackground(
   path: string,
   report: (result: IntegrityResult) => void,
 ): () => void {
-  workerUrl ??= URL.createObjectURL(new Blob([WORKER_SOURCE], { type: "application/javascript" }));
   let worker: Worker;
   try {
-    worker = new Worker(workerUrl);
+    worker = new Worker(WORKER_URL);
   } catch {
     // No threads: skip the deep check; reads and writes still report damage.
     return () => {};

@@ -89,6 +89,64 @@ describe("architecture", () => {
     expect(cycles(graph([...src, ...bench]))).toEqual([]);
   });
 
+  test("fronts reach the core only through its API (src/core/api.ts)", () => {
+    const core = join(ROOT, "src", "core");
+    const api = join(core, "api.ts");
+    const reaches = src
+      .filter((f) => f.startsWith(join(ROOT, "src", "fronts")))
+      .flatMap((f) =>
+        importsOf(f)
+          .filter((t) => t.startsWith(core) && t !== api)
+          .map((t) => `${relative(ROOT, f)} -> ${relative(ROOT, t)}`),
+      );
+    expect(reaches).toEqual([]);
+  });
+
+  test("the core knows no front and no wire format", () => {
+    const core = join(ROOT, "src", "core");
+    const reaches = src
+      .filter((f) => f.startsWith(core))
+      .flatMap((f) =>
+        importsOf(f)
+          .filter((t) => /src\/(fronts|transport\/tcp|cli)\//.test(t) || t.endsWith("numerics.ts"))
+          .map((t) => `${relative(ROOT, f)} -> ${relative(ROOT, t)}`),
+      );
+    expect(reaches).toEqual([]);
+  });
+
+  test("every numeric the IRC front sends has a name in protocol/numerics.ts", () => {
+    const literal = src
+      .filter((f) => f.includes(`${join("src", "fronts", "irc")}`))
+      .flatMap((f) =>
+        readFileSync(f, "utf8")
+          .split("\n")
+          .map((line, i) => ({ line, at: `${relative(ROOT, f)}:${i + 1}` }))
+          .filter(({ line }) => /reply\(\s*"\d{3}"/.test(line) || /:\$\{[^}]*\} \d{3} /.test(line))
+          .map(({ at }) => at),
+      );
+    expect(literal).toEqual([]);
+  });
+
+  test("the server keeps no state at module level: two cores in one process share nothing", () => {
+    const server = ["core", "fronts", "bus", "store", "security"].map((d) => join(ROOT, "src", d));
+    const found = src
+      .filter((f) => server.some((d) => f.startsWith(d)))
+      .flatMap((f) =>
+        readFileSync(f, "utf8")
+          .split("\n")
+          .map((line, i) => ({ line, at: `${relative(ROOT, f)}:${i + 1}` }))
+          // A WeakMap, a mutable Map/Set or a `let` at top level is a registry in disguise.
+          .filter(
+            ({ line }) =>
+              /^(export )?let /.test(line) ||
+              /^(export )?const \w+\s*=\s*new (WeakMap|Map|Set)\b/.test(line) ||
+              /^(export )?const \w+\s*:\s*(WeakMap|Map|Set)</.test(line),
+          )
+          .map(({ at, line }) => `${at}: ${line.trim()}`),
+      );
+    expect(found).toEqual([]);
+  });
+
   test("no source file in src/ is over 450 lines", () => {
     const big = src
       .map((f) => ({ file: relative(ROOT, f), lines: readFileSync(f, "utf8").split("\n").length }))

@@ -9,14 +9,13 @@
 
 import type { BusEvent } from "../../core/api.ts";
 import {
-  type ChatError,
+  ChatError,
   type CoreApi,
   type Front,
   type FrontFactory,
   V_MESSAGE_TAGS,
   V_SERVER_TIME,
 } from "../../core/api.ts";
-import { ChatError as CoreError } from "../../core/errors.ts";
 import { type IrcMessage, IrcParseError, parse } from "../../protocol/message.ts";
 import { ERR } from "../../protocol/numerics.ts";
 import { COMMANDS } from "./commands.ts";
@@ -81,13 +80,13 @@ export class IrcFront implements Front, IrcReplies {
       return;
     }
     if (spec.operOnly === true && !core.oper) {
-      this.error(new CoreError("noPrivileges"));
+      this.error(new ChatError("noPrivileges"));
       return;
     }
     try {
       spec.handler({ core, irc: this }, msg);
     } catch (err) {
-      if (!(err instanceof CoreError)) throw err;
+      if (!(err instanceof ChatError)) throw err;
       this.error(err);
     }
   }

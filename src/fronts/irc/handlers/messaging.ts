@@ -1,7 +1,7 @@
 /**
  * Messaging family: PRIVMSG, NOTICE, TAGMSG.
  */
-import { ChatError } from "../../../core/errors.ts";
+import { ChatError } from "../../../core/api.ts";
 import type { IrcMessage } from "../../../protocol/message.ts";
 import { RPL } from "../../../protocol/numerics.ts";
 import type { CommandContext } from "../context.ts";

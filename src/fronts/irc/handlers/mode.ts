@@ -2,14 +2,14 @@
  * MODE for channels (+b +i +k +l +m +n +o +t +v) and users (+i +w, -o).
  */
 import type { ModeChange } from "../../../core/api.ts";
-import { ChatError } from "../../../core/errors.ts";
+import { ChatError } from "../../../core/api.ts";
 import type { IrcMessage } from "../../../protocol/message.ts";
 import { RPL } from "../../../protocol/numerics.ts";
 import type { CommandContext } from "../context.ts";
 
 /** Modes that take a parameter when set (+) and when unset (-). */
-const PARAM_ON_SET = new Set(["b", "k", "l", "o", "v"]);
-const PARAM_ON_UNSET = new Set(["b", "k", "o", "v"]);
+const PARAM_ON_SET: ReadonlySet<string> = new Set(["b", "k", "l", "o", "v"]);
+const PARAM_ON_UNSET: ReadonlySet<string> = new Set(["b", "k", "o", "v"]);
 /** Parameter modes applied per command, as ISUPPORT MODES says. */
 const MAX_PARAM_MODES = 4;
 

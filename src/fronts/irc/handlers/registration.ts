@@ -3,7 +3,7 @@
  * burst (001-005, LUSERS, MOTD) sent when registration completes.
  */
 
-import { ChatError } from "../../../core/errors.ts";
+import { ChatError } from "../../../core/api.ts";
 import type { IrcMessage } from "../../../protocol/message.ts";
 import { ERR, RPL } from "../../../protocol/numerics.ts";
 import { CAPABILITIES } from "../caps.ts";

@@ -1,7 +1,7 @@
 /**
  * Comma-separated target lists, each target answered on its own.
  */
-import { ChatError } from "../../../core/errors.ts";
+import { ChatError } from "../../../core/api.ts";
 import type { CommandContext } from "../context.ts";
 
 export function splitList(param: string | undefined): string[] {
