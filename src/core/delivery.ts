@@ -116,7 +116,10 @@ export class Delivery {
       }
       cache[v] = bytes;
     }
-    if (bytes !== null) m.send(bytes);
+    if (bytes === null) return;
+    // Session.send, inlined: this runs once per recipient per event.
+    if (m.captured === undefined) m.conn.send(bytes);
+    else m.captured.bytes(bytes);
   }
 }
 

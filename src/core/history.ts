@@ -63,9 +63,11 @@ export class History {
 
   private record(topic: string, ev: BusEvent): void {
     if (ev.type !== "message") return;
-    const home = foldCase(ev.target);
-    if (topic !== home) return;
-    const key = home.startsWith("#") ? home : privateKey(foldCase(nickOf(ev.source)), home);
+    // A room message crosses only its room's topic; a private one also the
+    // sender's own (its echo), which is not stored twice.
+    const room = topic.charCodeAt(0) === 35; /* # */
+    if (!room && topic !== foldCase(ev.target)) return;
+    const key = room ? topic : privateKey(foldCase(nickOf(ev.source)), topic);
     this.store.append({
       msgid: ev.msgid,
       time: ev.time,

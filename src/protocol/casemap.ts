@@ -6,9 +6,19 @@
 export const CASEMAPPING = "rfc1459";
 
 export function foldCase(name: string): string {
-  let out = "";
+  // Most names are already folded: find the first character that changes, if any.
+  let i = 0;
+  for (; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if ((c >= 65 && c <= 93) || c === 126) break;
+  }
+  return i === name.length ? name : foldFrom(name, i);
+}
+
+function foldFrom(name: string, start: number): string {
+  let out = name.slice(0, start);
   let changed = false;
-  for (let i = 0; i < name.length; i++) {
+  for (let i = start; i < name.length; i++) {
     const c = name.charCodeAt(i);
     let f = c;
     if (c >= 65 && c <= 90) f = c + 32;

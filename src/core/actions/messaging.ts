@@ -54,8 +54,11 @@ export function send(
   if (text === "") throw new ChatError("noTextToSend");
   const to = resolve(c, s, target);
   s.lastSpoke = c.now();
+  // Written out rather than spread from eventBase: this is the hot path.
   const ev: MessageEvent = {
-    ...eventBase(c, s),
+    source: s.prefix,
+    time: c.now(),
+    origin: { node: c.node, conn: s.id },
     type: "message",
     command,
     target: to.name,
