@@ -46,6 +46,8 @@ export interface Limits {
   joinPartWindowMs: number;
   /** Members listed in one NAMES or WHO reply; the rest are summarised in a notice. */
   maxListMembers: number;
+  /** Parameter modes applied by one MODE command (ISUPPORT MODES). */
+  maxModesPerCommand: number;
   /** Targets in one PRIVMSG/NOTICE/JOIN. */
   maxTargets: number;
   nickLen: number;
@@ -106,6 +108,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   joinPartMax: 30,
   joinPartWindowMs: 30_000,
   maxListMembers: 1_000,
+  maxModesPerCommand: 4,
   maxTargets: 4,
   nickLen: 30,
   channelLen: 50,

@@ -20,7 +20,7 @@ export function isupport(ctx: CommandContext): string[] {
     `KICKLEN=${l.kickLen}`,
     `MAXLIST=b:${l.maxBansPerRoom}`,
     `MAXTARGETS=${t}`,
-    "MODES=4",
+    `MODES=${l.maxModesPerCommand}`,
     "MSGREFTYPES=timestamp,msgid",
     `NAMELEN=${l.realnameLen}`,
     `NETWORK=${ctx.core.server.network}`,

@@ -10,8 +10,6 @@ import type { CommandContext } from "../context.ts";
 /** Modes that take a parameter when set (+) and when unset (-). */
 const PARAM_ON_SET: ReadonlySet<string> = new Set(["b", "k", "l", "o", "v"]);
 const PARAM_ON_UNSET: ReadonlySet<string> = new Set(["b", "k", "o", "v"]);
-/** Parameter modes applied per command, as ISUPPORT MODES says. */
-const MAX_PARAM_MODES = 4;
 
 // MODE <target> [<modestring> [<mode arguments>...]]
 export function mode(ctx: CommandContext, msg: IrcMessage): void {
@@ -58,7 +56,7 @@ function channelMode(ctx: CommandContext, name: string, args: string[]): void {
         );
         continue;
       }
-      if (++paramModes > MAX_PARAM_MODES) break;
+      if (++paramModes > core.server.limits.maxModesPerCommand) break;
       changes.push(param === undefined ? { sign, mode: m } : { sign, mode: m, param });
     } else {
       changes.push({ sign, mode: m });
