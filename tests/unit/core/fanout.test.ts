@@ -96,3 +96,28 @@ test("hosts are IRC-safe: IPv4-mapped addresses shown as IPv4, ::1 without a lea
   expect(mapped.host).toBe("192.0.2.7");
   expect(v6.host).toBe("0::1");
 });
+
+test("a command's replies and its own events (JOIN, echo) arrive in the order they happened", () => {
+  server = core({ limits: { floodLimit: false } });
+  const conn = new FakeConn();
+  const s = server.accept(conn) as Session;
+  s.line("CAP REQ :echo-message");
+  s.line("NICK solo");
+  s.line("USER solo 0 * :solo");
+  s.line("CAP END");
+  conn.sent.length = 0;
+  s.line("JOIN #a,#b");
+  const lines = conn.text().split("\r\n").filter((l) => l !== "");
+  expect(lines.map((l) => l.replace(/^:\S+ /, "").replace(/ :.*$/, ""))).toEqual([
+    "JOIN #a",
+    "353 solo = #a",
+    "366 solo #a",
+    "JOIN #b",
+    "353 solo = #b",
+    "366 solo #b",
+  ]);
+  conn.sent.length = 0;
+  s.line("PRIVMSG #a :hello");
+  s.line("PING :x");
+  expect(conn.text()).toMatch(/^:solo!\S+ PRIVMSG #a :hello\r\n:\S+ PONG \S+ :?x\r\n$/);
+});
