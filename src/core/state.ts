@@ -37,9 +37,17 @@ const NO_STRINGS: ReadonlySet<string> = new Set<string>();
 const NO_ROOMS: ReadonlyMap<string, Room> = new Map<string, Room>();
 
 export class Session implements ConnHandler {
-  mode: SessionMode = "undecided";
+  // The fields the fan-out loop reads for every recipient come first, so they
+  // sit in the object's first slots (read per member per event).
+  readonly id: number;
+  readonly conn: Conn;
+  /** The front's serialize-once key, cached here. */
+  variant = 0;
+  /** While a front runs a command, what the core sends goes here (its reply buffer). */
+  captured: CaptureSink | undefined;
   /** Set right after construction: the front is built from this session's handle. */
   front!: Front;
+  mode: SessionMode = "undecided";
   api!: CoreApi;
   nick: string | undefined;
   /** Casefolded nick, the registry key. */
@@ -69,8 +77,6 @@ export class Session implements ConnHandler {
   /** When we sent a PING that is still unanswered, else 0. */
   pingSentAt = 0;
   gone = false;
-  /** The front's serialize-once key, cached: the fan-out loop reads it per member. */
-  variant = 0;
   bucket: TokenBucket | undefined;
   /** Lines waiting for flood tokens; allocated only while throttled. */
   backlog: string[] | undefined;
@@ -80,15 +86,12 @@ export class Session implements ConnHandler {
   operFailures = 0;
   /** This node's bus subscription for the session's nick, while it holds one. */
   unwatchNick: (() => void) | undefined;
-  /** While a front runs a command, what the core sends goes here (its reply buffer). */
-  captured: CaptureSink | undefined;
+  private readonly owner: SessionHost;
 
-  constructor(
-    readonly id: number,
-    readonly conn: Conn,
-    private readonly owner: SessionHost,
-    now: number,
-  ) {
+  constructor(id: number, conn: Conn, owner: SessionHost, now: number) {
+    this.id = id;
+    this.conn = conn;
+    this.owner = owner;
     this.connectedAt = now;
     this.lastActive = now;
     this.lastSpoke = now;
