@@ -4,12 +4,13 @@
  * so every rule is tested by feeding recorded server lines.
  *
  * Connection plumbing (CAP, PING, nick fallback while registering) lives in
- * connection.ts; those verbs still pass through here for their state effects.
+ * connection.ts and registration.ts; those verbs still pass through here for their state effects.
  */
 import { foldCase } from "../protocol/casemap.ts";
 import type { IrcMessage } from "../protocol/message.ts";
 import { ERR, RPL } from "../protocol/numerics.ts";
-import { nickOf as sourceNick } from "../protocol/text.ts";
+import { nickOf } from "../protocol/text.ts";
+import { parseCtcp } from "./ctcp.ts";
 import type { ClientEvent, MessageEvent, MessageKind } from "./events.ts";
 import type { ClientState } from "./state.ts";
 
@@ -23,8 +24,9 @@ const HISTORY_BATCHES = new Set(["chathistory", "draft/chathistory"]);
  */
 const HISTORY_SLACK_MS = 60_000;
 
-export function nickOf(source: string | undefined): string {
-  return source === undefined ? "" : sourceNick(source);
+/** Who sent a line: the nick of its source, "" when it has none. */
+function from(msg: IrcMessage): string {
+  return nickOf(msg.source ?? "");
 }
 
 export function messageTime(msg: IrcMessage, now: number): Date {
@@ -77,20 +79,17 @@ function textMessage(kind: "PRIVMSG" | "NOTICE"): Handler {
   return (state, msg, now) => {
     const target = msg.params[0] ?? "";
     let text = msg.params[1] ?? "";
-    const nick = nickOf(msg.source);
+    const nick = from(msg);
     const msgid = msg.tags.get("msgid");
     if (msgid !== undefined && !state.seen.add(msgid)) return [];
 
     let k: MessageKind = kind === "NOTICE" ? "notice" : "privmsg";
-    if (text.startsWith("\x01")) {
-      const body = text.replace(/^\x01|\x01$/g, "");
-      if (body.startsWith("ACTION ") || body === "ACTION") {
-        k = "action";
-        text = body.slice(7);
-      } else {
-        // Other CTCP (VERSION, PING...) is machine talk, not chat.
-        return [];
-      }
+    const ctcp = parseCtcp(text);
+    if (ctcp !== undefined) {
+      // Other CTCP (VERSION, PING...) is machine talk, not chat.
+      if (ctcp.verb !== "ACTION") return [];
+      k = "action";
+      text = ctcp.args;
     }
     const self = state.isMe(nick);
     const isChan = state.isChannel(target);
@@ -133,7 +132,7 @@ function textMessage(kind: "PRIVMSG" | "NOTICE"): Handler {
 
 const join: Handler = (state, msg, now) => {
   const room = msg.params[0] ?? "";
-  const nick = nickOf(msg.source);
+  const nick = from(msg);
   const time = messageTime(msg, now);
   const self = state.isMe(nick);
   if (self) {
@@ -154,7 +153,7 @@ const join: Handler = (state, msg, now) => {
 
 const part: Handler = (state, msg, now) => {
   const room = msg.params[0] ?? "";
-  const nick = nickOf(msg.source);
+  const nick = from(msg);
   const self = state.isMe(nick);
   if (self) state.removeRoom(room);
   else state.room(room)?.members.delete(foldCase(nick));
@@ -174,7 +173,7 @@ const kick: Handler = (state, msg, now) => {
       type: "kick",
       time: messageTime(msg, now),
       room,
-      nick: nickOf(msg.source),
+      nick: from(msg),
       self,
       target,
       text: msg.params[2] ?? "",
@@ -183,14 +182,14 @@ const kick: Handler = (state, msg, now) => {
 };
 
 const quit: Handler = (state, msg, now) => {
-  const nick = nickOf(msg.source);
+  const nick = from(msg);
   const rooms = state.roomsOf(nick);
   for (const r of rooms) state.room(r)?.members.delete(foldCase(nick));
   return [{ type: "quit", time: messageTime(msg, now), nick, text: last(msg), rooms }];
 };
 
 const nickChange: Handler = (state, msg, now) => {
-  const nick = nickOf(msg.source);
+  const nick = from(msg);
   const newNick = msg.params[0] ?? "";
   const self = state.isMe(nick);
   const rooms = state.roomsOf(nick);
@@ -208,7 +207,7 @@ const topic: Handler = (state, msg, now) => {
   const text = msg.params[1] ?? "";
   const r = state.room(room);
   if (r !== undefined) r.topic = text;
-  return [{ type: "topic", time: messageTime(msg, now), room, nick: nickOf(msg.source), text }];
+  return [{ type: "topic", time: messageTime(msg, now), room, nick: from(msg), text }];
 };
 
 const batch: Handler = (state, msg) => {
@@ -343,7 +342,7 @@ const errorLine: Handler = (_state, msg, now) => [
 
 const mode: Handler = (state, msg, now) => {
   const target = msg.params[0] ?? "";
-  const text = `${nickOf(msg.source)} sets mode ${msg.params.slice(1).join(" ")}`;
+  const text = `${from(msg)} sets mode ${msg.params.slice(1).join(" ")}`;
   const ev: ClientEvent = { type: "info", time: messageTime(msg, now), text };
   if (state.isChannel(target)) ev.room = target;
   return [ev];
@@ -353,7 +352,7 @@ const invite: Handler = (_state, msg, now) => [
   {
     type: "info",
     time: messageTime(msg, now),
-    text: `${nickOf(msg.source)} invites you to ${msg.params[1] ?? ""} (type /join ${msg.params[1] ?? ""})`,
+    text: `${from(msg)} invites you to ${msg.params[1] ?? ""} (type /join ${msg.params[1] ?? ""})`,
   },
 ];
 

@@ -1,10 +1,8 @@
 /**
- * Small pure helpers for what the client sends: splitting long text so each
- * PRIVMSG fits IRC's 512-byte line, and choosing nicknames.
+ * Small pure helpers for what the client sends: how much text fits in one
+ * PRIVMSG, and choosing nicknames (the grammar itself is in src/protocol).
  */
-import { isValidNick } from "../protocol/text.ts";
-
-export { splitText } from "../protocol/text.ts";
+import { DEFAULT_NICK_LEN, isValidNick, NICK_PATTERN } from "../protocol/text.ts";
 
 /**
  * Bytes left for text in `:nick!user@host PRIVMSG target :text\r\n`. The server
@@ -18,9 +16,12 @@ export function textBudget(nick: string, target: string, command = "PRIVMSG"): n
 
 /** Turn a login name into a valid nick: `john.doe` -> `john_doe`, `1x` -> `u1x`. */
 export function sanitizeNick(raw: string): string {
-  let n = raw.replace(/[^A-Za-z0-9[\]\\`_^{|}-]/g, "_").slice(0, 30);
+  // A character the nick grammar allows after a first letter is kept; any other becomes "_".
+  let n = Array.from(raw, (c) => (NICK_PATTERN.test(`a${c}`) ? c : "_"))
+    .join("")
+    .slice(0, DEFAULT_NICK_LEN);
   if (n === "" || /^_*$/.test(n)) return "guest";
-  if (!/^[A-Za-z[\]\\`_^{|}]/.test(n)) n = `u${n}`.slice(0, 30);
+  if (!NICK_PATTERN.test(n.charAt(0))) n = `u${n}`.slice(0, DEFAULT_NICK_LEN);
   return isValidNick(n) ? n : "guest";
 }
 
@@ -31,7 +32,7 @@ export function fallbackNick(
   random: () => number = Math.random,
 ): string {
   if (attempt === 0) return base;
-  if (attempt <= 2) return `${base.slice(0, 30 - attempt)}${"_".repeat(attempt)}`;
+  if (attempt <= 2) return `${base.slice(0, DEFAULT_NICK_LEN - attempt)}${"_".repeat(attempt)}`;
   const digits = String(Math.floor(random() * 9000) + 1000);
-  return `${base.slice(0, 26)}${digits}`;
+  return `${base.slice(0, DEFAULT_NICK_LEN - digits.length)}${digits}`;
 }

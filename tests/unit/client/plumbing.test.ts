@@ -1,10 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { describeConnectError } from "../../../src/client/connection.ts";
+import { describeConnectError } from "../../../src/client/connect-error.ts";
 import { pipeOutput, readLines } from "../../../src/client/pipe.ts";
 import { SendQueue } from "../../../src/client/send-queue.ts";
-import { fallbackNick, sanitizeNick, splitText, textBudget } from "../../../src/client/text.ts";
+import { fallbackNick, sanitizeNick, textBudget } from "../../../src/client/text.ts";
 import { LineEditor } from "../../../src/client/ui/editor.ts";
 import { Screen } from "../../../src/client/ui/screen.ts";
+import { splitText } from "../../../src/protocol/text.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
