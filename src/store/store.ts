@@ -134,36 +134,3 @@ export interface HistoryStore {
   /** Flush and release the database. */
   close(): void;
 }
-
-/** Sort `targets` rows from the `from` end and keep `limit`; shared so every store agrees. */
-export function orderTargets(
-  rows: HistoryTarget[],
-  latestFirst: boolean,
-  limit: number,
-): HistoryTarget[] {
-  rows.sort((x, y) =>
-    latestFirst
-      ? y.time - x.time || (x.key < y.key ? -1 : 1)
-      : x.time - y.time || (x.key < y.key ? -1 : 1),
-  );
-  return limit > 0 ? rows.slice(0, limit) : [];
-}
-
-/**
- * A point in a conversation's order, which is by time and then arrival (`id`
- * grows with every stored message, from 1). Stores turn refs into cuts so every
- * implementation agrees on what "before" and "after" mean.
- */
-export interface Cut {
-  time: number;
-  id: number;
-}
-
-export function compareCut(a: Cut, b: Cut): number {
-  return a.time - b.time || a.id - b.id;
-}
-
-/** A timestamp ref: messages before it are below `low`, messages after it above `high`. */
-export function cutsOf(time: number): { low: Cut; high: Cut } {
-  return { low: { time, id: 0 }, high: { time, id: Number.MAX_SAFE_INTEGER } };
-}

@@ -97,6 +97,39 @@ describe("SqliteStore on disk", () => {
     }
   });
 
+  test("a retention step that fails is retried until the limit holds", () => {
+    const errors: string[] = [];
+    const path = freshPath();
+    const s = new SqliteStore({ path, history: 3, onError: (m) => errors.push(m) });
+    const { Database } = require("bun:sqlite");
+    const other = new Database(path);
+    try {
+      for (let i = 0; i < 10; i++) {
+        s.append({
+          msgid: `r${i}`,
+          time: i,
+          key: "#a",
+          target: "#a",
+          source: "x!y@z",
+          command: "PRIVMSG",
+          text: `${i}`,
+        });
+      }
+      s.flush();
+      // Another connection holds the write lock: the step is rolled back.
+      other.run("PRAGMA busy_timeout = 0");
+      other.run("BEGIN IMMEDIATE");
+      expect(s.prune(1)).toBe(0);
+      expect(errors.join("\n")).toContain("retention step failed");
+      other.run("ROLLBACK");
+      s.prune(10);
+      expect(s.latest("#a", 100).map((e) => e.text)).toEqual(["7", "8", "9"]);
+    } finally {
+      other.close();
+      s.close();
+    }
+  });
+
   test("after a restart with a lower --history, old rooms are trimmed in the background", async () => {
     const path = freshPath();
     const first = new SqliteStore({ path, history: 1000 });
