@@ -107,7 +107,10 @@ test("a command's replies and its own events (JOIN, echo) arrive in the order th
   s.line("CAP END");
   conn.sent.length = 0;
   s.line("JOIN #a,#b");
-  const lines = conn.text().split("\r\n").filter((l) => l !== "");
+  const lines = conn
+    .text()
+    .split("\r\n")
+    .filter((l) => l !== "");
   expect(lines.map((l) => l.replace(/^:\S+ /, "").replace(/ :.*$/, ""))).toEqual([
     "JOIN #a",
     "353 solo = #a",
