@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import { OperCredentials } from "../../../src/security/password.ts";
-import type { TestClient } from "../../helpers/irc-client.ts";
+import { TestClient } from "../../helpers/irc-client.ts";
 import { startTestServer, type TestServer } from "../../helpers/server.ts";
 
 let t: TestServer | undefined;
@@ -258,5 +258,22 @@ describe("WHO flags", () => {
     const who = a.lines.slice(from).filter((l) => / 352 /.test(l));
     expect(who.length).toBe(2);
     for (const l of who) expect(l).toMatch(/ 352 alice \S+ \S+ \S+ \S+ bob H\*/);
+  });
+});
+
+describe("USER needs a real name", () => {
+  // modern.ircdocs.horse: an empty <realname> is ERR_NEEDMOREPARAMS, as ngIRCd answers.
+  test("USER with an empty real name is 461 and no welcome; a good USER then registers", async () => {
+    t = await startTestServer();
+    const c = await TestClient.connect(t.port);
+    c.send("NICK alice");
+    c.send("USER alice 0 * :");
+    expect(await c.expect(/ 461 /)).toBe(":chat.server 461 alice USER :Not enough parameters");
+    c.send("PING between");
+    await c.expect(/PONG .*between/);
+    expect(c.lines.some((l) => / 001 /.test(l))).toBe(false);
+    c.send("USER alice 0 * :Alice");
+    expect(await c.expect(/ 001 /)).toMatch(/^:chat\.server 001 alice :Welcome/);
+    c.close();
   });
 });
