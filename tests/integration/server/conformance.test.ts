@@ -277,3 +277,26 @@ describe("USER needs a real name", () => {
     c.close();
   });
 });
+
+describe("KICK with several nicks", () => {
+  // TARGMAX advertises KICK:4; InspIRCd and ngIRCd send one KICK line per victim.
+  test("each victim gets its own KICK line; an absent nick is 441 in its place", async () => {
+    const { a, b } = await pair("#k");
+    const c = await t?.client("carol");
+    if (c === undefined) throw new Error("no server");
+    c.send("JOIN #k");
+    await c.expect(/ 366 carol #k /);
+    await a.expect(/:carol!\S+ JOIN #k$/);
+    const from = a.lines.length;
+    a.send("KICK #k bob,nobody,carol :out");
+    const lines = (await sync(a, from)).filter((l) => !l.includes("PONG"));
+    expect(lines.map((l) => l.replace(/^:alice!\S+ /, ":alice "))).toEqual([
+      ":alice KICK #k bob :out",
+      ":chat.server 441 alice nobody #k :They aren't on that channel",
+      ":alice KICK #k carol :out",
+    ]);
+    expect(await b.expect(/ KICK #k /)).toMatch(/^:alice!\S+ KICK #k bob :out$/);
+    expect(await c.expect(/ KICK #k bob/)).toMatch(/^:alice!\S+ KICK #k bob :out$/);
+    expect(await c.expect(/ KICK #k carol/)).toMatch(/^:alice!\S+ KICK #k carol :out$/);
+  });
+});
