@@ -300,3 +300,25 @@ describe("KICK with several nicks", () => {
     expect(await c.expect(/ KICK #k carol/)).toMatch(/^:alice!\S+ KICK #k carol :out$/);
   });
 });
+
+describe("OPER answers in command order", () => {
+  // The password check runs off the event loop; the client's later lines wait for it.
+  test("failed and good OPERs, then PING and JOIN, are answered in the order sent", async () => {
+    const creds = new OperCredentials([{ name: "root", password: "pw" }]);
+    t = await startTestServer({ opers: creds.logins() });
+    const b = await t.client("bob");
+    const from = b.lines.length;
+    b.sendRaw("OPER root wrong\r\nOPER nobody pw\r\nOPER root pw\r\nPING after\r\nJOIN #o\r\n");
+    await b.expect(/ 366 bob #o /);
+    const lines = b.lines.slice(from).map((l) => l.replace(/^(:bob)!\S+/, "$1"));
+    expect(lines.slice(0, 5)).toEqual([
+      ":chat.server 464 bob :Password incorrect",
+      // An unknown name is answered like a wrong password (as ngIRCd does): no name is revealed.
+      ":chat.server 464 bob :Password incorrect",
+      ":chat.server 381 bob :You are now an IRC operator",
+      ":bob MODE bob :+o",
+      ":chat.server PONG chat.server :after",
+    ]);
+    expect(lines[5]).toBe(":bob JOIN #o");
+  });
+});
