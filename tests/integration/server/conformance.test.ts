@@ -322,3 +322,29 @@ describe("OPER answers in command order", () => {
     expect(lines[5]).toBe(":bob JOIN #o");
   });
 });
+
+describe("LUSERS", () => {
+  // modern.ircdocs.horse: 251-255 and 265/266 with the current and the highest count.
+  test("every numeric, with counts consistent with each other and the peak kept", async () => {
+    t = await startTestServer();
+    const a = await t.client("alice");
+    const b = await t.client("bob");
+    a.send("JOIN #l");
+    await a.expect(/ 366 alice #l /);
+    b.close();
+    await b.waitClosed();
+    await Bun.sleep(50);
+    const from = a.lines.length;
+    a.send("LUSERS");
+    const lines = (await sync(a, from)).filter((l) => !l.includes("PONG"));
+    expect(lines).toEqual([
+      ":chat.server 251 alice :There are 1 users and 0 invisible on 1 servers",
+      ":chat.server 252 alice 0 :operator(s) online",
+      ":chat.server 253 alice 0 :unknown connection(s)",
+      ":chat.server 254 alice 1 :channels formed",
+      ":chat.server 255 alice :I have 1 clients and 0 servers",
+      ":chat.server 265 alice 1 2 :Current local users 1, max 2",
+      ":chat.server 266 alice 1 2 :Current global users 1, max 2",
+    ]);
+  });
+});
