@@ -348,3 +348,24 @@ describe("LUSERS", () => {
     ]);
   });
 });
+
+describe("WHO and WHOIS show operators and away", () => {
+  test("an away operator is G* in WHO and has 313 and 301 in WHOIS", async () => {
+    const creds = new OperCredentials([{ name: "root", password: "pw" }]);
+    t = await startTestServer({ opers: creds.logins() });
+    const a = await t.client("alice");
+    const b = await t.client("bob");
+    b.send("OPER root pw");
+    await b.expect(/ 381 bob /);
+    b.send("AWAY :lunch");
+    await b.expect(/ 306 bob /);
+    a.send("WHO bob");
+    expect(await a.expect(/ 352 /)).toMatch(
+      /^:chat\.server 352 alice \* \S+ \S+ chat\.server bob G\* :0 bob$/,
+    );
+    a.send("WHOIS bob");
+    expect(await a.expect(/ 301 /)).toBe(":chat.server 301 alice bob :lunch");
+    expect(await a.expect(/ 313 /)).toBe(":chat.server 313 alice bob :is an IRC operator");
+    await a.expect(/ 318 alice bob /);
+  });
+});
