@@ -3,12 +3,13 @@
  * run until SIGINT/SIGTERM.
  */
 
+import { hostname } from "node:os";
 import type { OperLogin } from "../core/core.ts";
 import { OperCredentials } from "../security/password.ts";
 import { resolveTlsIdentity } from "../security/serve-tls.ts";
 import { defaultDbPath, openStore } from "../store/open.ts";
 import { historyLine, joinHints, otherWaysLine } from "./serve-banner.ts";
-import type { ServeConfig } from "./serve-config.ts";
+import { defaultServerName, type ServeConfig } from "./serve-config.ts";
 import { type RunningServer, startServer } from "./start-server.ts";
 
 function hashOpers(config: ServeConfig): OperLogin[] {
@@ -37,7 +38,13 @@ export async function runServe(config: ServeConfig): Promise<void> {
       host: config.host,
       port: config.port,
       store,
-      limits: { floodLimit: config.floodLimit },
+      limits: {
+        floodLimit: config.floodLimit,
+        ...(config.maxPerIp !== undefined ? { maxConnectionsPerIp: config.maxPerIp } : {}),
+        ...(config.maxClients !== undefined ? { maxConnections: config.maxClients } : {}),
+      },
+      serverName: config.name ?? defaultServerName(hostname()),
+      network: config.network,
       ...(config.password !== undefined ? { password: config.password } : {}),
       ...(config.motd !== undefined ? { motd: config.motd } : {}),
       opers,

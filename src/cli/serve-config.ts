@@ -25,6 +25,27 @@ export interface ServeConfig {
   motd?: string;
   floodLimit: boolean;
   quiet: boolean;
+  /** The server name in every prefix. Undefined: the host name (see defaultServerName). */
+  name?: string;
+  /** NETWORK in ISUPPORT and the welcome. */
+  network: string;
+  /** Connection caps; undefined keeps the core's defaults. */
+  maxPerIp?: number;
+  maxClients?: number;
+}
+
+const SERVER_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i;
+const NETWORK_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/** A server name: host-name syntax, at most 63 characters (it appears in every prefix). */
+export function isServerName(name: string): boolean {
+  return name.length <= 63 && SERVER_NAME.test(name);
+}
+
+/** This host's name lowercased, or chat.server when it is not usable as a server name. */
+export function defaultServerName(hostname: string): string {
+  const name = hostname.trim().toLowerCase();
+  return isServerName(name) ? name : "chat.server";
 }
 
 export const serveArgs = {
@@ -61,6 +82,16 @@ export const serveArgs = {
     default: true,
   },
   quiet: { type: "boolean", description: "Do not log connects and disconnects" },
+  name: {
+    type: "string",
+    description: "Server name shown in every reply (default: this host's name, or chat.server)",
+  },
+  network: { type: "string", description: "Network name (NETWORK in ISUPPORT)", default: "chat" },
+  "max-per-ip": {
+    type: "string",
+    description: "Connections allowed from one address (default 100)",
+  },
+  "max-clients": { type: "string", description: "Connections allowed in total (default 19000)" },
 } as const;
 
 /** Check and type the flags; pure, so tested without starting anything. */
@@ -83,7 +114,21 @@ export function toServeConfig(args: RawArgs, env: Record<string, string | undefi
     opers,
     floodLimit: args["flood-limit"] !== false,
     quiet: args.quiet === true,
+    network: checkNetwork(lastString(args.network) ?? "chat"),
   };
+  const name = lastString(args.name);
+  if (name !== undefined) {
+    if (!isServerName(name)) {
+      throw new UsageError(
+        `--name must be a host-like name (letters, digits, '-', '.'; at most 63), e.g. chat.example.org, not ${JSON.stringify(name)}`,
+      );
+    }
+    config.name = name.toLowerCase();
+  }
+  const perIp = lastString(args["max-per-ip"]);
+  if (perIp !== undefined) config.maxPerIp = parsePositiveInt(perIp, "--max-per-ip");
+  const clients = lastString(args["max-clients"]);
+  if (clients !== undefined) config.maxClients = parsePositiveInt(clients, "--max-clients");
   const db = lastString(args.db);
   if (db !== undefined) {
     if (db.trim() === "") throw new UsageError("--db must be a file path or :memory:");
@@ -95,4 +140,13 @@ export function toServeConfig(args: RawArgs, env: Record<string, string | undefi
   const motd = lastString(args.motd);
   if (motd !== undefined) config.motd = motd;
   return config;
+}
+
+function checkNetwork(network: string): string {
+  if (network.length > 32 || !NETWORK_NAME.test(network)) {
+    throw new UsageError(
+      `--network must be 1 to 32 letters, digits, '.', '_' or '-', not ${JSON.stringify(network)}`,
+    );
+  }
+  return network;
 }

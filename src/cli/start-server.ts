@@ -28,6 +28,8 @@ export interface StartOptions {
   plainFront?: FrontFactory | null;
   log?: (line: string) => void;
   serverName?: string;
+  /** NETWORK in ISUPPORT; default chat. */
+  network?: string;
   /** The fan-out bus; default: a new in-process one. */
   bus?: MessageBus;
   /** Also serve TLS on the same port (the first byte tells TLS from plain text). */
@@ -77,6 +79,7 @@ export function startServer(opts: StartOptions): RunningServer {
     ...(opts.opers ? { opers: opts.opers } : {}),
     ...(opts.log ? { log: opts.log } : {}),
     ...(opts.serverName ? { serverName: opts.serverName } : {}),
+    ...(opts.network ? { network: opts.network } : {}),
     ...(opts.bus ? { bus: opts.bus } : {}),
     version: `chat-${VERSION}`,
   });

@@ -167,6 +167,8 @@ export interface Counts {
   unknown: number;
   opers: number;
   channels: number;
+  /** The most registered users at once since the server started. */
+  peak: number;
 }
 
 export type HistoryQuery =

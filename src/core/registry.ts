@@ -14,6 +14,14 @@ export class Registry {
   /** WHOWAS: newest last. */
   readonly whowas: WhowasEntry[] = [];
   registeredCount = 0;
+  /** The most registered users at once since start (LUSERS 265/266 "max"). */
+  peakRegistered = 0;
+
+  /** A session finished registering. */
+  noteRegistered(): void {
+    this.registeredCount++;
+    if (this.registeredCount > this.peakRegistered) this.peakRegistered = this.registeredCount;
+  }
   private walked = { invisible: 0, opers: 0 };
   private walkAt = Number.NEGATIVE_INFINITY;
 
@@ -81,6 +89,7 @@ export class Registry {
       unknown: this.sessions.size - this.registeredCount,
       opers: this.walked.opers,
       channels: this.rooms.size,
+      peak: this.peakRegistered,
     };
   }
 }

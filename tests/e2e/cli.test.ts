@@ -79,6 +79,9 @@ describe("chat (compiled binary)", () => {
     [["join", "[::1"], /missing "\]"/],
     [["serve", "extra"], /unexpected argument "extra"/],
     [["serve", "--oper", "nocolon"], /--oper must look like NAME:PASSWORD/],
+    [["serve", "--name", "not a name"], /--name must be a host-like name/],
+    [["serve", "--network", "two words"], /--network must be 1 to 32/],
+    [["serve", "--max-clients", "0"], /--max-clients must be a whole number/],
     [["frobnicate"], /unknown command "frobnicate"/],
   ])("%p prints one clear line on stderr and exits 2", (args, why) => {
     const r = chat(...args);

@@ -73,7 +73,7 @@ export function register(c: CoreParts, s: Session, password: string | undefined)
     return "refused";
   }
   s.registered = true;
-  c.registry.registeredCount++;
+  c.registry.noteRegistered();
   s.setIdentity(s.nick, s.folded);
   s.lastActive = c.now();
   c.delivery.watchNick(s, s.folded);

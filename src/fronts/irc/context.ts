@@ -28,7 +28,8 @@ export interface CommandContext {
 
 export interface CommandSpec {
   /** Syntax is documented at each handler. */
-  handler: (ctx: CommandContext, msg: IrcMessage) => void;
+  /** A handler that must wait returns a promise: the client's later lines wait for it. */
+  handler: (ctx: CommandContext, msg: IrcMessage) => void | Promise<void>;
   /** Fewer parameters than this: ERR_NEEDMOREPARAMS, checked once by the dispatcher. */
   minParams: number;
   /** Allowed before registration completes (otherwise ERR_NOTREGISTERED). */

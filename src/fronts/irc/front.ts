@@ -36,6 +36,11 @@ export class IrcFront implements Front, IrcReplies {
   /** The running command's replies; undefined between commands. */
   private replies: ReplyBuffer | undefined;
   private depth = 0;
+  /**
+   * Lines that arrived while a command was still waiting (OPER's password
+   * check): run in order once it is done, so replies come in command order.
+   */
+  private held: string[] | undefined;
 
   constructor(readonly core: CoreApi) {}
 
@@ -49,6 +54,10 @@ export class IrcFront implements Front, IrcReplies {
   start(): void {}
 
   line(text: string): void {
+    if (this.held !== undefined) {
+      this.held.push(text);
+      return;
+    }
     let msg: IrcMessage;
     try {
       msg = parse(text);
@@ -84,11 +93,36 @@ export class IrcFront implements Front, IrcReplies {
       return;
     }
     try {
-      spec.handler({ core, irc: this }, msg);
+      const pending = spec.handler({ core, irc: this }, msg);
+      if (pending !== undefined) this.hold(pending);
     } catch (err) {
       if (!(err instanceof ChatError)) throw err;
       this.error(err);
     }
+  }
+
+  /** Hold this client's later lines until `pending` settles, then run them in order. */
+  private hold(pending: Promise<void>): void {
+    this.held = [];
+    const resume = (): void => {
+      const queue = this.held ?? [];
+      this.held = undefined;
+      for (let i = 0; i < queue.length; i++) {
+        try {
+          this.line(queue[i] as string);
+        } catch {
+          this.core.disconnect("Internal server error");
+          return;
+        }
+        // A held line that waits again keeps the rest behind it.
+        const again = this.held as string[] | undefined;
+        if (again !== undefined) {
+          again.push(...queue.slice(i + 1));
+          return;
+        }
+      }
+    };
+    pending.then(resume, resume);
   }
 
   /** Start collecting: replies and the core's output to us wait for the command's end. */

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import { OperCredentials } from "../../../src/security/password.ts";
-import type { TestClient } from "../../helpers/irc-client.ts";
+import { TestClient } from "../../helpers/irc-client.ts";
 import { startTestServer, type TestServer } from "../../helpers/server.ts";
 
 let t: TestServer | undefined;
@@ -258,5 +258,114 @@ describe("WHO flags", () => {
     const who = a.lines.slice(from).filter((l) => / 352 /.test(l));
     expect(who.length).toBe(2);
     for (const l of who) expect(l).toMatch(/ 352 alice \S+ \S+ \S+ \S+ bob H\*/);
+  });
+});
+
+describe("USER needs a real name", () => {
+  // modern.ircdocs.horse: an empty <realname> is ERR_NEEDMOREPARAMS, as ngIRCd answers.
+  test("USER with an empty real name is 461 and no welcome; a good USER then registers", async () => {
+    t = await startTestServer();
+    const c = await TestClient.connect(t.port);
+    c.send("NICK alice");
+    c.send("USER alice 0 * :");
+    expect(await c.expect(/ 461 /)).toBe(":chat.server 461 alice USER :Not enough parameters");
+    c.send("PING between");
+    await c.expect(/PONG .*between/);
+    expect(c.lines.some((l) => / 001 /.test(l))).toBe(false);
+    c.send("USER alice 0 * :Alice");
+    expect(await c.expect(/ 001 /)).toMatch(/^:chat\.server 001 alice :Welcome/);
+    c.close();
+  });
+});
+
+describe("KICK with several nicks", () => {
+  // TARGMAX advertises KICK:4; InspIRCd and ngIRCd send one KICK line per victim.
+  test("each victim gets its own KICK line; an absent nick is 441 in its place", async () => {
+    const { a, b } = await pair("#k");
+    const c = await t?.client("carol");
+    if (c === undefined) throw new Error("no server");
+    c.send("JOIN #k");
+    await c.expect(/ 366 carol #k /);
+    await a.expect(/:carol!\S+ JOIN #k$/);
+    const from = a.lines.length;
+    a.send("KICK #k bob,nobody,carol :out");
+    const lines = (await sync(a, from)).filter((l) => !l.includes("PONG"));
+    expect(lines.map((l) => l.replace(/^:alice!\S+ /, ":alice "))).toEqual([
+      ":alice KICK #k bob :out",
+      ":chat.server 441 alice nobody #k :They aren't on that channel",
+      ":alice KICK #k carol :out",
+    ]);
+    expect(await b.expect(/ KICK #k /)).toMatch(/^:alice!\S+ KICK #k bob :out$/);
+    expect(await c.expect(/ KICK #k bob/)).toMatch(/^:alice!\S+ KICK #k bob :out$/);
+    expect(await c.expect(/ KICK #k carol/)).toMatch(/^:alice!\S+ KICK #k carol :out$/);
+  });
+});
+
+describe("OPER answers in command order", () => {
+  // The password check runs off the event loop; the client's later lines wait for it.
+  test("failed and good OPERs, then PING and JOIN, are answered in the order sent", async () => {
+    const creds = new OperCredentials([{ name: "root", password: "pw" }]);
+    t = await startTestServer({ opers: creds.logins() });
+    const b = await t.client("bob");
+    const from = b.lines.length;
+    b.sendRaw("OPER root wrong\r\nOPER nobody pw\r\nOPER root pw\r\nPING after\r\nJOIN #o\r\n");
+    await b.expect(/ 366 bob #o /);
+    const lines = b.lines.slice(from).map((l) => l.replace(/^(:bob)!\S+/, "$1"));
+    expect(lines.slice(0, 5)).toEqual([
+      ":chat.server 464 bob :Password incorrect",
+      // An unknown name is answered like a wrong password (as ngIRCd does): no name is revealed.
+      ":chat.server 464 bob :Password incorrect",
+      ":chat.server 381 bob :You are now an IRC operator",
+      ":bob MODE bob :+o",
+      ":chat.server PONG chat.server :after",
+    ]);
+    expect(lines[5]).toBe(":bob JOIN #o");
+  });
+});
+
+describe("LUSERS", () => {
+  // modern.ircdocs.horse: 251-255 and 265/266 with the current and the highest count.
+  test("every numeric, with counts consistent with each other and the peak kept", async () => {
+    t = await startTestServer();
+    const a = await t.client("alice");
+    const b = await t.client("bob");
+    a.send("JOIN #l");
+    await a.expect(/ 366 alice #l /);
+    b.close();
+    await b.waitClosed();
+    await Bun.sleep(50);
+    const from = a.lines.length;
+    a.send("LUSERS");
+    const lines = (await sync(a, from)).filter((l) => !l.includes("PONG"));
+    expect(lines).toEqual([
+      ":chat.server 251 alice :There are 1 users and 0 invisible on 1 servers",
+      ":chat.server 252 alice 0 :operator(s) online",
+      ":chat.server 253 alice 0 :unknown connection(s)",
+      ":chat.server 254 alice 1 :channels formed",
+      ":chat.server 255 alice :I have 1 clients and 0 servers",
+      ":chat.server 265 alice 1 2 :Current local users 1, max 2",
+      ":chat.server 266 alice 1 2 :Current global users 1, max 2",
+    ]);
+  });
+});
+
+describe("WHO and WHOIS show operators and away", () => {
+  test("an away operator is G* in WHO and has 313 and 301 in WHOIS", async () => {
+    const creds = new OperCredentials([{ name: "root", password: "pw" }]);
+    t = await startTestServer({ opers: creds.logins() });
+    const a = await t.client("alice");
+    const b = await t.client("bob");
+    b.send("OPER root pw");
+    await b.expect(/ 381 bob /);
+    b.send("AWAY :lunch");
+    await b.expect(/ 306 bob /);
+    a.send("WHO bob");
+    expect(await a.expect(/ 352 /)).toMatch(
+      /^:chat\.server 352 alice \* \S+ \S+ chat\.server bob G\* :0 bob$/,
+    );
+    a.send("WHOIS bob");
+    expect(await a.expect(/ 301 /)).toBe(":chat.server 301 alice bob :lunch");
+    expect(await a.expect(/ 313 /)).toBe(":chat.server 313 alice bob :is an IRC operator");
+    await a.expect(/ 318 alice bob /);
   });
 });

@@ -79,6 +79,34 @@ describe("chat serve", () => {
     expect(log).toMatch(/disconnect 127\.0\.0\.1 .*alice.*Server shutting down/);
   });
 
+  test("--name and --network set the prefix, the welcome and NETWORK; --max-per-ip caps an address", async () => {
+    const s = await serve([
+      "--db",
+      ":memory:",
+      "--quiet",
+      "--name",
+      "irc.example.org",
+      "--network",
+      "ExampleNet",
+      "--max-per-ip",
+      "1",
+    ]);
+    const c = await TestClient.connect(s.port);
+    c.send("NICK alice");
+    c.send("USER alice 0 * :Alice");
+    expect(await c.expect(/ 001 /)).toMatch(
+      /^:irc\.example\.org 001 alice :Welcome to the ExampleNet IRC network, alice!/,
+    );
+    expect(await c.expect(/ 005 .*NETWORK=/)).toMatch(
+      /^:irc\.example\.org 005 alice .*NETWORK=ExampleNet /,
+    );
+    const second = await TestClient.connect(s.port);
+    await second.expect(/^ERROR :.*Too many connections from your address \(limit 1\)/);
+    c.close();
+    s.proc.kill("SIGTERM");
+    expect(await s.proc.exited).toBe(0);
+  });
+
   test("--quiet logs nothing; SIGINT also stops with exit status 0", async () => {
     const s = await serve(["--db", ":memory:", "--quiet"]);
     const c = await TestClient.connect(s.port);

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { parseArgs } from "citty";
 import { joinArgs, toJoinConfig } from "../../../src/cli/join-config.ts";
-import { serveArgs, toServeConfig } from "../../../src/cli/serve-config.ts";
+import { defaultServerName, serveArgs, toServeConfig } from "../../../src/cli/serve-config.ts";
 import { UsageError } from "../../../src/cli/usage-error.ts";
 
 type Raw = Record<string, string | string[] | boolean | undefined>;
@@ -25,6 +25,7 @@ describe("toServeConfig", () => {
       opers: [],
       floodLimit: true,
       quiet: false,
+      network: "chat",
     });
   });
 
@@ -50,6 +51,14 @@ describe("toServeConfig", () => {
       "Be nice",
       "--no-flood-limit",
       "--quiet",
+      "--name",
+      "IRC.Example.org",
+      "--network",
+      "ExampleNet",
+      "--max-per-ip",
+      "5",
+      "--max-clients",
+      "50",
     ]);
     expect(c).toEqual({
       host: "127.0.0.1",
@@ -64,7 +73,32 @@ describe("toServeConfig", () => {
       motd: "Be nice",
       floodLimit: false,
       quiet: true,
+      name: "irc.example.org",
+      network: "ExampleNet",
+      maxPerIp: 5,
+      maxClients: 50,
     });
+  });
+
+  test.each([
+    [["--name", "has space"], /--name must be a host-like name/],
+    [["--name", "-bad.org"], /--name must be a host-like name/],
+    [["--name", "a..b"], /--name must be a host-like name/],
+    [["--name", `${"a".repeat(64)}`], /--name must be a host-like name/],
+    [["--network", "my net"], /--network must be 1 to 32/],
+    [["--network", "x".repeat(33)], /--network must be 1 to 32/],
+    [["--max-per-ip", "0"], /--max-per-ip must be a whole number/],
+    [["--max-clients", "lots"], /--max-clients must be a whole number/],
+  ])("refuses %p", (argv, message) => {
+    expect(() => serve(argv)).toThrow(UsageError);
+    expect(() => serve(argv)).toThrow(message);
+  });
+
+  test("the default server name is the host name lowercased, else chat.server", () => {
+    expect(defaultServerName("Build-Box.Lan")).toBe("build-box.lan");
+    expect(defaultServerName("myhost")).toBe("myhost");
+    expect(defaultServerName("")).toBe("chat.server");
+    expect(defaultServerName("weird_name!")).toBe("chat.server");
   });
 
   test("several --oper values all count", () => {

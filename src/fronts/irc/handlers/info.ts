@@ -9,15 +9,17 @@ import { sendIsupport } from "./isupport.ts";
 // LUSERS
 export function lusers(ctx: CommandContext, _msg?: IrcMessage): void {
   const { core, irc } = ctx;
-  const { users, invisible, unknown, opers, channels } = core.counts();
+  const { users, invisible, unknown, opers, channels, peak } = core.counts();
   irc.reply(RPL.LUSERCLIENT, `There are ${users} users and ${invisible} invisible on 1 servers`);
   irc.reply(RPL.LUSEROP, String(opers), "operator(s) online");
   irc.reply(RPL.LUSERUNKNOWN, String(unknown), "unknown connection(s)");
   irc.reply(RPL.LUSERCHANNELS, String(channels), "channels formed");
   const total = users + invisible;
   irc.reply(RPL.LUSERME, `I have ${total} clients and 0 servers`);
-  irc.reply(RPL.LOCALUSERS, String(total), String(total), `Current local users ${total}`);
-  irc.reply(RPL.GLOBALUSERS, String(total), String(total), `Current global users ${total}`);
+  // modern.ircdocs.horse: `<client> [<u> <m>] :Current local users <u>, max <m>`.
+  const max = String(Math.max(peak, total));
+  irc.reply(RPL.LOCALUSERS, String(total), max, `Current local users ${total}, max ${max}`);
+  irc.reply(RPL.GLOBALUSERS, String(total), max, `Current global users ${total}, max ${max}`);
 }
 
 // MOTD [<target>]

@@ -10,7 +10,7 @@ import { type BanKind, isIpPattern, normalizeMask } from "../../../security/bans
 import type { CommandContext } from "../context.ts";
 
 // OPER <name> <password>
-export function oper(ctx: CommandContext, msg: IrcMessage): void {
+export function oper(ctx: CommandContext, msg: IrcMessage): void | Promise<void> {
   const { core, irc } = ctx;
   const answer = (outcome: OperOutcome): void => {
     if (outcome === "already") irc.reply(RPL.YOUREOPER, "You are already an IRC operator");
@@ -25,7 +25,7 @@ export function oper(ctx: CommandContext, msg: IrcMessage): void {
   const outcome = core.operLogin(msg.params[0] ?? "", msg.params[1] ?? "");
   // A password is checked off the event loop: answered when that is done.
   if (typeof outcome === "string") answer(outcome);
-  else void outcome.then(answer);
+  else return outcome.then(answer);
 }
 
 // KILL <nick> [:<reason>]

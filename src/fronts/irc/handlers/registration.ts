@@ -89,6 +89,11 @@ export function nick(ctx: CommandContext, msg: IrcMessage): void {
 
 // USER <username> <mode> <unused> :<realname>
 export function user(ctx: CommandContext, msg: IrcMessage): void {
+  // An empty username or realname is a missing parameter (modern.ircdocs.horse: USER).
+  if (!ctx.core.registered && (msg.params[0] === "" || msg.params[3] === "")) {
+    ctx.irc.reply(ERR.NEEDMOREPARAMS, "USER", "Not enough parameters");
+    return;
+  }
   ctx.core.setUser(msg.params[0] ?? "", msg.params[3] ?? "");
   tryRegister(ctx);
 }
