@@ -242,7 +242,11 @@ export class Core implements CoreParts, SessionHost, Housekept {
     s.gone = true;
     s.captured = undefined;
     this.registry.sessions.delete(s);
-    if (s.registered) this.registry.registeredCount--;
+    if (s.registered) {
+      this.registry.registeredCount--;
+      if (s.umodes.has("i")) this.registry.invisibleCount--;
+      if (s.oper) this.registry.operCount--;
+    }
     this.throttled.delete(s);
     s.backlog = undefined;
     const ip = s.conn.remoteAddress;
@@ -277,6 +281,8 @@ export class Core implements CoreParts, SessionHost, Housekept {
       );
     }
     this.registry.registeredCount = 0;
+    this.registry.invisibleCount = 0;
+    this.registry.operCount = 0;
     for (const s of this.registry.holders()) this.delivery.unwatchNick(s);
     for (const room of this.registry.rooms.values()) this.delivery.unwatchRoom(room);
     this.history.close();

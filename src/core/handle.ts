@@ -179,7 +179,7 @@ export class CoreHandle implements CoreApi {
     return people.user(this.c, nick);
   }
   counts(): Counts {
-    return this.c.registry.counts(this.c.now());
+    return this.c.registry.counts();
   }
 
   operLogin(name: string, password: string): OperOutcome | Promise<OperOutcome> {

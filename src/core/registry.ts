@@ -22,8 +22,9 @@ export class Registry {
     this.registeredCount++;
     if (this.registeredCount > this.peakRegistered) this.peakRegistered = this.registeredCount;
   }
-  private walked = { invisible: 0, opers: 0 };
-  private walkAt = Number.NEGATIVE_INFINITY;
+  /** Registered users with +i, and IRC operators: kept exact as modes change, for LUSERS. */
+  invisibleCount = 0;
+  operCount = 0;
 
   constructor(private readonly whowasEntries: number) {}
 
@@ -65,29 +66,13 @@ export class Registry {
     if (this.whowas.length > this.whowasEntries) this.whowas.shift();
   }
 
-  /**
-   * User counts for LUSERS. Registered/unknown are exact counters; invisible and
-   * operators need a walk over every session, and every welcome burst shows them,
-   * so that walk is reused for a second: 20,000 clients connecting at once must
-   * not cost 20,000 x 20,000 steps.
-   */
-  counts(now: number): Counts {
-    if (now - this.walkAt >= 1000) {
-      let invisible = 0;
-      let opers = 0;
-      for (const s of this.sessions) {
-        if (s.registered && s.umodes.has("i")) invisible++;
-        if (s.oper) opers++;
-      }
-      this.walked = { invisible, opers };
-      this.walkAt = now;
-    }
-    const invisible = Math.min(this.walked.invisible, this.registeredCount);
+  /** User counts for LUSERS, exact: every count is kept as sessions and modes change. */
+  counts(): Counts {
     return {
-      users: this.registeredCount - invisible,
-      invisible,
+      users: this.registeredCount - this.invisibleCount,
+      invisible: this.invisibleCount,
       unknown: this.sessions.size - this.registeredCount,
-      opers: this.walked.opers,
+      opers: this.operCount,
       channels: this.rooms.size,
       peak: this.peakRegistered,
     };

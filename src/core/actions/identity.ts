@@ -132,7 +132,11 @@ export function setUserModes(
       if (sign === "+" && !has) s.addUmode(m);
       else if (sign === "-" && has) s.deleteUmode(m);
       else continue;
-      if (m === "o") s.oper = false;
+      if (m === "i") c.registry.invisibleCount += sign === "+" ? 1 : -1;
+      if (m === "o" && s.oper) {
+        s.oper = false;
+        c.registry.operCount--;
+      }
       if (sign !== lastSign) applied += sign;
       lastSign = sign;
       applied += m;

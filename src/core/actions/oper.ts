@@ -36,6 +36,7 @@ function settle(c: CoreParts, s: Session, name: string, ok: boolean): OperOutcom
   if (ok) {
     s.oper = true;
     s.addUmode("o");
+    c.registry.operCount++;
     s.operFailures = 0;
     c.log(`oper ${s.nick} (${name}) from ${s.host}`);
     return "granted";

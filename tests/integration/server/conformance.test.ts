@@ -349,6 +349,40 @@ describe("LUSERS", () => {
   });
 });
 
+describe("LUSERS right after a change", () => {
+  test("an OPER, a +i and a departure show at once, not a second later", async () => {
+    const creds = new OperCredentials([{ name: "root", password: "pw" }]);
+    t = await startTestServer({ opers: creds.logins() });
+    const a = await t.client("alice");
+    const b = await t.client("bob");
+    const counts = async (): Promise<string[]> => {
+      const from = a.lines.length;
+      a.send("LUSERS");
+      await a.expect(/ 266 alice /);
+      return a.lines.slice(from).filter((l) => / 25[12] /.test(l));
+    };
+    expect(await counts()).toEqual([
+      ":chat.server 251 alice :There are 2 users and 0 invisible on 1 servers",
+      ":chat.server 252 alice 0 :operator(s) online",
+    ]);
+    b.send("OPER root pw");
+    await b.expect(/ 381 bob /);
+    a.send("MODE alice +i");
+    await a.expect(/ MODE alice :?\+i$/);
+    expect(await counts()).toEqual([
+      ":chat.server 251 alice :There are 1 users and 1 invisible on 1 servers",
+      ":chat.server 252 alice 1 :operator(s) online",
+    ]);
+    b.send("QUIT");
+    await b.waitClosed();
+    await Bun.sleep(20);
+    expect(await counts()).toEqual([
+      ":chat.server 251 alice :There are 0 users and 1 invisible on 1 servers",
+      ":chat.server 252 alice 0 :operator(s) online",
+    ]);
+  });
+});
+
 describe("WHO and WHOIS show operators and away", () => {
   test("an away operator is G* in WHO and has 313 and 301 in WHOIS", async () => {
     const creds = new OperCredentials([{ name: "root", password: "pw" }]);
