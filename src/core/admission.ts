@@ -136,27 +136,34 @@ export class Admission {
 
   /** Throws ERR_NICKTOOFAST (438) when a registered user changes nick too often. */
   checkNickChange(s: Session, nick: string, now: number): void {
-    const l = this.limits;
-    if (l.nickChangeMax <= 0) return;
-    s.nickWindow ??= new SlidingWindow({ max: l.nickChangeMax, windowMs: l.nickChangeWindowMs });
-    if (s.nickWindow.take(now)) return;
+    const { nickChangeMax: max, nickChangeWindowMs: windowMs } = this.limits;
+    if (max <= 0) return;
+    s.nickWindow ??= new SlidingWindow({ max, windowMs });
+    const wait = rateWait(s.nickWindow, now);
+    if (wait === undefined) return;
     throw new ChatError(
       "nickTooFast",
       [nick],
-      `Nick change too fast: wait ${humanSeconds(s.nickWindow.retryAfter(now))} before changing your nick again`,
+      `Nick change too fast: wait ${wait} before changing your nick again`,
     );
   }
 
   /** Throws ERR_TARGETTOOFAST (439) when a user joins and parts rooms too often. */
   checkJoinPart(s: Session, channel: string, now: number): void {
-    const l = this.limits;
-    if (l.joinPartMax <= 0) return;
-    s.joinWindow ??= new SlidingWindow({ max: l.joinPartMax, windowMs: l.joinPartWindowMs });
-    if (s.joinWindow.take(now)) return;
+    const { joinPartMax: max, joinPartWindowMs: windowMs } = this.limits;
+    if (max <= 0) return;
+    s.joinWindow ??= new SlidingWindow({ max, windowMs });
+    const wait = rateWait(s.joinWindow, now);
+    if (wait === undefined) return;
     throw new ChatError(
       "targetTooFast",
       [channel],
-      `Joining and parting too fast: wait ${humanSeconds(s.joinWindow.retryAfter(now))} before joining or leaving ${channel}`,
+      `Joining and parting too fast: wait ${wait} before joining or leaving ${channel}`,
     );
   }
+}
+
+/** Take one action from the window; undefined when allowed, else how long to wait, in words. */
+function rateWait(w: SlidingWindow, now: number): string | undefined {
+  return w.take(now) ? undefined : humanSeconds(w.retryAfter(now));
 }

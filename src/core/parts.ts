@@ -4,7 +4,7 @@
  * only this, so the core and its actions never import each other in a circle.
  */
 import type { MessageBus } from "../bus/bus.ts";
-import type { BusEvent, Origin } from "../bus/events.ts";
+import type { Origin } from "../bus/events.ts";
 import type { Admission } from "./admission.ts";
 import type { ServerInfo } from "./api.ts";
 import type { Delivery } from "./delivery.ts";
@@ -12,7 +12,7 @@ import type { History } from "./history.ts";
 import type { Limits } from "./limits.ts";
 import type { MsgIds } from "./msgid.ts";
 import type { Registry } from "./registry.ts";
-import type { Room, Session } from "./state.ts";
+import type { Session } from "./state.ts";
 
 export interface OperLogin {
   name: string;
@@ -45,11 +45,6 @@ export function eventBase(
   s: Session,
 ): { source: string; time: number; origin: Origin } {
   return { source: s.prefix, time: c.now(), origin: { node: c.node, conn: s.id } };
-}
-
-/** Publish a room event on the room's topic. */
-export function publishRoom(c: CoreParts, room: Room, ev: BusEvent): void {
-  c.bus.publish(room.folded, ev);
 }
 
 /**

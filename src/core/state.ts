@@ -154,12 +154,6 @@ export class Session implements ConnHandler {
     this.variant = this.front.variant();
   }
 
-  /** Bytes for this connection: into the front's reply buffer while it runs a command. */
-  send(bytes: Uint8Array): void {
-    if (this.captured !== undefined) this.captured.bytes(bytes);
-    else this.conn.send(bytes);
-  }
-
   // ---- ConnHandler: the transport's calls, handed to the core ----
 
   line(raw: string): void {

@@ -6,7 +6,7 @@
 import type { BanState } from "../../store/store.ts";
 import type { ModeChange, ModeView } from "../api.ts";
 import { ChatError } from "../errors.ts";
-import { type CoreParts, eventBase, publishRoom } from "../parts.ts";
+import { type CoreParts, eventBase } from "../parts.ts";
 import { applyModes } from "../rules.ts";
 import type { Session } from "../state.ts";
 import { roomOf, saveRoom } from "./rooms.ts";
@@ -39,7 +39,7 @@ export function setModes(
   const out = applyModes(room, changes, s, c.now(), c.limits, (nick) => c.registry.user(nick));
   if (out.modes.length > 0) {
     if (out.stateChanged) saveRoom(c, room);
-    publishRoom(c, room, {
+    c.bus.publish(room.folded, {
       ...eventBase(c, s),
       type: "mode",
       channel: room.name,

@@ -7,7 +7,7 @@ import { foldCase } from "../../protocol/casemap.ts";
 import { byteLength, clipBytes } from "../../protocol/text.ts";
 import type { JoinResult, MemberView, RoomSummary, RoomView } from "../api.ts";
 import { ChatError } from "../errors.ts";
-import { type CoreParts, eventBase, publishRoom, publishUser } from "../parts.ts";
+import { type CoreParts, eventBase, publishUser } from "../parts.ts";
 import { joinRefusal } from "../rules.ts";
 import { OP, Room, type Session, VOICE } from "../state.ts";
 import { LINE_BYTES } from "./identity.ts";
@@ -65,7 +65,7 @@ export function join(
   s.addRoom(room);
   s.updateVariant();
   c.delivery.watchRoom(room);
-  publishRoom(c, room, {
+  c.bus.publish(room.folded, {
     ...eventBase(c, s),
     type: "join",
     channel: room.name,
@@ -135,7 +135,7 @@ export function part(c: CoreParts, s: Session, name: string, reason: string | un
     reason === undefined || reason === ""
       ? undefined
       : clipBytes(reason, LINE_BYTES - byteLength(`:${s.prefix} PART ${room.name} :`));
-  publishRoom(c, room, clipped === undefined ? ev : { ...ev, reason: clipped });
+  c.bus.publish(room.folded, clipped === undefined ? ev : { ...ev, reason: clipped });
   leave(c, room, s);
 }
 
@@ -160,7 +160,12 @@ export function topic(c: CoreParts, s: Session, name: string, text: string): voi
   const now = c.now();
   room.topic = clipped === "" ? undefined : { text: clipped, setBy: s.prefix, setAt: now };
   saveRoom(c, room);
-  publishRoom(c, room, { ...eventBase(c, s), type: "topic", channel: room.name, text: clipped });
+  c.bus.publish(room.folded, {
+    ...eventBase(c, s),
+    type: "topic",
+    channel: room.name,
+    text: clipped,
+  });
 }
 
 /** KICK: a room operator (or a server operator) removes a member. */
@@ -177,7 +182,7 @@ export function kick(c: CoreParts, s: Session, name: string, nick: string, reaso
   const shown = victim.nick ?? nick;
   // KICKLEN, and never so long that the relayed KICK line passes 512 bytes.
   const fits = LINE_BYTES - byteLength(`:${s.prefix} KICK ${room.name} ${shown} :`);
-  publishRoom(c, room, {
+  c.bus.publish(room.folded, {
     ...eventBase(c, s),
     type: "kick",
     channel: room.name,

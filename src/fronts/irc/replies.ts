@@ -17,10 +17,6 @@ export class ReplyBuffer {
     this.parts.push(bytes);
   }
 
-  get empty(): boolean {
-    return this.parts.length === 0;
-  }
-
   /** Hand everything to `write` in order (lines joined into one chunk per run) and empty the buffer. */
   flush(write: (bytes: Uint8Array) => void): void {
     const parts = this.parts;

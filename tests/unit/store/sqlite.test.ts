@@ -18,6 +18,21 @@ const dir = mkdtempSync(join(tmpdir(), "chat-store-"));
 let n = 0;
 const freshPath = (): string => join(dir, `db-${++n}.db`);
 
+/** Ten messages to #a at times 0..9, msgids `${prefix}0`..`${prefix}9`. */
+function appendTen(s: SqliteStore, prefix: string): void {
+  for (let i = 0; i < 10; i++) {
+    s.append({
+      msgid: `${prefix}${i}`,
+      time: i,
+      key: "#a",
+      target: "#a",
+      source: "x!y@z",
+      command: "PRIVMSG",
+      text: `${i}`,
+    });
+  }
+}
+
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
@@ -74,17 +89,7 @@ describe("SqliteStore on disk", () => {
   test("retention runs by itself in the background", async () => {
     const s = new SqliteStore({ path: freshPath(), history: 3, pruneIntervalMs: 1 });
     try {
-      for (let i = 0; i < 10; i++) {
-        s.append({
-          msgid: `m${i}`,
-          time: i,
-          key: "#a",
-          target: "#a",
-          source: "x!y@z",
-          command: "PRIVMSG",
-          text: `${i}`,
-        });
-      }
+      appendTen(s, "m");
       s.flush();
       const deadline = Date.now() + 5000;
       // Event-driven enough: poll the store, bounded by the deadline.
@@ -104,17 +109,7 @@ describe("SqliteStore on disk", () => {
     const { Database } = require("bun:sqlite");
     const other = new Database(path);
     try {
-      for (let i = 0; i < 10; i++) {
-        s.append({
-          msgid: `r${i}`,
-          time: i,
-          key: "#a",
-          target: "#a",
-          source: "x!y@z",
-          command: "PRIVMSG",
-          text: `${i}`,
-        });
-      }
+      appendTen(s, "r");
       s.flush();
       // Another connection holds the write lock: the step is rolled back.
       other.run("PRAGMA busy_timeout = 0");
