@@ -26,6 +26,11 @@ interface Base {
   source: string;
   /** ms since the epoch, server time. */
   time: number;
+  /**
+   * Server-assigned id (IRCv3 message-ids): every event carries one, so a
+   * message-tags client can refer to any line it was shown (history, redaction).
+   */
+  msgid: string;
   origin: Origin;
 }
 
@@ -36,7 +41,6 @@ export interface MessageEvent extends Base {
   /** The room's or the recipient's name as the network displays it. */
   target: string;
   text: string;
-  msgid: string;
   /** Client-only tags (`+typing` etc.) passed on to message-tags clients. */
   clientTags?: [string, string][];
 }
@@ -45,7 +49,6 @@ export interface MessageEvent extends Base {
 export interface TagmsgEvent extends Base {
   type: "tagmsg";
   target: string;
-  msgid: string;
   clientTags: [string, string][];
 }
 

@@ -39,12 +39,17 @@ export interface CoreParts {
   validNick(nick: string): boolean;
 }
 
-/** The common part of every event `s` causes now. */
+/** The common part of every event `s` causes now, with a fresh msgid (message-ids). */
 export function eventBase(
   c: CoreParts,
   s: Session,
-): { source: string; time: number; origin: Origin } {
-  return { source: s.prefix, time: c.now(), origin: { node: c.node, conn: s.id } };
+): { source: string; time: number; msgid: string; origin: Origin } {
+  return {
+    source: s.prefix,
+    time: c.now(),
+    msgid: c.ids.next(),
+    origin: { node: c.node, conn: s.id },
+  };
 }
 
 /**

@@ -58,12 +58,12 @@ export function send(
   const ev: MessageEvent = {
     source: s.prefix,
     time: c.now(),
+    msgid: c.ids.next(),
     origin: { node: c.node, conn: s.id },
     type: "message",
     command,
     target: to.name,
     text,
-    msgid: c.ids.next(),
   };
   if (clientTags !== undefined && clientTags.length > 0) ev.clientTags = clientTags;
   fitRelayed(ev);
@@ -87,7 +87,6 @@ export function tagmsg(
     ...eventBase(c, s),
     type: "tagmsg" as const,
     target: to.name,
-    msgid: c.ids.next(),
     clientTags,
   };
   for (const topic of to.topics) c.bus.publish(topic, ev);

@@ -80,9 +80,10 @@ function eventLine(ev: BusEvent): string {
 }
 
 export function renderEvent(ev: BusEvent, variant: number): Uint8Array {
+  // message-ids: every event carries its msgid; only messages carry client tags.
   const tags =
     ev.type === "message" || ev.type === "tagmsg"
       ? tagPrefix(variant, ev.time, ev.msgid, ev.clientTags)
-      : tagPrefix(variant, ev.time);
+      : tagPrefix(variant, ev.time, ev.msgid);
   return encoder.encode(`${tags}${eventLine(ev)}\r\n`);
 }

@@ -9,7 +9,7 @@ import { clock, formatEvent } from "../../../src/fronts/plain/format.ts";
 import { clean, splitText } from "../../../src/protocol/text.ts";
 
 const time = new Date(2026, 0, 2, 9, 5).getTime();
-const base = { source: "bob!~bob@10.0.0.1", time, origin: { node: "n", conn: 1 } };
+const base = { source: "bob!~bob@10.0.0.1", time, msgid: "e1", origin: { node: "n", conn: 1 } };
 
 describe("plain event lines", () => {
   test.each<[string, BusEvent, string | null]>([

@@ -8,7 +8,12 @@ import { expect, test } from "bun:test";
 import type { MessageBus } from "../../../src/bus/bus.ts";
 import type { BusEvent, MessageEvent } from "../../../src/bus/events.ts";
 
-const base = { source: "a!~a@10.0.0.1", time: 1_700_000_000_000, origin: { node: "n1", conn: 7 } };
+const base = {
+  source: "a!~a@10.0.0.1",
+  time: 1_700_000_000_000,
+  msgid: "m0",
+  origin: { node: "n1", conn: 7 },
+};
 
 const msg = (text: string): MessageEvent => ({
   ...base,
