@@ -15,4 +15,6 @@ export const CAPABILITIES: Record<string, string | undefined> = {
   // Only the draft name: the work-in-progress spec says implementations MUST NOT
   // offer the unprefixed `chathistory` until the final version defines it.
   "draft/chathistory": undefined,
+  // Replies framed per command (front.ts labelOf, replies.ts): ACK, one tagged line, or a batch.
+  "labeled-response": undefined,
 };

@@ -16,13 +16,17 @@ import {
   V_MESSAGE_TAGS,
   V_SERVER_TIME,
 } from "../../core/api.ts";
-import { type IrcMessage, IrcParseError, parse } from "../../protocol/message.ts";
+import { escapeTagValue, type IrcMessage, IrcParseError, parse } from "../../protocol/message.ts";
 import { ERR } from "../../protocol/numerics.ts";
+import { batchRef } from "./batch.ts";
 import { COMMANDS } from "./commands.ts";
 import type { IrcReplies } from "./context.ts";
 import { toNumeric } from "./errors.ts";
 import { middle, renderEvent } from "./render.ts";
-import { ReplyBuffer } from "./replies.ts";
+import { type LabelFrame, ReplyBuffer } from "./replies.ts";
+
+/** labeled-response: a longer label is ignored (the spec caps it at 64 bytes). */
+const MAX_LABEL_BYTES = 64;
 
 const encoder = new TextEncoder();
 
@@ -41,6 +45,8 @@ export class IrcFront implements Front, IrcReplies {
    * check): run in order once it is done, so replies come in command order.
    */
   private held: string[] | undefined;
+  /** The command that made `held` keeps its reply buffer until it is done (parked). */
+  private parked = false;
 
   constructor(readonly core: CoreApi) {}
 
@@ -65,7 +71,7 @@ export class IrcFront implements Front, IrcReplies {
       if (err instanceof IrcParseError) return; // blank line: nothing to do
       throw err;
     }
-    this.begin();
+    this.begin(this.labelOf(msg));
     try {
       if (this.checkBodyLength(text, msg)) this.dispatch(msg);
     } finally {
@@ -101,12 +107,19 @@ export class IrcFront implements Front, IrcReplies {
     }
   }
 
-  /** Hold this client's later lines until `pending` settles, then run them in order. */
+  /**
+   * Hold this client's later lines until `pending` settles, then run them in
+   * order. The waiting command's reply buffer stays open (parked) so its late
+   * answer is part of the same reply (one labeled response).
+   */
   private hold(pending: Promise<void>): void {
     this.held = [];
+    this.parked = true;
     const resume = (): void => {
       const queue = this.held ?? [];
       this.held = undefined;
+      this.parked = false;
+      this.flushReplies();
       for (let i = 0; i < queue.length; i++) {
         try {
           this.line(queue[i] as string);
@@ -125,10 +138,24 @@ export class IrcFront implements Front, IrcReplies {
     pending.then(resume, resume);
   }
 
+  /** The labeled-response frame for a command tagged `label`, if the client asked for it. */
+  private labelOf(msg: IrcMessage): LabelFrame | undefined {
+    const label = msg.tags.get("label");
+    if (label === undefined || label === "" || !this.core.hasCap("labeled-response")) return;
+    if (Buffer.byteLength(label) > MAX_LABEL_BYTES) return;
+    const core = this.core;
+    return {
+      tag: `label=${escapeTagValue(label)}`,
+      server: core.server.name,
+      batch: core.hasCap("batch"),
+      ref: () => batchRef(core.newId()),
+    };
+  }
+
   /** Start collecting: replies and the core's output to us wait for the command's end. */
-  private begin(): void {
+  private begin(label?: LabelFrame): void {
     if (this.depth++ === 0) {
-      this.replies = new ReplyBuffer();
+      this.replies = new ReplyBuffer(label);
       this.core.capture(this.replies);
     }
   }
@@ -136,7 +163,7 @@ export class IrcFront implements Front, IrcReplies {
   private end(): void {
     if (--this.depth !== 0) return;
     this.core.capture(undefined);
-    this.flushReplies();
+    if (!this.parked) this.flushReplies();
   }
 
   /** The body (without tags) is limited to 512 bytes with CR LF, per RFC 1459. */
