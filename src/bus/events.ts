@@ -85,7 +85,7 @@ export interface ModeEvent extends Base {
   modes: string[];
 }
 
-/** Published on the invitee's nick topic. */
+/** Published on the invitee's nick topic, and on the room's for invite-notify. */
 export interface InviteEvent extends Base {
   type: "invite";
   channel: string;
@@ -99,8 +99,8 @@ export interface InviteEvent extends Base {
  * first listed room the recipient shares.
  */
 export interface UserEvent extends Base {
-  type: "quit" | "nick" | "away";
-  /** quit reason, new nick, or away text ("" = back) */
+  type: "quit" | "nick" | "away" | "setname";
+  /** quit reason, new nick, away text ("" = back), or new real name (SETNAME) */
   text: string;
   /** Casefolded rooms the person was in when it happened, in a stable order. */
   rooms: string[];
@@ -118,5 +118,5 @@ export type RoomEvent =
 export type BusEvent = RoomEvent | InviteEvent | UserEvent;
 
 export function isUserEvent(ev: BusEvent): ev is UserEvent {
-  return ev.type === "quit" || ev.type === "nick" || ev.type === "away";
+  return ev.type === "quit" || ev.type === "nick" || ev.type === "away" || ev.type === "setname";
 }

@@ -264,6 +264,8 @@ export interface CoreApi {
 
   // ---- people
   setAway(text: string | undefined): void;
+  /** SETNAME: "invalid" (nothing changed) for an empty, overlong or control-character name. */
+  setRealname(realname: string): "ok" | "invalid";
   userModes(): string;
   /** Apply `+i`, `-w`, `-o`...; returns the applied string and whether a flag was unknown. */
   setUserModes(target: string, modes: string): { applied: string; unknown: boolean };

@@ -15,6 +15,9 @@ const NAMES = [
   "cap-notify",
   "draft/chathistory",
   "labeled-response",
+  "standard-replies",
+  "setname",
+  "invite-notify",
 ] as const;
 
 export type CapName = (typeof NAMES)[number];

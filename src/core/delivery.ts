@@ -6,11 +6,13 @@
  * alone (see bus/events.ts):
  *   - room messages and TAGMSG skip their sender unless it asked for
  *     echo-message; TAGMSG reaches only message-tags clients;
- *   - QUIT, NICK and AWAY skip the person themselves and reach each recipient
- *     once, in the first of the event's rooms the recipient is in; AWAY only
- *     away-notify clients;
+ *   - QUIT, NICK, AWAY and SETNAME skip the person themselves and reach each
+ *     recipient once, in the first of the event's rooms the recipient is in;
+ *     AWAY only away-notify clients, SETNAME only setname clients;
+ *   - an INVITE on a room topic (invite-notify) reaches the members with that
+ *     capability, not the inviter (who has RPL_INVITING);
  *   - on a nick topic: the holder, except the sender's echo copy without
- *     echo-message.
+ *     echo-message, and a SETNAME only with the setname capability.
  */
 import type { MessageBus } from "../bus/bus.ts";
 import type { BusEvent, UserEvent } from "../bus/events.ts";
@@ -74,6 +76,11 @@ export class Delivery {
           this.send(m, ev);
         }
         return;
+      case "invite":
+        for (const m of members) {
+          if (m.id !== self && m.hasCap("invite-notify")) this.send(m, ev);
+        }
+        return;
       default:
         for (const m of members) this.send(m, ev);
     }
@@ -81,16 +88,17 @@ export class Delivery {
 
   private userToRoom(room: Room, ev: UserEvent, self: number): void {
     const at = ev.rooms.indexOf(room.folded);
-    const away = ev.type === "away";
+    const needs = USER_EVENT_CAP[ev.type];
     for (const m of room.members.keys()) {
       if (m.id === self) continue;
-      if (away && !m.hasCap("away-notify")) continue;
+      if (needs !== undefined && !m.hasCap(needs)) continue;
       if (at > 0 && inEarlierRoom(m, ev.rooms, at)) continue;
       this.send(m, ev);
     }
   }
 
   private toUser(s: Session, ev: BusEvent): void {
+    if (ev.type === "setname" && !s.hasCap("setname")) return;
     if (ev.type === "message" || ev.type === "tagmsg") {
       if (ev.type === "tagmsg" && !s.hasCap("message-tags")) return;
       // On the sender's own topic this is the echo copy (unless it wrote to itself).
@@ -122,6 +130,14 @@ export class Delivery {
     else m.captured.bytes(bytes);
   }
 }
+
+/** The capability a recipient needs to be shown a change of a person, where one is needed. */
+const USER_EVENT_CAP: Readonly<Record<UserEvent["type"], string | undefined>> = {
+  quit: undefined,
+  nick: undefined,
+  away: "away-notify",
+  setname: "setname",
+};
 
 /** Whether `m` is in one of the rooms listed before index `at` (it was shown the event there). */
 function inEarlierRoom(m: Session, rooms: readonly string[], at: number): boolean {

@@ -160,6 +160,9 @@ export class CoreHandle implements CoreApi {
   setAway(text: string | undefined): void {
     identity.setAway(this.c, this.s, text);
   }
+  setRealname(realname: string): "ok" | "invalid" {
+    return identity.setRealname(this.c, this.s, realname);
+  }
   userModes(): string {
     return `+${[...this.s.umodes].sort().join("")}`;
   }

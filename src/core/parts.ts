@@ -55,17 +55,20 @@ export function eventBase(
 /**
  * A change of the person (QUIT, NICK, AWAY): once on each of their rooms'
  * topics, carrying the list, so each room-mate sees it once (delivery.ts).
- * A NICK also goes to their own nick topic: they see it even in no room.
+ * A NICK (and a SETNAME) also goes to their own nick topic: they see it even in no room.
  */
 export function publishUser(
   c: CoreParts,
   s: Session,
-  type: "quit" | "nick" | "away",
+  type: "quit" | "nick" | "away" | "setname",
   text: string,
   source = s.prefix,
 ): void {
   const rooms = [...s.joined.keys()];
   const ev = { ...eventBase(c, s), source, type, text, rooms };
-  if (type === "nick" && s.folded !== undefined) c.bus.publish(s.folded, ev);
+  // NICK and SETNAME are also shown to the person themselves (setname: with the cap).
+  if ((type === "nick" || type === "setname") && s.folded !== undefined) {
+    c.bus.publish(s.folded, ev);
+  }
   for (const r of rooms) c.bus.publish(r, ev);
 }

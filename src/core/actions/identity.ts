@@ -99,6 +99,20 @@ export function quit(c: CoreParts, s: Session, reason: string): void {
   c.disconnect(s, `Quit: ${clipBytes(reason, room)}`);
 }
 
+/**
+ * SETNAME: a new real name, seen by setname clients sharing a room and by the
+ * user. Refused (nothing changes) when empty or over NAMELEN: IRCv3 setname
+ * says FAIL INVALID_REALNAME rather than a silent cut.
+ */
+export function setRealname(c: CoreParts, s: Session, realname: string): "ok" | "invalid" {
+  if (!s.registered) throw new ChatError("notRegistered");
+  if (realname === "" || byteLength(realname) > c.limits.realnameLen) return "invalid";
+  if (realname === s.realname) return "ok";
+  s.realname = realname;
+  publishUser(c, s, "setname", realname);
+  return "ok";
+}
+
 /** AWAY: set (text) or clear (undefined); away-notify clients sharing a room are told. */
 export function setAway(c: CoreParts, s: Session, text: string | undefined): void {
   const clipped = text === undefined || text === "" ? undefined : clipBytes(text, c.limits.awayLen);

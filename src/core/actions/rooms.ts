@@ -213,12 +213,10 @@ export function invite(
     invitee.invitedTo.add(room);
   }
   const channel = room?.name ?? name;
-  c.bus.publish(invitee.folded, {
-    ...eventBase(c, s),
-    type: "invite",
-    channel,
-    invitee: invitee.nick,
-  });
+  const ev = { ...eventBase(c, s), type: "invite" as const, channel, invitee: invitee.nick };
+  c.bus.publish(invitee.folded, ev);
+  // invite-notify: the room's members with the capability see it too (delivery.ts).
+  if (room !== undefined) c.bus.publish(room.folded, ev);
   const result: { nick: string; channel: string; away?: string } = { nick: invitee.nick, channel };
   if (invitee.away !== undefined) result.away = invitee.away;
   return result;

@@ -17,4 +17,10 @@ export const CAPABILITIES: Record<string, string | undefined> = {
   "draft/chathistory": undefined,
   // Replies framed per command (front.ts labelOf, replies.ts): ACK, one tagged line, or a batch.
   "labeled-response": undefined,
+  // FAIL/WARN/NOTE from one renderer (standard-replies.ts) where a spec defines the codes.
+  "standard-replies": undefined,
+  // SETNAME (handlers/setname.ts), shown to setname clients sharing a room (delivery.ts).
+  setname: undefined,
+  // INVITE shown to the room's members with the capability (delivery.ts).
+  "invite-notify": undefined,
 };

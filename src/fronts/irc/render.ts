@@ -76,6 +76,8 @@ function eventLine(ev: BusEvent): string {
       return `:${ev.source} NICK ${ev.text}`;
     case "away":
       return ev.text === "" ? `:${ev.source} AWAY` : `:${ev.source} AWAY :${ev.text}`;
+    case "setname":
+      return `:${ev.source} SETNAME :${ev.text}`;
   }
 }
 

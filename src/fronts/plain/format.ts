@@ -113,6 +113,9 @@ export function formatEvent(event: BusEvent, labelAll = false): string | null {
       return event.text === ""
         ? `${t} * ${who} is back`
         : `${t} * ${who} is away: ${clean(event.text)}`;
+    case "setname":
+      // Only shown to clients with the setname capability, which a person at nc never has.
+      return null;
   }
 }
 

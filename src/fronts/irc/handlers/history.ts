@@ -15,11 +15,12 @@ import {
 import type { IrcMessage } from "../../../protocol/message.ts";
 import type { CommandContext } from "../context.ts";
 import { isoTime, tagPrefix } from "../render.ts";
+import { fail as standardFail } from "../standard-replies.ts";
 
 type Code = "INVALID_PARAMS" | "INVALID_TARGET" | "MESSAGE_ERROR";
 
 function fail(ctx: CommandContext, code: Code, context: string[], text: string): void {
-  ctx.irc.msg("FAIL", ["CHATHISTORY", code, ...context, text]);
+  standardFail(ctx.irc, "CHATHISTORY", code, context, text);
 }
 
 /** `timestamp=...` or `msgid=...`; undefined when it is neither or the time is malformed. */
