@@ -18,6 +18,7 @@ const NAMES = [
   "standard-replies",
   "setname",
   "invite-notify",
+  "draft/event-playback",
 ] as const;
 
 export type CapName = (typeof NAMES)[number];

@@ -21,6 +21,7 @@ import type { HistoryEntry, HistoryRef, HistoryStore } from "../store/store.ts";
 import { isPrivateKey, privateKey } from "../store/store.ts";
 import type { HistoryAnswer, HistoryQuery, HistoryTargetView } from "./api.ts";
 import { parseMsgid } from "./msgid.ts";
+import { playbackEntry, queryWithEvents } from "./playback.ts";
 import type { Registry } from "./registry.ts";
 import { isBanned } from "./rules.ts";
 import type { HistoryFloor, Session } from "./state.ts";
@@ -62,10 +63,15 @@ export class History {
   }
 
   private record(topic: string, ev: BusEvent): void {
-    if (ev.type !== "message") return;
+    const room = topic.charCodeAt(0) === 35; /* # */
+    if (ev.type !== "message") {
+      // JOIN, PART, ... in a room: kept for draft/event-playback (playback.ts).
+      const entry = room ? playbackEntry(topic, ev) : undefined;
+      if (entry !== undefined) this.store.append(entry);
+      return;
+    }
     // A room message crosses only its room's topic; a private one also the
     // sender's own (its echo), which is not stored twice.
-    const room = topic.charCodeAt(0) === 35; /* # */
     if (!room && topic !== foldCase(ev.target)) return;
     const key = room ? topic : privateKey(foldCase(nickOf(ev.source)), topic);
     this.store.append({
@@ -121,7 +127,11 @@ export class History {
     }
     let entries: HistoryEntry[];
     try {
-      entries = this.query(key, q, limit);
+      // draft/event-playback: a room's events too, in order with its messages.
+      entries =
+        !isPrivateKey(key) && s.hasCap("draft/event-playback")
+          ? queryWithEvents(this.store, key, q, limit)
+          : this.query(key, q, limit);
     } catch (err) {
       return {
         ok: false,

@@ -65,10 +65,12 @@ export function publishUser(
   source = s.prefix,
 ): void {
   const rooms = [...s.joined.keys()];
-  const ev = { ...eventBase(c, s), source, type, text, rooms };
+  // Each topic's copy has its own msgid: history keeps the event once per room
+  // (event-playback), and a msgid names one stored line.
+  const ev = () => ({ ...eventBase(c, s), source, type, text, rooms });
   // NICK and SETNAME are also shown to the person themselves (setname: with the cap).
   if ((type === "nick" || type === "setname") && s.folded !== undefined) {
-    c.bus.publish(s.folded, ev);
+    c.bus.publish(s.folded, ev());
   }
-  for (const r of rooms) c.bus.publish(r, ev);
+  for (const r of rooms) c.bus.publish(r, ev());
 }

@@ -14,7 +14,13 @@
  * line, exit status 1.
  */
 
-export type HistoryCommand = "PRIVMSG" | "NOTICE";
+export type HistoryCommand = "PRIVMSG" | "NOTICE" | PlaybackCommand;
+
+/**
+ * Room events kept for draft/event-playback (core/playback.ts), under their
+ * own conversation key so they never push messages out of retention.
+ */
+export type PlaybackCommand = "JOIN" | "PART" | "KICK" | "TOPIC" | "MODE" | "QUIT" | "NICK";
 
 export interface HistoryEntry {
   /** Server-assigned unique id, sent as the `msgid` tag. */
@@ -34,7 +40,10 @@ export interface HistoryEntry {
   /** Full source `nick!user@host` of the sender. */
   source: string;
   command: HistoryCommand;
-  /** Message text as sent on the wire (a /me is the CTCP ACTION form). */
+  /**
+   * Message text as sent on the wire (a /me is the CTCP ACTION form); for a
+   * playback event, the event itself as JSON.
+   */
   text: string;
 }
 

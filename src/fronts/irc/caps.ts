@@ -23,4 +23,6 @@ export const CAPABILITIES: Record<string, string | undefined> = {
   setname: undefined,
   // INVITE shown to the room's members with the capability (delivery.ts).
   "invite-notify": undefined,
+  // Room events (JOIN, PART, KICK, TOPIC, MODE, QUIT, NICK) in CHATHISTORY batches (core/playback.ts).
+  "draft/event-playback": undefined,
 };

@@ -81,6 +81,32 @@ function eventLine(ev: BusEvent): string {
   }
 }
 
+/**
+ * A stored playback event (core/playback.ts: the event as JSON) as the line
+ * its room saw live, without tags; undefined for a row that is not one.
+ */
+export function storedEventLine(json: string): string | undefined {
+  let ev: unknown;
+  try {
+    ev = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  if (typeof ev !== "object" || ev === null || !("type" in ev) || !("source" in ev)) return;
+  if (typeof ev.type !== "string" || !PLAYBACK_TYPES.has(ev.type)) return undefined;
+  return eventLine(ev as BusEvent);
+}
+
+const PLAYBACK_TYPES: ReadonlySet<string> = new Set([
+  "join",
+  "part",
+  "kick",
+  "topic",
+  "mode",
+  "quit",
+  "nick",
+]);
+
 export function renderEvent(ev: BusEvent, variant: number): Uint8Array {
   // message-ids: every event carries its msgid; only messages carry client tags.
   const tags =

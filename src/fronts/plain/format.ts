@@ -246,6 +246,7 @@ export function replayLines(
   if (entries.length === 0) return [];
   const lines = [`*** Recent messages in ${clean(channel)} (history):`];
   for (const e of entries) {
+    if (e.command !== "PRIVMSG" && e.command !== "NOTICE") continue;
     const line = messageLine(dayAndClock(e.time, now), "", e.command, nickOf(e.source), e.text);
     if (line !== "") lines.push(`[history] ${line}`);
   }

@@ -21,6 +21,19 @@ interface MessageRow {
 
 const COLS = "id, msgid, time, key, target, source, command, text";
 
+/** What a stored row's command may be; anything else reads as PRIVMSG. */
+const COMMANDS: ReadonlySet<string> = new Set<HistoryCommand>([
+  "PRIVMSG",
+  "NOTICE",
+  "JOIN",
+  "PART",
+  "KICK",
+  "TOPIC",
+  "MODE",
+  "QUIT",
+  "NICK",
+]);
+
 function toEntry(row: MessageRow): HistoryEntry {
   return {
     msgid: row.msgid,
@@ -28,7 +41,7 @@ function toEntry(row: MessageRow): HistoryEntry {
     key: row.key,
     target: row.target,
     source: row.source,
-    command: row.command === "NOTICE" ? "NOTICE" : ("PRIVMSG" satisfies HistoryCommand),
+    command: COMMANDS.has(row.command) ? (row.command as HistoryCommand) : "PRIVMSG",
     text: row.text,
   };
 }

@@ -14,10 +14,16 @@ import {
 } from "../../../core/api.ts";
 import type { IrcMessage } from "../../../protocol/message.ts";
 import type { CommandContext } from "../context.ts";
-import { isoTime, tagPrefix } from "../render.ts";
+import { isoTime, storedEventLine, tagPrefix } from "../render.ts";
 import { fail as standardFail } from "../standard-replies.ts";
 
-type Code = "INVALID_PARAMS" | "INVALID_TARGET" | "MESSAGE_ERROR";
+/** The codes the chathistory spec gives (UNKNOWN_COMMAND and NEED_MORE_PARAMS are MUSTs). */
+type Code =
+  | "UNKNOWN_COMMAND"
+  | "NEED_MORE_PARAMS"
+  | "INVALID_PARAMS"
+  | "INVALID_TARGET"
+  | "MESSAGE_ERROR";
 
 function fail(ctx: CommandContext, code: Code, context: string[], text: string): void {
   standardFail(ctx.irc, "CHATHISTORY", code, context, text);
@@ -80,12 +86,15 @@ export function chathistory(ctx: CommandContext, msg: IrcMessage): void {
   const sub = (p[0] ?? "").toUpperCase();
   const want = ARITY[sub];
   if (want === undefined) {
-    fail(ctx, "INVALID_PARAMS", [p[0] ?? "*"], "Unknown command");
+    fail(ctx, "UNKNOWN_COMMAND", [p[0] ?? "*"], "Unknown command");
     return;
   }
-  if (p.length !== want) {
-    const why = p.length < want ? "Insufficient parameters" : "Too many parameters";
-    fail(ctx, "INVALID_PARAMS", [sub], why);
+  if (p.length < want) {
+    fail(ctx, "NEED_MORE_PARAMS", [sub], "Missing parameters");
+    return;
+  }
+  if (p.length > want) {
+    fail(ctx, "INVALID_PARAMS", [sub], "Too many parameters");
     return;
   }
   const limit = parseLimit(p[want - 1], ctx.core.server.limits.chathistoryMax);
@@ -145,9 +154,12 @@ export function replay(
     );
   }
   for (const e of entries) {
-    irc.raw(
-      `${tagPrefix(variant, e.time, e.msgid, undefined, batch)}:${e.source} ${e.command} ${e.target} :${e.text}`,
-    );
+    const line =
+      e.command === "PRIVMSG" || e.command === "NOTICE"
+        ? `:${e.source} ${e.command} ${e.target} :${e.text}`
+        : storedEventLine(e.text); // draft/event-playback
+    if (line === undefined) continue;
+    irc.raw(`${tagPrefix(variant, e.time, e.msgid, undefined, batch)}${line}`);
   }
   if (batch !== undefined) irc.raw(`:${server} BATCH -${batch}`);
   else irc.raw(`:${server} NOTICE ${channel} :End of replay; live from here`);
