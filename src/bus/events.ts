@@ -52,6 +52,18 @@ export interface TagmsgEvent extends Base {
   clientTags: [string, string][];
 }
 
+/**
+ * draft/message-redaction: the message `redacted` of a room (target `#room`)
+ * or a private conversation (target: the recipient's nick) is withdrawn.
+ * Published where the message went; every node's history forgets it.
+ */
+export interface RedactEvent extends Base {
+  type: "redact";
+  target: string;
+  redacted: string;
+  reason?: string;
+}
+
 export interface JoinEvent extends Base {
   type: "join";
   channel: string;
@@ -109,6 +121,7 @@ export interface UserEvent extends Base {
 export type RoomEvent =
   | MessageEvent
   | TagmsgEvent
+  | RedactEvent
   | JoinEvent
   | PartEvent
   | KickEvent

@@ -197,6 +197,9 @@ export type OperOutcome = "granted" | "already" | "throttled" | "refused";
 
 export type RegisterOutcome = "registered" | "waiting" | "refused";
 
+/** What became of a REDACT; the IRC front gives each refusal its FAIL code. */
+export type RedactOutcome = "redacted" | "invalid-target" | "unknown-msgid" | "forbidden";
+
 /** The core's actions and views, bound to one connection. */
 export interface CoreApi {
   readonly server: ServerInfo;
@@ -261,6 +264,8 @@ export interface CoreApi {
     clientTags?: [string, string][],
   ): { nick?: string; away?: string };
   tagmsg(target: string, clientTags: [string, string][]): void;
+  /** REDACT (draft/message-redaction): withdraw a stored message of a room or a private chat. */
+  redact(target: string, msgid: string, reason?: string): RedactOutcome;
 
   // ---- people
   setAway(text: string | undefined): void;

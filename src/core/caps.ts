@@ -19,6 +19,7 @@ const NAMES = [
   "setname",
   "invite-notify",
   "draft/event-playback",
+  "draft/message-redaction",
 ] as const;
 
 export type CapName = (typeof NAMES)[number];

@@ -9,6 +9,8 @@
  *   - QUIT, NICK, AWAY and SETNAME skip the person themselves and reach each
  *     recipient once, in the first of the event's rooms the recipient is in;
  *     AWAY only away-notify clients, SETNAME only setname clients;
+ *   - a REDACT reaches the members (or the holder) with draft/message-redaction,
+ *     the redactor included;
  *   - an INVITE on a room topic (invite-notify) reaches the members with that
  *     capability, not the inviter (who has RPL_INVITING);
  *   - on a nick topic: the holder, except the sender's echo copy without
@@ -76,6 +78,10 @@ export class Delivery {
           this.send(m, ev);
         }
         return;
+      case "redact":
+        // The redactor too: its client removes the line as everyone else's does.
+        for (const m of members) if (m.hasCap("draft/message-redaction")) this.send(m, ev);
+        return;
       case "invite":
         for (const m of members) {
           if (m.id !== self && m.hasCap("invite-notify")) this.send(m, ev);
@@ -99,6 +105,7 @@ export class Delivery {
 
   private toUser(s: Session, ev: BusEvent): void {
     if (ev.type === "setname" && !s.hasCap("setname")) return;
+    if (ev.type === "redact" && !s.hasCap("draft/message-redaction")) return;
     if (ev.type === "message" || ev.type === "tagmsg") {
       if (ev.type === "tagmsg" && !s.hasCap("message-tags")) return;
       // On the sender's own topic this is the echo copy (unless it wrote to itself).

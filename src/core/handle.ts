@@ -9,6 +9,7 @@ import * as messaging from "./actions/messaging.ts";
 import * as modes from "./actions/modes.ts";
 import * as oper from "./actions/oper.ts";
 import * as people from "./actions/people.ts";
+import * as redaction from "./actions/redaction.ts";
 import * as rooms from "./actions/rooms.ts";
 import type {
   CaptureSink,
@@ -21,6 +22,7 @@ import type {
   ModeChange,
   ModeView,
   OperOutcome,
+  RedactOutcome,
   RegisterOutcome,
   RoomSummary,
   RoomView,
@@ -155,6 +157,10 @@ export class CoreHandle implements CoreApi {
   }
   tagmsg(target: string, clientTags: [string, string][]): void {
     messaging.tagmsg(this.c, this.s, target, clientTags);
+  }
+
+  redact(target: string, msgid: string, reason?: string): RedactOutcome {
+    return redaction.redact(this.c, this.s, target, msgid, reason);
   }
 
   setAway(text: string | undefined): void {

@@ -64,6 +64,14 @@ export class History {
 
   private record(topic: string, ev: BusEvent): void {
     const room = topic.charCodeAt(0) === 35; /* # */
+    if (ev.type === "redact") {
+      // Forgotten where it was kept: the room, or (from its home topic) the private chat.
+      if (room) this.store.redact(topic, ev.redacted);
+      else if (topic === foldCase(ev.target)) {
+        this.store.redact(privateKey(foldCase(nickOf(ev.source)), topic), ev.redacted);
+      }
+      return;
+    }
     if (ev.type !== "message") {
       // JOIN, PART, ... in a room: kept for draft/event-playback (playback.ts).
       const entry = room ? playbackEntry(topic, ev) : undefined;
@@ -87,6 +95,21 @@ export class History {
 
   latest(key: string, limit: number): HistoryEntry[] {
     return this.store.latest(key, limit);
+  }
+
+  /** The stored message `msgid` of conversation `key`, if it is still kept. */
+  message(key: string, msgid: string): HistoryEntry | undefined {
+    // AROUND with a limit of 1 answers the referenced message itself.
+    const [hit] = this.store.around(key, { msgid }, 1);
+    return hit?.msgid === msgid ? hit : undefined;
+  }
+
+  /**
+   * Whether `s` wrote `entry`: its nick, and sent since `s` took that nick
+   * (whoever takes a nick later did not write what was said under it before).
+   */
+  wrote(s: Session, entry: HistoryEntry): boolean {
+    return foldCase(nickOf(entry.source)) === s.folded && aboveFloor(s.historyFloor, entry);
   }
 
   /** `s` took a nick it did not hold before (case changes do not count); `marker` is a fresh msgid. */

@@ -43,6 +43,16 @@ class Conversation {
     this.items.splice(i, 0, item);
   }
 
+  /** Remove the message `msgid`; whether it was here. */
+  remove(msgid: string): boolean {
+    for (let i = this.start; i < this.items.length; i++) {
+      if (this.items[i]?.entry.msgid !== msgid) continue;
+      this.items.splice(i, 1);
+      return true;
+    }
+    return false;
+  }
+
   /** Remove the `n` oldest messages and return them. */
   dropOldest(n: number): Stored[] {
     const count = Math.min(n, this.length);
@@ -159,6 +169,15 @@ export class MemoryStore extends IndexedHistory implements HistoryStore {
 
   flush(): void {
     // Nothing to commit: appends are visible at once.
+  }
+
+  redact(key: string, msgid: string): boolean {
+    const where = this.index.byMsgid.get(msgid);
+    if (where?.key !== key) return false;
+    if (this.index.conversations.get(key)?.remove(msgid) !== true) return false;
+    this.index.byMsgid.delete(msgid);
+    this.retention.added(key, -1);
+    return true;
   }
 
   saveRoom(room: RoomState): void {

@@ -9,7 +9,7 @@ import { checkIntegrityInBackground, type IntegrityResult } from "./integrity.ts
 import { IndexedHistory } from "./queries.ts";
 import { checkHistoryLimit } from "./retention.ts";
 import { openDatabase } from "./sqlite/database.ts";
-import { ErrorLog, oneLine } from "./sqlite/log.ts";
+import { describe, ErrorLog, oneLine } from "./sqlite/log.ts";
 import { Pruner } from "./sqlite/pruner.ts";
 import { SqliteIndex } from "./sqlite/reads.ts";
 import { SqliteRooms } from "./sqlite/rooms.ts";
@@ -78,6 +78,19 @@ export class SqliteStore extends IndexedHistory implements HistoryStore {
   /** A query sees every message appended so far. */
   protected override beforeRead(): void {
     this.writer.flush();
+  }
+
+  redact(key: string, msgid: string): boolean {
+    if (this.closed) return false;
+    this.writer.flush();
+    try {
+      const res = this.db.run("DELETE FROM messages WHERE key = ? AND msgid = ?", [key, msgid]);
+      if (res.changes > 0) this.pruner.removed(key);
+      return res.changes > 0;
+    } catch (err) {
+      this.log.report(`history: could not redact ${msgid} in ${key}: ${describe(err)}`);
+      return false;
+    }
   }
 
   saveRoom(room: RoomState): void {

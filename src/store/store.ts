@@ -135,6 +135,11 @@ export interface HistoryStore {
     limit: number,
     nick?: string,
   ): HistoryTarget[];
+  /**
+   * Forget one message of a conversation (draft/message-redaction), with
+   * everything buffered committed first; whether it was there.
+   */
+  redact(key: string, msgid: string): boolean;
   /** Insert or replace a room's state, keyed by its casefolded name; written at once. */
   saveRoom(room: RoomState): void;
   /** Forget a room (any case of its name). */

@@ -25,4 +25,6 @@ export const CAPABILITIES: Record<string, string | undefined> = {
   "invite-notify": undefined,
   // Room events (JOIN, PART, KICK, TOPIC, MODE, QUIT, NICK) in CHATHISTORY batches (core/playback.ts).
   "draft/event-playback": undefined,
+  // REDACT (handlers/redact.ts): history forgets the message on every node.
+  "draft/message-redaction": undefined,
 };

@@ -9,6 +9,7 @@ import { lusers, motd, time, version } from "./handlers/info.ts";
 import { notice, privmsg, tagmsg } from "./handlers/messaging.ts";
 import { mode } from "./handlers/mode.ts";
 import { dline, kill, kline, oper, undline, unkline } from "./handlers/oper.ts";
+import { redact } from "./handlers/redact.ts";
 import { cap, nick, pass, ping, pong, quit, user } from "./handlers/registration.ts";
 import { setname } from "./handlers/setname.ts";
 import { away, ison, userhost, who, whois, whowas } from "./handlers/user.ts";
@@ -44,6 +45,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   USERHOST: { handler: userhost, minParams: 1 },
   ISON: { handler: ison, minParams: 1 },
   SETNAME: { handler: setname, minParams: 1 },
+  REDACT: { handler: redact, minParams: 2 },
   // Operator family (handlers/oper.ts): OPER verifies off the event loop.
   OPER: { handler: oper, minParams: 2 },
   KILL: { handler: kill, minParams: 1, operOnly: true },

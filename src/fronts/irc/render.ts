@@ -53,6 +53,10 @@ function eventLine(ev: BusEvent): string {
       return `:${ev.source} ${ev.command} ${ev.target} :${ev.text}`;
     case "tagmsg":
       return `:${ev.source} TAGMSG ${ev.target}`;
+    case "redact":
+      return ev.reason === undefined
+        ? `:${ev.source} REDACT ${ev.target} ${ev.redacted}`
+        : `:${ev.source} REDACT ${ev.target} ${ev.redacted} :${ev.reason}`;
     case "join":
       return `:${ev.source} JOIN ${ev.channel}`;
     case "part":

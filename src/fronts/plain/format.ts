@@ -114,7 +114,9 @@ export function formatEvent(event: BusEvent, labelAll = false): string | null {
         ? `${t} * ${who} is back`
         : `${t} * ${who} is away: ${clean(event.text)}`;
     case "setname":
-      // Only shown to clients with the setname capability, which a person at nc never has.
+    case "redact":
+      // Only shown to clients with the setname / message-redaction capability,
+      // which a person at nc never has.
       return null;
   }
 }

@@ -32,6 +32,11 @@ export class Pruner {
     this.ledger = new RetentionLedger(opts.history);
   }
 
+  /** A row of `key` was deleted outside retention (a redaction). */
+  removed(key: string): void {
+    if (this.ledger.count(key) !== undefined) this.ledger.added(key, -1);
+  }
+
   /** Account for rows just committed (a first sight counts what is there). */
   committed(added: Added): void {
     for (const [key, n] of added) {

@@ -62,6 +62,22 @@ export function runStoreContract(name: string, subject: ContractSubject): void {
       }
     });
 
+    test("redact forgets one message of one conversation, even one not yet flushed", () => {
+      const s = filled(3, 4);
+      s.append(msg("#dev", 4));
+      expect(s.redact("#ops", "dev-2")).toBe(false);
+      expect(s.redact("#dev", "dev-2")).toBe(true);
+      expect(s.redact("#dev", "dev-2")).toBe(false);
+      expect(s.redact("#dev", "dev-4")).toBe(true);
+      expect(texts(s.latest("#dev", 10))).toEqual(["line 1", "line 3"]);
+      expect(s.around("#dev", { msgid: "dev-2" }, 3)).toEqual([]);
+      // Retention counts what is left: five messages now, so only the oldest goes.
+      for (const i of [5, 6, 7]) s.append(msg("#dev", i));
+      s.flush();
+      subject.settle?.(s);
+      expect(texts(s.latest("#dev", 10))).toEqual(["line 3", "line 5", "line 6", "line 7"]);
+    });
+
     test("latest returns the newest messages oldest first, all fields intact", () => {
       const s = make();
       s.append(msg("#dev", 1, { command: "NOTICE", text: "\u0001ACTION waves\u0001 ünïcode" }));
