@@ -64,6 +64,15 @@ export interface RedactEvent extends Base {
   reason?: string;
 }
 
+/** draft/channel-rename: room `from` is now called `channel` (same members, modes, topic). */
+export interface RenameEvent extends Base {
+  type: "rename";
+  channel: string;
+  from: string;
+  /** "" when none was given. */
+  reason: string;
+}
+
 export interface JoinEvent extends Base {
   type: "join";
   channel: string;
@@ -122,6 +131,7 @@ export type RoomEvent =
   | MessageEvent
   | TagmsgEvent
   | RedactEvent
+  | RenameEvent
   | JoinEvent
   | PartEvent
   | KickEvent

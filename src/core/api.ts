@@ -56,6 +56,12 @@ export interface Front {
   ping(): Uint8Array | null;
   /** Last words before the core closes the connection. */
   farewell(reason: string): Uint8Array;
+  /**
+   * A room this user is in was renamed and the client cannot be told so
+   * (no draft/channel-rename): show it as leaving `from` and joining `to`.
+   * Without this method the rendered rename event is shown instead.
+   */
+  renamed?(from: string, to: string, reason: string): void;
 }
 
 export type FrontFactory = (core: CoreApi) => Front;
@@ -197,6 +203,9 @@ export type OperOutcome = "granted" | "already" | "throttled" | "refused";
 
 export type RegisterOutcome = "registered" | "waiting" | "refused";
 
+/** What became of a RENAME; refusals that have numerics (403, 442, 482) are ChatErrors. */
+export type RenameOutcome = "renamed" | "in-use" | "cannot-rename";
+
 /** What became of a REDACT; the IRC front gives each refusal its FAIL code. */
 export type RedactOutcome = "redacted" | "invalid-target" | "unknown-msgid" | "forbidden";
 
@@ -250,6 +259,8 @@ export interface CoreApi {
   setTopic(name: string, text: string): void;
   kick(name: string, nick: string, reason: string): void;
   invite(nick: string, name: string): { nick: string; channel: string; away?: string };
+  /** RENAME (draft/channel-rename), for room and server operators. */
+  rename(from: string, to: string, reason: string): RenameOutcome;
   channelModes(name: string): ModeView;
   banList(name: string): { channel: string; bans: readonly BanState[] };
   /** Apply channel mode changes; returns what changed (mode string and params). */

@@ -20,6 +20,7 @@ const NAMES = [
   "invite-notify",
   "draft/event-playback",
   "draft/message-redaction",
+  "draft/channel-rename",
 ] as const;
 
 export type CapName = (typeof NAMES)[number];

@@ -9,6 +9,8 @@
  *   - QUIT, NICK, AWAY and SETNAME skip the person themselves and reach each
  *     recipient once, in the first of the event's rooms the recipient is in;
  *     AWAY only away-notify clients, SETNAME only setname clients;
+ *   - a RENAME reaches draft/channel-rename members as is; the others' fronts
+ *     show it as their own PART and JOIN (Front.renamed);
  *   - a REDACT reaches the members (or the holder) with draft/message-redaction,
  *     the redactor included;
  *   - an INVITE on a room topic (invite-notify) reaches the members with that
@@ -17,7 +19,7 @@
  *     echo-message, and a SETNAME only with the setname capability.
  */
 import type { MessageBus } from "../bus/bus.ts";
-import type { BusEvent, UserEvent } from "../bus/events.ts";
+import type { BusEvent, RenameEvent, UserEvent } from "../bus/events.ts";
 import { isUserEvent } from "../bus/events.ts";
 import { foldCase } from "../protocol/casemap.ts";
 import { VARIANT_COUNT } from "./api.ts";
@@ -78,6 +80,13 @@ export class Delivery {
           this.send(m, ev);
         }
         return;
+      case "rename":
+        for (const m of members) {
+          if (m.hasCap("draft/channel-rename") || m.front.renamed === undefined) this.send(m, ev);
+          // A change of case only needs no PART and JOIN.
+          else if (foldCase(ev.from) !== foldCase(ev.channel)) this.fallback(m, ev);
+        }
+        return;
       case "redact":
         // The redactor too: its client removes the line as everyone else's does.
         for (const m of members) if (m.hasCap("draft/message-redaction")) this.send(m, ev);
@@ -114,6 +123,15 @@ export class Delivery {
     }
     this.cache.fill(undefined);
     this.send(s, ev);
+  }
+
+  /** A rename shown as PART and JOIN by the member's own front (not shared bytes: it is theirs). */
+  private fallback(m: Session, ev: RenameEvent): void {
+    try {
+      m.front.renamed?.(ev.from, ev.channel, ev.reason);
+    } catch (err) {
+      this.broken(m, err);
+    }
   }
 
   /** Queue `ev` to `m`, rendered at most once per variant since the cache was cleared. */

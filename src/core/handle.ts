@@ -10,6 +10,7 @@ import * as modes from "./actions/modes.ts";
 import * as oper from "./actions/oper.ts";
 import * as people from "./actions/people.ts";
 import * as redaction from "./actions/redaction.ts";
+import * as renaming from "./actions/rename.ts";
 import * as rooms from "./actions/rooms.ts";
 import type {
   CaptureSink,
@@ -24,6 +25,7 @@ import type {
   OperOutcome,
   RedactOutcome,
   RegisterOutcome,
+  RenameOutcome,
   RoomSummary,
   RoomView,
   ServerBanView,
@@ -136,6 +138,9 @@ export class CoreHandle implements CoreApi {
   }
   invite(nick: string, name: string): { nick: string; channel: string; away?: string } {
     return rooms.invite(this.c, this.s, nick, name);
+  }
+  rename(from: string, to: string, reason: string): RenameOutcome {
+    return renaming.rename(this.c, this.s, from, to, reason);
   }
   channelModes(name: string): ModeView {
     return modes.channelModes(this.c, this.s, name);

@@ -180,7 +180,8 @@ function displayHost(remote: string): string {
 
 /** A room: members with their status, topic, modes, bans and invites. */
 export class Room {
-  readonly folded: string;
+  /** Changes only by RENAME (actions/rename.ts), which re-keys the room everywhere. */
+  folded: string;
   /** Insertion-ordered: NAMES lists members in join order. */
   readonly members = new Map<Session, number>();
   topic: TopicState | undefined;
@@ -195,7 +196,7 @@ export class Room {
   unsubscribe: (() => void) | undefined;
 
   constructor(
-    readonly name: string,
+    public name: string,
     readonly created: number,
   ) {
     this.folded = foldCase(name);

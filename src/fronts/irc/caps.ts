@@ -27,4 +27,6 @@ export const CAPABILITIES: Record<string, string | undefined> = {
   "draft/event-playback": undefined,
   // REDACT (handlers/redact.ts): history forgets the message on every node.
   "draft/message-redaction": undefined,
+  // RENAME (handlers/rename.ts); clients without it see PART and JOIN.
+  "draft/channel-rename": undefined,
 };

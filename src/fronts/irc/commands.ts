@@ -11,6 +11,7 @@ import { mode } from "./handlers/mode.ts";
 import { dline, kill, kline, oper, undline, unkline } from "./handlers/oper.ts";
 import { redact } from "./handlers/redact.ts";
 import { cap, nick, pass, ping, pong, quit, user } from "./handlers/registration.ts";
+import { rename } from "./handlers/rename.ts";
 import { setname } from "./handlers/setname.ts";
 import { away, ison, userhost, who, whois, whowas } from "./handlers/user.ts";
 
@@ -46,6 +47,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   ISON: { handler: ison, minParams: 1 },
   SETNAME: { handler: setname, minParams: 1 },
   REDACT: { handler: redact, minParams: 2 },
+  RENAME: { handler: rename, minParams: 2 },
   // Operator family (handlers/oper.ts): OPER verifies off the event loop.
   OPER: { handler: oper, minParams: 2 },
   KILL: { handler: kill, minParams: 1, operOnly: true },

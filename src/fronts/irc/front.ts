@@ -22,6 +22,7 @@ import { batchRef } from "./batch.ts";
 import { COMMANDS } from "./commands.ts";
 import type { IrcReplies } from "./context.ts";
 import { toNumeric } from "./errors.ts";
+import { renamedFallback } from "./handlers/rename.ts";
 import { middle, renderEvent } from "./render.ts";
 import { type LabelFrame, ReplyBuffer } from "./replies.ts";
 
@@ -246,6 +247,16 @@ export class IrcFront implements Front, IrcReplies {
     this.core.capture(undefined);
     this.flushReplies();
     return encoder.encode(`ERROR :Closing link: ${this.core.host} (${reason})\r\n`);
+  }
+
+  renamed(from: string, to: string, reason: string): void {
+    // Collected and written as one piece, like a command's replies.
+    this.begin();
+    try {
+      renamedFallback({ core: this.core, irc: this }, from, to, reason);
+    } finally {
+      this.end();
+    }
   }
 
   render(ev: BusEvent): Uint8Array {

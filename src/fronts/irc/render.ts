@@ -53,6 +53,8 @@ function eventLine(ev: BusEvent): string {
       return `:${ev.source} ${ev.command} ${ev.target} :${ev.text}`;
     case "tagmsg":
       return `:${ev.source} TAGMSG ${ev.target}`;
+    case "rename":
+      return `:${ev.source} RENAME ${ev.from} ${ev.channel} :${ev.reason}`;
     case "redact":
       return ev.reason === undefined
         ? `:${ev.source} REDACT ${ev.target} ${ev.redacted}`

@@ -113,6 +113,8 @@ export function formatEvent(event: BusEvent, labelAll = false): string | null {
       return event.text === ""
         ? `${t} * ${who} is back`
         : `${t} * ${who} is away: ${clean(event.text)}`;
+    case "rename":
+      return `${t} * ${who} renamed ${clean(event.from)} to ${clean(event.channel)}${reason(event.reason)}`;
     case "setname":
     case "redact":
       // Only shown to clients with the setname / message-redaction capability,
