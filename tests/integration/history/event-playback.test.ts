@@ -65,13 +65,6 @@ async function busyRoom(): Promise<{ a: TestClient; live: string[] }> {
 }
 
 describe("draft/event-playback", () => {
-  test("is offered in CAP LS", async () => {
-    t = await startTestServer();
-    const c = await t.client("x");
-    c.send("CAP LS 302");
-    expect((await c.expect(/ CAP \S+ LS /)).split(" ")).toContain("draft/event-playback");
-  });
-
   test("a room's events come back in order, with the msgid each had live", async () => {
     const { live } = await busyRoom();
     const e = await (t as TestServer).client("erin", { caps: PLAYBACK });

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { OperCredentials } from "../../../src/security/password.ts";
 import type { TestClient } from "../../helpers/irc-client.ts";
 import { startTestServer, type TestServer } from "../../helpers/server.ts";
+import { joinRoom, linesSince } from "../../helpers/wire.ts";
 
 let t: TestServer | undefined;
 afterEach(async () => {
@@ -17,12 +18,7 @@ afterEach(async () => {
 const CAPS = ["draft/message-redaction", "echo-message", "message-tags"];
 const HISTORY = ["batch", "message-tags", "draft/chathistory"];
 
-/** Round-trip a PING; the lines since `from` without it. */
-async function since(c: TestClient, from: number): Promise<string[]> {
-  c.send("PING sync");
-  await c.expect(/PONG \S+ :?sync$/);
-  return c.lines.slice(from, -1);
-}
+const since = linesSince;
 
 /** Send `text` to `target` and return its msgid from the echo. */
 async function say(c: TestClient, target: string, text: string): Promise<string> {
@@ -31,10 +27,7 @@ async function say(c: TestClient, target: string, text: string): Promise<string>
   return /msgid=([^; ]+)/.exec(echo)?.[1] as string;
 }
 
-async function inRoom(c: TestClient, room: string): Promise<void> {
-  c.send(`JOIN ${room}`);
-  await c.expect(new RegExp(` 366 \\S+ ${room} `));
-}
+const inRoom = joinRoom;
 
 /** The texts CHATHISTORY LATEST answers `c` for `target`. */
 async function texts(c: TestClient, target: string): Promise<string[]> {
@@ -48,13 +41,6 @@ async function texts(c: TestClient, target: string): Promise<string[]> {
 }
 
 describe("draft/message-redaction", () => {
-  test("is offered in CAP LS", async () => {
-    t = await startTestServer();
-    const c = await t.client("x");
-    c.send("CAP LS 302");
-    expect((await c.expect(/ CAP \S+ LS /)).split(" ")).toContain("draft/message-redaction");
-  });
-
   test("the author's REDACT reaches clients with the cap, and history forgets the message", async () => {
     t = await startTestServer();
     const a = await t.client("alice", { caps: CAPS });

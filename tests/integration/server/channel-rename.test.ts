@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import type { TestClient } from "../../helpers/irc-client.ts";
 import { startTestServer, type TestServer } from "../../helpers/server.ts";
+import { joinRoom, linesSince } from "../../helpers/wire.ts";
 
 let t: TestServer | undefined;
 afterEach(async () => {
@@ -15,16 +16,12 @@ afterEach(async () => {
 
 const CAP = ["draft/channel-rename"];
 
+/** The lines since `from` (see linesSince), user@host left out. */
 async function since(c: TestClient, from: number): Promise<string[]> {
-  c.send("PING sync");
-  await c.expect(/PONG \S+ :?sync$/);
-  return c.lines.slice(from, -1).map((l) => l.replace(/!~\w+@127\.0\.0\.1/g, ""));
+  return (await linesSince(c, from)).map((l) => l.replace(/!~\w+@127\.0\.0\.1/g, ""));
 }
 
-async function inRoom(c: TestClient, room: string): Promise<void> {
-  c.send(`JOIN ${room}`);
-  await c.expect(new RegExp(` 366 \\S+ ${room} `));
-}
+const inRoom = joinRoom;
 
 /** alice (operator, with the cap), bob (with it) and carol (without) in #old, topic set. */
 async function room(): Promise<{ a: TestClient; b: TestClient; c: TestClient }> {
@@ -39,13 +36,6 @@ async function room(): Promise<{ a: TestClient; b: TestClient; c: TestClient }> 
 }
 
 describe("draft/channel-rename", () => {
-  test("is offered in CAP LS", async () => {
-    t = await startTestServer();
-    const x = await t.client("x");
-    x.send("CAP LS 302");
-    expect((await x.expect(/ CAP \S+ LS /)).split(" ")).toContain("draft/channel-rename");
-  });
-
   test("members with the cap see RENAME, others PART and JOIN with topic and NAMES", async () => {
     const { a, b, c } = await room();
     const fromA = a.lines.length;

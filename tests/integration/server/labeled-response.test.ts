@@ -29,14 +29,6 @@ async function answer(c: TestClient, line: string): Promise<string[]> {
 }
 
 describe("labeled-response", () => {
-  test("is offered in CAP LS", async () => {
-    t = await startTestServer();
-    const c = await t.client("alice");
-    c.send("CAP LS 302");
-    const ls = await c.expect(/ CAP \S+ LS /);
-    expect(ls.split(" ")).toContain("labeled-response");
-  });
-
   test("a one-line reply carries the label", async () => {
     t = await startTestServer();
     const c = await t.client("alice", { caps: LABELED });

@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import type { TestClient } from "../../helpers/irc-client.ts";
 import { startTestServer, type TestServer } from "../../helpers/server.ts";
+import { joinRoom, linesSince, offeredCaps } from "../../helpers/wire.ts";
 
 let t: TestServer | undefined;
 afterEach(async () => {
@@ -12,17 +13,9 @@ afterEach(async () => {
   t = undefined;
 });
 
-/** Round-trip a PING so every earlier reply has arrived; the lines since `from`, PONG left out. */
-async function since(c: TestClient, from: number): Promise<string[]> {
-  c.send("PING sync");
-  await c.expect(/PONG \S+ :?sync$/);
-  return c.lines.slice(from, -1);
-}
+const since = linesSince;
 
-async function inRoom(c: TestClient, room: string): Promise<void> {
-  c.send(`JOIN ${room}`);
-  await c.expect(new RegExp(` 366 \\S+ ${room} `));
-}
+const inRoom = joinRoom;
 
 async function whoisRealname(c: TestClient, nick: string): Promise<string> {
   c.send(`WHOIS ${nick}`);
@@ -30,14 +23,22 @@ async function whoisRealname(c: TestClient, nick: string): Promise<string> {
   return line.slice(line.indexOf(" :") + 2);
 }
 
-test("CAP LS offers setname, invite-notify and standard-replies", async () => {
+test("CAP LS offers each capability added for issue 12", async () => {
   t = await startTestServer();
-  const c = await t.client("alice");
-  c.send("CAP LS 302");
-  const caps = (await c.expect(/ CAP \S+ LS /)).split(" ");
-  for (const cap of ["setname", "invite-notify", "standard-replies"]) expect(caps).toContain(cap);
+  const caps = await offeredCaps(t);
+  const added = [
+    "labeled-response",
+    "standard-replies",
+    "setname",
+    "invite-notify",
+    "draft/event-playback",
+    "draft/message-redaction",
+    "draft/channel-rename",
+  ];
+  for (const cap of added) expect(caps).toContain(cap);
+  // No host ever changes here (it is the peer's address), so chghost is not offered.
+  expect(caps).not.toContain("chghost");
 });
-
 describe("setname", () => {
   test("the user and room-mates with setname see SETNAME; others do not; WHOIS follows", async () => {
     t = await startTestServer();
