@@ -21,7 +21,7 @@ import type { HistoryEntry, HistoryRef, HistoryStore } from "../store/store.ts";
 import { isPrivateKey, privateKey } from "../store/store.ts";
 import type { HistoryAnswer, HistoryQuery, HistoryTargetView } from "./api.ts";
 import { parseMsgid } from "./msgid.ts";
-import { playbackEntry, queryWithEvents } from "./playback.ts";
+import { eventsKey, playbackEntry, queryWithEvents } from "./playback.ts";
 import type { Registry } from "./registry.ts";
 import { isBanned } from "./rules.ts";
 import type { HistoryFloor, Session } from "./state.ts";
@@ -70,6 +70,14 @@ export class History {
       else if (topic === foldCase(ev.target)) {
         this.store.redact(privateKey(foldCase(nickOf(ev.source)), topic), ev.redacted);
       }
+      return;
+    }
+    if (ev.type === "rename") {
+      // The room's history, messages and events, follows it to its new name,
+      // so whoever creates a room of the old name later does not read it.
+      const from = foldCase(ev.from);
+      this.store.moveConversation(from, topic, ev.channel);
+      this.store.moveConversation(eventsKey(from), eventsKey(topic), ev.channel);
       return;
     }
     if (ev.type !== "message") {

@@ -43,6 +43,14 @@ class Conversation {
     this.items.splice(i, 0, item);
   }
 
+  /** Every live message, oldest first, leaving this conversation empty. */
+  drain(): Stored[] {
+    const out = this.items.slice(this.start);
+    this.items = [];
+    this.start = 0;
+    return out;
+  }
+
   /** Remove the message `msgid`; whether it was here. */
   remove(msgid: string): boolean {
     for (let i = this.start; i < this.items.length; i++) {
@@ -160,6 +168,12 @@ export class MemoryStore extends IndexedHistory implements HistoryStore {
     byMsgid.set(entry.msgid, { key: entry.key, cut });
     conv.insert({ entry: { ...entry }, cut });
     this.retention.added(entry.key, 1);
+    this.trim();
+  }
+
+  /** Drop what retention says is over the limit. */
+  private trim(): void {
+    const { conversations, byMsgid } = this.index;
     for (const trim of this.retention.plan()) {
       const dropped = conversations.get(trim.key)?.dropOldest(trim.count) ?? [];
       for (const d of dropped) byMsgid.delete(d.entry.msgid);
@@ -169,6 +183,27 @@ export class MemoryStore extends IndexedHistory implements HistoryStore {
 
   flush(): void {
     // Nothing to commit: appends are visible at once.
+  }
+
+  moveConversation(from: string, to: string, target: string): void {
+    const { conversations, byMsgid } = this.index;
+    const moving = conversations.get(from);
+    if (moving === undefined || from === to) return;
+    conversations.delete(from);
+    let dest = conversations.get(to);
+    if (dest === undefined) {
+      dest = new Conversation();
+      conversations.set(to, dest);
+    }
+    for (const item of moving.drain()) {
+      item.entry.key = to;
+      item.entry.target = target;
+      byMsgid.set(item.entry.msgid, { key: to, cut: item.cut });
+      dest.insert(item);
+    }
+    this.retention.set(from, 0);
+    this.retention.set(to, dest.length);
+    this.trim();
   }
 
   redact(key: string, msgid: string): boolean {

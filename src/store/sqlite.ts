@@ -80,6 +80,17 @@ export class SqliteStore extends IndexedHistory implements HistoryStore {
     this.writer.flush();
   }
 
+  moveConversation(from: string, to: string, target: string): void {
+    if (this.closed || from === to) return;
+    this.writer.flush();
+    try {
+      this.db.run("UPDATE messages SET key = ?, target = ? WHERE key = ?", [to, target, from]);
+      this.pruner.moved(from, to);
+    } catch (err) {
+      this.log.report(`history: could not move ${from} to ${to}: ${describe(err)}`);
+    }
+  }
+
   redact(key: string, msgid: string): boolean {
     if (this.closed) return false;
     this.writer.flush();

@@ -140,6 +140,11 @@ export interface HistoryStore {
    * everything buffered committed first; whether it was there.
    */
   redact(key: string, msgid: string): boolean;
+  /**
+   * Move conversation `from` to key `to` (a RENAME), its rows now naming
+   * `target`; merged in order with whatever `to` already held.
+   */
+  moveConversation(from: string, to: string, target: string): void;
   /** Insert or replace a room's state, keyed by its casefolded name; written at once. */
   saveRoom(room: RoomState): void;
   /** Forget a room (any case of its name). */

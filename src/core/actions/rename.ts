@@ -3,7 +3,7 @@
  * new name. Everything about the room stays (members and their status, modes,
  * topic, bans, invites); it is re-keyed in the registry, in each member's
  * rooms, on the bus and in the stored room state, then the RENAME event goes
- * out on the new name's topic. History stays under the old name.
+ * out on the new name's topic; history follows it there (history.ts).
  */
 import { foldCase } from "../../protocol/casemap.ts";
 import { byteLength, clipBytes } from "../../protocol/text.ts";

@@ -74,6 +74,34 @@ describe("draft/channel-rename", () => {
     expect((t as TestServer).store.loadRooms().map((r) => r.name)).toEqual(["#new"]);
   });
 
+  test("history follows the room: the new name has it, a new room of the old name does not", async () => {
+    const { a, b } = await room();
+    b.send("PRIVMSG #old :said before");
+    await a.expect(/ PRIVMSG #old :said before$/);
+    a.send("RENAME #old #new");
+    await b.expect(/ RENAME #old #new :$/);
+    const h = await (t as TestServer).client("hist", {
+      caps: ["batch", "draft/chathistory", "draft/event-playback"],
+    });
+    let from = h.lines.length;
+    h.send("CHATHISTORY LATEST #new * 10");
+    await h.expect(/ BATCH -/);
+    const lines = (await since(h, from)).slice(1, -1).map((l) => l.replace(/^@\S+ /, ""));
+    expect(lines).toContain(":bob PRIVMSG #new :said before");
+    expect(lines).toContain(":alice TOPIC #old :the topic");
+    // Someone makes a fresh #old: none of the renamed room's past is in it.
+    const d = await (t as TestServer).client("dave");
+    from = d.lines.length;
+    d.send("JOIN #old");
+    await d.expect(/ 366 dave #old /);
+    expect((await since(d, from)).filter((l) => l.includes("said before"))).toEqual([]);
+    from = h.lines.length;
+    h.send("CHATHISTORY LATEST #old * 10");
+    await h.expect(/ BATCH -/);
+    const fresh = (await since(h, from)).map((l) => l.replace(/^@\S+ /, "").split(" ")[1]);
+    expect(fresh).toEqual(["BATCH", "JOIN", "BATCH"]);
+  });
+
   test("a change of case is allowed and shown only to clients with the cap", async () => {
     const { a, b, c } = await room();
     const fromC = c.lines.length;

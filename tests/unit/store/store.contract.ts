@@ -62,6 +62,21 @@ export function runStoreContract(name: string, subject: ContractSubject): void {
       }
     });
 
+    test("moveConversation gives a conversation a new key and target, merged in order", () => {
+      const s = make(4);
+      for (const i of [1, 3]) s.append(msg("#old", i));
+      for (const i of [2, 4, 5]) s.append(msg("#new", i, { msgid: `n-${i}` }));
+      s.flush();
+      s.moveConversation("#old", "#new", "#New");
+      subject.settle?.(s);
+      expect(s.latest("#old", 10)).toEqual([]);
+      const moved = s.latest("#new", 10);
+      // Five messages over a limit of four: the oldest goes.
+      expect(texts(moved)).toEqual(["line 2", "line 3", "line 4", "line 5"]);
+      expect(moved.find((e) => e.text === "line 3")?.target).toBe("#New");
+      expect(texts(s.around("#new", { msgid: "old-3" }, 1))).toEqual(["line 3"]);
+    });
+
     test("redact forgets one message of one conversation, even one not yet flushed", () => {
       const s = filled(3, 4);
       s.append(msg("#dev", 4));
