@@ -158,11 +158,11 @@ export class History {
     }
     let entries: HistoryEntry[];
     try {
-      // draft/event-playback: a room's events too, in order with its messages.
-      entries =
-        !isPrivateKey(key) && s.hasCap("draft/event-playback")
-          ? queryWithEvents(this.store, key, q, limit)
-          : this.query(key, q, limit);
+      // A room's events are a place to count from for everyone (message-ids), and
+      // are answered too with draft/event-playback.
+      entries = isPrivateKey(key)
+        ? this.query(key, q, limit)
+        : queryWithEvents(this.store, key, q, limit, s.hasCap("draft/event-playback"));
     } catch (err) {
       return {
         ok: false,

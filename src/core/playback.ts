@@ -70,7 +70,7 @@ function compareAt(a: Anchor, b: Anchor): number {
 }
 
 /** Where a ref points, and in which key a msgid ref was found; undefined: unknown msgid. */
-function resolve(
+function locate(
   store: HistoryStore,
   keys: readonly string[],
   ref: HistoryRef,
@@ -106,14 +106,21 @@ function ask(
   return { ref: { time }, extra };
 }
 
-/** Messages and events of one room in order, answering `q` as the store answers it for one key. */
+/**
+ * Messages (and with `events`, the events) of one room in order, answering `q`
+ * as the store answers it for one key. A msgid reference may name a message or
+ * an event either way: every msgid a client was shown is a place in the room.
+ */
 export function queryWithEvents(
   store: HistoryStore,
   roomKey: string,
   q: HistoryQuery,
   limit: number,
+  events = true,
 ): HistoryEntry[] {
-  const keys = [roomKey, eventsKey(roomKey)];
+  const both = [roomKey, eventsKey(roomKey)];
+  const keys = events ? both : [roomKey];
+  const resolve = (ref: HistoryRef) => locate(store, both, ref);
   // In key order, each line once (both ends of a BETWEEN may fall in one millisecond).
   const each = (read: (key: string) => HistoryEntry[]): HistoryEntry[] => {
     const seen = new Set<string>();
@@ -125,7 +132,7 @@ export function queryWithEvents(
   switch (q.kind) {
     case "latest": {
       if (q.after === undefined) return each((k) => store.latest(k, limit)).slice(-limit);
-      const r = resolve(store, keys, q.after);
+      const r = resolve(q.after);
       if (r === undefined) return [];
       // The newest after the ref: the ones nearest "the end of time".
       const out = each((k) => {
@@ -135,7 +142,7 @@ export function queryWithEvents(
       return out.filter((e) => compareAt(e, r.anchor) > 0).slice(-limit);
     }
     case "before": {
-      const r = resolve(store, keys, q.ref);
+      const r = resolve(q.ref);
       if (r === undefined) return [];
       const out = each((k) => {
         const { ref, extra } = ask(store, k, r);
@@ -144,7 +151,7 @@ export function queryWithEvents(
       return out.filter((e) => compareAt(e, r.anchor) < 0).slice(-limit);
     }
     case "after": {
-      const r = resolve(store, keys, q.ref);
+      const r = resolve(q.ref);
       if (r === undefined) return [];
       const out = each((k) => {
         const { ref, extra } = ask(store, k, r);
@@ -153,7 +160,7 @@ export function queryWithEvents(
       return out.filter((e) => compareAt(e, r.anchor) > 0).slice(0, limit);
     }
     case "around": {
-      const r = resolve(store, keys, q.ref);
+      const r = resolve(q.ref);
       if (r === undefined) return [];
       // Both sides by time, with the anchor's millisecond read whole and cut exactly:
       // older strictly before the anchor, newer from it on (a msgid's own line included).
@@ -174,8 +181,8 @@ export function queryWithEvents(
       return [...older.slice(older.length - takeOlder), ...newer.slice(0, takeNewer)];
     }
     case "between": {
-      const a = resolve(store, keys, q.from);
-      const b = resolve(store, keys, q.to);
+      const a = resolve(q.from);
+      const b = resolve(q.to);
       if (a === undefined || b === undefined) return [];
       const aFirst = compareAt(a.anchor, b.anchor) <= 0;
       const [lo, hi] = aFirst ? [a, b] : [b, a];

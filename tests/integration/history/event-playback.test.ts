@@ -94,6 +94,20 @@ describe("draft/event-playback", () => {
     ]);
   });
 
+  test("without the capability, an event's msgid still marks a place among the messages", async () => {
+    const { live } = await busyRoom();
+    const id = (i: number): string => /msgid=([^; ]+)/.exec(live[i] as string)?.[1] as string;
+    const e = await (t as TestServer).client("erin", { caps: HISTORY });
+    // live[3] is the TOPIC before the one PRIVMSG, live[6] the NICK after it.
+    expect(bodies(await history(e, `CHATHISTORY AFTER #r msgid=${id(3)} 10`))).toEqual([
+      ":bob PRIVMSG #r :hello",
+    ]);
+    expect(bodies(await history(e, `CHATHISTORY BEFORE #r msgid=${id(6)} 10`))).toEqual([
+      ":bob PRIVMSG #r :hello",
+    ]);
+    expect(await history(e, `CHATHISTORY AFTER #r msgid=${id(6)} 10`)).toEqual([]);
+  });
+
   test("BEFORE, AFTER, AROUND and BETWEEN take msgids of events and of messages", async () => {
     const { live } = await busyRoom();
     const id = (i: number): string => /msgid=([^; ]+)/.exec(live[i] as string)?.[1] as string;
