@@ -234,7 +234,7 @@ test("irssi and python3-irc see the topic, nick changes and kicks", async () => 
   expect(r.line).toBe("KICK op #ops pybot2 bye bot");
 }, 30_000);
 
-test("weechat negotiates setname and batch: its /setname reaches room-mates and is shown back to it", async () => {
+test("weechat negotiates setname: its /setname reaches room-mates and is shown back to it", async () => {
   t = await startTestServer();
   const raw = await t.client("watcher", { caps: ["setname"] });
   raw.send("JOIN #lobby");
