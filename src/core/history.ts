@@ -20,11 +20,15 @@ import { nickOf } from "../protocol/text.ts";
 import type { HistoryEntry, HistoryRef, HistoryStore } from "../store/store.ts";
 import { isPrivateKey, privateKey } from "../store/store.ts";
 import type { HistoryAnswer, HistoryQuery, HistoryTargetView } from "./api.ts";
+import { queryMerged } from "./merged-history.ts";
 import { parseMsgid } from "./msgid.ts";
 import { eventsKey, playbackEntry, queryWithEvents } from "./playback.ts";
 import type { Registry } from "./registry.ts";
 import { isBanned } from "./rules.ts";
 import type { HistoryFloor, Session } from "./state.ts";
+
+/** Private chats read together for CHATHISTORY `*` at most (the most recently active). */
+const MAX_DIRECT_CHATS = 200;
 
 /** The reference "the end of time", so LATEST <ref> can ask for the newest after ref. */
 const END_OF_TIME: HistoryRef = { time: Number.MAX_SAFE_INTEGER };
@@ -152,6 +156,7 @@ export class History {
   }
 
   read(s: Session, target: string, q: HistoryQuery, limit: number): HistoryAnswer {
+    if (target === "*") return this.readDirect(s, q, limit);
     const key = this.keyFor(s, target);
     if (key === undefined) {
       return { ok: false, reason: "invalid-target", message: "Messages could not be retrieved" };
@@ -176,6 +181,29 @@ export class History {
       ? (this.registry.room(target)?.name ?? target)
       : (this.registry.holder(target)?.nick ?? target);
     return { ok: true, target: shown, entries };
+  }
+
+  /**
+   * CHATHISTORY with the target `*`: every private chat of `s` as one
+   * conversation, from when `s` took its nick (the same floor as for one chat).
+   */
+  private readDirect(s: Session, q: HistoryQuery, limit: number): HistoryAnswer {
+    if (s.folded === undefined) {
+      return { ok: false, reason: "invalid-target", message: "Messages could not be retrieved" };
+    }
+    const chats = this.store.targets([], Number.MAX_SAFE_INTEGER, 0, MAX_DIRECT_CHATS, s.folded);
+    const keys = chats.filter((c) => this.privateVisible(s, c)).map((c) => c.key);
+    let entries: HistoryEntry[];
+    try {
+      entries = queryMerged(this.store, keys, keys, q, limit);
+    } catch (err) {
+      return {
+        ok: false,
+        reason: "store-error",
+        message: `Messages could not be retrieved: ${err instanceof Error ? err.message : String(err)}`,
+      };
+    }
+    return { ok: true, target: "*", entries: entries.filter((e) => this.privateVisible(s, e)) };
   }
 
   private query(key: string, q: HistoryQuery, limit: number): HistoryEntry[] {
