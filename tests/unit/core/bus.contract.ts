@@ -46,6 +46,9 @@ export const EVERY_EVENT: readonly [string, BusEvent][] = [
   ["#r", { ...base, type: "quit", text: "Quit: bye", rooms: ["#r", "#s"] }],
   ["a2", { ...base, type: "nick", text: "a2", rooms: [] }],
   ["#r", { ...base, type: "away", text: "lunch", rooms: ["#r"] }],
+  ["#r", { ...base, type: "setname", text: "Alice Liddell", rooms: ["#r"] }],
+  ["#r", { ...base, type: "redact", target: "#r", redacted: "m1", reason: "typo" }],
+  ["#new", { ...base, type: "rename", channel: "#new", from: "#r", reason: "" }],
 ];
 
 /** Wait until `got` has `n` events (a networked bus delivers asynchronously). */
