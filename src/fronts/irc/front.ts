@@ -250,10 +250,23 @@ export class IrcFront implements Front, IrcReplies {
   }
 
   renamed(from: string, to: string, reason: string): void {
+    const ctx = { core: this.core, irc: this };
+    // While OPER waits, these lines are no part of its reply: they go out at
+    // once, and the parked buffer (with its label) stays as it was.
+    if (this.parked) {
+      const parked = this.replies;
+      this.replies = undefined;
+      try {
+        renamedFallback(ctx, from, to, reason);
+      } finally {
+        this.replies = parked;
+      }
+      return;
+    }
     // Collected and written as one piece, like a command's replies.
     this.begin();
     try {
-      renamedFallback({ core: this.core, irc: this }, from, to, reason);
+      renamedFallback(ctx, from, to, reason);
     } finally {
       this.end();
     }

@@ -4,6 +4,7 @@
  * RENAME; others see themselves PART and JOIN, with the topic and NAMES.
  */
 import { afterEach, describe, expect, test } from "bun:test";
+import { OperCredentials } from "../../../src/security/password.ts";
 import type { TestClient } from "../../helpers/irc-client.ts";
 import { startTestServer, type TestServer } from "../../helpers/server.ts";
 import { joinRoom, linesSince } from "../../helpers/wire.ts";
@@ -100,6 +101,28 @@ describe("draft/channel-rename", () => {
     await h.expect(/ BATCH -/);
     const fresh = (await since(h, from)).map((l) => l.replace(/^@\S+ /, "").split(" ")[1]);
     expect(fresh).toEqual(["BATCH", "JOIN", "BATCH"]);
+  });
+
+  test("a rename while a member's labeled OPER waits is shown at once, outside that reply", async () => {
+    const creds = new OperCredentials([{ name: "root", password: "pw" }]);
+    t = await startTestServer({ opers: creds.logins() });
+    const a = await t.client("alice", { caps: CAP });
+    const c = await t.client("carol", { caps: ["labeled-response"] });
+    await inRoom(a, "#old");
+    await inRoom(c, "#old");
+    const from = c.lines.length;
+    // The password check runs off the event loop; the RENAME lands meanwhile.
+    c.send("@label=o1 OPER root pw");
+    a.send("RENAME #old #new");
+    await c.expect(/ 381 carol /);
+    expect(await since(c, from)).toEqual([
+      ":carol PART #old :Channel renamed to #new",
+      ":carol JOIN #new",
+      ":chat.server 353 carol = #new :@alice carol",
+      ":chat.server 366 carol #new :End of /NAMES list",
+      "@label=o1 :chat.server 381 carol :You are now an IRC operator",
+      ":carol MODE carol :+o",
+    ]);
   });
 
   test("a change of case is allowed and shown only to clients with the cap", async () => {
