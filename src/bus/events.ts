@@ -39,6 +39,10 @@ export interface MessageEvent extends Base {
   msgid: string;
   /** Client-only tags (`+typing` etc.) passed on to message-tags clients. */
   clientTags?: [string, string][];
+  /** STATUSMSG (target `@#room` / `+#room`): only members with this status or higher get it. */
+  statusmsg?: "@" | "+";
+  /** Sent by a user with the bot mode (+B): message-tags clients see the `bot` tag. */
+  bot?: true;
 }
 
 /** TAGMSG: client-only tags with no text (typing notifications, reactions). Not stored. */
@@ -47,6 +51,8 @@ export interface TagmsgEvent extends Base {
   target: string;
   msgid: string;
   clientTags: [string, string][];
+  statusmsg?: "@" | "+";
+  bot?: true;
 }
 
 export interface JoinEvent extends Base {
@@ -89,6 +95,12 @@ export interface InviteEvent extends Base {
   invitee: string;
 }
 
+/** WALLOPS from an operator, published on the nick topic of each +w user. */
+export interface WallopsEvent extends Base {
+  type: "wallops";
+  text: string;
+}
+
 /**
  * A change of the person, not of one room: QUIT, NICK, AWAY. Published once on
  * each room topic the person is in (and a NICK also on their own nick topic),
@@ -112,7 +124,7 @@ export type RoomEvent =
   | TopicEvent
   | ModeEvent;
 
-export type BusEvent = RoomEvent | InviteEvent | UserEvent;
+export type BusEvent = RoomEvent | InviteEvent | UserEvent | WallopsEvent;
 
 export function isUserEvent(ev: BusEvent): ev is UserEvent {
   return ev.type === "quit" || ev.type === "nick" || ev.type === "away";

@@ -24,6 +24,7 @@ import { CoreHandle } from "./handle.ts";
 import { History } from "./history.ts";
 import { type Housekept, tick } from "./housekeeping.ts";
 import { DEFAULT_LIMITS, type Limits } from "./limits.ts";
+import { Monitors } from "./monitor.ts";
 import { MsgIds } from "./msgid.ts";
 import type { CoreParts, OperLogin } from "./parts.ts";
 import { Registry } from "./registry.ts";
@@ -60,6 +61,7 @@ export class Core implements CoreParts, SessionHost, Housekept {
   readonly history: History;
   readonly bus: MessageBus;
   readonly ids: MsgIds;
+  readonly monitors = new Monitors();
   readonly opers: readonly OperLogin[];
   readonly node: string;
   readonly now: () => number;
@@ -256,6 +258,8 @@ export class Core implements CoreParts, SessionHost, Housekept {
       this.registry.rememberWhowas(s, this.now());
     }
     moveInvites(s, s.folded, undefined);
+    this.monitors.clear(s);
+    if (s.registered && s.nick !== undefined) this.monitors.offline(s.nick);
     this.delivery.unwatchNick(s);
     this.registry.releaseNick(s);
     if (!s.conn.closed) s.conn.close(s.front.farewell(reason));

@@ -63,6 +63,8 @@ export class History {
 
   private record(topic: string, ev: BusEvent): void {
     if (ev.type !== "message") return;
+    // A STATUSMSG is for some members only: replaying it to everyone would leak it.
+    if (ev.statusmsg !== undefined) return;
     // A room message crosses only its room's topic; a private one also the
     // sender's own (its echo), which is not stored twice.
     const room = topic.charCodeAt(0) === 35; /* # */

@@ -84,6 +84,8 @@ export class Session implements ConnHandler {
   nickWindow: SlidingWindow | undefined;
   joinWindow: SlidingWindow | undefined;
   operFailures = 0;
+  /** MONITOR: casefolded nicks this user watches (see monitor.ts); allocated on first use. */
+  monitoring: Set<string> | undefined;
   /** This node's bus subscription for the session's nick, while it holds one. */
   unwatchNick: (() => void) | undefined;
   private readonly owner: SessionHost;
@@ -184,11 +186,14 @@ export class Room {
   /** Insertion-ordered: NAMES lists members in join order. */
   readonly members = new Map<Session, number>();
   topic: TopicState | undefined;
-  /** Flag modes without parameters: i m n t. */
+  /** Flag modes without parameters: i m n t, and s p C (secret, private, no CTCP). */
   readonly flags = new Set<string>(["n", "t"]);
   key: string | undefined;
   limit: number | undefined;
   bans: BanState[] = [];
+  /** +e ban exceptions and +I invite exceptions (in memory: not yet in the store). */
+  exceptions: BanState[] = [];
+  invexes: BanState[] = [];
   /** Casefolded nicks invited since the last time they joined. */
   readonly invites = new Set<string>();
   /** This node's bus subscription for the room, while it has local members. */
@@ -235,6 +240,11 @@ export class Room {
       this.bans.length > 0 ||
       !defaultFlags
     );
+  }
+
+  /** How NAMES and LIST show the room: secret (+s) `@`, private (+p) `*`, else public `=`. */
+  get visibility(): "secret" | "private" | "public" {
+    return this.flags.has("s") ? "secret" : this.flags.has("p") ? "private" : "public";
   }
 
   isOp(s: Session): boolean {

@@ -17,7 +17,7 @@ import {
   V_SERVER_TIME,
 } from "../../core/api.ts";
 import { type IrcMessage, IrcParseError, parse } from "../../protocol/message.ts";
-import { ERR } from "../../protocol/numerics.ts";
+import { ERR, RPL } from "../../protocol/numerics.ts";
 import { COMMANDS } from "./commands.ts";
 import type { IrcReplies } from "./context.ts";
 import { toNumeric } from "./errors.ts";
@@ -219,6 +219,11 @@ export class IrcFront implements Front, IrcReplies {
     this.core.capture(undefined);
     this.flushReplies();
     return encoder.encode(`ERROR :Closing link: ${this.core.host} (${reason})\r\n`);
+  }
+
+  monitor(online: boolean, targets: readonly string[]): void {
+    const list = targets.join(",");
+    this.reply(online ? RPL.MONONLINE : RPL.MONOFFLINE, list);
   }
 
   render(ev: BusEvent): Uint8Array {

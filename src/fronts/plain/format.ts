@@ -103,6 +103,8 @@ export function formatEvent(event: BusEvent, labelAll = false): string | null {
         : `${t} * ${who} set the topic of ${clean(event.channel)} to: ${clean(event.text)}`;
     case "mode":
       return `${t} * ${who} set mode ${clean(event.modes.join(" "))} on ${clean(event.channel)}`;
+    case "wallops":
+      return `${t} * WALLOPS from ${who}: ${clean(event.text)}`;
     case "invite":
       return `${t} * ${who} invites ${clean(event.invitee)} to ${clean(event.channel)} (type /join ${clean(event.channel)})`;
     case "quit":
