@@ -38,8 +38,12 @@ export interface Front {
   variant(): number;
   /** The front takes over the connection (a plain front greets here). */
   start(): void;
-  /** One input line, already stripped of NUL/CR/control bytes. */
-  line(text: string): void;
+  /**
+   * One input line, already stripped of NUL/CR/control bytes. `invalidUtf8`:
+   * its bytes were not UTF-8 (U+FFFD stands in for them); the IRC front
+   * refuses such a line (UTF8ONLY), the plain front shows the replacement.
+   */
+  line(text: string, invalidUtf8?: boolean): void;
   /** A line over the framing limit arrived and was dropped. */
   overlong(): void;
   /**

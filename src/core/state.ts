@@ -20,7 +20,7 @@ export type SessionMode = "undecided" | "irc" | "plain-tentative" | "plain";
 
 /** What a session hands its input to (the core), so this module needs no core import. */
 export interface SessionHost {
-  input(s: Session, text: string): void;
+  input(s: Session, text: string, invalidUtf8: boolean): void;
   overlong(s: Session): void;
   closed(s: Session, reason: string): void;
 }
@@ -31,6 +31,9 @@ export interface HistoryFloor {
   boot: string;
   seq: number;
 }
+
+/** A held line: its text, or the text of a line that was not UTF-8 (the front refuses it). */
+export type BackloggedLine = string | { invalidUtf8: string };
 
 /** Shared, never mutated: the types only let callers read them. */
 const NO_STRINGS: ReadonlySet<string> = new Set<string>();
@@ -79,7 +82,7 @@ export class Session implements ConnHandler {
   gone = false;
   bucket: TokenBucket | undefined;
   /** Lines waiting for flood tokens; allocated only while throttled. */
-  backlog: string[] | undefined;
+  backlog: BackloggedLine[] | undefined;
   historyFloor: HistoryFloor | undefined;
   nickWindow: SlidingWindow | undefined;
   joinWindow: SlidingWindow | undefined;
@@ -158,8 +161,8 @@ export class Session implements ConnHandler {
 
   // ---- ConnHandler: the transport's calls, handed to the core ----
 
-  line(raw: string): void {
-    if (!this.gone) this.owner.input(this, raw);
+  line(raw: string, invalidUtf8 = false): void {
+    if (!this.gone) this.owner.input(this, raw, invalidUtf8);
   }
 
   overlong(_bytes: number): void {

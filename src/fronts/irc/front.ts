@@ -23,8 +23,12 @@ import type { IrcReplies } from "./context.ts";
 import { toNumeric } from "./errors.ts";
 import { middle, renderEvent } from "./render.ts";
 import { ReplyBuffer } from "./replies.ts";
+import { standardReply } from "./standard-replies.ts";
 
 const encoder = new TextEncoder();
+
+/** A line waiting behind a command that waits: its text, or a non-UTF-8 line's. */
+type HeldLine = string | { invalidUtf8: string };
 
 export class IrcFront implements Front, IrcReplies {
   readonly kind = "irc";
@@ -40,7 +44,7 @@ export class IrcFront implements Front, IrcReplies {
    * Lines that arrived while a command was still waiting (OPER's password
    * check): run in order once it is done, so replies come in command order.
    */
-  private held: string[] | undefined;
+  private held: HeldLine[] | undefined;
 
   constructor(readonly core: CoreApi) {}
 
@@ -53,9 +57,13 @@ export class IrcFront implements Front, IrcReplies {
 
   start(): void {}
 
-  line(text: string): void {
+  line(text: string, invalidUtf8 = false): void {
     if (this.held !== undefined) {
-      this.held.push(text);
+      this.held.push(invalidUtf8 ? { invalidUtf8: text } : text);
+      return;
+    }
+    if (invalidUtf8) {
+      this.refuseInvalidUtf8(text);
       return;
     }
     let msg: IrcMessage;
@@ -101,6 +109,33 @@ export class IrcFront implements Front, IrcReplies {
     }
   }
 
+  /**
+   * UTF8ONLY: a line that was not UTF-8 is refused whole, never relayed with
+   * replacement characters, with the FAIL the IRCv3 UTF8ONLY spec gives.
+   */
+  private refuseInvalidUtf8(text: string): void {
+    let command = "*";
+    try {
+      command = parse(text).command;
+    } catch (err) {
+      if (!(err instanceof IrcParseError)) throw err;
+    }
+    const line = standardReply(
+      this.core.server.name,
+      "FAIL",
+      command,
+      "INVALID_UTF8",
+      [],
+      "Message rejected, your IRC software MUST use UTF-8 encoding on this network",
+    );
+    this.begin();
+    try {
+      this.raw(line);
+    } finally {
+      this.end();
+    }
+  }
+
   /** Hold this client's later lines until `pending` settles, then run them in order. */
   private hold(pending: Promise<void>): void {
     this.held = [];
@@ -109,13 +144,15 @@ export class IrcFront implements Front, IrcReplies {
       this.held = undefined;
       for (let i = 0; i < queue.length; i++) {
         try {
-          this.line(queue[i] as string);
+          const next = queue[i] as HeldLine;
+          if (typeof next === "string") this.line(next);
+          else this.line(next.invalidUtf8, true);
         } catch {
           this.core.disconnect("Internal server error");
           return;
         }
         // A held line that waits again keeps the rest behind it.
-        const again = this.held as string[] | undefined;
+        const again = this.held as HeldLine[] | undefined;
         if (again !== undefined) {
           again.push(...queue.slice(i + 1));
           return;
