@@ -79,14 +79,10 @@ export function formatEvent(event: BusEvent, labelAll = false): string | null {
   const who = nickOf(event.source);
   switch (event.type) {
     case "message": {
-      if (!isChannel(event.target)) return privateLine(t, who, event.command, event.text);
-      const line = messageLine(
-        t,
-        roomLabel(event.target, labelAll),
-        event.command,
-        who,
-        event.text,
-      );
+      // A STATUSMSG (`@#room`) shows in its room, like any message there.
+      const target = event.statusmsg === undefined ? event.target : event.target.slice(1);
+      if (!isChannel(target)) return privateLine(t, who, event.command, event.text);
+      const line = messageLine(t, roomLabel(target, labelAll), event.command, who, event.text);
       return line === "" ? null : line;
     }
     case "tagmsg":
