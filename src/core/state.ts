@@ -194,7 +194,7 @@ export class Room {
   key: string | undefined;
   limit: number | undefined;
   bans: BanState[] = [];
-  /** +e ban exceptions and +I invite exceptions (in memory: not yet in the store). */
+  /** +e ban exceptions and +I invite exceptions. */
   exceptions: BanState[] = [];
   invexes: BanState[] = [];
   /** Casefolded nicks invited since the last time they joined. */
@@ -217,6 +217,8 @@ export class Room {
     room.key = state.key;
     room.limit = state.limit;
     room.bans = [...state.bans];
+    room.exceptions = [...(state.exceptions ?? [])];
+    room.invexes = [...(state.invexes ?? [])];
     return room;
   }
 
@@ -230,6 +232,8 @@ export class Room {
     if (this.topic !== undefined) state.topic = this.topic;
     if (this.key !== undefined) state.key = this.key;
     if (this.limit !== undefined) state.limit = this.limit;
+    if (this.exceptions.length > 0) state.exceptions = [...this.exceptions];
+    if (this.invexes.length > 0) state.invexes = [...this.invexes];
     return state;
   }
 
@@ -241,6 +245,8 @@ export class Room {
       this.key !== undefined ||
       this.limit !== undefined ||
       this.bans.length > 0 ||
+      this.exceptions.length > 0 ||
+      this.invexes.length > 0 ||
       !defaultFlags
     );
   }

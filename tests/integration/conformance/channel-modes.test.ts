@@ -3,6 +3,10 @@
  * mode with its list and end numerics, and INVITE with no parameters.
  */
 import { afterEach, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openStore } from "../../../src/store/open.ts";
 import type { TestClient } from "../../helpers/irc-client.ts";
 import { startTestServer, type TestServer } from "../../helpers/server.ts";
 import { ask, joined } from "./wire.ts";
@@ -152,5 +156,32 @@ describe("INVITE with no parameters", () => {
     expect(await ask(b, "INVITE alice")).toEqual([
       ":chat.server 461 bob INVITE :Not enough parameters",
     ]);
+  });
+});
+
+describe("the lists last", () => {
+  test("+e, +I and a mute survive a restart on the same SQLite file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "chat-lists-"));
+    const db = join(dir, "chat.db");
+    try {
+      t = await startTestServer({ store: openStore({ db, history: 100 }) });
+      const a = await t.client("alice");
+      await joined(a, "alice", "#keep");
+      a.send("MODE #keep +eIb friend guest m:troll");
+      await a.expect(/ MODE #keep \+eIb /);
+      await t.stop();
+      t = await startTestServer({ store: openStore({ db, history: 100 }) });
+      const b = await t.client("bob");
+      // The mask of each list entry (the end numeric has none).
+      const masks = async (mode: string) =>
+        (await ask(b, `MODE #keep ${mode}`)).slice(0, -1).map((l) => l.split(" ")[4]);
+      expect(await masks("e")).toEqual(["friend!*@*"]);
+      expect(await masks("I")).toEqual(["guest!*@*"]);
+      expect(await masks("b")).toEqual(["m:troll!*@*"]);
+    } finally {
+      await t?.stop();
+      t = undefined;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
