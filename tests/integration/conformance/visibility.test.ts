@@ -3,6 +3,7 @@
  * invisible users (NAMES, LIST, WHO), at the wire level.
  */
 import { afterEach, describe, expect, test } from "bun:test";
+import type { TestClient } from "../../helpers/irc-client.ts";
 import { startTestServer, type TestServer } from "../../helpers/server.ts";
 import { ask, joined } from "./wire.ts";
 
@@ -11,6 +12,17 @@ afterEach(async () => {
   await t?.stop();
   t = undefined;
 });
+
+/** alice in a secret room #sec; bob registered, outside it. */
+async function secretRoom(): Promise<{ a: TestClient; b: TestClient }> {
+  t = await startTestServer();
+  const a = await t.client("alice");
+  const b = await t.client("bob");
+  await joined(a, "alice", "#sec");
+  a.send("MODE #sec +s");
+  await a.expect(/ MODE #sec :?\+s$/);
+  return { a, b };
+}
 
 describe("NAMES", () => {
   test("the 353 symbol is @ for a secret room, * for a private one, = otherwise", async () => {
@@ -46,12 +58,7 @@ describe("NAMES", () => {
   });
 
   test("a secret room shows no members to a non-member: only its 366", async () => {
-    t = await startTestServer();
-    const a = await t.client("alice");
-    const b = await t.client("bob");
-    await joined(a, "alice", "#sec");
-    a.send("MODE #sec +s");
-    await a.expect(/ MODE #sec/);
+    const { b } = await secretRoom();
     expect(await ask(b, "NAMES #sec")).toEqual([":chat.server 366 bob #sec :End of /NAMES list"]);
   });
 });
@@ -108,12 +115,7 @@ describe("WHO and invisible users", () => {
   });
 
   test("WHO on a secret room the asker is not in lists nobody", async () => {
-    t = await startTestServer();
-    const a = await t.client("alice");
-    const b = await t.client("bob");
-    await joined(a, "alice", "#sec");
-    a.send("MODE #sec +s");
-    await a.expect(/ MODE #sec/);
+    const { b } = await secretRoom();
     expect(await ask(b, "WHO #sec")).toEqual([":chat.server 315 bob #sec :End of /WHO list"]);
   });
 });
