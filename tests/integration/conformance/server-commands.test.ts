@@ -54,6 +54,15 @@ describe("STATUSMSG", () => {
     ]);
   });
 
+  test("bad input: a status message to no such room is 403; the connection stays", async () => {
+    t = await startTestServer();
+    const a = await t.client("alice");
+    expect(await ask(a, "PRIVMSG @#nowhere :hi")).toEqual([
+      ":chat.server 403 alice #nowhere :No such channel",
+    ]);
+    expect(await ask(a, "PING ok")).toEqual([":chat.server PONG chat.server :ok"]);
+  });
+
   test("ISUPPORT says STATUSMSG=@+", async () => {
     t = await startTestServer();
     const a = await t.client("alice");
