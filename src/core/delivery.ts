@@ -91,9 +91,9 @@ export class Delivery {
   private toStatus(room: Room, ev: MessageEvent | TagmsgEvent, self: number): void {
     const need = ev.statusmsg === "@" ? OP : OP | VOICE;
     for (const [m, status] of room.members) {
-      if ((status & need) === 0) continue;
       if (ev.type === "tagmsg" && !m.hasCap("message-tags")) continue;
-      if (m.id === self && !m.hasCap("echo-message")) continue;
+      // The sender's echo comes back whatever its own status.
+      if (m.id === self ? !m.hasCap("echo-message") : (status & need) === 0) continue;
       this.send(m, ev);
     }
   }

@@ -44,6 +44,17 @@ describe("STATUSMSG", () => {
     expect(stored).not.toContain("voice and ops");
   });
 
+  test("an echo-message sender gets its own copy even without the status", async () => {
+    t = await startTestServer();
+    const op = await t.client("alice");
+    const pat = await t.client("pat", { caps: ["echo-message"] });
+    await joined(op, "alice", "#r");
+    await joined(pat, "pat", "#r");
+    pat.send("PRIVMSG @#r :heads up");
+    await pat.expect(/^:pat!\S+ PRIVMSG @#r :heads up$/);
+    await op.expect(/^:pat!\S+ PRIVMSG @#r :heads up$/);
+  });
+
   test("the room's rules still apply: an outsider of a +n room gets 404", async () => {
     t = await startTestServer();
     const op = await t.client("alice");
