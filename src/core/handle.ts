@@ -125,7 +125,7 @@ export class CoreHandle implements CoreApi {
     return rooms.list(this.c, this.s, names);
   }
   topic(name: string): TopicState | undefined {
-    return rooms.roomOf(this.c, name).topic;
+    return rooms.readTopic(this.c, this.s, name);
   }
   setTopic(name: string, text: string): void {
     rooms.topic(this.c, this.s, name, text);

@@ -5,7 +5,7 @@
  */
 import { foldCase } from "../../protocol/casemap.ts";
 import { byteLength, clipBytes } from "../../protocol/text.ts";
-import type { JoinResult, MemberView, RoomSummary, RoomView } from "../api.ts";
+import type { JoinResult, MemberView, RoomSummary, RoomView, TopicState } from "../api.ts";
 import { ChatError } from "../errors.ts";
 import { type CoreParts, eventBase, publishUser } from "../parts.ts";
 import { joinRefusal } from "../rules.ts";
@@ -169,6 +169,13 @@ export function leave(c: CoreParts, room: Room, s: Session): void {
     c.delivery.unwatchRoom(room);
     if (!room.persistent) c.registry.rooms.delete(room.folded);
   }
+}
+
+/** TOPIC without text: the topic, except of a secret room to someone outside it (442). */
+export function readTopic(c: CoreParts, s: Session, name: string): TopicState | undefined {
+  const room = roomOf(c, name);
+  if (hiddenFrom(room, s)) throw new ChatError("notOnChannel", [room.name]);
+  return room.topic;
 }
 
 export function topic(c: CoreParts, s: Session, name: string, text: string): void {

@@ -119,3 +119,15 @@ describe("WHO and invisible users", () => {
     expect(await ask(b, "WHO #sec")).toEqual([":chat.server 315 bob #sec :End of /WHO list"]);
   });
 });
+
+describe("TOPIC of a secret room", () => {
+  test("is not shown to a non-member (442); a member sees it", async () => {
+    const { a, b } = await secretRoom();
+    a.send("TOPIC #sec :the plan");
+    await a.expect(/ TOPIC #sec :the plan$/);
+    expect(await ask(b, "TOPIC #sec")).toEqual([
+      ":chat.server 442 bob #sec :You're not on that channel",
+    ]);
+    expect((await ask(a, "TOPIC #sec"))[0]).toBe(":chat.server 332 alice #sec :the plan");
+  });
+});
