@@ -43,6 +43,10 @@ export interface MessageEvent extends Base {
   text: string;
   /** Client-only tags (`+typing` etc.) passed on to message-tags clients. */
   clientTags?: [string, string][];
+  /** STATUSMSG (target `@#room` / `+#room`): only members with this status or higher get it. */
+  statusmsg?: "@" | "+";
+  /** Sent by a user with the bot mode (+B): message-tags clients see the `bot` tag. */
+  bot?: true;
 }
 
 /** TAGMSG: client-only tags with no text (typing notifications, reactions). Not stored. */
@@ -50,6 +54,8 @@ export interface TagmsgEvent extends Base {
   type: "tagmsg";
   target: string;
   clientTags: [string, string][];
+  statusmsg?: "@" | "+";
+  bot?: true;
 }
 
 /**
@@ -113,6 +119,12 @@ export interface InviteEvent extends Base {
   invitee: string;
 }
 
+/** WALLOPS from an operator, published on the nick topic of each +w user. */
+export interface WallopsEvent extends Base {
+  type: "wallops";
+  text: string;
+}
+
 /**
  * A change of the person, not of one room: QUIT, NICK, AWAY. Published once on
  * each room topic the person is in (and a NICK also on their own nick topic),
@@ -138,7 +150,7 @@ export type RoomEvent =
   | TopicEvent
   | ModeEvent;
 
-export type BusEvent = RoomEvent | InviteEvent | UserEvent;
+export type BusEvent = RoomEvent | InviteEvent | UserEvent | WallopsEvent;
 
 export function isUserEvent(ev: BusEvent): ev is UserEvent {
   return ev.type === "quit" || ev.type === "nick" || ev.type === "away" || ev.type === "setname";

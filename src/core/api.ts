@@ -38,8 +38,12 @@ export interface Front {
   variant(): number;
   /** The front takes over the connection (a plain front greets here). */
   start(): void;
-  /** One input line, already stripped of NUL/CR/control bytes. */
-  line(text: string): void;
+  /**
+   * One input line, already stripped of NUL/CR/control bytes. `invalidUtf8`:
+   * its bytes were not UTF-8 (U+FFFD stands in for them); the IRC front
+   * refuses such a line (UTF8ONLY), the plain front shows the replacement.
+   */
+  line(text: string, invalidUtf8?: boolean): void;
   /** A line over the framing limit arrived and was dropped. */
   overlong(): void;
   /**
@@ -62,6 +66,8 @@ export interface Front {
    * Without this method the rendered rename event is shown instead.
    */
   renamed?(from: string, to: string, reason: string): void;
+  /** MONITOR: watched nicks came online (`nick!user@host`) or went offline (`nick`). */
+  monitor?(online: boolean, targets: readonly string[]): void;
 }
 
 export type FrontFactory = (core: CoreApi) => Front;
@@ -98,6 +104,8 @@ export interface RoomView {
   members: MemberView[];
   /** Set when members were left out: the sentence saying so. */
   note?: string;
+  /** +s secret, +p private, or public: NAMES shows `@`, `*` or `=`. */
+  visibility: "secret" | "private" | "public";
 }
 
 export interface JoinResult {
@@ -110,6 +118,10 @@ export interface RoomSummary {
   name: string;
   users: number;
   topic: string;
+  /** ms since the epoch (ELIST C). */
+  created: number;
+  /** When the topic was set, ms (ELIST T); undefined without a topic. */
+  topicTime?: number;
 }
 
 export interface ModeView {
@@ -136,6 +148,10 @@ export interface WhoEntry {
   oper: boolean;
   op: boolean;
   voice: boolean;
+  /** Bot mode (+B): WHO flag B. */
+  bot: boolean;
+  /** Seconds since the user last spoke (WHOX %l). */
+  idleSeconds: number;
 }
 
 export interface WhoisInfo {
@@ -146,6 +162,8 @@ export interface WhoisInfo {
   rooms: { name: string; op: boolean; voice: boolean }[];
   away: string | undefined;
   oper: boolean;
+  /** Bot mode (+B): RPL_WHOISBOT 335. */
+  bot: boolean;
   plain: boolean;
   idleSeconds: number;
   signon: number;
@@ -263,6 +281,10 @@ export interface CoreApi {
   rename(from: string, to: string, reason: string): RenameOutcome;
   channelModes(name: string): ModeView;
   banList(name: string): { channel: string; bans: readonly BanState[] };
+  /** A list mode's entries: `b` bans, `e` ban exceptions, `I` invite exceptions. */
+  modeList(name: string, mode: "b" | "e" | "I"): { channel: string; entries: readonly BanState[] };
+  /** Rooms this user holds a pending invitation to (INVITE with no parameters). */
+  pendingInvites(): string[];
   /** Apply channel mode changes; returns what changed (mode string and params). */
   setModes(name: string, changes: readonly ModeChange[]): string[];
 
@@ -290,11 +312,20 @@ export interface CoreApi {
   whowas(nick: string, count: number): WhowasEntry[];
   user(nick: string): UserView | undefined;
   counts(): Counts;
+  /** MONITOR: watch nicks; online ones as `nick!user@host`, and those past the limit. */
+  monitorAdd(nicks: readonly string[]): { online: string[]; offline: string[]; full: string[] };
+  monitorRemove(nicks: readonly string[]): void;
+  monitorClear(): void;
+  /** Watched nicks, casefolded. */
+  monitorList(): string[];
+  monitorStatus(): { online: string[]; offline: string[] };
 
   // ---- operators
   /** OPER, checked off the event loop; a refusal was already told to the user (464). */
   operLogin(name: string, password: string): OperOutcome | Promise<OperOutcome>;
   kill(nick: string, reason: string): string;
+  /** WALLOPS to every +w user (operators only). */
+  wallops(text: string): void;
   addServerBan(
     kind: BanKind,
     pattern: string,

@@ -21,6 +21,7 @@ const NAMES = [
   "draft/event-playback",
   "draft/message-redaction",
   "draft/channel-rename",
+  "extended-monitor",
 ] as const;
 
 export type CapName = (typeof NAMES)[number];

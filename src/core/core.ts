@@ -24,11 +24,12 @@ import { CoreHandle } from "./handle.ts";
 import { History } from "./history.ts";
 import { type Housekept, tick } from "./housekeeping.ts";
 import { DEFAULT_LIMITS, type Limits } from "./limits.ts";
+import { Monitors } from "./monitor.ts";
 import { MsgIds } from "./msgid.ts";
 import type { CoreParts, OperLogin } from "./parts.ts";
 import { Registry } from "./registry.ts";
 import { looksLikeIrc } from "./sniff.ts";
-import { Room, Session, type SessionHost } from "./state.ts";
+import { type BackloggedLine, Room, Session, type SessionHost } from "./state.ts";
 
 export type { OperLogin } from "./parts.ts";
 
@@ -60,6 +61,7 @@ export class Core implements CoreParts, SessionHost, Housekept {
   readonly history: History;
   readonly bus: MessageBus;
   readonly ids: MsgIds;
+  readonly monitors = new Monitors();
   readonly opers: readonly OperLogin[];
   readonly node: string;
   readonly now: () => number;
@@ -144,7 +146,7 @@ export class Core implements CoreParts, SessionHost, Housekept {
 
   // ---- SessionHost: the transport's calls for one session
 
-  input(s: Session, raw: string): void {
+  input(s: Session, raw: string, invalidUtf8 = false): void {
     const now = this.now();
     s.lastActive = now;
     s.pingSentAt = 0;
@@ -155,7 +157,7 @@ export class Core implements CoreParts, SessionHost, Housekept {
     }
     if (s.bucket !== undefined && (s.backlog !== undefined || !s.bucket.take(now))) {
       if (s.backlog === undefined) s.backlog = [];
-      s.backlog.push(text);
+      s.backlog.push(invalidUtf8 ? { invalidUtf8: text } : text);
       if (s.backlog.length > this.limits.floodBacklog) {
         this.disconnect(s, "Excess Flood");
         return;
@@ -163,7 +165,7 @@ export class Core implements CoreParts, SessionHost, Housekept {
       this.throttled.add(s);
       return;
     }
-    this.runLine(s, text);
+    this.runLine(s, text, invalidUtf8);
   }
 
   overlong(s: Session): void {
@@ -179,16 +181,18 @@ export class Core implements CoreParts, SessionHost, Housekept {
   drainBacklog(s: Session, now: number): boolean {
     while (s.backlog !== undefined && s.backlog.length > 0 && !s.gone) {
       if (s.bucket !== undefined && !s.bucket.take(now)) return true;
-      this.runLine(s, s.backlog.shift() as string);
+      const held = s.backlog.shift() as BackloggedLine;
+      if (typeof held === "string") this.runLine(s, held, false);
+      else this.runLine(s, held.invalidUtf8, true);
     }
     s.backlog = undefined;
     return false;
   }
 
   /** Run one input line through the session's front, containing any exception to it. */
-  private runLine(s: Session, text: string): void {
+  private runLine(s: Session, text: string, invalidUtf8: boolean): void {
     try {
-      s.front.line(text);
+      s.front.line(text, invalidUtf8);
     } catch (err) {
       if (err instanceof ChatError) {
         s.front.error(err);
@@ -256,6 +260,8 @@ export class Core implements CoreParts, SessionHost, Housekept {
       this.registry.rememberWhowas(s, this.now());
     }
     moveInvites(s, s.folded, undefined);
+    this.monitors.clear(s);
+    if (s.registered && s.nick !== undefined) this.monitors.offline(s.nick);
     this.delivery.unwatchNick(s);
     this.registry.releaseNick(s);
     if (!s.conn.closed) s.conn.close(s.front.farewell(reason));

@@ -19,11 +19,11 @@
  *     echo-message, and a SETNAME only with the setname capability.
  */
 import type { MessageBus } from "../bus/bus.ts";
-import type { BusEvent, RenameEvent, UserEvent } from "../bus/events.ts";
+import type { BusEvent, MessageEvent, RenameEvent, TagmsgEvent, UserEvent } from "../bus/events.ts";
 import { isUserEvent } from "../bus/events.ts";
 import { foldCase } from "../protocol/casemap.ts";
 import { VARIANT_COUNT } from "./api.ts";
-import type { Room, Session } from "./state.ts";
+import { OP, type Room, type Session, VOICE } from "./state.ts";
 
 export class Delivery {
   /** One rendering per variant per event; reused to avoid allocation. */
@@ -68,12 +68,20 @@ export class Delivery {
     const members = room.members.keys();
     switch (ev.type) {
       case "message":
+        if (ev.statusmsg !== undefined) {
+          this.toStatus(room, ev, self);
+          return;
+        }
         for (const m of members) {
           if (m.id === self && !m.hasCap("echo-message")) continue;
           this.send(m, ev);
         }
         return;
       case "tagmsg":
+        if (ev.statusmsg !== undefined) {
+          this.toStatus(room, ev, self);
+          return;
+        }
         for (const m of members) {
           if (!m.hasCap("message-tags")) continue;
           if (m.id === self && !m.hasCap("echo-message")) continue;
@@ -98,6 +106,17 @@ export class Delivery {
         return;
       default:
         for (const m of members) this.send(m, ev);
+    }
+  }
+
+  /** STATUSMSG: members with the status (`@`: operators; `+`: voiced or operators). */
+  private toStatus(room: Room, ev: MessageEvent | TagmsgEvent, self: number): void {
+    const need = ev.statusmsg === "@" ? OP : OP | VOICE;
+    for (const [m, status] of room.members) {
+      if (ev.type === "tagmsg" && !m.hasCap("message-tags")) continue;
+      // The sender's echo comes back whatever its own status.
+      if (m.id === self ? !m.hasCap("echo-message") : (status & need) === 0) continue;
+      this.send(m, ev);
     }
   }
 

@@ -9,6 +9,7 @@ import * as messaging from "./actions/messaging.ts";
 import * as modes from "./actions/modes.ts";
 import * as oper from "./actions/oper.ts";
 import * as people from "./actions/people.ts";
+import * as presence from "./actions/presence.ts";
 import * as redaction from "./actions/redaction.ts";
 import * as renaming from "./actions/rename.ts";
 import * as rooms from "./actions/rooms.ts";
@@ -122,13 +123,13 @@ export class CoreHandle implements CoreApi {
     rooms.partAll(this.c, this.s);
   }
   names(name: string): RoomView | undefined {
-    return rooms.names(this.c, name);
+    return rooms.names(this.c, this.s, name);
   }
   list(names?: readonly string[]): RoomSummary[] {
-    return rooms.list(this.c, names);
+    return rooms.list(this.c, this.s, names);
   }
   topic(name: string): TopicState | undefined {
-    return rooms.roomOf(this.c, name).topic;
+    return rooms.readTopic(this.c, this.s, name);
   }
   setTopic(name: string, text: string): void {
     rooms.topic(this.c, this.s, name, text);
@@ -147,6 +148,12 @@ export class CoreHandle implements CoreApi {
   }
   banList(name: string): { channel: string; bans: readonly BanState[] } {
     return modes.banList(this.c, name);
+  }
+  modeList(name: string, mode: "b" | "e" | "I"): { channel: string; entries: readonly BanState[] } {
+    return modes.modeList(this.c, name, mode);
+  }
+  pendingInvites(): string[] {
+    return rooms.pendingInvites(this.s);
   }
   setModes(name: string, changes: readonly ModeChange[]): string[] {
     return modes.setModes(this.c, this.s, name, changes);
@@ -195,12 +202,30 @@ export class CoreHandle implements CoreApi {
   counts(): Counts {
     return this.c.registry.counts();
   }
+  monitorAdd(nicks: readonly string[]): { online: string[]; offline: string[]; full: string[] } {
+    return presence.monitorAdd(this.c, this.s, nicks);
+  }
+  monitorRemove(nicks: readonly string[]): void {
+    presence.monitorRemove(this.c, this.s, nicks);
+  }
+  monitorClear(): void {
+    presence.monitorClear(this.c, this.s);
+  }
+  monitorList(): string[] {
+    return presence.monitorList(this.s);
+  }
+  monitorStatus(): { online: string[]; offline: string[] } {
+    return presence.monitorStatus(this.c, this.s);
+  }
 
   operLogin(name: string, password: string): OperOutcome | Promise<OperOutcome> {
     return oper.oper(this.c, this.s, name, password);
   }
   kill(nick: string, reason: string): string {
     return oper.kill(this.c, this.s, nick, reason);
+  }
+  wallops(text: string): void {
+    presence.wallops(this.c, this.s, text);
   }
   addServerBan(
     kind: BanKind,

@@ -90,6 +90,8 @@ export class History {
       if (entry !== undefined) this.store.append(entry);
       return;
     }
+    // A STATUSMSG is for some members only: replaying it to everyone would leak it.
+    if (ev.statusmsg !== undefined) return;
     // A room message crosses only its room's topic; a private one also the
     // sender's own (its echo), which is not stored twice.
     if (!room && topic !== foldCase(ev.target)) return;

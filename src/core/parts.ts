@@ -10,6 +10,7 @@ import type { ServerInfo } from "./api.ts";
 import type { Delivery } from "./delivery.ts";
 import type { History } from "./history.ts";
 import type { Limits } from "./limits.ts";
+import type { Monitors } from "./monitor.ts";
 import type { MsgIds } from "./msgid.ts";
 import type { Registry } from "./registry.ts";
 import type { Session } from "./state.ts";
@@ -29,6 +30,7 @@ export interface CoreParts {
   readonly history: History;
   readonly bus: MessageBus;
   readonly ids: MsgIds;
+  readonly monitors: Monitors;
   readonly opers: readonly OperLogin[];
   /** This node's name on the bus. */
   readonly node: string;

@@ -44,4 +44,15 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (room, mask)
   );
   `,
+  // 2: the +e (ban exception) and +I (invite exception) lists, one table, `mode` saying which.
+  `
+  CREATE TABLE room_lists (
+    room TEXT NOT NULL REFERENCES rooms (folded) ON DELETE CASCADE,
+    mode TEXT NOT NULL,
+    mask TEXT NOT NULL,
+    set_by TEXT NOT NULL,
+    set_at INTEGER NOT NULL,
+    PRIMARY KEY (room, mode, mask)
+  );
+  `,
 ];

@@ -72,6 +72,9 @@ export interface RoomState {
   key?: string;
   limit?: number;
   bans: BanState[];
+  /** +e ban exceptions and +I invite exceptions; absent when empty. */
+  exceptions?: BanState[];
+  invexes?: BanState[];
 }
 
 /** One row of `targets`: a conversation and its latest message in the range. */

@@ -21,8 +21,11 @@ export interface Conn {
 }
 
 export interface ConnHandler {
-  /** One complete line, CR LF removed, decoded as UTF-8 (invalid bytes become U+FFFD). */
-  line(line: string): void;
+  /**
+   * One complete line, CR LF removed, decoded as UTF-8 (invalid bytes become
+   * U+FFFD, and `invalidUtf8` is true).
+   */
+  line(line: string, invalidUtf8?: boolean): void;
   /** A line longer than the framing limit arrived and was discarded. */
   overlong(bytes: number): void;
   /** The connection is gone. `reason` is what other users are told. Called once. */

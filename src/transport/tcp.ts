@@ -146,7 +146,7 @@ class TcpConn implements Conn {
     const events = this.framer.push(chunk);
     for (const ev of events) {
       if (this.reported || this.handler === undefined) return;
-      if (ev.kind === "line") this.handler.line(ev.line);
+      if (ev.kind === "line") this.handler.line(ev.line, ev.invalidUtf8 === true);
       else this.handler.overlong(ev.bytes);
     }
   }

@@ -3,10 +3,10 @@
  * modes, and leaving.
  */
 import { foldCase, sameName } from "../../protocol/casemap.ts";
-import { byteLength, clipBytes } from "../../protocol/text.ts";
+import { byteLength, clipBytes, nickOf } from "../../protocol/text.ts";
 import type { RegisterOutcome } from "../api.ts";
 import { ChatError } from "../errors.ts";
-import { type CoreParts, publishUser } from "../parts.ts";
+import { type CoreParts, eventBase, publishUser } from "../parts.ts";
 import type { Session } from "../state.ts";
 
 /** An IRC line without tags, CR LF excluded: what every client can take (RFC 1459). */
@@ -33,6 +33,11 @@ export function setNick(c: CoreParts, s: Session, nick: string): void {
   moveInvites(s, oldFolded, folded);
   c.delivery.watchNick(s, folded);
   publishUser(c, s, "nick", nick, oldPrefix);
+  // MONITOR: the old nick went offline and the new one came online (not for a mere case change).
+  if (oldFolded !== folded) {
+    c.monitors.offline(nickOf(oldPrefix));
+    c.monitors.online(s);
+  }
 }
 
 /**
@@ -77,6 +82,7 @@ export function register(c: CoreParts, s: Session, password: string | undefined)
   s.setIdentity(s.nick, s.folded);
   s.lastActive = c.now();
   c.delivery.watchNick(s, s.folded);
+  c.monitors.online(s);
   c.log(`registered ${s.conn.remoteAddress} (id ${s.id}) as ${s.nick}`);
   return "registered";
 }
@@ -119,6 +125,7 @@ export function setAway(c: CoreParts, s: Session, text: string | undefined): voi
   if (clipped === s.away) return;
   s.away = clipped;
   publishUser(c, s, "away", clipped ?? "");
+  c.monitors.away(s, { ...eventBase(c, s), type: "away", text: clipped ?? "", rooms: [] });
 }
 
 /** MODE <own nick> [+|-]modes: +i and +w, and -o to drop operator status. */
@@ -141,7 +148,7 @@ export function setUserModes(
       sign = m;
       continue;
     }
-    if (m === "i" || m === "w" || (m === "o" && sign === "-")) {
+    if (m === "i" || m === "w" || m === "B" || (m === "o" && sign === "-")) {
       const has = s.umodes.has(m);
       if (sign === "+" && !has) s.addUmode(m);
       else if (sign === "-" && has) s.deleteUmode(m);

@@ -29,4 +29,6 @@ export const CAPABILITIES: Record<string, string | undefined> = {
   "draft/message-redaction": undefined,
   // RENAME (handlers/rename.ts); clients without it see PART and JOIN.
   "draft/channel-rename": undefined,
+  // MONITOR (handlers/monitor.ts) also reports AWAY of watched nicks to away-notify clients.
+  "extended-monitor": undefined,
 };

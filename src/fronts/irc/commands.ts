@@ -4,11 +4,13 @@
  */
 import type { CommandSpec } from "./context.ts";
 import { invite, join, kick, list, names, part, topic } from "./handlers/channel.ts";
+import { help } from "./handlers/help.ts";
 import { chathistory } from "./handlers/history.ts";
-import { lusers, motd, time, version } from "./handlers/info.ts";
+import { admin, info, links, lusers, motd, time, version } from "./handlers/info.ts";
 import { notice, privmsg, tagmsg } from "./handlers/messaging.ts";
 import { mode } from "./handlers/mode.ts";
-import { dline, kill, kline, oper, undline, unkline } from "./handlers/oper.ts";
+import { monitor } from "./handlers/monitor.ts";
+import { dline, kill, kline, oper, undline, unkline, wallops } from "./handlers/oper.ts";
 import { redact } from "./handlers/redact.ts";
 import { cap, nick, pass, ping, pong, quit, user } from "./handlers/registration.ts";
 import { rename } from "./handlers/rename.ts";
@@ -36,7 +38,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   TIME: { handler: time, minParams: 0 },
   CHATHISTORY: { handler: chathistory, minParams: 1 },
   LIST: { handler: list, minParams: 0 },
-  INVITE: { handler: invite, minParams: 2 },
+  INVITE: { handler: invite, minParams: 0 },
   KICK: { handler: kick, minParams: 2 },
   MODE: { handler: mode, minParams: 1 },
   AWAY: { handler: away, minParams: 0 },
@@ -55,4 +57,12 @@ export const COMMANDS: Record<string, CommandSpec> = {
   UNKLINE: { handler: unkline, minParams: 1, operOnly: true },
   DLINE: { handler: dline, minParams: 0, operOnly: true },
   UNDLINE: { handler: undline, minParams: 1, operOnly: true },
+  WALLOPS: { handler: wallops, minParams: 1, operOnly: true },
+  // Issue 12: presence, help and server information.
+  MONITOR: { handler: monitor, minParams: 1 },
+  HELP: { handler: help, minParams: 0 },
+  HELPOP: { handler: help, minParams: 0 },
+  LINKS: { handler: links, minParams: 0 },
+  INFO: { handler: info, minParams: 0 },
+  ADMIN: { handler: admin, minParams: 0 },
 };

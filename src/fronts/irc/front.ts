@@ -17,7 +17,7 @@ import {
   V_SERVER_TIME,
 } from "../../core/api.ts";
 import { escapeTagValue, type IrcMessage, IrcParseError, parse } from "../../protocol/message.ts";
-import { ERR } from "../../protocol/numerics.ts";
+import { ERR, RPL } from "../../protocol/numerics.ts";
 import { batchRef } from "./batch.ts";
 import { COMMANDS } from "./commands.ts";
 import type { IrcReplies } from "./context.ts";
@@ -25,11 +25,15 @@ import { toNumeric } from "./errors.ts";
 import { renamedFallback } from "./handlers/rename.ts";
 import { middle, renderEvent } from "./render.ts";
 import { type LabelFrame, ReplyBuffer } from "./replies.ts";
+import { fail } from "./standard-replies.ts";
 
 /** labeled-response: a longer label is ignored (the spec caps it at 64 bytes). */
 const MAX_LABEL_BYTES = 64;
 
 const encoder = new TextEncoder();
+
+/** A line waiting behind a command that waits: its text, or a non-UTF-8 line's. */
+type HeldLine = string | { invalidUtf8: string };
 
 export class IrcFront implements Front, IrcReplies {
   readonly kind = "irc";
@@ -45,7 +49,7 @@ export class IrcFront implements Front, IrcReplies {
    * Lines that arrived while a command was still waiting (OPER's password
    * check): run in order once it is done, so replies come in command order.
    */
-  private held: string[] | undefined;
+  private held: HeldLine[] | undefined;
   /** The command that made `held` keeps its reply buffer until it is done (parked). */
   private parked = false;
 
@@ -60,9 +64,13 @@ export class IrcFront implements Front, IrcReplies {
 
   start(): void {}
 
-  line(text: string): void {
+  line(text: string, invalidUtf8 = false): void {
     if (this.held !== undefined) {
-      this.held.push(text);
+      this.held.push(invalidUtf8 ? { invalidUtf8: text } : text);
+      return;
+    }
+    if (invalidUtf8) {
+      this.refuseInvalidUtf8(text);
       return;
     }
     let msg: IrcMessage;
@@ -109,6 +117,31 @@ export class IrcFront implements Front, IrcReplies {
   }
 
   /**
+   * UTF8ONLY: a line that was not UTF-8 is refused whole, never relayed with
+   * replacement characters, with the FAIL the IRCv3 UTF8ONLY spec gives.
+   */
+  private refuseInvalidUtf8(text: string): void {
+    let command = "*";
+    try {
+      command = parse(text).command;
+    } catch (err) {
+      if (!(err instanceof IrcParseError)) throw err;
+    }
+    this.begin();
+    try {
+      fail(
+        this,
+        command,
+        "INVALID_UTF8",
+        [],
+        "Message rejected, your IRC software MUST use UTF-8 encoding on this network",
+      );
+    } finally {
+      this.end();
+    }
+  }
+
+  /**
    * Hold this client's later lines until `pending` settles, then run them in
    * order. The waiting command's reply buffer stays open (parked) so its late
    * answer is part of the same reply (one labeled response).
@@ -123,13 +156,15 @@ export class IrcFront implements Front, IrcReplies {
       this.flushReplies();
       for (let i = 0; i < queue.length; i++) {
         try {
-          this.line(queue[i] as string);
+          const next = queue[i] as HeldLine;
+          if (typeof next === "string") this.line(next);
+          else this.line(next.invalidUtf8, true);
         } catch {
           this.core.disconnect("Internal server error");
           return;
         }
         // A held line that waits again keeps the rest behind it.
-        const again = this.held as string[] | undefined;
+        const again = this.held as HeldLine[] | undefined;
         if (again !== undefined) {
           again.push(...queue.slice(i + 1));
           return;
@@ -270,6 +305,11 @@ export class IrcFront implements Front, IrcReplies {
     } finally {
       this.end();
     }
+  }
+
+  monitor(online: boolean, targets: readonly string[]): void {
+    const list = targets.join(",");
+    this.reply(online ? RPL.MONONLINE : RPL.MONOFFLINE, list);
   }
 
   render(ev: BusEvent): Uint8Array {

@@ -9,6 +9,7 @@ import { V_MESSAGE_TAGS, V_SERVER_TIME } from "../../core/api.ts";
 import { escapeTagValue } from "../../protocol/message.ts";
 
 const encoder = new TextEncoder();
+const BOT_TAG: [string, string] = ["bot", ""];
 
 export function isoTime(ms: number): string {
   return new Date(ms).toISOString();
@@ -84,6 +85,8 @@ function eventLine(ev: BusEvent): string {
       return ev.text === "" ? `:${ev.source} AWAY` : `:${ev.source} AWAY :${ev.text}`;
     case "setname":
       return `:${ev.source} SETNAME :${ev.text}`;
+    case "wallops":
+      return `:${ev.source} WALLOPS :${ev.text}`;
   }
 }
 
@@ -115,9 +118,13 @@ const PLAYBACK_TYPES: ReadonlySet<string> = new Set([
 
 export function renderEvent(ev: BusEvent, variant: number): Uint8Array {
   // message-ids: every event carries its msgid; only messages carry client tags.
-  const tags =
-    ev.type === "message" || ev.type === "tagmsg"
-      ? tagPrefix(variant, ev.time, ev.msgid, ev.clientTags)
-      : tagPrefix(variant, ev.time, ev.msgid);
+  let tags: string;
+  if (ev.type === "message" || ev.type === "tagmsg") {
+    // A bot's messages carry the `bot` tag (IRCv3 bot mode), before its client tags.
+    const clientTags = ev.bot === true ? [BOT_TAG, ...(ev.clientTags ?? [])] : ev.clientTags;
+    tags = tagPrefix(variant, ev.time, ev.msgid, clientTags);
+  } else {
+    tags = tagPrefix(variant, ev.time, ev.msgid);
+  }
   return encoder.encode(`${tags}${eventLine(ev)}\r\n`);
 }

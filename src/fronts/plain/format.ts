@@ -79,14 +79,10 @@ export function formatEvent(event: BusEvent, labelAll = false): string | null {
   const who = nickOf(event.source);
   switch (event.type) {
     case "message": {
-      if (!isChannel(event.target)) return privateLine(t, who, event.command, event.text);
-      const line = messageLine(
-        t,
-        roomLabel(event.target, labelAll),
-        event.command,
-        who,
-        event.text,
-      );
+      // A STATUSMSG (`@#room`) shows in its room, like any message there.
+      const target = event.statusmsg === undefined ? event.target : event.target.slice(1);
+      if (!isChannel(target)) return privateLine(t, who, event.command, event.text);
+      const line = messageLine(t, roomLabel(target, labelAll), event.command, who, event.text);
       return line === "" ? null : line;
     }
     case "tagmsg":
@@ -103,6 +99,8 @@ export function formatEvent(event: BusEvent, labelAll = false): string | null {
         : `${t} * ${who} set the topic of ${clean(event.channel)} to: ${clean(event.text)}`;
     case "mode":
       return `${t} * ${who} set mode ${clean(event.modes.join(" "))} on ${clean(event.channel)}`;
+    case "wallops":
+      return `${t} * WALLOPS from ${who}: ${clean(event.text)}`;
     case "invite":
       return `${t} * ${who} invites ${clean(event.invitee)} to ${clean(event.channel)} (type /join ${clean(event.channel)})`;
     case "quit":

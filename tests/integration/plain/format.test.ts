@@ -24,6 +24,24 @@ describe("plain event lines", () => {
       "09:05 #dev <bob> hi",
     ],
     [
+      "STATUSMSG shows in its room, not as a private message",
+      {
+        ...base,
+        type: "message",
+        target: "@#dev",
+        command: "PRIVMSG",
+        text: "ops",
+        msgid: "1",
+        statusmsg: "@",
+      },
+      "09:05 #dev <bob> ops",
+    ],
+    [
+      "wallops",
+      { ...base, type: "wallops", text: "restart soon" },
+      "09:05 * WALLOPS from bob: restart soon",
+    ],
+    [
       "action",
       {
         ...base,

@@ -304,6 +304,29 @@ export function runStoreContract(name: string, subject: ContractSubject): void {
       expect(s.loadRooms()).toEqual([plain]);
     });
 
+    test("the +e and +I lists round-trip with the room and go with it", () => {
+      const s = make();
+      const room: RoomState = {
+        name: "#lists",
+        created: T0,
+        flags: "int",
+        bans: [{ mask: "m:troll!*@*", setBy: "alice", setAt: T0 + 1 }],
+        exceptions: [{ mask: "friend!*@*", setBy: "alice", setAt: T0 + 2 }],
+        invexes: [
+          { mask: "*!*@10.0.0.*", setBy: "bob", setAt: T0 + 3 },
+          { mask: "guest!*@*", setBy: "bob", setAt: T0 + 4 },
+        ],
+      };
+      s.saveRoom(room);
+      expect(s.loadRooms()).toEqual([room]);
+      const emptied: RoomState = { name: "#lists", created: T0, flags: "int", bans: [] };
+      s.saveRoom(emptied);
+      expect(s.loadRooms()).toEqual([emptied]);
+      s.saveRoom(room);
+      s.deleteRoom("#LISTS");
+      expect(s.loadRooms()).toEqual([]);
+    });
+
     if (subject.reopen !== undefined) {
       const reopen = subject.reopen;
       test("reopening the database keeps messages, order and rooms", () => {

@@ -92,3 +92,8 @@ export function unkline(ctx: CommandContext, msg: IrcMessage): void {
 export function undline(ctx: CommandContext, msg: IrcMessage): void {
   lift(ctx, "ip", msg.params[0] ?? "");
 }
+
+// WALLOPS <text>   (operators; reaches every user with +w)
+export function wallops(ctx: CommandContext, msg: IrcMessage): void {
+  ctx.core.wallops(msg.params[0] as string);
+}
