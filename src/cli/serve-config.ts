@@ -92,6 +92,14 @@ export const serveArgs = {
     description: "Connections allowed from one address (default 100)",
   },
   "max-clients": { type: "string", description: "Connections allowed in total (default 19000)" },
+  config: {
+    type: "string",
+    description: "TOML file of settings; keys are these flag names (or set CHAT_CONFIG)",
+  },
+  "print-config": {
+    type: "boolean",
+    description: "Print the effective settings (secrets masked) and exit",
+  },
 } as const;
 
 /** Check and type the flags; pure, so tested without starting anything. */
