@@ -4,22 +4,15 @@
  */
 
 import { hostname } from "node:os";
-import type { OperLogin } from "../core/core.ts";
-import { OperCredentials } from "../security/password.ts";
 import { resolveTlsIdentity } from "../security/serve-tls.ts";
 import { defaultDbPath, openStore } from "../store/open.ts";
+import { hashOpers, Reloader, serveLimits } from "./reload.ts";
 import { historyLine, joinHints, otherWaysLine } from "./serve-banner.ts";
 import { defaultServerName, type ServeConfig } from "./serve-config.ts";
 import { type RunningServer, startServer } from "./start-server.ts";
 
-function hashOpers(config: ServeConfig): OperLogin[] {
-  // Hashed at start (argon2id) so plain passwords are not kept in server state;
-  // the OPER handler awaits verify, which runs off the event loop.
-  return new OperCredentials(config.opers).logins();
-}
-
-/** Start the server and resolve once it has shut down cleanly. */
-export async function runServe(config: ServeConfig): Promise<void> {
+/** Start the server and resolve once it has shut down cleanly; `reload` re-reads the settings (SIGHUP). */
+export async function runServe(config: ServeConfig, reload?: () => ServeConfig): Promise<void> {
   const store = openStore({
     history: config.history,
     ...(config.db !== undefined ? { db: config.db } : {}),
@@ -38,11 +31,7 @@ export async function runServe(config: ServeConfig): Promise<void> {
       host: config.host,
       port: config.port,
       store,
-      limits: {
-        floodLimit: config.floodLimit,
-        ...(config.maxPerIp !== undefined ? { maxConnectionsPerIp: config.maxPerIp } : {}),
-        ...(config.maxClients !== undefined ? { maxConnections: config.maxClients } : {}),
-      },
+      limits: serveLimits(config),
       serverName: config.name ?? defaultServerName(hostname()),
       network: config.network,
       ...(config.password !== undefined ? { password: config.password } : {}),
@@ -79,10 +68,20 @@ export async function runServe(config: ServeConfig): Promise<void> {
   out.push(otherWaysLine(config.host, running.port));
   process.stdout.write(`${out.join("\n")}\n`);
 
+  const reloader = new Reloader(config, {
+    load: reload ?? (() => config),
+    running,
+    env: process.env,
+    log: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
+  });
+  const onHangup = (): void => void reloader.reload();
+  process.on("SIGHUP", onHangup);
+
   await new Promise<void>((resolve) => {
     const onSignal = (): void => {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
+      process.off("SIGHUP", onHangup);
       void running
         .stop()
         .then(() => store.close())

@@ -34,6 +34,6 @@ export default defineCommand({
     }
     const { runServe } = await import("./run-serve.ts");
     // citty runs cleanup as soon as run returns, so stay here until shutdown.
-    await runServe(loaded.config);
+    await runServe(loaded.config, () => load().config);
   },
 });

@@ -40,6 +40,8 @@ export interface RunningServer {
   readonly host: string;
   readonly port: number;
   readonly core: Core;
+  /** A renewed TLS certificate for new connections; throws (keeping the old) if unusable. */
+  setTls(tls: { cert: string; key: string }): void;
   /** Tell clients, flush output and history, close the listener. Does not close the store. */
   stop(reason?: string): Promise<void>;
 }
@@ -107,6 +109,7 @@ export function startServer(opts: StartOptions): RunningServer {
     host: listener.hostname,
     port: listener.port,
     core,
+    setTls: (tls) => listener.setTls(tls),
     stop(reason = "Server shutting down"): Promise<void> {
       stopped ??= (async () => {
         listener.stop();

@@ -49,10 +49,18 @@ export interface CoreOptions {
   now?: () => number;
 }
 
+/** What a reload may change while the server runs. */
+export interface Reconfiguration {
+  motd: string | undefined;
+  opers: OperLogin[];
+  limits: Partial<Limits>;
+}
+
 const encoder = new TextEncoder();
 
 export class Core implements CoreParts, SessionHost, Housekept {
-  readonly limits: Readonly<Limits>;
+  /** Replaced whole (never edited) by `reconfigure`. */
+  limits: Readonly<Limits>;
   readonly info: ServerInfo;
   readonly registry: Registry;
   readonly admission: Admission;
@@ -60,7 +68,7 @@ export class Core implements CoreParts, SessionHost, Housekept {
   readonly history: History;
   readonly bus: MessageBus;
   readonly ids: MsgIds;
-  readonly opers: readonly OperLogin[];
+  opers: readonly OperLogin[];
   readonly node: string;
   readonly now: () => number;
   readonly throttled = new Set<Session>();
@@ -140,6 +148,23 @@ export class Core implements CoreParts, SessionHost, Housekept {
     this.registry.sessions.add(s);
     this.log(`connect ${ip} (id ${id})`);
     return s;
+  }
+
+  /**
+   * A reload (SIGHUP): new MOTD, operator logins and limits take effect at once,
+   * and every connection stays. Operators already logged in stay operators;
+   * the flood setting is applied to open connections too.
+   */
+  reconfigure(change: Reconfiguration): void {
+    this.limits = Object.freeze({ ...this.limits, ...change.limits });
+    this.info.limits = this.limits;
+    this.info.motd = change.motd;
+    this.opers = change.opers;
+    this.admission.setLimits(this.limits);
+    for (const s of this.registry.sessions) {
+      if (!this.limits.floodLimit) s.bucket = undefined;
+      else s.bucket ??= new TokenBucket(this.limits.floodBurst, this.limits.floodRate, this.now());
+    }
   }
 
   // ---- SessionHost: the transport's calls for one session
