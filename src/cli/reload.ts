@@ -9,6 +9,7 @@ import type { OperLogin } from "../core/core.ts";
 import { DEFAULT_LIMITS, type Limits } from "../core/limits.ts";
 import { OperCredentials } from "../security/password.ts";
 import { resolveTlsIdentity } from "../security/serve-tls.ts";
+import type { Logger } from "./logger.ts";
 import type { ServeConfig } from "./serve-config.ts";
 import type { RunningServer } from "./start-server.ts";
 
@@ -22,7 +23,13 @@ const RESTART_ONLY = [
   "tls",
   "name",
   "network",
+  "logFormat",
 ] as const;
+
+/** Every password in effect, for the logger to mask. */
+export function secretsOf(config: ServeConfig): string[] {
+  return [...(config.password ? [config.password] : []), ...config.opers.map((o) => o.password)];
+}
 
 export function hashOpers(config: ServeConfig): OperLogin[] {
   // Hashed (argon2id) so plain passwords are not kept in server state; the
@@ -56,8 +63,8 @@ export interface ReloadDeps {
   load(): ServeConfig;
   running: RunningServer;
   env: Record<string, string | undefined>;
-  /** Reload outcomes are always logged, even with --quiet: the host asked for them. */
-  log(line: string): void;
+  /** Outcomes: info when applied, warn when refused or partly waiting for a restart. */
+  logger: Logger;
 }
 
 function reason(err: unknown): string {
@@ -91,10 +98,13 @@ export class Reloader {
       opers = hashOpers(next);
       if (tls !== undefined) deps.running.setTls(tls);
     } catch (err) {
-      deps.log(`${keep} ${reason(err)}`);
+      deps.logger.log("warn", "reload-failed", `${keep} ${reason(err)}`);
       return;
     }
     deps.running.core.reconfigure({ motd: next.motd, opers, limits: serveLimits(next) });
+    // The old passwords stay masked too: they may still be typed by someone.
+    deps.logger.setSecrets([...secretsOf(this.current), ...secretsOf(next)]);
+    deps.logger.setLevel(next.logLevel);
     const fixed = needsRestart(this.current, next);
     // What runs is the old value of each restart-only setting and the new rest.
     const applied: ServeConfig = { ...next };
@@ -109,9 +119,14 @@ export class Reloader {
       "limits",
       ...(tls !== undefined ? [`TLS certificate ${tls.fingerprint}`] : []),
     ];
-    deps.log(`reloaded configuration: ${parts.join(", ")}`);
+    deps.logger.log("info", "reloaded", `reloaded configuration: ${parts.join(", ")}`);
     if (fixed.length > 0) {
-      deps.log(`not applied until a restart: ${fixed.join(", ")} changed`);
+      const names = fixed.map((k) => (k === "logFormat" ? "log-format" : k));
+      deps.logger.log(
+        "warn",
+        "reload-needs-restart",
+        `not applied until a restart: ${names.join(", ")} changed`,
+      );
     }
   }
 }

@@ -6,25 +6,29 @@
 import { hostname } from "node:os";
 import { resolveTlsIdentity } from "../security/serve-tls.ts";
 import { defaultDbPath, openStore } from "../store/open.ts";
-import { hashOpers, Reloader, serveLimits } from "./reload.ts";
+import { Logger } from "./logger.ts";
+import { hashOpers, Reloader, secretsOf, serveLimits } from "./reload.ts";
 import { historyLine, joinHints, otherWaysLine } from "./serve-banner.ts";
 import { defaultServerName, type ServeConfig } from "./serve-config.ts";
 import { type RunningServer, startServer } from "./start-server.ts";
 
 /** Start the server and resolve once it has shut down cleanly; `reload` re-reads the settings (SIGHUP). */
 export async function runServe(config: ServeConfig, reload?: () => ServeConfig): Promise<void> {
+  const logger = new Logger(
+    (line) => process.stderr.write(line),
+    config.logFormat,
+    config.logLevel,
+  );
+  logger.setSecrets(secretsOf(config));
   const store = openStore({
     history: config.history,
     ...(config.db !== undefined ? { db: config.db } : {}),
-    // Storage trouble while running (disk full, I/O error) is logged even with
-    // --quiet; live relay goes on and the store retries on the next turn.
-    onError: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
+    // Storage trouble while running (disk full, I/O error) is an error, logged
+    // even with --quiet; live relay goes on and the store retries on the next turn.
+    onError: (line) => logger.log("error", "store-error", line),
   });
   const opers = hashOpers(config);
   const tls = await resolveTlsIdentity(config, process.env);
-  const log = config.quiet
-    ? undefined
-    : (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   let running: RunningServer;
   try {
     running = startServer({
@@ -37,7 +41,7 @@ export async function runServe(config: ServeConfig, reload?: () => ServeConfig):
       ...(config.password !== undefined ? { password: config.password } : {}),
       ...(config.motd !== undefined ? { motd: config.motd } : {}),
       opers,
-      ...(log ? { log } : {}),
+      events: (e) => logger.event(e),
       ...(tls ? { tls } : {}),
     });
   } catch (err) {
@@ -72,7 +76,7 @@ export async function runServe(config: ServeConfig, reload?: () => ServeConfig):
     load: reload ?? (() => config),
     running,
     env: process.env,
-    log: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
+    logger,
   });
   const onHangup = (): void => void reloader.reload();
   process.on("SIGHUP", onHangup);

@@ -24,6 +24,7 @@ import { CoreHandle } from "./handle.ts";
 import { History } from "./history.ts";
 import { type Housekept, tick } from "./housekeeping.ts";
 import { DEFAULT_LIMITS, type Limits } from "./limits.ts";
+import type { EventLog, LogEvent } from "./log.ts";
 import { MsgIds } from "./msgid.ts";
 import type { CoreParts, OperLogin } from "./parts.ts";
 import { Registry } from "./registry.ts";
@@ -46,6 +47,8 @@ export interface CoreOptions {
   opers?: OperLogin[];
   /** One line per connect/disconnect (stderr in `chat serve`); omit to stay silent. */
   log?: (line: string) => void;
+  /** Structured events (used instead of `log` when given): `chat serve --log-format`. */
+  events?: EventLog;
   now?: () => number;
 }
 
@@ -73,7 +76,7 @@ export class Core implements CoreParts, SessionHost, Housekept {
   readonly now: () => number;
   readonly throttled = new Set<Session>();
   private readonly fronts: { irc: FrontFactory; plain?: FrontFactory };
-  private readonly logLine: (line: string) => void;
+  private readonly logEvent: EventLog;
   private timer: ReturnType<typeof setInterval> | undefined;
   private nextId = 1;
   closing = false;
@@ -93,7 +96,8 @@ export class Core implements CoreParts, SessionHost, Housekept {
     };
     this.fronts = opts.fronts;
     this.opers = opts.opers ?? [];
-    this.logLine = opts.log ?? (() => {});
+    const line = opts.log;
+    this.logEvent = opts.events ?? (line ? (e) => line(e.msg) : () => {});
     this.bus = opts.bus ?? new LocalBus();
     // Unique per run: a restarted node must not be mistaken for its earlier self.
     this.node = `${createdAt.toString(36)}.${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
@@ -114,7 +118,11 @@ export class Core implements CoreParts, SessionHost, Housekept {
   }
 
   log(line: string): void {
-    this.logLine(line);
+    this.logEvent({ level: "info", event: "message", msg: line });
+  }
+
+  event(e: LogEvent): void {
+    this.logEvent(e);
   }
 
   validNick(nick: string): boolean {
@@ -131,7 +139,12 @@ export class Core implements CoreParts, SessionHost, Housekept {
     const refused = this.admission.refusal(ip, this.registry.sessions.size, this.now());
     if (refused !== undefined) {
       conn.close(encoder.encode(`ERROR :${refused.error}\r\n`));
-      this.log(`refused ${ip}: ${refused.log}`);
+      this.event({
+        level: "warn",
+        event: "refused",
+        msg: `refused ${ip}: ${refused.log}`,
+        fields: { ip, reason: refused.log },
+      });
       return undefined;
     }
     this.admission.admitted(ip);
@@ -146,7 +159,12 @@ export class Core implements CoreParts, SessionHost, Housekept {
       s.bucket = new TokenBucket(this.limits.floodBurst, this.limits.floodRate, this.now());
     }
     this.registry.sessions.add(s);
-    this.log(`connect ${ip} (id ${id})`);
+    this.event({
+      level: "info",
+      event: "connect",
+      msg: `connect ${ip} (id ${id})`,
+      fields: { ip, id },
+    });
     return s;
   }
 
@@ -220,7 +238,12 @@ export class Core implements CoreParts, SessionHost, Housekept {
         return;
       }
       s.captured = undefined;
-      this.log(`internal error on connection ${s.id}: ${err instanceof Error ? err.stack : err}`);
+      this.event({
+        level: "error",
+        event: "internal-error",
+        msg: `internal error on connection ${s.id}: ${err instanceof Error ? err.stack : err}`,
+        fields: { id: s.id },
+      });
       this.disconnect(s, "Internal server error");
     }
   }
@@ -255,9 +278,12 @@ export class Core implements CoreParts, SessionHost, Housekept {
 
   /** A front threw while rendering for `s`: cut off only `s`, after the fan-out loop. */
   private renderFailed(s: Session, err: unknown): void {
-    this.log(
-      `internal error rendering for connection ${s.id}: ${err instanceof Error ? err.stack : err}`,
-    );
+    this.event({
+      level: "error",
+      event: "internal-error",
+      msg: `internal error rendering for connection ${s.id}: ${err instanceof Error ? err.stack : err}`,
+      fields: { id: s.id },
+    });
     queueMicrotask(() => this.disconnect(s, "Internal server error"));
   }
 
@@ -284,7 +310,17 @@ export class Core implements CoreParts, SessionHost, Housekept {
     this.delivery.unwatchNick(s);
     this.registry.releaseNick(s);
     if (!s.conn.closed) s.conn.close(s.front.farewell(reason));
-    this.log(`disconnect ${ip} (id ${s.id}${s.nick ? `, ${s.nick}` : ""}): ${reason}`);
+    this.logDisconnect(s, reason);
+  }
+
+  private logDisconnect(s: Session, reason: string): void {
+    const ip = s.conn.remoteAddress;
+    this.event({
+      level: "info",
+      event: "disconnect",
+      msg: `disconnect ${ip} (id ${s.id}${s.nick ? `, ${s.nick}` : ""}): ${reason}`,
+      fields: { ip, id: s.id, nick: s.nick, reason },
+    });
   }
 
   /** Tell every client, close every connection, stop the timer. The caller flushes and closes the store. */
@@ -301,9 +337,7 @@ export class Core implements CoreParts, SessionHost, Housekept {
           ? s.front.farewell(reason)
           : encoder.encode(`ERROR :${reason}\r\n`),
       );
-      this.log(
-        `disconnect ${s.conn.remoteAddress} (id ${s.id}${s.nick ? `, ${s.nick}` : ""}): ${reason}`,
-      );
+      this.logDisconnect(s, reason);
     }
     this.registry.registeredCount = 0;
     this.registry.invisibleCount = 0;

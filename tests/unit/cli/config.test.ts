@@ -53,6 +53,8 @@ function sample(flag: string, type: string): string {
   if (flag === "network") return '"Example"';
   if (flag.startsWith("tls-")) return `"${flag}.pem"`;
   if (flag === "db") return '":memory:"';
+  if (flag === "log-format") return '"json"';
+  if (flag === "log-level") return '"debug"';
   if (flag === "password" || flag === "motd") return '"words here"';
   return "7";
 }
