@@ -148,6 +148,15 @@ describe("SIGHUP reload (compiled binary)", () => {
     copyFileSync(first.keyPath, keyPath);
     expect(await hangup(server, 2)).toContain("reload failed, keeping the running configuration");
     expect(await peerFingerprint(server.port)).toBe(secondFp);
+
+    // The key gone altogether (a renewal half done): refused the same way.
+    rmSync(keyPath);
+    expect(await hangup(server, 3)).toMatch(
+      /reload failed, keeping the running configuration: .*key/,
+    );
+    expect(await peerFingerprint(server.port)).toBe(secondFp);
+    old.send("PING still-here");
+    await old.waitFor("PONG after two refused reloads", (l) => l.includes("still-here"));
   });
 });
 
