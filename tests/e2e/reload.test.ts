@@ -7,11 +7,10 @@ import { afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fingerprintOfDer } from "../../src/security/fingerprint.ts";
 import { ensureChatBinary } from "../helpers/binary.ts";
 import { TestClient } from "../helpers/irc-client.ts";
 import { type ServeProcess, serveCommand, spawnServe } from "../helpers/serve-process.ts";
-import { LineClient, opensslCert } from "../integration/security/helpers.ts";
+import { LineClient, opensslCert, peerFingerprint } from "../integration/security/helpers.ts";
 
 beforeAll(ensureChatBinary, 120_000);
 
@@ -159,23 +158,3 @@ describe("SIGHUP reload (compiled binary)", () => {
     await old.waitFor("PONG after two refused reloads", (l) => l.includes("still-here"));
   });
 });
-
-/** The fingerprint a new TLS connection to `port` is shown. */
-function peerFingerprint(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    Bun.connect({
-      hostname: "127.0.0.1",
-      port,
-      tls: { rejectUnauthorized: false },
-      socket: {
-        handshake(s) {
-          const raw = s.getPeerCertificate()?.raw;
-          s.end();
-          if (raw) resolve(fingerprintOfDer(raw));
-          else reject(new Error("no certificate"));
-        },
-        data() {},
-      },
-    }).catch(reject);
-  });
-}
