@@ -12,7 +12,7 @@ import { checkRawArgs, type FlagSpec } from "./cli/options.ts";
 import serve from "./cli/serve-command.ts";
 import { serveArgs } from "./cli/serve-config.ts";
 import { FatalError, UsageError } from "./cli/usage-error.ts";
-import { VERSION } from "./version.ts";
+import { VERSION, VERSION_LINE } from "./version.ts";
 
 const subCommands: Record<string, { cmd: CommandDef<ArgsDef>; args: ArgsDef }> = {
   serve: { cmd: serve as CommandDef<ArgsDef>, args: serveArgs },
@@ -40,7 +40,7 @@ async function run(argv: string[]): Promise<void> {
     process.exit(2);
   }
   if (first === "--version" || first === "-v") {
-    process.stdout.write(`${VERSION}\n`);
+    process.stdout.write(`${VERSION_LINE}\n`);
     return;
   }
   if (first === "--help" || first === "-h" || first === "help") {
@@ -56,7 +56,7 @@ async function run(argv: string[]): Promise<void> {
     );
   }
   if (rest.includes("--version")) {
-    process.stdout.write(`${VERSION}\n`);
+    process.stdout.write(`${VERSION_LINE}\n`);
     return;
   }
   if (rest.includes("--help") || rest.includes("-h")) {

@@ -4,51 +4,44 @@
  */
 
 import { hostname } from "node:os";
-import type { OperLogin } from "../core/core.ts";
-import { OperCredentials } from "../security/password.ts";
 import { resolveTlsIdentity } from "../security/serve-tls.ts";
 import { defaultDbPath, openStore } from "../store/open.ts";
+import { Logger } from "./logger.ts";
+import { hashOpers, Reloader, secretsOf, serveLimits } from "./reload.ts";
 import { historyLine, joinHints, otherWaysLine } from "./serve-banner.ts";
 import { defaultServerName, type ServeConfig } from "./serve-config.ts";
 import { type RunningServer, startServer } from "./start-server.ts";
 
-function hashOpers(config: ServeConfig): OperLogin[] {
-  // Hashed at start (argon2id) so plain passwords are not kept in server state;
-  // the OPER handler awaits verify, which runs off the event loop.
-  return new OperCredentials(config.opers).logins();
-}
-
-/** Start the server and resolve once it has shut down cleanly. */
-export async function runServe(config: ServeConfig): Promise<void> {
+/** Start the server and resolve once it has shut down cleanly; `reload` re-reads the settings (SIGHUP). */
+export async function runServe(config: ServeConfig, reload?: () => ServeConfig): Promise<void> {
+  const logger = new Logger(
+    (line) => process.stderr.write(line),
+    config.logFormat,
+    config.logLevel,
+  );
+  logger.setSecrets(secretsOf(config));
   const store = openStore({
     history: config.history,
     ...(config.db !== undefined ? { db: config.db } : {}),
-    // Storage trouble while running (disk full, I/O error) is logged even with
-    // --quiet; live relay goes on and the store retries on the next turn.
-    onError: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
+    // Storage trouble while running (disk full, I/O error) is an error, logged
+    // even with --quiet; live relay goes on and the store retries on the next turn.
+    onError: (line) => logger.log("error", "store-error", line),
   });
   const opers = hashOpers(config);
   const tls = await resolveTlsIdentity(config, process.env);
-  const log = config.quiet
-    ? undefined
-    : (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   let running: RunningServer;
   try {
     running = startServer({
       host: config.host,
       port: config.port,
       store,
-      limits: {
-        floodLimit: config.floodLimit,
-        ...(config.maxPerIp !== undefined ? { maxConnectionsPerIp: config.maxPerIp } : {}),
-        ...(config.maxClients !== undefined ? { maxConnections: config.maxClients } : {}),
-      },
+      limits: serveLimits(config),
       serverName: config.name ?? defaultServerName(hostname()),
       network: config.network,
       ...(config.password !== undefined ? { password: config.password } : {}),
       ...(config.motd !== undefined ? { motd: config.motd } : {}),
       opers,
-      ...(log ? { log } : {}),
+      events: (e) => logger.event(e),
       ...(tls ? { tls } : {}),
     });
   } catch (err) {
@@ -79,10 +72,20 @@ export async function runServe(config: ServeConfig): Promise<void> {
   out.push(otherWaysLine(config.host, running.port));
   process.stdout.write(`${out.join("\n")}\n`);
 
+  const reloader = new Reloader(config, {
+    load: reload ?? (() => config),
+    running,
+    env: process.env,
+    logger,
+  });
+  const onHangup = (): void => void reloader.reload();
+  process.on("SIGHUP", onHangup);
+
   await new Promise<void>((resolve) => {
     const onSignal = (): void => {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
+      process.off("SIGHUP", onHangup);
       void running
         .stop()
         .then(() => store.close())

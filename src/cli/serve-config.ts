@@ -1,4 +1,8 @@
 /** `chat serve` flags and the pure check that turns them into a ServeConfig. */
+
+import type { LogLevel } from "../core/log.ts";
+import { LOG_LEVELS } from "../core/log.ts";
+import { LOG_FORMATS, type LogFormat } from "./logger.ts";
 import {
   DEFAULT_HISTORY,
   DEFAULT_PORT,
@@ -32,6 +36,9 @@ export interface ServeConfig {
   /** Connection caps; undefined keeps the core's defaults. */
   maxPerIp?: number;
   maxClients?: number;
+  logFormat: LogFormat;
+  /** Default info; --quiet alone means warn. */
+  logLevel: LogLevel;
 }
 
 const SERVER_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i;
@@ -92,6 +99,23 @@ export const serveArgs = {
     description: "Connections allowed from one address (default 100)",
   },
   "max-clients": { type: "string", description: "Connections allowed in total (default 19000)" },
+  "log-format": {
+    type: "string",
+    description: "Log lines on stderr as text or json (one event a line)",
+    default: "text",
+  },
+  "log-level": {
+    type: "string",
+    description: "Least important events logged: debug, info, warn or error (default info)",
+  },
+  config: {
+    type: "string",
+    description: "TOML file of settings; keys are these flag names (or set CHAT_CONFIG)",
+  },
+  "print-config": {
+    type: "boolean",
+    description: "Print the effective settings (secrets masked) and exit",
+  },
 } as const;
 
 /** Check and type the flags; pure, so tested without starting anything. */
@@ -115,6 +139,12 @@ export function toServeConfig(args: RawArgs, env: Record<string, string | undefi
     floodLimit: args["flood-limit"] !== false,
     quiet: args.quiet === true,
     network: checkNetwork(lastString(args.network) ?? "chat"),
+    logFormat: oneOf(lastString(args["log-format"]) ?? "text", LOG_FORMATS, "--log-format"),
+    logLevel: oneOf(
+      lastString(args["log-level"]) ?? (args.quiet === true ? "warn" : "info"),
+      LOG_LEVELS,
+      "--log-level",
+    ),
   };
   const name = lastString(args.name);
   if (name !== undefined) {
@@ -140,6 +170,17 @@ export function toServeConfig(args: RawArgs, env: Record<string, string | undefi
   const motd = lastString(args.motd);
   if (motd !== undefined) config.motd = motd;
   return config;
+}
+
+function oneOf<T extends string>(raw: string, allowed: readonly T[], flag: string): T {
+  const v = raw.trim().toLowerCase();
+  const hit = allowed.find((a) => a === v);
+  if (hit === undefined) {
+    throw new UsageError(
+      `${flag} must be one of ${allowed.join(", ")}, not ${JSON.stringify(raw)}`,
+    );
+  }
+  return hit;
 }
 
 function checkNetwork(network: string): string {

@@ -8,6 +8,7 @@ import type { MessageBus } from "../bus/bus.ts";
 import type { FrontFactory } from "../core/api.ts";
 import { Core, type OperLogin } from "../core/core.ts";
 import type { Limits } from "../core/limits.ts";
+import type { EventLog } from "../core/log.ts";
 import { ircFront } from "../fronts/irc/front.ts";
 import { plainFront } from "../fronts/plain/front.ts";
 import type { HistoryStore } from "../store/store.ts";
@@ -27,6 +28,8 @@ export interface StartOptions {
   /** Default: the nc/telnet front (fronts/plain). `null` turns human detection off. */
   plainFront?: FrontFactory | null;
   log?: (line: string) => void;
+  /** Structured log events; used instead of `log` when given. */
+  events?: EventLog;
   serverName?: string;
   /** NETWORK in ISUPPORT; default chat. */
   network?: string;
@@ -40,6 +43,8 @@ export interface RunningServer {
   readonly host: string;
   readonly port: number;
   readonly core: Core;
+  /** A renewed TLS certificate for new connections; throws (keeping the old) if unusable. */
+  setTls(tls: { cert: string; key: string }): void;
   /** Tell clients, flush output and history, close the listener. Does not close the store. */
   stop(reason?: string): Promise<void>;
 }
@@ -78,6 +83,7 @@ export function startServer(opts: StartOptions): RunningServer {
     ...(opts.motd !== undefined ? { motd: opts.motd } : {}),
     ...(opts.opers ? { opers: opts.opers } : {}),
     ...(opts.log ? { log: opts.log } : {}),
+    ...(opts.events ? { events: opts.events } : {}),
     ...(opts.serverName ? { serverName: opts.serverName } : {}),
     ...(opts.network ? { network: opts.network } : {}),
     ...(opts.bus ? { bus: opts.bus } : {}),
@@ -107,6 +113,7 @@ export function startServer(opts: StartOptions): RunningServer {
     host: listener.hostname,
     port: listener.port,
     core,
+    setTls: (tls) => listener.setTls(tls),
     stop(reason = "Server shutting down"): Promise<void> {
       stopped ??= (async () => {
         listener.stop();

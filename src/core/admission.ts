@@ -20,9 +20,14 @@ export class Admission {
   private readonly operAttempts = new Map<string, SlidingWindow>();
 
   constructor(
-    private readonly limits: Readonly<Limits>,
+    private limits: Readonly<Limits>,
     private readonly password: string | undefined,
   ) {}
+
+  /** A reload's new limits; counts and windows already kept stay. */
+  setLimits(limits: Readonly<Limits>): void {
+    this.limits = limits;
+  }
 
   /** Why a new connection from `ip` is refused (the ERROR text), or undefined to admit it. */
   refusal(

@@ -24,6 +24,7 @@ import { CoreHandle } from "./handle.ts";
 import { History } from "./history.ts";
 import { type Housekept, tick } from "./housekeeping.ts";
 import { DEFAULT_LIMITS, type Limits } from "./limits.ts";
+import type { EventLog, LogEvent } from "./log.ts";
 import { Monitors } from "./monitor.ts";
 import { MsgIds } from "./msgid.ts";
 import type { CoreParts, OperLogin } from "./parts.ts";
@@ -47,13 +48,23 @@ export interface CoreOptions {
   opers?: OperLogin[];
   /** One line per connect/disconnect (stderr in `chat serve`); omit to stay silent. */
   log?: (line: string) => void;
+  /** Structured events (used instead of `log` when given): `chat serve --log-format`. */
+  events?: EventLog;
   now?: () => number;
+}
+
+/** What a reload may change while the server runs. */
+export interface Reconfiguration {
+  motd: string | undefined;
+  opers: OperLogin[];
+  limits: Partial<Limits>;
 }
 
 const encoder = new TextEncoder();
 
 export class Core implements CoreParts, SessionHost, Housekept {
-  readonly limits: Readonly<Limits>;
+  /** Replaced whole (never edited) by `reconfigure`. */
+  limits: Readonly<Limits>;
   readonly info: ServerInfo;
   readonly registry: Registry;
   readonly admission: Admission;
@@ -62,12 +73,12 @@ export class Core implements CoreParts, SessionHost, Housekept {
   readonly bus: MessageBus;
   readonly ids: MsgIds;
   readonly monitors = new Monitors();
-  readonly opers: readonly OperLogin[];
+  opers: readonly OperLogin[];
   readonly node: string;
   readonly now: () => number;
   readonly throttled = new Set<Session>();
   private readonly fronts: { irc: FrontFactory; plain?: FrontFactory };
-  private readonly logLine: (line: string) => void;
+  private readonly logEvent: EventLog;
   private timer: ReturnType<typeof setInterval> | undefined;
   private nextId = 1;
   closing = false;
@@ -87,7 +98,8 @@ export class Core implements CoreParts, SessionHost, Housekept {
     };
     this.fronts = opts.fronts;
     this.opers = opts.opers ?? [];
-    this.logLine = opts.log ?? (() => {});
+    const line = opts.log;
+    this.logEvent = opts.events ?? (line ? (e) => line(e.msg) : () => {});
     this.bus = opts.bus ?? new LocalBus();
     // Unique per run: a restarted node must not be mistaken for its earlier self.
     this.node = `${createdAt.toString(36)}.${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
@@ -108,7 +120,11 @@ export class Core implements CoreParts, SessionHost, Housekept {
   }
 
   log(line: string): void {
-    this.logLine(line);
+    this.logEvent({ level: "info", event: "message", msg: line });
+  }
+
+  event(e: LogEvent): void {
+    this.logEvent(e);
   }
 
   validNick(nick: string): boolean {
@@ -125,7 +141,12 @@ export class Core implements CoreParts, SessionHost, Housekept {
     const refused = this.admission.refusal(ip, this.registry.sessions.size, this.now());
     if (refused !== undefined) {
       conn.close(encoder.encode(`ERROR :${refused.error}\r\n`));
-      this.log(`refused ${ip}: ${refused.log}`);
+      this.event({
+        level: "warn",
+        event: "refused",
+        msg: `refused ${ip}: ${refused.log}`,
+        fields: { ip, reason: refused.log },
+      });
       return undefined;
     }
     this.admission.admitted(ip);
@@ -140,8 +161,30 @@ export class Core implements CoreParts, SessionHost, Housekept {
       s.bucket = new TokenBucket(this.limits.floodBurst, this.limits.floodRate, this.now());
     }
     this.registry.sessions.add(s);
-    this.log(`connect ${ip} (id ${id})`);
+    this.event({
+      level: "info",
+      event: "connect",
+      msg: `connect ${ip} (id ${id})`,
+      fields: { ip, id },
+    });
     return s;
+  }
+
+  /**
+   * A reload (SIGHUP): new MOTD, operator logins and limits take effect at once,
+   * and every connection stays. Operators already logged in stay operators;
+   * the flood setting is applied to open connections too.
+   */
+  reconfigure(change: Reconfiguration): void {
+    this.limits = Object.freeze({ ...this.limits, ...change.limits });
+    this.info.limits = this.limits;
+    this.info.motd = change.motd;
+    this.opers = change.opers;
+    this.admission.setLimits(this.limits);
+    for (const s of this.registry.sessions) {
+      if (!this.limits.floodLimit) s.bucket = undefined;
+      else s.bucket ??= new TokenBucket(this.limits.floodBurst, this.limits.floodRate, this.now());
+    }
   }
 
   // ---- SessionHost: the transport's calls for one session
@@ -199,7 +242,12 @@ export class Core implements CoreParts, SessionHost, Housekept {
         return;
       }
       s.captured = undefined;
-      this.log(`internal error on connection ${s.id}: ${err instanceof Error ? err.stack : err}`);
+      this.event({
+        level: "error",
+        event: "internal-error",
+        msg: `internal error on connection ${s.id}: ${err instanceof Error ? err.stack : err}`,
+        fields: { id: s.id },
+      });
       this.disconnect(s, "Internal server error");
     }
   }
@@ -234,9 +282,12 @@ export class Core implements CoreParts, SessionHost, Housekept {
 
   /** A front threw while rendering for `s`: cut off only `s`, after the fan-out loop. */
   private renderFailed(s: Session, err: unknown): void {
-    this.log(
-      `internal error rendering for connection ${s.id}: ${err instanceof Error ? err.stack : err}`,
-    );
+    this.event({
+      level: "error",
+      event: "internal-error",
+      msg: `internal error rendering for connection ${s.id}: ${err instanceof Error ? err.stack : err}`,
+      fields: { id: s.id },
+    });
     queueMicrotask(() => this.disconnect(s, "Internal server error"));
   }
 
@@ -265,7 +316,17 @@ export class Core implements CoreParts, SessionHost, Housekept {
     this.delivery.unwatchNick(s);
     this.registry.releaseNick(s);
     if (!s.conn.closed) s.conn.close(s.front.farewell(reason));
-    this.log(`disconnect ${ip} (id ${s.id}${s.nick ? `, ${s.nick}` : ""}): ${reason}`);
+    this.logDisconnect(s, reason);
+  }
+
+  private logDisconnect(s: Session, reason: string): void {
+    const ip = s.conn.remoteAddress;
+    this.event({
+      level: "info",
+      event: "disconnect",
+      msg: `disconnect ${ip} (id ${s.id}${s.nick ? `, ${s.nick}` : ""}): ${reason}`,
+      fields: { ip, id: s.id, nick: s.nick, reason },
+    });
   }
 
   /** Tell every client, close every connection, stop the timer. The caller flushes and closes the store. */
@@ -282,9 +343,7 @@ export class Core implements CoreParts, SessionHost, Housekept {
           ? s.front.farewell(reason)
           : encoder.encode(`ERROR :${reason}\r\n`),
       );
-      this.log(
-        `disconnect ${s.conn.remoteAddress} (id ${s.id}${s.nick ? `, ${s.nick}` : ""}): ${reason}`,
-      );
+      this.logDisconnect(s, reason);
     }
     this.registry.registeredCount = 0;
     this.registry.invisibleCount = 0;

@@ -10,6 +10,7 @@ import type { ServerInfo } from "./api.ts";
 import type { Delivery } from "./delivery.ts";
 import type { History } from "./history.ts";
 import type { Limits } from "./limits.ts";
+import type { LogEvent } from "./log.ts";
 import type { Monitors } from "./monitor.ts";
 import type { MsgIds } from "./msgid.ts";
 import type { Registry } from "./registry.ts";
@@ -36,6 +37,8 @@ export interface CoreParts {
   readonly node: string;
   now(): number;
   log(line: string): void;
+  /** A structured log event (connects, opers, kills, bans, ...). */
+  event(e: LogEvent): void;
   /** Remove a session everywhere and close its connection. Idempotent. */
   disconnect(s: Session, reason: string): void;
   validNick(nick: string): boolean;

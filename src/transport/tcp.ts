@@ -34,6 +34,11 @@ export interface TcpListener {
   readonly port: number;
   /** Stop accepting; existing connections stay until the core closes them. */
   stop(): void;
+  /**
+   * Serve this certificate to connections from now on (a renewed one); open
+   * TLS connections keep theirs. Throws if it cannot be used, keeping the old.
+   */
+  setTls(identity: { cert: string; key: string }): void;
 }
 
 const encoder = new TextEncoder();
@@ -157,7 +162,8 @@ export function listenTcp(
   accept: Acceptor,
   scheduler: FlushScheduler,
 ): TcpListener {
-  const tlsContext = opts.tls ? makeSecureContext(opts.tls) : undefined;
+  // Swapped by setTls; read for each new connection's first bytes.
+  let tlsContext = opts.tls ? makeSecureContext(opts.tls) : undefined;
   const listener: TCPSocketListener<TcpConn | undefined> = Bun.listen<TcpConn | undefined>({
     hostname: opts.hostname,
     port: opts.port,
@@ -203,6 +209,11 @@ export function listenTcp(
     port: listener.port,
     stop() {
       listener.stop(false);
+    },
+    setTls(identity) {
+      if (tlsContext === undefined)
+        throw new Error("TLS was not on at start; restart to turn it on");
+      tlsContext = makeSecureContext(identity);
     },
   };
 }

@@ -83,7 +83,12 @@ export function register(c: CoreParts, s: Session, password: string | undefined)
   s.lastActive = c.now();
   c.delivery.watchNick(s, s.folded);
   c.monitors.online(s);
-  c.log(`registered ${s.conn.remoteAddress} (id ${s.id}) as ${s.nick}`);
+  c.event({
+    level: "info",
+    event: "registered",
+    msg: `registered ${s.conn.remoteAddress} (id ${s.id}) as ${s.nick}`,
+    fields: { ip: s.conn.remoteAddress, id: s.id, nick: s.nick },
+  });
   return "registered";
 }
 

@@ -55,6 +55,16 @@ export function setModes(
       channel: room.name,
       modes: out.modes,
     });
+    // Bans are moderation a host may need to trace later; other modes are not logged.
+    if (/b/.test(out.modes[0] ?? "")) {
+      const modes = out.modes.join(" ");
+      c.event({
+        level: "info",
+        event: "ban",
+        msg: `MODE ${room.name} ${modes} by ${s.nick ?? "?"}`,
+        fields: { channel: room.name, modes, by: s.nick },
+      });
+    }
   }
   if (out.failed !== undefined) throw out.failed;
   return out.modes;

@@ -217,6 +217,12 @@ export function kick(c: CoreParts, s: Session, name: string, nick: string, reaso
     victim: shown,
     reason: clipBytes(reason, Math.min(c.limits.kickLen, fits)),
   });
+  c.event({
+    level: "info",
+    event: "kick",
+    msg: `KICK ${room.name} ${shown} by ${s.nick ?? "?"}: ${reason}`,
+    fields: { channel: room.name, nick: shown, by: s.nick, reason },
+  });
   leave(c, room, victim);
 }
 
