@@ -7,7 +7,8 @@ import { hostname } from "node:os";
 import type { OperLogin } from "../core/core.ts";
 import { OperCredentials } from "../security/password.ts";
 import { resolveTlsIdentity } from "../security/serve-tls.ts";
-import { defaultDbPath, openStore } from "../store/open.ts";
+import type { ModerationStore } from "../store/moderation.ts";
+import { defaultDbPath, openModeration, openStore } from "../store/open.ts";
 import { historyLine, joinHints, otherWaysLine } from "./serve-banner.ts";
 import { defaultServerName, type ServeConfig } from "./serve-config.ts";
 import { type RunningServer, startServer } from "./start-server.ts";
@@ -20,13 +21,23 @@ function hashOpers(config: ServeConfig): OperLogin[] {
 
 /** Start the server and resolve once it has shut down cleanly. */
 export async function runServe(config: ServeConfig): Promise<void> {
+  // Storage trouble while running (disk full, I/O error) is logged even with
+  // --quiet; live relay goes on and the store retries on the next turn.
+  const onError = (line: string): void => {
+    process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  };
   const store = openStore({
     history: config.history,
     ...(config.db !== undefined ? { db: config.db } : {}),
-    // Storage trouble while running (disk full, I/O error) is logged even with
-    // --quiet; live relay goes on and the store retries on the next turn.
-    onError: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
+    onError,
   });
+  let moderation: ModerationStore;
+  try {
+    moderation = openModeration(config.db, onError);
+  } catch (err) {
+    store.close();
+    throw err;
+  }
   const opers = hashOpers(config);
   const tls = await resolveTlsIdentity(config, process.env);
   const log = config.quiet
@@ -38,6 +49,7 @@ export async function runServe(config: ServeConfig): Promise<void> {
       host: config.host,
       port: config.port,
       store,
+      moderation,
       limits: {
         floodLimit: config.floodLimit,
         ...(config.maxPerIp !== undefined ? { maxConnectionsPerIp: config.maxPerIp } : {}),
@@ -52,6 +64,7 @@ export async function runServe(config: ServeConfig): Promise<void> {
       ...(tls ? { tls } : {}),
     });
   } catch (err) {
+    moderation.close();
     store.close();
     throw err;
   }
@@ -85,7 +98,10 @@ export async function runServe(config: ServeConfig): Promise<void> {
       process.off("SIGTERM", onSignal);
       void running
         .stop()
-        .then(() => store.close())
+        .then(() => {
+          moderation.close();
+          store.close();
+        })
         .finally(resolve);
     };
     process.on("SIGINT", onSignal);

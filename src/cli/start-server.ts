@@ -10,6 +10,7 @@ import { Core, type OperLogin } from "../core/core.ts";
 import type { Limits } from "../core/limits.ts";
 import { ircFront } from "../fronts/irc/front.ts";
 import { plainFront } from "../fronts/plain/front.ts";
+import type { ModerationStore } from "../store/moderation.ts";
 import type { HistoryStore } from "../store/store.ts";
 import { FlushScheduler } from "../transport/output.ts";
 import { listenTcp, type TcpListener } from "../transport/tcp.ts";
@@ -20,6 +21,8 @@ export interface StartOptions {
   host: string;
   port: number;
   store: HistoryStore;
+  /** Server bans and lockouts kept across restarts (default: memory only). Not closed by stop(). */
+  moderation?: ModerationStore;
   limits?: Partial<Limits>;
   password?: string;
   motd?: string;
@@ -81,6 +84,7 @@ export function startServer(opts: StartOptions): RunningServer {
     ...(opts.serverName ? { serverName: opts.serverName } : {}),
     ...(opts.network ? { network: opts.network } : {}),
     ...(opts.bus ? { bus: opts.bus } : {}),
+    ...(opts.moderation ? { moderation: opts.moderation } : {}),
     version: `chat-${VERSION}`,
   });
   let listener: TcpListener;

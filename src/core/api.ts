@@ -190,6 +190,8 @@ export interface ServerBanView {
   pattern: string;
   reason: string;
   setBy: string;
+  /** ms since the epoch; absent: until lifted. */
+  expiresAt?: number;
 }
 
 /** `refused`: the core told the user why (wrong password, server ban) and closed the connection. */
@@ -277,10 +279,12 @@ export interface CoreApi {
   /** OPER, checked off the event loop; a refusal was already told to the user (464). */
   operLogin(name: string, password: string): OperOutcome | Promise<OperOutcome>;
   kill(nick: string, reason: string): string;
+  /** `durationMs`: the ban expires after it; absent: until lifted. Kept across restarts. */
   addServerBan(
     kind: BanKind,
     pattern: string,
     reason: string,
+    durationMs?: number,
   ): { pattern: string; removed: number };
   liftServerBan(kind: BanKind, pattern: string): string | undefined;
   serverBans(kind: BanKind): ServerBanView[];

@@ -11,6 +11,7 @@
 import type { MessageBus } from "../bus/bus.ts";
 import { LocalBus } from "../bus/local.ts";
 import { isValidNick, sanitizeLine } from "../protocol/text.ts";
+import type { ModerationStore } from "../store/moderation.ts";
 import type { HistoryStore } from "../store/store.ts";
 import type { Conn, ConnHandler } from "../transport/conn.ts";
 import { moveInvites } from "./actions/identity.ts";
@@ -34,6 +35,8 @@ export type { OperLogin } from "./parts.ts";
 
 export interface CoreOptions {
   store: HistoryStore;
+  /** Where server bans and lockouts are kept across restarts; default: memory only. */
+  moderation?: ModerationStore;
   /** The IRC front (for TCP, TLS and later WebSocket) and, optionally, the human one. */
   fronts: { irc: FrontFactory; plain?: FrontFactory };
   bus?: MessageBus;
@@ -91,7 +94,10 @@ export class Core implements CoreParts, SessionHost, Housekept {
     this.node = `${createdAt.toString(36)}.${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
     this.ids = new MsgIds(createdAt.toString(36));
     this.registry = new Registry(this.limits.whowasEntries);
-    this.admission = new Admission(this.limits, opts.password);
+    this.admission = new Admission(this.limits, opts.password, {
+      now: this.now,
+      ...(opts.moderation ? { store: opts.moderation } : {}),
+    });
     this.delivery = new Delivery(this.bus, this.node, (s, err) => this.renderFailed(s, err));
     this.history = new History(opts.store, this.bus, this.registry, (n) => this.validNick(n));
     for (const state of opts.store.loadRooms()) {

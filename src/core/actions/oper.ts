@@ -72,13 +72,16 @@ export function addServerBan(
   kind: BanKind,
   pattern: string,
   reason: string,
+  durationMs?: number,
 ): { pattern: string; removed: number } {
-  const ban = c.admission.bans.add({
+  const now = c.now();
+  const ban = c.admission.addBan({
     kind,
     pattern,
     reason,
     setBy: s.nick ?? "operator",
-    setAt: c.now(),
+    setAt: now,
+    ...(durationMs !== undefined && durationMs > 0 ? { expiresAt: now + durationMs } : {}),
   });
   let removed = 0;
   for (const other of [...c.registry.sessions]) {
@@ -97,12 +100,15 @@ export function addServerBan(
 }
 
 export function liftServerBan(c: CoreParts, kind: BanKind, pattern: string): string | undefined {
-  return c.admission.bans.remove(kind, pattern)?.pattern;
+  return c.admission.removeBan(kind, pattern)?.pattern;
 }
 
 export function serverBans(c: CoreParts, kind: BanKind): ServerBanView[] {
-  return c.admission.bans
-    .list()
-    .filter((b) => b.kind === kind)
-    .map((b) => ({ kind: b.kind, pattern: b.pattern, reason: b.reason, setBy: b.setBy }));
+  return c.admission.listBans(kind).map((b) => ({
+    kind: b.kind,
+    pattern: b.pattern,
+    reason: b.reason,
+    setBy: b.setBy,
+    ...(b.expiresAt !== undefined ? { expiresAt: b.expiresAt } : {}),
+  }));
 }
