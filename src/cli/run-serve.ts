@@ -5,10 +5,12 @@
 
 import { hostname } from "node:os";
 import type { OperLogin } from "../core/core.ts";
+import { type MetricsServer, startMetrics } from "../metrics/http.ts";
 import { OperCredentials } from "../security/password.ts";
 import { resolveTlsIdentity } from "../security/serve-tls.ts";
 import type { ModerationStore } from "../store/moderation.ts";
 import { defaultDbPath, openModeration, openStore } from "../store/open.ts";
+import { VERSION } from "../version.ts";
 import { historyLine, joinHints, otherWaysLine } from "./serve-banner.ts";
 import { defaultServerName, type ServeConfig } from "./serve-config.ts";
 import { type RunningServer, startServer } from "./start-server.ts";
@@ -68,6 +70,22 @@ export async function runServe(config: ServeConfig): Promise<void> {
     store.close();
     throw err;
   }
+  let metrics: MetricsServer | undefined;
+  if (config.metrics !== undefined) {
+    try {
+      metrics = startMetrics({
+        ...config.metrics,
+        core: running.core,
+        version: VERSION,
+        ...(config.db !== ":memory:" ? { dbPath: config.db ?? defaultDbPath() } : {}),
+      });
+    } catch (err) {
+      await running.stop();
+      moderation.close();
+      store.close();
+      throw err;
+    }
+  }
   const shown = running.host.includes(":") ? `[${running.host}]` : running.host;
   const out: string[] = [
     `chat server listening on ${shown}:${running.port}`,
@@ -90,12 +108,17 @@ export async function runServe(config: ServeConfig): Promise<void> {
     out.push("Others can join with:", ...hints);
   }
   out.push(otherWaysLine(config.host, running.port));
+  if (metrics !== undefined) {
+    const mh = metrics.host.includes(":") ? `[${metrics.host}]` : metrics.host;
+    out.push(`Metrics: http://${mh}:${metrics.port}/metrics (health: /healthz)`);
+  }
   process.stdout.write(`${out.join("\n")}\n`);
 
   await new Promise<void>((resolve) => {
     const onSignal = (): void => {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
+      metrics?.stop();
       void running
         .stop()
         .then(() => {

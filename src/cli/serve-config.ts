@@ -1,4 +1,7 @@
 /** `chat serve` flags and the pure check that turns them into a ServeConfig. */
+
+import { parseMetricsAddress } from "./metrics-flag.ts";
+import type { HostPort } from "./options.ts";
 import {
   DEFAULT_HISTORY,
   DEFAULT_PORT,
@@ -32,6 +35,8 @@ export interface ServeConfig {
   /** Connection caps; undefined keeps the core's defaults. */
   maxPerIp?: number;
   maxClients?: number;
+  /** `--metrics`: serve Prometheus text here; undefined: off. */
+  metrics?: HostPort;
 }
 
 const SERVER_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i;
@@ -92,6 +97,10 @@ export const serveArgs = {
     description: "Connections allowed from one address (default 100)",
   },
   "max-clients": { type: "string", description: "Connections allowed in total (default 19000)" },
+  metrics: {
+    type: "string",
+    description: "Serve Prometheus metrics and /healthz on [HOST:]PORT (host default 127.0.0.1)",
+  },
 } as const;
 
 /** Check and type the flags; pure, so tested without starting anything. */
@@ -139,6 +148,8 @@ export function toServeConfig(args: RawArgs, env: Record<string, string | undefi
   if (tlsKey !== undefined) config.tlsKey = tlsKey;
   const motd = lastString(args.motd);
   if (motd !== undefined) config.motd = motd;
+  const metrics = lastString(args.metrics);
+  if (metrics !== undefined) config.metrics = parseMetricsAddress(metrics);
   return config;
 }
 

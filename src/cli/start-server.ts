@@ -69,8 +69,6 @@ export function listenProblem(err: unknown, host: string, port: number): string 
 /** Start a server on host:port (port 0 picks a free one). */
 export function startServer(opts: StartOptions): RunningServer {
   const store = opts.store;
-  // The durability contract: history commits before the turn's output is written.
-  const scheduler = new FlushScheduler(() => store.flush());
   // Humans on nc/telnet get the plain front unless a caller turns detection off.
   const plain = opts.plainFront === null ? undefined : (opts.plainFront ?? plainFront());
   const core = new Core({
@@ -87,6 +85,18 @@ export function startServer(opts: StartOptions): RunningServer {
     ...(opts.moderation ? { moderation: opts.moderation } : {}),
     version: `chat-${VERSION}`,
   });
+  // The durability contract: history commits before the turn's output is written.
+  // Timed once per turn that appended something, never per message: the
+  // history commit latency histogram.
+  const counters = core.counters;
+  let appended = 0;
+  const scheduler = new FlushScheduler(() => {
+    if (counters.historyAppends === appended) return store.flush();
+    appended = counters.historyAppends;
+    const t0 = performance.now();
+    store.flush();
+    counters.historyFlush.observe((performance.now() - t0) / 1000);
+  });
   let listener: TcpListener;
   try {
     listener = listenTcp(
@@ -98,6 +108,7 @@ export function startServer(opts: StartOptions): RunningServer {
         keepaliveMs: core.limits.keepaliveMs,
         closeGraceMs: core.limits.closeGraceMs,
         ...(opts.tls ? { tls: opts.tls } : {}),
+        counts: core.counters,
       },
       (conn) => core.accept(conn),
       scheduler,

@@ -7,6 +7,7 @@
  * Server bans and address lockouts are also written to a ModerationStore, so a
  * restart on the same database keeps them (until they expire).
  */
+import type { RefusalReason } from "../metrics/counters.ts";
 import { addressKey } from "../security/address.ts";
 import { type BanKind, type ServerBan, ServerBans } from "../security/bans.ts";
 import { passwordAccepted } from "../security/password.ts";
@@ -89,12 +90,13 @@ export class Admission {
     ip: string,
     connections: number,
     now: number,
-  ): { error: string; log: string } | undefined {
+  ): { error: string; log: string; reason: RefusalReason } | undefined {
     const l = this.limits;
     if (connections >= l.maxConnections) {
       return {
         error: "Server full: too many connections, try again later",
         log: `total connection limit (${l.maxConnections})`,
+        reason: "server_full",
       };
     }
     const wait = this.passwordLockout(ip, now);
@@ -102,6 +104,7 @@ export class Admission {
       return {
         error: `Too many wrong passwords from your address; try again in ${humanSeconds(wait)}`,
         log: "too many wrong passwords",
+        reason: "password_lockout",
       };
     }
     const banned = this.bans.matchIp(ip, now);
@@ -109,12 +112,14 @@ export class Admission {
       return {
         error: `You are banned from this server: ${banned.reason}`,
         log: "server ban (DLINE)",
+        reason: "dline",
       };
     }
     if ((this.perIp.get(addressKey(ip)) ?? 0) >= l.maxConnectionsPerIp) {
       return {
         error: `Too many connections from your address (limit ${l.maxConnectionsPerIp})`,
         log: "per-address connection limit",
+        reason: "per_address",
       };
     }
     return undefined;

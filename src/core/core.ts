@@ -10,6 +10,7 @@
  */
 import type { MessageBus } from "../bus/bus.ts";
 import { LocalBus } from "../bus/local.ts";
+import { ServerCounters } from "../metrics/counters.ts";
 import { isValidNick, sanitizeLine } from "../protocol/text.ts";
 import type { ModerationStore } from "../store/moderation.ts";
 import type { HistoryStore } from "../store/store.ts";
@@ -67,6 +68,8 @@ export class Core implements CoreParts, SessionHost, Housekept {
   readonly node: string;
   readonly now: () => number;
   readonly throttled = new Set<Session>();
+  /** What the metrics endpoint reports; plain numbers the hot paths increment. */
+  readonly counters = new ServerCounters();
   private readonly fronts: { irc: FrontFactory; plain?: FrontFactory };
   private readonly logLine: (line: string) => void;
   private timer: ReturnType<typeof setInterval> | undefined;
@@ -98,8 +101,16 @@ export class Core implements CoreParts, SessionHost, Housekept {
       now: this.now,
       ...(opts.moderation ? { store: opts.moderation } : {}),
     });
-    this.delivery = new Delivery(this.bus, this.node, (s, err) => this.renderFailed(s, err));
-    this.history = new History(opts.store, this.bus, this.registry, (n) => this.validNick(n));
+    this.delivery = new Delivery(this.bus, this.node, this.counters, (s, err) =>
+      this.renderFailed(s, err),
+    );
+    this.history = new History(
+      opts.store,
+      this.bus,
+      this.registry,
+      (n) => this.validNick(n),
+      this.counters,
+    );
     for (const state of opts.store.loadRooms()) {
       const room = Room.fromState(state);
       this.registry.rooms.set(room.folded, room);
@@ -123,16 +134,19 @@ export class Core implements CoreParts, SessionHost, Housekept {
   accept(conn: Conn): ConnHandler | undefined {
     const ip = conn.remoteAddress;
     if (this.closing) {
+      this.counters.refused.shutdown++;
       conn.close(encoder.encode("ERROR :Server shutting down\r\n"));
       return undefined;
     }
     const refused = this.admission.refusal(ip, this.registry.sessions.size, this.now());
     if (refused !== undefined) {
+      this.counters.refused[refused.reason]++;
       conn.close(encoder.encode(`ERROR :${refused.error}\r\n`));
       this.log(`refused ${ip}: ${refused.log}`);
       return undefined;
     }
     this.admission.admitted(ip);
+    this.counters.connectionsAccepted++;
     const id = this.nextId++;
     const s = new Session(id, conn, this, this.now());
     s.api = new CoreHandle(this, s);
@@ -163,6 +177,7 @@ export class Core implements CoreParts, SessionHost, Housekept {
       if (s.backlog === undefined) s.backlog = [];
       s.backlog.push(text);
       if (s.backlog.length > this.limits.floodBacklog) {
+        this.counters.floodDisconnects++;
         this.disconnect(s, "Excess Flood");
         return;
       }
@@ -178,6 +193,7 @@ export class Core implements CoreParts, SessionHost, Housekept {
   }
 
   closed(s: Session, reason: string): void {
+    if (reason === "SendQ exceeded") this.counters.sendQDisconnects++;
     this.disconnect(s, reason);
   }
 

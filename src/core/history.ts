@@ -53,6 +53,8 @@ export class History {
     bus: MessageBus,
     private readonly registry: Registry,
     private readonly validNick: (nick: string) => boolean,
+    /** Messages handed to the store, for the metrics (and to time only commits with work). */
+    private readonly counters: { historyAppends: number } = { historyAppends: 0 },
   ) {
     this.stopTap = bus.tap((topic, ev) => this.record(topic, ev));
   }
@@ -68,6 +70,7 @@ export class History {
     const room = topic.charCodeAt(0) === 35; /* # */
     if (!room && topic !== foldCase(ev.target)) return;
     const key = room ? topic : privateKey(foldCase(nickOf(ev.source)), topic);
+    this.counters.historyAppends++;
     this.store.append({
       msgid: ev.msgid,
       time: ev.time,

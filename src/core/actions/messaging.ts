@@ -68,6 +68,7 @@ export function send(
   if (clientTags !== undefined && clientTags.length > 0) ev.clientTags = clientTags;
   fitRelayed(ev);
   for (const topic of to.topics) c.bus.publish(topic, ev);
+  c.counters.messagesIn++;
   const result: { nick?: string; away?: string } = {};
   if (to.nick !== undefined) result.nick = to.nick;
   if (to.away !== undefined) result.away = to.away;
