@@ -4,6 +4,8 @@
  */
 
 import { hostname } from "node:os";
+import { adminSocketPath } from "../admin/paths.ts";
+import { startAdminSocket } from "../admin/socket.ts";
 import type { OperLogin } from "../core/core.ts";
 import { type MetricsServer, startMetrics } from "../metrics/http.ts";
 import { OperCredentials } from "../security/password.ts";
@@ -86,6 +88,11 @@ export async function runServe(config: ServeConfig): Promise<void> {
       throw err;
     }
   }
+  const socketPath = config.adminSocket ?? adminSocketPath(config.db);
+  const admin =
+    socketPath === undefined
+      ? undefined
+      : await startAdminSocket(socketPath, running.core, (line) => onError(line));
   const shown = running.host.includes(":") ? `[${running.host}]` : running.host;
   const out: string[] = [
     `chat server listening on ${shown}:${running.port}`,
@@ -112,6 +119,8 @@ export async function runServe(config: ServeConfig): Promise<void> {
     const mh = metrics.host.includes(":") ? `[${metrics.host}]` : metrics.host;
     out.push(`Metrics: http://${mh}:${metrics.port}/metrics (health: /healthz)`);
   }
+  if (admin !== undefined)
+    out.push(`Admin socket: ${admin.path} (chat admin rooms|users|kick|ban)`);
   process.stdout.write(`${out.join("\n")}\n`);
 
   await new Promise<void>((resolve) => {
@@ -119,6 +128,7 @@ export async function runServe(config: ServeConfig): Promise<void> {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
       metrics?.stop();
+      admin?.stop();
       void running
         .stop()
         .then(() => {

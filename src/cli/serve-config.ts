@@ -37,6 +37,8 @@ export interface ServeConfig {
   maxClients?: number;
   /** `--metrics`: serve Prometheus text here; undefined: off. */
   metrics?: HostPort;
+  /** `--admin-socket`: where `chat admin` reaches this server; default beside the --db file. */
+  adminSocket?: string;
 }
 
 const SERVER_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i;
@@ -101,6 +103,11 @@ export const serveArgs = {
     type: "string",
     description: "Serve Prometheus metrics and /healthz on [HOST:]PORT (host default 127.0.0.1)",
   },
+  "admin-socket": {
+    type: "string",
+    description:
+      "Unix socket for `chat admin` (default: beside the --db file, chat.db -> chat.sock; none for :memory:)",
+  },
 } as const;
 
 /** Check and type the flags; pure, so tested without starting anything. */
@@ -150,6 +157,11 @@ export function toServeConfig(args: RawArgs, env: Record<string, string | undefi
   if (motd !== undefined) config.motd = motd;
   const metrics = lastString(args.metrics);
   if (metrics !== undefined) config.metrics = parseMetricsAddress(metrics);
+  const adminSocket = lastString(args["admin-socket"]);
+  if (adminSocket !== undefined) {
+    if (adminSocket.trim() === "") throw new UsageError("--admin-socket must be a file path");
+    config.adminSocket = adminSocket;
+  }
   return config;
 }
 

@@ -74,12 +74,24 @@ export function addServerBan(
   reason: string,
   durationMs?: number,
 ): { pattern: string; removed: number } {
+  return banFromServer(c, s.nick ?? "operator", kind, pattern, reason, durationMs);
+}
+
+/** Add a server ban set by `setBy` and remove whoever it matches now (also the admin socket's ban). */
+export function banFromServer(
+  c: CoreParts,
+  setBy: string,
+  kind: BanKind,
+  pattern: string,
+  reason: string,
+  durationMs?: number,
+): { pattern: string; removed: number } {
   const now = c.now();
   const ban = c.admission.addBan({
     kind,
     pattern,
     reason,
-    setBy: s.nick ?? "operator",
+    setBy,
     setAt: now,
     ...(durationMs !== undefined && durationMs > 0 ? { expiresAt: now + durationMs } : {}),
   });
