@@ -10,7 +10,7 @@
 import { adminBan, adminKick, adminRooms, adminUnban, adminUsers } from "../core/actions/admin.ts";
 import { ChatError } from "../core/errors.ts";
 import type { CoreParts } from "../core/parts.ts";
-import { type BanKind, isIpPattern, normalizeMask } from "../security/bans.ts";
+import { type BanKind, coversEveryAddress, isIpPattern, normalizeMask } from "../security/bans.ts";
 
 export type AdminReply = { ok: true; result: unknown } | { ok: false; error: string };
 
@@ -31,8 +31,7 @@ function text(f: Fields, key: string, required: boolean): string | undefined {
 /** A D-line for an address or range, a K-line for anything else (a nick or mask). */
 function banTarget(raw: string): { kind: BanKind; pattern: string } {
   if (isIpPattern(raw)) {
-    // `*`, `*.*` or a /0 would lock out every address, the host's own too.
-    if (/^[*?.:]+$/.test(raw.split("/")[0] ?? "") || /\/0+$/.test(raw)) {
+    if (coversEveryAddress(raw)) {
       throw new BadRequest(`refusing to ban every address (${raw})`);
     }
     return { kind: "ip", pattern: raw };

@@ -136,6 +136,15 @@ export function isIpPattern(raw: string): boolean {
   return ipv4ToInt(base) !== undefined || ipv6ToBigInt(base) !== undefined;
 }
 
+/**
+ * True for an IP pattern that covers every address (`*`, `*.*`, `0.0.0.0/0`,
+ * `::/0`): as a lasting ban it would lock out everyone, the host included.
+ */
+export function coversEveryAddress(pattern: string): boolean {
+  const [base = "", bits] = pattern.split("/");
+  return /^[*?.:]+$/.test(base) || (bits !== undefined && /^0+$/.test(bits));
+}
+
 export class ServerBans {
   private bans: ServerBan[] = [];
 

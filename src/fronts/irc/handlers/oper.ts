@@ -7,7 +7,12 @@
 import type { OperOutcome } from "../../../core/api.ts";
 import type { IrcMessage } from "../../../protocol/message.ts";
 import { RPL } from "../../../protocol/numerics.ts";
-import { type BanKind, isIpPattern, normalizeMask } from "../../../security/bans.ts";
+import {
+  type BanKind,
+  coversEveryAddress,
+  isIpPattern,
+  normalizeMask,
+} from "../../../security/bans.ts";
 import type { CommandContext } from "../context.ts";
 
 // OPER <name> <password>
@@ -101,6 +106,10 @@ export function dline(ctx: CommandContext, msg: IrcMessage): void {
   }
   if (!isIpPattern(raw)) {
     ctx.irc.notice(`${raw} is not an IP address or range such as 203.0.113.7 or 203.0.113.0/24`);
+    return;
+  }
+  if (coversEveryAddress(raw)) {
+    ctx.irc.notice(`Refusing to D-line every address (${raw})`);
     return;
   }
   addBan(ctx, "ip", raw, reason, minutes);
