@@ -7,6 +7,7 @@ import { chmodSync, existsSync, unlinkSync } from "node:fs";
 import type { Socket, UnixSocketListener } from "bun";
 import type { CoreParts } from "../core/parts.ts";
 import { LineFramer } from "../protocol/framing.ts";
+import { LineWriter } from "./line-writer.ts";
 import { answer } from "./protocol.ts";
 
 /** A request line may be this long; longer ones are answered with an error and skipped. */
@@ -17,14 +18,18 @@ export interface AdminSocket {
   stop(): void;
 }
 
+/** Answers waiting for a client that reads slowly; past this it is cut off. */
+const MAX_QUEUED_BYTES = 64 * 1024 * 1024;
+
 interface ConnState {
   framer: LineFramer;
+  out: LineWriter;
 }
 
 const encoder = new TextEncoder();
 
 function reply(socket: Socket<ConnState>, value: unknown): void {
-  socket.write(encoder.encode(`${JSON.stringify(value)}\n`));
+  socket.data.out.send(encoder.encode(`${JSON.stringify(value)}\n`));
 }
 
 /** Whether a live server answers on `path` (a leftover file from a killed one does not). */
@@ -66,7 +71,13 @@ export async function startAdminSocket(
       unix: path,
       socket: {
         open(socket) {
-          socket.data = { framer: new LineFramer(MAX_REQUEST_BYTES) };
+          socket.data = {
+            framer: new LineFramer(MAX_REQUEST_BYTES),
+            out: new LineWriter(socket, MAX_QUEUED_BYTES),
+          };
+        },
+        drain(socket) {
+          socket.data.out.drain();
         },
         data(socket, chunk) {
           for (const ev of socket.data.framer.push(chunk)) {

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { Socket } from "bun";
 import { type AdminSocket, startAdminSocket } from "../../../src/admin/socket.ts";
 import { adminRequest } from "../../../src/cli/admin-client.ts";
+import { MemoryStore } from "../../../src/store/memory.ts";
 import { startTestServer, type TestServer } from "../../helpers/server.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "chat-admin-"));
@@ -201,6 +202,25 @@ describe("admin socket", () => {
       `admin socket ${path} belongs to another running chat serve; not serving one here`,
     ]);
     expect((await adminRequest(path, { cmd: "rooms" })).ok).toBe(true);
+  });
+
+  test("an answer far bigger than the socket buffer arrives whole", async () => {
+    // 5000 rooms kept from an earlier run, each with a long topic: several megabytes of JSON.
+    const store = new MemoryStore({ history: 10 });
+    const topic = { text: "t".repeat(380), setBy: "op", setAt: 1 };
+    for (let i = 0; i < 5000; i++) {
+      store.saveRoom({ name: `#room${i}`, created: 1, flags: "nt", bans: [], topic });
+    }
+    server = await startTestServer({ store });
+    const path = join(dir, `big${n++}.sock`);
+    const admin = await startAdminSocket(path, server.running.core, () => {});
+    if (admin) sockets.push(admin);
+    const a = await adminRequest(path, { cmd: "rooms" });
+    expect(a.ok).toBe(true);
+    const rooms = (a as { result: { name: string; topic: string }[] }).result;
+    expect(rooms).toHaveLength(5000);
+    expect(new Set(rooms.map((r) => r.name)).size).toBe(5000);
+    expect(rooms.every((r) => r.topic === topic.text)).toBe(true);
   });
 
   test("no server: one clear error naming the socket", async () => {
