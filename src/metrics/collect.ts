@@ -131,6 +131,16 @@ export function collect(src: MetricsSource): Family[] {
       core.registry.registeredCount,
     ),
     gauge("chat_rooms", "Rooms that exist on this server.", core.registry.rooms.size),
+    gauge("chat_operators", "Server operators connected.", core.registry.operCount),
+    {
+      name: "chat_server_bans",
+      help: "Server bans in force (kline: by mask, dline: by address).",
+      type: "gauge",
+      samples: [
+        { labels: { kind: "kline" }, value: core.admission.listBans("mask").length },
+        { labels: { kind: "dline" }, value: core.admission.listBans("ip").length },
+      ],
+    },
     counter(
       "chat_messages_received_total",
       "PRIVMSG and NOTICE accepted from users.",

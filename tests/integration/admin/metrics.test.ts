@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import { type MetricsServer, startMetrics } from "../../../src/metrics/http.ts";
+import { OperCredentials } from "../../../src/security/password.ts";
 import { TestClient } from "../../helpers/irc-client.ts";
 import { parsePrometheus, sampleValue } from "../../helpers/prometheus.ts";
 import { startTestServer, type TestServer } from "../../helpers/server.ts";
@@ -96,6 +97,24 @@ describe("metrics", () => {
     expect(sampleValue(m, "chat_connections_refused_total", { reason: "dline" })).toBe(0);
     expect(sampleValue(m, "chat_disconnects_total", { reason: "flood" })).toBe(1);
     expect(sampleValue(m, "chat_disconnects_total", { reason: "sendq" })).toBe(0);
+  });
+
+  test("server bans in force and operators online are shown", async () => {
+    server = await startTestServer({
+      opers: new OperCredentials([{ name: "root", password: "pw" }]).logins(),
+    });
+    metrics = startMetrics({ host: "127.0.0.1", port: 0, core: server.running.core, version: "t" });
+    const root = await server.client("root");
+    root.send("OPER root pw");
+    await root.expect(/ 381 /);
+    root.send("KLINE spammer :x");
+    root.send("KLINE 5 troll :y");
+    root.send("DLINE 192.0.2.0/24 :z");
+    await sync(root);
+    const m = await scrape(metrics);
+    expect(sampleValue(m, "chat_operators")).toBe(1);
+    expect(sampleValue(m, "chat_server_bans", { kind: "kline" })).toBe(2);
+    expect(sampleValue(m, "chat_server_bans", { kind: "dline" })).toBe(1);
   });
 
   test("/healthz says ok while running; other paths are 404 with a hint", async () => {
