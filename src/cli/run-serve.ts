@@ -4,8 +4,13 @@
  */
 
 import { hostname } from "node:os";
+import { adminSocketPath } from "../admin/paths.ts";
+import { startAdminSocket } from "../admin/socket.ts";
+import { type MetricsServer, startMetrics } from "../metrics/http.ts";
 import { resolveTlsIdentity } from "../security/serve-tls.ts";
-import { defaultDbPath, openStore } from "../store/open.ts";
+import type { ModerationStore } from "../store/moderation.ts";
+import { defaultDbPath, openModeration, openStore } from "../store/open.ts";
+import { VERSION } from "../version.ts";
 import { Logger } from "./logger.ts";
 import { hashOpers, Reloader, secretsOf, serveLimits } from "./reload.ts";
 import { historyLine, joinHints, otherWaysLine } from "./serve-banner.ts";
@@ -20,13 +25,21 @@ export async function runServe(config: ServeConfig, reload?: () => ServeConfig):
     config.logLevel,
   );
   logger.setSecrets(secretsOf(config));
+  // Storage trouble while running (disk full, I/O error) is an error, logged
+  // even with --quiet; live relay goes on and the store retries on the next turn.
+  const onError = (line: string): void => logger.log("error", "store-error", line);
   const store = openStore({
     history: config.history,
     ...(config.db !== undefined ? { db: config.db } : {}),
-    // Storage trouble while running (disk full, I/O error) is an error, logged
-    // even with --quiet; live relay goes on and the store retries on the next turn.
-    onError: (line) => logger.log("error", "store-error", line),
+    onError,
   });
+  let moderation: ModerationStore;
+  try {
+    moderation = openModeration(config.db, onError);
+  } catch (err) {
+    store.close();
+    throw err;
+  }
   const opers = hashOpers(config);
   const tls = await resolveTlsIdentity(config, process.env);
   let running: RunningServer;
@@ -35,6 +48,7 @@ export async function runServe(config: ServeConfig, reload?: () => ServeConfig):
       host: config.host,
       port: config.port,
       store,
+      moderation,
       limits: serveLimits(config),
       serverName: config.name ?? defaultServerName(hostname()),
       network: config.network,
@@ -45,9 +59,31 @@ export async function runServe(config: ServeConfig, reload?: () => ServeConfig):
       ...(tls ? { tls } : {}),
     });
   } catch (err) {
+    moderation.close();
     store.close();
     throw err;
   }
+  let metrics: MetricsServer | undefined;
+  if (config.metrics !== undefined) {
+    try {
+      metrics = startMetrics({
+        ...config.metrics,
+        core: running.core,
+        version: VERSION,
+        ...(config.db !== ":memory:" ? { dbPath: config.db ?? defaultDbPath() } : {}),
+      });
+    } catch (err) {
+      await running.stop();
+      moderation.close();
+      store.close();
+      throw err;
+    }
+  }
+  const socketPath = config.adminSocket ?? adminSocketPath(config.db);
+  const admin =
+    socketPath === undefined
+      ? undefined
+      : await startAdminSocket(socketPath, running.core, (line) => onError(line));
   const shown = running.host.includes(":") ? `[${running.host}]` : running.host;
   const out: string[] = [
     `chat server listening on ${shown}:${running.port}`,
@@ -70,6 +106,12 @@ export async function runServe(config: ServeConfig, reload?: () => ServeConfig):
     out.push("Others can join with:", ...hints);
   }
   out.push(otherWaysLine(config.host, running.port));
+  if (metrics !== undefined) {
+    const mh = metrics.host.includes(":") ? `[${metrics.host}]` : metrics.host;
+    out.push(`Metrics: http://${mh}:${metrics.port}/metrics (health: /healthz)`);
+  }
+  if (admin !== undefined)
+    out.push(`Admin socket: ${admin.path} (chat admin rooms|users|kick|ban)`);
   process.stdout.write(`${out.join("\n")}\n`);
 
   const reloader = new Reloader(config, {
@@ -86,9 +128,14 @@ export async function runServe(config: ServeConfig, reload?: () => ServeConfig):
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
       process.off("SIGHUP", onHangup);
+      metrics?.stop();
+      admin?.stop();
       void running
         .stop()
-        .then(() => store.close())
+        .then(() => {
+          moderation.close();
+          store.close();
+        })
         .finally(resolve);
     };
     process.on("SIGINT", onSignal);

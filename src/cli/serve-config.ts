@@ -3,6 +3,8 @@
 import type { LogLevel } from "../core/log.ts";
 import { LOG_LEVELS } from "../core/log.ts";
 import { LOG_FORMATS, type LogFormat } from "./logger.ts";
+import { parseMetricsAddress } from "./metrics-flag.ts";
+import type { HostPort } from "./options.ts";
 import {
   DEFAULT_HISTORY,
   DEFAULT_PORT,
@@ -39,6 +41,10 @@ export interface ServeConfig {
   logFormat: LogFormat;
   /** Default info; --quiet alone means warn. */
   logLevel: LogLevel;
+  /** `--metrics`: serve Prometheus text here; undefined: off. */
+  metrics?: HostPort;
+  /** `--admin-socket`: where `chat admin` reaches this server; default beside the --db file. */
+  adminSocket?: string;
 }
 
 const SERVER_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i;
@@ -116,6 +122,15 @@ export const serveArgs = {
     type: "boolean",
     description: "Print the effective settings (secrets masked) and exit",
   },
+  metrics: {
+    type: "string",
+    description: "Serve Prometheus metrics and /healthz on [HOST:]PORT (host default 127.0.0.1)",
+  },
+  "admin-socket": {
+    type: "string",
+    description:
+      "Unix socket for `chat admin` (default: beside the --db file, chat.db -> chat.sock; none for :memory:)",
+  },
 } as const;
 
 /** Check and type the flags; pure, so tested without starting anything. */
@@ -169,6 +184,13 @@ export function toServeConfig(args: RawArgs, env: Record<string, string | undefi
   if (tlsKey !== undefined) config.tlsKey = tlsKey;
   const motd = lastString(args.motd);
   if (motd !== undefined) config.motd = motd;
+  const metrics = lastString(args.metrics);
+  if (metrics !== undefined) config.metrics = parseMetricsAddress(metrics);
+  const adminSocket = lastString(args["admin-socket"]);
+  if (adminSocket !== undefined) {
+    if (adminSocket.trim() === "") throw new UsageError("--admin-socket must be a file path");
+    config.adminSocket = adminSocket;
+  }
   return config;
 }
 

@@ -11,6 +11,7 @@ import type { Limits } from "../core/limits.ts";
 import type { EventLog } from "../core/log.ts";
 import { ircFront } from "../fronts/irc/front.ts";
 import { plainFront } from "../fronts/plain/front.ts";
+import type { ModerationStore } from "../store/moderation.ts";
 import type { HistoryStore } from "../store/store.ts";
 import { FlushScheduler } from "../transport/output.ts";
 import { listenTcp, type TcpListener } from "../transport/tcp.ts";
@@ -21,6 +22,8 @@ export interface StartOptions {
   host: string;
   port: number;
   store: HistoryStore;
+  /** Server bans and lockouts kept across restarts (default: memory only). Not closed by stop(). */
+  moderation?: ModerationStore;
   limits?: Partial<Limits>;
   password?: string;
   motd?: string;
@@ -71,8 +74,6 @@ export function listenProblem(err: unknown, host: string, port: number): string 
 /** Start a server on host:port (port 0 picks a free one). */
 export function startServer(opts: StartOptions): RunningServer {
   const store = opts.store;
-  // The durability contract: history commits before the turn's output is written.
-  const scheduler = new FlushScheduler(() => store.flush());
   // Humans on nc/telnet get the plain front unless a caller turns detection off.
   const plain = opts.plainFront === null ? undefined : (opts.plainFront ?? plainFront());
   const core = new Core({
@@ -87,7 +88,20 @@ export function startServer(opts: StartOptions): RunningServer {
     ...(opts.serverName ? { serverName: opts.serverName } : {}),
     ...(opts.network ? { network: opts.network } : {}),
     ...(opts.bus ? { bus: opts.bus } : {}),
+    ...(opts.moderation ? { moderation: opts.moderation } : {}),
     version: `chat-${VERSION}`,
+  });
+  // The durability contract: history commits before the turn's output is written.
+  // Timed once per turn that appended something, never per message: the
+  // history commit latency histogram.
+  const counters = core.counters;
+  let appended = 0;
+  const scheduler = new FlushScheduler(() => {
+    if (counters.historyAppends === appended) return store.flush();
+    appended = counters.historyAppends;
+    const t0 = performance.now();
+    store.flush();
+    counters.historyFlush.observe((performance.now() - t0) / 1000);
   });
   let listener: TcpListener;
   try {
@@ -100,6 +114,7 @@ export function startServer(opts: StartOptions): RunningServer {
         keepaliveMs: core.limits.keepaliveMs,
         closeGraceMs: core.limits.closeGraceMs,
         ...(opts.tls ? { tls: opts.tls } : {}),
+        counts: core.counters,
       },
       (conn) => core.accept(conn),
       scheduler,

@@ -214,6 +214,8 @@ export interface ServerBanView {
   pattern: string;
   reason: string;
   setBy: string;
+  /** ms since the epoch; absent: until lifted. */
+  expiresAt?: number;
 }
 
 /** `refused`: the core told the user why (wrong password, server ban) and closed the connection. */
@@ -326,10 +328,12 @@ export interface CoreApi {
   kill(nick: string, reason: string): string;
   /** WALLOPS to every +w user (operators only). */
   wallops(text: string): void;
+  /** `durationMs`: the ban expires after it; absent: until lifted. Kept across restarts. */
   addServerBan(
     kind: BanKind,
     pattern: string,
     reason: string,
+    durationMs?: number,
   ): { pattern: string; removed: number };
   liftServerBan(kind: BanKind, pattern: string): string | undefined;
   serverBans(kind: BanKind): ServerBanView[];

@@ -10,7 +10,9 @@
  */
 import type { MessageBus } from "../bus/bus.ts";
 import { LocalBus } from "../bus/local.ts";
+import { ServerCounters } from "../metrics/counters.ts";
 import { isValidNick, sanitizeLine } from "../protocol/text.ts";
+import type { ModerationStore } from "../store/moderation.ts";
 import type { HistoryStore } from "../store/store.ts";
 import type { Conn, ConnHandler } from "../transport/conn.ts";
 import { moveInvites } from "./actions/identity.ts";
@@ -36,6 +38,8 @@ export type { OperLogin } from "./parts.ts";
 
 export interface CoreOptions {
   store: HistoryStore;
+  /** Where server bans and lockouts are kept across restarts; default: memory only. */
+  moderation?: ModerationStore;
   /** The IRC front (for TCP, TLS and later WebSocket) and, optionally, the human one. */
   fronts: { irc: FrontFactory; plain?: FrontFactory };
   bus?: MessageBus;
@@ -77,6 +81,8 @@ export class Core implements CoreParts, SessionHost, Housekept {
   readonly node: string;
   readonly now: () => number;
   readonly throttled = new Set<Session>();
+  /** What the metrics endpoint reports; plain numbers the hot paths increment. */
+  readonly counters = new ServerCounters();
   private readonly fronts: { irc: FrontFactory; plain?: FrontFactory };
   private readonly logEvent: EventLog;
   private timer: ReturnType<typeof setInterval> | undefined;
@@ -105,9 +111,20 @@ export class Core implements CoreParts, SessionHost, Housekept {
     this.node = `${createdAt.toString(36)}.${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
     this.ids = new MsgIds(createdAt.toString(36));
     this.registry = new Registry(this.limits.whowasEntries);
-    this.admission = new Admission(this.limits, opts.password);
-    this.delivery = new Delivery(this.bus, this.node, (s, err) => this.renderFailed(s, err));
-    this.history = new History(opts.store, this.bus, this.registry, (n) => this.validNick(n));
+    this.admission = new Admission(this.limits, opts.password, {
+      now: this.now,
+      ...(opts.moderation ? { store: opts.moderation } : {}),
+    });
+    this.delivery = new Delivery(this.bus, this.node, this.counters, (s, err) =>
+      this.renderFailed(s, err),
+    );
+    this.history = new History(
+      opts.store,
+      this.bus,
+      this.registry,
+      (n) => this.validNick(n),
+      this.counters,
+    );
     for (const state of opts.store.loadRooms()) {
       const room = Room.fromState(state);
       this.registry.rooms.set(room.folded, room);
@@ -135,11 +152,13 @@ export class Core implements CoreParts, SessionHost, Housekept {
   accept(conn: Conn): ConnHandler | undefined {
     const ip = conn.remoteAddress;
     if (this.closing) {
+      this.counters.refused.shutdown++;
       conn.close(encoder.encode("ERROR :Server shutting down\r\n"));
       return undefined;
     }
     const refused = this.admission.refusal(ip, this.registry.sessions.size, this.now());
     if (refused !== undefined) {
+      this.counters.refused[refused.reason]++;
       conn.close(encoder.encode(`ERROR :${refused.error}\r\n`));
       this.event({
         level: "warn",
@@ -150,6 +169,7 @@ export class Core implements CoreParts, SessionHost, Housekept {
       return undefined;
     }
     this.admission.admitted(ip);
+    this.counters.connectionsAccepted++;
     const id = this.nextId++;
     const s = new Session(id, conn, this, this.now());
     s.api = new CoreHandle(this, s);
@@ -202,6 +222,7 @@ export class Core implements CoreParts, SessionHost, Housekept {
       if (s.backlog === undefined) s.backlog = [];
       s.backlog.push(invalidUtf8 ? { invalidUtf8: text } : text);
       if (s.backlog.length > this.limits.floodBacklog) {
+        this.counters.floodDisconnects++;
         this.disconnect(s, "Excess Flood");
         return;
       }
@@ -217,6 +238,7 @@ export class Core implements CoreParts, SessionHost, Housekept {
   }
 
   closed(s: Session, reason: string): void {
+    if (reason === "SendQ exceeded") this.counters.sendQDisconnects++;
     this.disconnect(s, reason);
   }
 

@@ -32,6 +32,7 @@ export class Delivery {
   constructor(
     private readonly bus: MessageBus,
     private readonly node: string,
+    private readonly counters: { deliveriesOut: number },
     /** A front threw while rendering for `s`: the core cuts off that one session. */
     private readonly broken: (s: Session, err: unknown) => void,
   ) {}
@@ -169,6 +170,7 @@ export class Delivery {
       cache[v] = bytes;
     }
     if (bytes === null) return;
+    this.counters.deliveriesOut++;
     // Session.send, inlined: this runs once per recipient per event.
     if (m.captured === undefined) m.conn.send(bytes);
     else m.captured.bytes(bytes);

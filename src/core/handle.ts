@@ -231,8 +231,9 @@ export class CoreHandle implements CoreApi {
     kind: BanKind,
     pattern: string,
     reason: string,
+    durationMs?: number,
   ): { pattern: string; removed: number } {
-    return oper.addServerBan(this.c, this.s, kind, pattern, reason);
+    return oper.addServerBan(this.c, this.s, kind, pattern, reason, durationMs);
   }
   liftServerBan(kind: BanKind, pattern: string): string | undefined {
     return oper.liftServerBan(this.c, kind, pattern);

@@ -58,6 +58,8 @@ export class History {
     bus: MessageBus,
     private readonly registry: Registry,
     private readonly validNick: (nick: string) => boolean,
+    /** Messages handed to the store, for the metrics (and to time only commits with work). */
+    private readonly counters: { historyAppends: number } = { historyAppends: 0 },
   ) {
     this.stopTap = bus.tap((topic, ev) => this.record(topic, ev));
   }
@@ -96,6 +98,7 @@ export class History {
     // sender's own (its echo), which is not stored twice.
     if (!room && topic !== foldCase(ev.target)) return;
     const key = room ? topic : privateKey(foldCase(nickOf(ev.source)), topic);
+    this.counters.historyAppends++;
     this.store.append({
       msgid: ev.msgid,
       time: ev.time,

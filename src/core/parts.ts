@@ -5,6 +5,7 @@
  */
 import type { MessageBus } from "../bus/bus.ts";
 import type { Origin } from "../bus/events.ts";
+import type { ServerCounters } from "../metrics/counters.ts";
 import type { Admission } from "./admission.ts";
 import type { ServerInfo } from "./api.ts";
 import type { Delivery } from "./delivery.ts";
@@ -33,6 +34,7 @@ export interface CoreParts {
   readonly ids: MsgIds;
   readonly monitors: Monitors;
   readonly opers: readonly OperLogin[];
+  readonly counters: ServerCounters;
   /** This node's name on the bus. */
   readonly node: string;
   now(): number;

@@ -18,6 +18,16 @@ export interface Conn {
   /** Bytes queued and not yet accepted by the socket. */
   readonly queuedBytes: number;
   readonly closed: boolean;
+  /** True once the connection turned out to be TLS (for the metrics); absent: never. */
+  readonly secure?: boolean;
+}
+
+/** Running byte totals a transport adds to (the server's metrics counters). */
+export interface ByteCounts {
+  /** Bytes of text received (after TLS). */
+  bytesIn: number;
+  /** Bytes the sockets accepted (before TLS). */
+  bytesOut: number;
 }
 
 export interface ConnHandler {

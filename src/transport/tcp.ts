@@ -7,7 +7,7 @@ import type { SecureContext } from "node:tls";
 import type { Socket, TCPSocketListener } from "bun";
 import { LineFramer } from "../protocol/framing.ts";
 import { looksLikeTls, makeSecureContext, TlsSession } from "../security/tls-session.ts";
-import type { Acceptor, Conn, ConnHandler } from "./conn.ts";
+import type { Acceptor, ByteCounts, Conn, ConnHandler } from "./conn.ts";
 import { type FlushScheduler, SendQueue } from "./output.ts";
 
 export interface TcpListenOptions {
@@ -27,6 +27,8 @@ export interface TcpListenOptions {
    * security/tls-session.ts for why this is not Bun.listen's own `tls` option.
    */
   tls?: { cert: string; key: string };
+  /** Totals of bytes in and out to add to (the metrics); omitted: not counted. */
+  counts?: ByteCounts;
 }
 
 export interface TcpListener {
@@ -56,6 +58,7 @@ class TcpConn implements Conn {
   /** The socket's close callback ran: nothing left to force. */
   socketClosed = false;
   private readonly closeGraceMs: number;
+  private readonly counts: ByteCounts | undefined;
 
   constructor(
     readonly socket: Socket<TcpConn | undefined>,
@@ -72,7 +75,8 @@ class TcpConn implements Conn {
           },
         }
       : socket;
-    this.queue = new SendQueue(sink, scheduler, opts.sendQBytes);
+    this.queue = new SendQueue(sink, scheduler, opts.sendQBytes, opts.counts);
+    this.counts = opts.counts;
     // Telnet users arrive here too; their negotiation bytes are never valid UTF-8 text.
     this.framer = new LineFramer(opts.maxLineBytes, { telnet: true });
     this.closeGraceMs = opts.closeGraceMs;
@@ -109,6 +113,10 @@ class TcpConn implements Conn {
 
   get queuedBytes(): number {
     return this.queue.queuedBytes;
+  }
+
+  get secure(): boolean {
+    return this.tls !== undefined;
   }
 
   get closed(): boolean {
@@ -148,6 +156,7 @@ class TcpConn implements Conn {
 
   onData(chunk: Uint8Array): void {
     if (this.reported) return;
+    if (this.counts !== undefined) this.counts.bytesIn += chunk.length;
     const events = this.framer.push(chunk);
     for (const ev of events) {
       if (this.reported || this.handler === undefined) return;

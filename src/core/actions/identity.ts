@@ -73,6 +73,7 @@ export function register(c: CoreParts, s: Session, password: string | undefined)
   // A server ban (KLINE/DLINE) ends the connection here, before any welcome.
   const banned = c.admission.serverBanReason(s);
   if (banned !== undefined) {
+    c.counters.refused.kline++;
     s.front.error(new ChatError("youreBannedCreep", [], banned));
     c.disconnect(s, banned);
     return "refused";

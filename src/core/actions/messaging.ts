@@ -82,6 +82,7 @@ export function send(
   if (s.umodes.has("B")) ev.bot = true;
   fitRelayed(ev);
   for (const topic of to.topics) c.bus.publish(topic, ev);
+  c.counters.messagesIn++;
   const result: { nick?: string; away?: string } = {};
   if (to.nick !== undefined) result.nick = to.nick;
   if (to.away !== undefined) result.away = to.away;

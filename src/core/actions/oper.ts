@@ -90,19 +90,34 @@ export function addServerBan(
   kind: BanKind,
   pattern: string,
   reason: string,
+  durationMs?: number,
 ): { pattern: string; removed: number } {
-  const ban = c.admission.bans.add({
+  return banFromServer(c, s.nick ?? "operator", kind, pattern, reason, durationMs);
+}
+
+/** Add a server ban set by `setBy` and remove whoever it matches now (also the admin socket's ban). */
+export function banFromServer(
+  c: CoreParts,
+  setBy: string,
+  kind: BanKind,
+  pattern: string,
+  reason: string,
+  durationMs?: number,
+): { pattern: string; removed: number } {
+  const now = c.now();
+  const ban = c.admission.addBan({
     kind,
     pattern,
     reason,
-    setBy: s.nick ?? "operator",
-    setAt: c.now(),
+    setBy,
+    setAt: now,
+    ...(durationMs !== undefined && durationMs > 0 ? { expiresAt: now + durationMs } : {}),
   });
   c.event({
     level: "info",
     event: kind === "mask" ? "kline" : "dline",
-    msg: `${kind === "mask" ? "KLINE" : "DLINE"} ${ban.pattern} by ${s.nick ?? "operator"}: ${reason}`,
-    fields: { pattern: ban.pattern, by: s.nick, reason },
+    msg: `${kind === "mask" ? "KLINE" : "DLINE"} ${ban.pattern} by ${setBy}: ${reason}`,
+    fields: { pattern: ban.pattern, by: setBy, reason },
   });
   let removed = 0;
   for (const other of [...c.registry.sessions]) {
@@ -121,7 +136,7 @@ export function addServerBan(
 }
 
 export function liftServerBan(c: CoreParts, kind: BanKind, pattern: string): string | undefined {
-  const lifted = c.admission.bans.remove(kind, pattern)?.pattern;
+  const lifted = c.admission.removeBan(kind, pattern)?.pattern;
   if (lifted !== undefined) {
     const name = kind === "mask" ? "unkline" : "undline";
     c.event({
@@ -135,8 +150,11 @@ export function liftServerBan(c: CoreParts, kind: BanKind, pattern: string): str
 }
 
 export function serverBans(c: CoreParts, kind: BanKind): ServerBanView[] {
-  return c.admission.bans
-    .list()
-    .filter((b) => b.kind === kind)
-    .map((b) => ({ kind: b.kind, pattern: b.pattern, reason: b.reason, setBy: b.setBy }));
+  return c.admission.listBans(kind).map((b) => ({
+    kind: b.kind,
+    pattern: b.pattern,
+    reason: b.reason,
+    setBy: b.setBy,
+    ...(b.expiresAt !== undefined ? { expiresAt: b.expiresAt } : {}),
+  }));
 }

@@ -123,9 +123,10 @@ export function names(c: CoreParts, s: Session, name: string): RoomView | undefi
   return room === undefined || hiddenFrom(room, s) ? undefined : roomView(c, room);
 }
 
+/** `s` undefined: the host (the admin socket), who sees every room. */
 export function list(
   c: CoreParts,
-  s: Session,
+  s: Session | undefined,
   wanted: readonly string[] | undefined,
 ): RoomSummary[] {
   const rooms =
@@ -134,7 +135,7 @@ export function list(
       : [...c.registry.rooms.values()];
   const out: RoomSummary[] = [];
   for (const r of rooms) {
-    if (hiddenFrom(r, s)) continue;
+    if (s !== undefined && hiddenFrom(r, s)) continue;
     const summary: RoomSummary = {
       name: r.name,
       users: r.members.size,
