@@ -9,6 +9,7 @@ import { commandNames, parseInput } from "./input.ts";
 import { complete, LineEditor } from "./ui/editor.ts";
 import { formatTerminal } from "./ui/format.ts";
 import { KeyDecoder } from "./ui/keys.ts";
+import { clean } from "./ui/safe.ts";
 import { Screen } from "./ui/screen.ts";
 
 export interface Tty {
@@ -105,7 +106,7 @@ export class Interactive {
 
   updatePrompt(): void {
     const st = this.conn?.state;
-    const where = st?.current ?? "no room";
+    const where = clean(st?.current ?? "no room");
     const offline = this.conn !== undefined && !this.conn.connected ? " (offline)" : "";
     const plain = `[${where}${offline}] `;
     const styled = this.tty.colour ? `\x1b[1m[${where}${offline}]\x1b[0m ` : plain;

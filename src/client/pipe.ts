@@ -5,9 +5,11 @@
  * echoes, then a PONG), QUIT and exit 0.
  */
 import { FatalError } from "../cli/usage-error.ts";
+import { safeJson } from "../protocol/text.ts";
 import type { ClientConnection } from "./connection.ts";
 import type { ClientEvent } from "./events.ts";
 import { formatJson, formatPlain } from "./ui/format.ts";
+import { clean } from "./ui/safe.ts";
 
 export interface PipeIO {
   /** Input lines, ending when input ends. */
@@ -28,14 +30,14 @@ const ACK_TIMEOUT_MS = 30_000;
 /** Render one event for pipe output; own echoes are not news to the script that sent them. */
 export function pipeOutput(ev: ClientEvent, json: boolean): { out?: string; err?: string } {
   if (ev.type === "message" && ev.self && !ev.history) return {};
-  if (json) return { out: JSON.stringify(formatJson(ev)) };
+  if (json) return { out: safeJson(formatJson(ev)) };
   if (ev.type === "message") {
     // Server notices (connection statistics and the like) are not room traffic.
     if (ev.room === "") return {};
     const line = formatPlain(ev);
     return line === undefined ? {} : { out: line };
   }
-  if (ev.type === "error") return { err: `chat: ${ev.text}` };
+  if (ev.type === "error") return { err: `chat: ${clean(ev.text)}` };
   return {};
 }
 

@@ -224,6 +224,8 @@ export interface PtyClient {
   term: Term;
   /** Everything written to the terminal, escape sequences removed (for full-screen programs). */
   raw(): string;
+  /** Everything written to the terminal exactly as written, escape sequences included. */
+  bytes(): string;
   type(s: string): void;
   /** Wait until the screen (scrollback included) matches. */
   waitFor(pattern: RegExp | string, ms?: number): Promise<void>;
@@ -281,6 +283,7 @@ export function spawnPtyCommand(
     proc,
     term,
     raw: () => stripAnsi(raw),
+    bytes: () => raw,
     type(s) {
       proc.terminal?.write(s);
     },
