@@ -139,6 +139,7 @@ async function runPiped(config: JoinConfig, env: Env): Promise<number> {
 function processTty(): Tty {
   return {
     cols: () => process.stdout.columns || 80,
+    rows: () => process.stdout.rows || 24,
     write: (s) => {
       process.stdout.write(s);
     },

@@ -11,6 +11,10 @@ export type Action =
   | { kind: "say"; target: string; text: string; action: boolean; notice?: boolean }
   | { kind: "send"; messages: IrcMessage[] }
   | { kind: "switch"; target: string }
+  /** Go to window N (0-based), as Alt-N does. */
+  | { kind: "window"; index: number }
+  /** Close a window that is not a room (a private conversation). */
+  | { kind: "close"; target: string }
   | { kind: "join"; channels: string[]; key?: string }
   | { kind: "help"; lines: string[] }
   | { kind: "quit"; reason: string }
@@ -100,7 +104,7 @@ export const commands: Record<string, CommandSpec> = {
   },
   part: {
     usage: "/part [ROOM] [REASON]",
-    help: "leave the current room (or ROOM)",
+    help: "leave the current room (or ROOM) and close its window; closes a private window",
     run(args, state) {
       const [first, rest] = firstWord(args);
       // "/part #dev bye" or "/part dev" (a room we are in) name the room; otherwise
@@ -112,20 +116,31 @@ export const commands: Record<string, CommandSpec> = {
           : undefined;
       const room = named ?? state.current;
       const reason = named !== undefined ? rest : args.trim();
+      // A private conversation has nothing to leave on the server: its window closes.
+      if (named === undefined && room !== undefined && !state.isChannel(room))
+        return { kind: "close", target: room };
       if (room === undefined || !state.isChannel(room)) return err("usage: /part ROOM [REASON]");
       const params = reason === "" ? [room] : [room, reason];
       return { kind: "send", messages: [message("PART", params)] };
     },
   },
   switch: {
-    usage: "/switch ROOM|NICK",
-    help: "make ROOM (or a NICK in your rooms) the one typed lines go to; joins ROOM if needed",
+    usage: "/switch ROOM|NICK|N",
+    help: "go to the window of ROOM, NICK or number N; joins ROOM if needed",
     run: (args, state) => switchTo(args, state),
   },
   j: {
     usage: "/j ROOM",
     help: "short for /switch",
     run: (args, state) => switchTo(args, state),
+  },
+  list: {
+    usage: "/list [MASK]",
+    help: "list the rooms on the server, with their user counts and topics",
+    run(args) {
+      const [mask] = firstWord(args);
+      return { kind: "send", messages: [message("LIST", mask === "" ? [] : [mask])] };
+    },
   },
   who: {
     usage: "/who [ROOM|NICK]",
@@ -260,6 +275,7 @@ function banMask(who: string): string {
 
 function switchTo(args: string, state: ClientState): Action {
   const [name] = firstWord(args);
+  if (/^[1-9][0-9]*$/.test(name)) return { kind: "window", index: Number(name) - 1 };
   if (name === "") {
     const rooms = [...state.rooms.values()].map((r) => r.name);
     return {

@@ -3,17 +3,27 @@
  * line editor; submitted lines through input.ts; events through format.ts to
  * the screen.
  */
+import { foldCase } from "../protocol/casemap.ts";
+import { message } from "../protocol/message.ts";
 import type { ClientConnection } from "./connection.ts";
 import type { ClientEvent } from "./events.ts";
 import { commandNames, parseInput } from "./input.ts";
 import { complete, LineEditor } from "./ui/editor.ts";
 import { formatTerminal } from "./ui/format.ts";
-import { KeyDecoder } from "./ui/keys.ts";
+import { type Key, KeyDecoder } from "./ui/keys.ts";
 import { clean } from "./ui/safe.ts";
 import { Screen } from "./ui/screen.ts";
+import { statusLine } from "./ui/status-line.ts";
+import { visible, type Window, Windows } from "./windows.ts";
+
+/** Older lines asked for per page when scrolling past the top. */
+const OLDER_PAGE = 50;
+/** A page asked for that never comes back stops blocking the next ask after this. */
+const FETCH_WAIT_MS = 3000;
 
 export interface Tty {
   cols(): number;
+  rows(): number;
   write(s: string): void;
   /** Start delivering raw key bytes; returns a function that stops and restores the terminal. */
   start(onBytes: (b: Uint8Array) => void, onResize: () => void): () => void;
@@ -23,6 +33,7 @@ export interface Tty {
 export class Interactive {
   readonly editor = new LineEditor();
   readonly screen: Screen;
+  readonly windows = new Windows();
   private readonly keys = new KeyDecoder();
   private stop: (() => void) | undefined;
   private done: ((code: number) => void) | undefined;
@@ -46,7 +57,7 @@ export class Interactive {
       (b) => this.onBytes(b),
       () => {
         this.screen.cols = this.tty.cols();
-        this.screen.redraw();
+        this.repaint();
       },
     );
     this.updatePrompt();
@@ -84,20 +95,140 @@ export class Interactive {
   }
 
   show(ev: ClientEvent): void {
-    const current = this.conn?.state.current;
-    const lines = formatTerminal(ev, { cols: this.screen.cols, colour: this.tty.colour, current });
+    const st = this.conn?.state;
+    const targets = this.windows.route(ev, {
+      isChannel: (n) => st?.isChannel(n) ?? n.startsWith("#"),
+    });
+    const before = this.windows.active;
+    for (const w of targets) this.windows.add(w, ev);
     // A mention, or someone writing to us privately, deserves a bell; history does not.
     const direct =
       ev.type === "message" &&
       !ev.self &&
       ev.kind !== "notice" &&
       ev.room !== "" &&
-      this.conn?.state.isChannel(ev.room) === false;
+      st?.isChannel(ev.room) === false;
     const bell = ev.type === "message" && !ev.history && (ev.mention || direct);
-    this.screen.print(lines, bell);
+    if (ev.type === "part" && ev.self) this.windows.close(ev.room);
+    // The handlers pick the room a /join switches to; the window follows.
+    if (
+      st?.current !== undefined &&
+      foldCase(st.current) !== foldCase(this.windows.active?.name ?? "")
+    )
+      this.windows.selectName(st.current);
+    const active = this.windows.active;
+    if (active !== before && before !== undefined) {
+      this.afterSwitch();
+    } else if (active?.fetching && targets.includes(active)) {
+      // An older page is arriving: show it from its top once it is all here.
+      this.scheduleTopRepaint(active);
+    } else if (active === undefined || targets.length === 0 || targets.includes(active)) {
+      if (active === undefined || active.scroll === 0) this.screen.print(this.render(ev), bell);
+      else if (bell) this.screen.bell();
+    } else if (bell) {
+      this.screen.bell();
+    }
+    this.updateStatus();
     if (ev.type === "join" || ev.type === "part" || ev.type === "kick" || ev.type === "status")
       this.updatePrompt();
     if (ev.type === "nick" && ev.self) this.updatePrompt();
+  }
+
+  private render(ev: ClientEvent): string[] {
+    const current = this.windows.active?.name ?? this.conn?.state.current;
+    return formatTerminal(ev, { cols: this.screen.cols, colour: this.tty.colour, current });
+  }
+
+  /** Rows for a window's lines: the screen less the status line and the prompt. */
+  private get viewHeight(): number {
+    return Math.max(1, this.tty.rows() - 2);
+  }
+
+  /** Draw the active window's view afresh (switching, scrolling, resizing). */
+  repaint(): { atTop: boolean } {
+    const w = this.windows.active;
+    if (w === undefined) {
+      this.screen.redraw();
+      return { atTop: false };
+    }
+    const view = visible(w, this.viewHeight, (ev) => this.render(ev));
+    this.updateStatus(false);
+    this.screen.repaint(view.lines);
+    return view;
+  }
+
+  private topRepaint: ReturnType<typeof setTimeout> | undefined;
+
+  private scheduleTopRepaint(w: Window): void {
+    if (this.topRepaint !== undefined) return;
+    this.topRepaint = setTimeout(() => {
+      this.topRepaint = undefined;
+      w.fetching = false;
+      if (this.windows.active !== w) return;
+      w.scroll = Number.MAX_SAFE_INTEGER;
+      this.repaint();
+    }, 50);
+  }
+
+  /** The active window changed: typed lines go there, and its view is drawn. */
+  private afterSwitch(): void {
+    const w = this.windows.active;
+    const st = this.conn?.state;
+    if (w !== undefined && st !== undefined) st.current = w.name;
+    this.updatePrompt();
+    this.repaint();
+  }
+
+  /** The window keys: Alt-1..9, Alt-arrows, Ctrl-N/P, PageUp/PageDown. True when taken. */
+  private windowKey(key: Key): boolean {
+    const w = this.windows;
+    switch (key.name) {
+      case "alt-digit":
+        if (w.select(key.digit - 1)) this.afterSwitch();
+        return true;
+      case "window-next":
+      case "window-prev":
+        if (w.step(key.name === "window-next" ? 1 : -1)) this.afterSwitch();
+        return true;
+      case "page-up":
+      case "page-down": {
+        const active = w.active;
+        if (active === undefined) return true;
+        const page = Math.max(1, this.viewHeight - 1);
+        active.scroll = Math.max(0, active.scroll + (key.name === "page-up" ? page : -page));
+        const view = this.repaint();
+        if (key.name === "page-up" && view.atTop) this.fetchOlder(active);
+        return true;
+      }
+      default:
+        return false;
+    }
+  }
+
+  /** Scrolled past the oldest line kept: ask the server for the page before it. */
+  private fetchOlder(w: Window): void {
+    const conn = this.conn;
+    if (conn === undefined || w.kind !== "room" || !conn.state.hasChathistory()) return;
+    const req = this.windows.older(w);
+    if (req === undefined) {
+      if (w.exhausted) this.info(`this is the start of ${w.name}'s history`);
+      return;
+    }
+    conn.send(message("CHATHISTORY", ["BEFORE", req.target, req.before, String(OLDER_PAGE)]));
+    setTimeout(() => {
+      w.fetching = false;
+    }, FETCH_WAIT_MS);
+  }
+
+  private updateStatus(draw = true): void {
+    const w = this.windows.active;
+    const more = w !== undefined && w.scroll > 0 ? " -- more below (PageDown) --" : "";
+    const line =
+      this.windows.list.length === 0
+        ? ""
+        : statusLine(this.windows, more, this.screen.cols, this.tty.colour);
+    if (draw) this.screen.setStatus(line);
+    else this.screen.setStatusQuiet(line);
   }
 
   info(text: string): void {
@@ -115,6 +246,7 @@ export class Interactive {
 
   private onBytes(bytes: Uint8Array): void {
     for (const key of this.keys.push(bytes)) {
+      if (this.windowKey(key)) continue;
       const r = this.editor.feed(key);
       switch (r.kind) {
         case "submit":
@@ -131,8 +263,7 @@ export class Interactive {
           void this.quit("");
           return;
         case "redraw":
-          this.tty.write("\x1b[2J\x1b[H");
-          this.screen.redraw();
+          this.repaint();
           break;
         case "none":
           this.screen.redraw();
@@ -182,10 +313,26 @@ export class Interactive {
           }
         }
         return;
-      case "switch":
-        conn.state.current = action.target;
-        this.updatePrompt();
+      case "switch": {
+        const isRoom = conn.state.isChannel(action.target);
+        this.windows.open(action.target, isRoom ? "room" : "query");
+        this.windows.selectName(action.target);
+        this.afterSwitch();
         this.info(`now talking in ${action.target}`);
+        return;
+      }
+      case "window":
+        if (this.windows.select(action.index)) this.afterSwitch();
+        else
+          this.show({
+            type: "error",
+            time: new Date(),
+            text: `there is no window ${action.index + 1}`,
+          });
+        return;
+      case "close":
+        this.windows.close(action.target);
+        this.afterSwitch();
         return;
       case "join":
         conn.state.switchOnJoin = action.channels[0];

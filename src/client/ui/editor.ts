@@ -175,6 +175,12 @@ export class LineEditor {
       case "ctrl-l":
         return { kind: "redraw" };
       case "escape":
+      // Window and scrolling keys belong to the window list, not the line.
+      case "alt-digit":
+      case "page-up":
+      case "page-down":
+      case "window-next":
+      case "window-prev":
         return { kind: "none" };
     }
   }

@@ -5,6 +5,8 @@
 
 export type Key =
   | { name: "text"; text: string }
+  /** Alt-1..9: go to window N. */
+  | { name: "alt-digit"; digit: number }
   | {
       name:
         | "enter"
@@ -27,6 +29,10 @@ export type Key =
         | "ctrl-w"
         | "word-left"
         | "word-right"
+        | "page-up"
+        | "page-down"
+        | "window-next"
+        | "window-prev"
         | "escape";
     };
 
@@ -44,8 +50,11 @@ const CSI_KEYS: Record<string, Key["name"]> = {
   "3~": "delete",
   "1;5C": "word-right",
   "1;5D": "word-left",
-  "1;3C": "word-right",
-  "1;3D": "word-left",
+  // Alt-arrows move between windows (Ctrl-arrows and Alt-b/f still move by words).
+  "1;3C": "window-next",
+  "1;3D": "window-prev",
+  "5~": "page-up",
+  "6~": "page-down",
 };
 
 const CONTROL: Record<number, Key["name"]> = {
@@ -61,8 +70,9 @@ const CONTROL: Record<number, Key["name"]> = {
   11: "ctrl-k",
   12: "ctrl-l",
   13: "enter",
-  14: "down",
-  16: "up",
+  // Ctrl-N / Ctrl-P: next and previous window, as in irssi.
+  14: "window-next",
+  16: "window-prev",
   21: "ctrl-u",
   23: "ctrl-w",
   127: "backspace",
@@ -125,6 +135,8 @@ export class KeyDecoder {
           if (m[4] === "b") keys.push({ name: "word-left" });
           else if (m[4] === "f") keys.push({ name: "word-right" });
           else if (m[4] === "\x7f") keys.push({ name: "ctrl-w" });
+          else if (m[4] >= "1" && m[4] <= "9")
+            keys.push({ name: "alt-digit", digit: Number(m[4]) });
           // A lone Escape followed by typing must not swallow the typed character.
           else if (m[4] >= " ") keys.push({ name: "text", text: m[4] });
         }

@@ -92,6 +92,11 @@ test("no escape, C1 or bidi control from the network reaches the terminal", asyn
   try {
     await c.waitFor("msgbody-visible");
     await c.waitFor("quitreason");
+    // Private lines have windows of their own: visit each (Ctrl-N), so its text is drawn too.
+    for (const name of ["evil1", "evil2", "#dark", "#lobby"]) {
+      c.type("\x0e");
+      await c.waitUntil((t) => t.cursorRow().startsWith(`[${name}]`), `window ${name}`);
+    }
     c.type("/whois someone\r");
     await server.waitLine(/^WHOIS /);
     server.hangUp();

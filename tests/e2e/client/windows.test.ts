@@ -1,0 +1,149 @@
+/**
+ * Issue 17 point 2 end to end: windows under a real PTY against the compiled
+ * server. Rooms and private conversations get windows, the status line counts
+ * unread lines and marks mentions, Alt-N / Ctrl-N / Ctrl-P / /switch move
+ * between them, /part closes one, and PageUp past the top fetches older history.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { TestClient } from "../../helpers/irc-client.ts";
+import {
+  ensureBinary,
+  makeHome,
+  type PtyClient,
+  type ServerProc,
+  spawnPty,
+  startServer,
+  type Term,
+} from "./harness.ts";
+
+const home = makeHome();
+const started: PtyClient[] = [];
+const peers: TestClient[] = [];
+let server: ServerProc;
+
+function pty(nick: string, extra: string[] = []): PtyClient {
+  const c = spawnPty(["join", `127.0.0.1:${server.port}`, "--nick", nick, ...extra], home.env);
+  started.push(c);
+  return c;
+}
+
+async function peer(nick: string, rooms: string[]): Promise<TestClient> {
+  const p = await TestClient.connect(server.port);
+  peers.push(p);
+  await p.register(nick);
+  for (const r of rooms) {
+    p.send(`JOIN ${r}`);
+    await p.expect(new RegExp(` 366 ${nick} ${r} `));
+  }
+  return p;
+}
+
+/** The status line is the row just above the prompt. */
+const status = (t: Term): string => t.rowText(t.y - 1);
+const prompt = (c: PtyClient, room: string): Promise<void> =>
+  c.waitUntil((t) => t.cursorRow().startsWith(`[${room}]`), `the ${room} prompt`);
+
+beforeAll(async () => {
+  ensureBinary();
+  server = await startServer(home.env);
+}, 120_000);
+
+afterEach(() => {
+  for (const c of started.splice(0)) c.kill();
+  for (const p of peers.splice(0)) p.close();
+});
+
+afterAll(async () => {
+  await server.stop();
+  home.cleanup();
+});
+
+describe("windows", () => {
+  test("unread counts and mention marks on the status line; Alt-N, Ctrl-N/P and /switch move", async () => {
+    const alice = pty("alice");
+    await prompt(alice, "#lobby");
+    alice.type("/join #dev\r");
+    await prompt(alice, "#dev");
+    await alice.waitUntil((t) => status(t) === "1:#lobby [2:#dev]", "two windows");
+
+    const bob = await peer("bob", ["#lobby", "#dev"]);
+    bob.send("PRIVMSG #lobby :one in the lobby");
+    bob.send("PRIVMSG #lobby :two in the lobby");
+    await alice.waitUntil((t) => status(t) === "1:#lobby(2) [2:#dev]", "2 unread in #lobby");
+    // Lines for another window are not drawn in this one.
+    expect(alice.term.screenText()).not.toContain("one in the lobby");
+    bob.send("PRIVMSG #lobby :alice, look");
+    await alice.waitUntil((t) => status(t) === "1:#lobby(3!) [2:#dev]", "the mention mark");
+    bob.send("PRIVMSG #dev :here too");
+    await alice.waitFor("<bob> here too");
+
+    alice.type("\x1b1");
+    await prompt(alice, "#lobby");
+    await alice.waitUntil(
+      (t) =>
+        status(t) === "[1:#lobby] 2:#dev" &&
+        /<bob> one in the lobby[\s\S]*<bob> two in the lobby[\s\S]*<bob> alice, look/.test(
+          t.screenText(),
+        ),
+      "the #lobby window with its lines, read",
+    );
+    expect(alice.term.screenText()).not.toContain("here too");
+
+    alice.type("\x0e");
+    await prompt(alice, "#dev");
+    await alice.waitUntil((t) => t.screenText().includes("<bob> here too"), "#dev's lines");
+    alice.type("\x10");
+    await prompt(alice, "#lobby");
+    alice.type("\x1b[1;3C");
+    await prompt(alice, "#dev");
+    alice.type("/switch 1\r");
+    await prompt(alice, "#lobby");
+
+    // A private line opens a window, marked; /query opens one too; /part closes them.
+    bob.send("PRIVMSG alice :psst");
+    await alice.waitUntil((t) => status(t) === "[1:#lobby] 2:#dev 3:bob(1!)", "bob's window");
+    alice.type("/query carol\r");
+    await prompt(alice, "carol");
+    await alice.waitUntil((t) => status(t) === "1:#lobby 2:#dev 3:bob(1!) [4:carol]", "carol's");
+    alice.type("/part\r");
+    await alice.waitUntil((t) => status(t) === "1:#lobby 2:#dev [3:bob]", "carol's closed");
+    await alice.waitUntil((t) => t.screenText().includes("<bob> psst"), "bob's window shown");
+    alice.type("/switch #dev\r");
+    await prompt(alice, "#dev");
+    alice.type("/part\r");
+    await bob.expect(/:alice!\S+ PART #dev/);
+    await alice.waitUntil((t) => /^\[?1:#lobby\]? \[?2:bob\]?$/.test(status(t)), "#dev closed");
+  }, 60_000);
+
+  test("PageUp scrolls the window back, and past the top fetches older history", async () => {
+    const bob = await peer("bob", ["#history"]);
+    for (let i = 1; i <= 90; i++)
+      bob.send(`PRIVMSG #history :old line ${String(i).padStart(2, "0")}`);
+    bob.send("PING done");
+    await bob.expect(/PONG .*done/);
+
+    const alice = pty("alice", ["--room", "#history"]);
+    await prompt(alice, "#history");
+    // Joining shows the latest 50: 41..90.
+    await alice.waitFor("old line 90");
+    expect(alice.term.text()).not.toContain("old line 40");
+
+    // 30 rows: 28 of view. Two pages back reach the top of what is kept; the next asks the server.
+    alice.type("\x1b[5~");
+    await alice.waitUntil((t) => status(t).includes("more below"), "scrolled back");
+    alice.type("\x1b[5~");
+    await alice.waitUntil(
+      (t) => t.screenText().includes("old line 41"),
+      "the top of the kept lines",
+    );
+    await alice.waitUntil(
+      (t) => /^\S*\s*\d\d:\d\d~ <bob> old line 01$/m.test(t.screenText()),
+      "the older page fetched and shown from its top",
+    );
+    alice.type("\x1b[6~\x1b[6~\x1b[6~\x1b[6~\x1b[6~");
+    await alice.waitUntil(
+      (t) => t.screenText().includes("old line 90") && !status(t).includes("more below"),
+      "back at the bottom",
+    );
+  }, 60_000);
+});
