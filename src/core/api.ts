@@ -288,6 +288,10 @@ export interface CoreApi {
   // ---- history
   history(target: string, query: HistoryQuery, limit: number): HistoryAnswer;
   historyTargets(from: number, to: number, limit: number): HistoryTargetView[];
+  /** draft/read-marker: the last read time (ms) of a room or nick; throws notOnChannel for a room one is not in. */
+  readMarker(target: string): number | undefined;
+  /** Move the read marker forward (never back, never past now); returns the stored time. */
+  setReadMarker(target: string, time: number): number;
   /** A fresh id for a BATCH reference. */
   newId(): string;
 }

@@ -14,6 +14,7 @@ const NAMES = [
   "userhost-in-names",
   "cap-notify",
   "draft/chathistory",
+  "draft/read-marker",
 ] as const;
 
 export type CapName = (typeof NAMES)[number];

@@ -5,6 +5,7 @@
 import type { BanKind } from "../security/bans.ts";
 import type { BanState, TopicState } from "../store/store.ts";
 import * as identity from "./actions/identity.ts";
+import * as markers from "./actions/markers.ts";
 import * as messaging from "./actions/messaging.ts";
 import * as modes from "./actions/modes.ts";
 import * as oper from "./actions/oper.ts";
@@ -207,6 +208,12 @@ export class CoreHandle implements CoreApi {
   }
   historyTargets(from: number, to: number, limit: number): HistoryTargetView[] {
     return this.c.history.targets(this.s, from, to, limit);
+  }
+  readMarker(target: string): number | undefined {
+    return markers.readMarker(this.c, this.s, target);
+  }
+  setReadMarker(target: string, time: number): number {
+    return markers.setReadMarker(this.c, this.s, target, time);
   }
   newId(): string {
     return this.c.ids.next();

@@ -131,6 +131,8 @@ export class MemoryStore extends IndexedHistory implements HistoryStore {
   protected readonly index = new MemoryIndex();
   private readonly retention: RetentionLedger;
   private readonly rooms = new Map<string, RoomState>();
+  /** "nick target" -> time. */
+  private readonly markers = new Map<string, number>();
   private seq = 0;
 
   constructor(opts: MemoryStoreOptions) {
@@ -176,7 +178,16 @@ export class MemoryStore extends IndexedHistory implements HistoryStore {
       .map(([, r]) => structuredClone(r));
   }
 
+  readMarker(nick: string, target: string): number | undefined {
+    return this.markers.get(`${nick} ${target}`);
+  }
+
+  saveReadMarker(nick: string, target: string, time: number): void {
+    this.markers.set(`${nick} ${target}`, time);
+  }
+
   close(): void {
+    this.markers.clear();
     this.index.conversations.clear();
     this.index.byMsgid.clear();
     this.retention.forget();

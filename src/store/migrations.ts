@@ -44,4 +44,13 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (room, mask)
   );
   `,
+  // draft/read-marker: how far each nick has read each conversation (ms).
+  `
+  CREATE TABLE read_markers (
+    nick TEXT NOT NULL,
+    target TEXT NOT NULL,
+    time INTEGER NOT NULL,
+    PRIMARY KEY (nick, target)
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -10,6 +10,7 @@ import { IndexedHistory } from "./queries.ts";
 import { checkHistoryLimit } from "./retention.ts";
 import { openDatabase } from "./sqlite/database.ts";
 import { ErrorLog, oneLine } from "./sqlite/log.ts";
+import { SqliteMarkers } from "./sqlite/markers.ts";
 import { Pruner } from "./sqlite/pruner.ts";
 import { SqliteIndex } from "./sqlite/reads.ts";
 import { SqliteRooms } from "./sqlite/rooms.ts";
@@ -45,6 +46,7 @@ export class SqliteStore extends IndexedHistory implements HistoryStore {
   private readonly log: ErrorLog;
   private readonly writer: BatchWriter;
   private readonly rooms: SqliteRooms;
+  private readonly markers: SqliteMarkers;
   private readonly pruner: Pruner;
   private stopIntegrityCheck: (() => void) | undefined;
   private closed = false;
@@ -57,6 +59,7 @@ export class SqliteStore extends IndexedHistory implements HistoryStore {
     this.db = openDatabase(opts.path);
     this.index = new SqliteIndex(this.db, this.log);
     this.rooms = new SqliteRooms(this.db, opts.path, this.log);
+    this.markers = new SqliteMarkers(this.db, this.log);
     this.pruner = new Pruner(this.db, this.log, {
       history,
       step: opts.pruneStep ?? 500,
@@ -91,6 +94,14 @@ export class SqliteStore extends IndexedHistory implements HistoryStore {
   /** Called at start: a damaged rooms table stops the server (StoreOpenError) rather than forgetting rooms. */
   loadRooms(): RoomState[] {
     return this.rooms.load();
+  }
+
+  readMarker(nick: string, target: string): number | undefined {
+    return this.closed ? undefined : this.markers.read(nick, target);
+  }
+
+  saveReadMarker(nick: string, target: string, time: number): void {
+    if (!this.closed) this.markers.save(nick, target, time);
   }
 
   /**

@@ -131,6 +131,13 @@ export interface HistoryStore {
   /** Forget a room (any case of its name). */
   deleteRoom(name: string): void;
   loadRooms(): RoomState[];
+  /**
+   * draft/read-marker: the time (ms) of the last message a casefolded nick has
+   * read in a conversation (casefolded channel or nick), undefined when unknown.
+   */
+  readMarker(nick: string, target: string): number | undefined;
+  /** Record a read marker; written at once (it is rare and must survive a restart). */
+  saveReadMarker(nick: string, target: string, time: number): void;
   /** Flush and release the database. */
   close(): void;
 }

@@ -15,4 +15,6 @@ export const CAPABILITIES: Record<string, string | undefined> = {
   // Only the draft name: the work-in-progress spec says implementations MUST NOT
   // offer the unprefixed `chathistory` until the final version defines it.
   "draft/chathistory": undefined,
+  // MARKREAD (handlers/read-marker.ts), kept in the store.
+  "draft/read-marker": undefined,
 };

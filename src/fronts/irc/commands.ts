@@ -9,6 +9,7 @@ import { lusers, motd, time, version } from "./handlers/info.ts";
 import { notice, privmsg, tagmsg } from "./handlers/messaging.ts";
 import { mode } from "./handlers/mode.ts";
 import { dline, kill, kline, oper, undline, unkline } from "./handlers/oper.ts";
+import { markread } from "./handlers/read-marker.ts";
 import { cap, nick, pass, ping, pong, quit, user } from "./handlers/registration.ts";
 import { away, ison, userhost, who, whois, whowas } from "./handlers/user.ts";
 
@@ -32,6 +33,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
   VERSION: { handler: version, minParams: 0 },
   TIME: { handler: time, minParams: 0 },
   CHATHISTORY: { handler: chathistory, minParams: 1 },
+  // draft/read-marker: missing parameters get the spec's FAIL, so no minimum here.
+  MARKREAD: { handler: markread, minParams: 0 },
   LIST: { handler: list, minParams: 0 },
   INVITE: { handler: invite, minParams: 2 },
   KICK: { handler: kick, minParams: 2 },

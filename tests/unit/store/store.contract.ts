@@ -273,8 +273,29 @@ export function runStoreContract(name: string, subject: ContractSubject): void {
       expect(s.loadRooms()).toEqual([plain]);
     });
 
+    test("read markers are kept per nick and conversation, and replaced", () => {
+      const s = make();
+      expect(s.readMarker("alice", "#dev")).toBeUndefined();
+      s.saveReadMarker("alice", "#dev", T0);
+      s.saveReadMarker("alice", "bob", T0 + 5);
+      s.saveReadMarker("carol", "#dev", T0 + 9);
+      s.saveReadMarker("alice", "#dev", T0 + 2);
+      expect(s.readMarker("alice", "#dev")).toBe(T0 + 2);
+      expect(s.readMarker("alice", "bob")).toBe(T0 + 5);
+      expect(s.readMarker("carol", "#dev")).toBe(T0 + 9);
+      expect(s.readMarker("bob", "#dev")).toBeUndefined();
+    });
+
     if (subject.reopen !== undefined) {
       const reopen = subject.reopen;
+      test("reopening keeps read markers", () => {
+        let s = make(1000);
+        s.saveReadMarker("alice", "#dev", T0 + 7);
+        s = reopen(s, 1000);
+        open.push(s);
+        expect(s.readMarker("alice", "#dev")).toBe(T0 + 7);
+      });
+
       test("reopening the database keeps messages, order and rooms", () => {
         let s = make(1000);
         for (let i = 1; i <= 30; i++) s.append(msg("#dev", i));
