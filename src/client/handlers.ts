@@ -356,6 +356,16 @@ const invite: Handler = (_state, msg, now) => [
   },
 ];
 
+/** MARKREAD <target> <timestamp=...|*>: where this user (on any device) has read up to. */
+function readMarker(state: ClientState, msg: IrcMessage): ClientEvent[] {
+  const key = foldCase(msg.params[0] ?? "");
+  const value = msg.params[1] ?? "*";
+  const time = value.startsWith("timestamp=") ? Date.parse(value.slice(10)) : Number.NaN;
+  if (Number.isNaN(time)) state.readMarkers.delete(key);
+  else if (time > (state.readMarkers.get(key) ?? 0)) state.readMarkers.set(key, time);
+  return [];
+}
+
 export const handlers: Record<string, Handler> = {
   PRIVMSG: textMessage("PRIVMSG"),
   NOTICE: textMessage("NOTICE"),
@@ -369,6 +379,7 @@ export const handlers: Record<string, Handler> = {
   MODE: mode,
   INVITE: invite,
   ERROR: errorLine,
+  MARKREAD: readMarker,
   FAIL: standardReply,
   WARN: standardReply,
   NOTE: standardReply,

@@ -20,6 +20,8 @@ import { visible, type Window, Windows } from "./windows.ts";
 const OLDER_PAGE = 50;
 /** A page asked for that never comes back stops blocking the next ask after this. */
 const FETCH_WAIT_MS = 3000;
+/** Read markers are sent this long after the last line shown, not once per line. */
+const MARK_READ_DELAY_MS = 1000;
 
 export interface Tty {
   cols(): number;
@@ -100,7 +102,7 @@ export class Interactive {
       isChannel: (n) => st?.isChannel(n) ?? n.startsWith("#"),
     });
     const before = this.windows.active;
-    for (const w of targets) this.windows.add(w, ev);
+    for (const w of targets) this.windows.add(w, ev, st?.readMarkers.get(foldCase(w.name)));
     // A mention, or someone writing to us privately, deserves a bell; history does not.
     const direct =
       ev.type === "message" &&
@@ -128,6 +130,12 @@ export class Interactive {
     } else if (bell) {
       this.screen.bell();
     }
+    if (
+      ev.type === "message" &&
+      this.windows.active !== undefined &&
+      targets.includes(this.windows.active)
+    )
+      this.scheduleMarkRead();
     this.updateStatus();
     if (ev.type === "join" || ev.type === "part" || ev.type === "kick" || ev.type === "status")
       this.updatePrompt();
@@ -170,8 +178,33 @@ export class Interactive {
     }, 50);
   }
 
+  private markTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Tell the server (draft/read-marker) what is read, at most once a second. */
+  private scheduleMarkRead(): void {
+    if (this.markTimer !== undefined) return;
+    this.markTimer = setTimeout(() => {
+      this.markTimer = undefined;
+      this.markRead();
+    }, MARK_READ_DELAY_MS);
+  }
+
+  /** The active window, shown to its bottom, is read up to its newest line. */
+  private markRead(): void {
+    const conn = this.conn;
+    const w = this.windows.active;
+    if (conn === undefined || w === undefined || w.scroll > 0) return;
+    if (!conn.state.caps.has("draft/read-marker")) return;
+    const newest = this.windows.newest(w);
+    const key = foldCase(w.name);
+    if (newest === undefined || newest <= (conn.state.readMarkers.get(key) ?? 0)) return;
+    conn.state.readMarkers.set(key, newest);
+    conn.send(message("MARKREAD", [w.name, `timestamp=${new Date(newest).toISOString()}`]));
+  }
+
   /** The active window changed: typed lines go there, and its view is drawn. */
   private afterSwitch(): void {
+    this.markRead();
     const w = this.windows.active;
     const st = this.conn?.state;
     if (w !== undefined && st !== undefined) st.current = w.name;

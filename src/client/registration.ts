@@ -21,6 +21,7 @@ export const WANTED_CAPS = [
   "draft/chathistory",
   "multi-prefix",
   "away-notify",
+  "draft/read-marker",
 ] as const;
 
 /** Refusals after which the server will not take any nick like ours. */

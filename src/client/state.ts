@@ -64,6 +64,8 @@ export class ClientState {
   /** folded room -> server time (ms) of that newest message. */
   readonly lastTime = new Map<string, number>();
   readonly seen = new SeenIds();
+  /** draft/read-marker: folded room or nick -> time (ms) of the last line read there. */
+  readonly readMarkers = new Map<string, number>();
   /** Open batches: reference tag -> batch type. */
   readonly batches = new Map<string, string>();
 

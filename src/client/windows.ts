@@ -156,7 +156,7 @@ export class Windows {
    * time order before what is there; live lines at the end. A message in a
    * window other than the active one counts as unread.
    */
-  add(w: Window, ev: ClientEvent): void {
+  add(w: Window, ev: ClientEvent, readUpTo?: number): void {
     const last = w.events[w.events.length - 1];
     if (ev.type === "message" && ev.history && last !== undefined && ev.time < last.time) {
       let i = w.events.length;
@@ -167,10 +167,22 @@ export class Windows {
     }
     if (w.events.length > SCROLLBACK) w.events.splice(0, w.events.length - SCROLLBACK);
     if (w === this.active) return;
-    if (ev.type === "message" && !ev.self && !ev.history) {
+    // History newer than the synced read marker (draft/read-marker) was not read
+    // on any device: it counts as new, as live lines do.
+    if (ev.type !== "message" || ev.self) return;
+    if (!ev.history || (readUpTo !== undefined && ev.time.getTime() > readUpTo)) {
       w.unread++;
       if (ev.mention || w.kind === "query") w.mention = true;
     }
+  }
+
+  /** The time (ms) of the newest message in the window: what reading it up to now means. */
+  newest(w: Window): number | undefined {
+    for (let i = w.events.length - 1; i >= 0; i--) {
+      const e = w.events[i] as ClientEvent;
+      if (e.type === "message") return e.time.getTime();
+    }
+    return undefined;
   }
 
   /** Where to fetch older history from, or undefined when it is all here. */

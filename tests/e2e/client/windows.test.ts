@@ -115,6 +115,29 @@ describe("windows", () => {
     await alice.waitUntil((t) => /^\[?1:#lobby\]? \[?2:bob\]?$/.test(status(t)), "#dev closed");
   }, 60_000);
 
+  test("what is read is told to the server (draft/read-marker) and kept for the next session", async () => {
+    const alice = pty("alice");
+    await prompt(alice, "#lobby");
+    alice.type("/join #dev\r");
+    await prompt(alice, "#dev");
+    const bob = await peer("bob", ["#dev"]);
+    bob.send("PRIVMSG #dev :read this");
+    await alice.waitFor("<bob> read this");
+    // Leaving the window marks it read up to its newest line.
+    alice.type("\x1b1");
+    await prompt(alice, "#lobby");
+    alice.type("/quit\r");
+    expect(await alice.exited()).toBe(0);
+
+    const next = await TestClient.connect(server.port);
+    peers.push(next);
+    await next.register("alice", { caps: ["draft/read-marker"] });
+    next.send("JOIN #dev");
+    const marker = await next.expect(/MARKREAD #dev/);
+    const when = Date.parse(marker.split("timestamp=")[1] ?? "");
+    expect(when).toBeGreaterThan(Date.now() - 60_000);
+  }, 60_000);
+
   test("PageUp scrolls the window back, and past the top fetches older history", async () => {
     const bob = await peer("bob", ["#history"]);
     for (let i = 1; i <= 90; i++)

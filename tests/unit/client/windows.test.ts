@@ -60,6 +60,19 @@ describe("window state", () => {
     expect(w.find("#dev")?.unread).toBe(0);
   });
 
+  test("history newer than the synced read marker counts as unread; older does not", () => {
+    const w = new Windows();
+    w.open("#lobby", "room");
+    const dev = w.open("#dev", "room");
+    const at = (ms: number) => ({ ...msg("#dev", { history: true }), time: new Date(ms) });
+    w.add(dev, at(1000), 2000);
+    w.add(dev, at(2000), 2000);
+    w.add(dev, at(3000), 2000);
+    w.add(dev, at(4000), 2000);
+    expect(dev.unread).toBe(2);
+    expect(w.newest(dev)).toBe(4000);
+  });
+
   test("selecting a window clears its count; next and previous wrap around", () => {
     const w = new Windows();
     for (const r of ["#a", "#b", "#c"]) w.open(r, "room");
