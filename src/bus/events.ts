@@ -39,6 +39,11 @@ export interface MessageEvent extends Base {
   msgid: string;
   /** Client-only tags (`+typing` etc.) passed on to message-tags clients. */
   clientTags?: [string, string][];
+  /**
+   * From a draft/multiline batch: `text` may hold line feeds and lines longer
+   * than IRC's limit; fronts cut it into lines (or one BATCH) when rendering.
+   */
+  multiline?: true;
 }
 
 /** TAGMSG: client-only tags with no text (typing notifications, reactions). Not stored. */

@@ -29,7 +29,9 @@ export const V_MESSAGE_TAGS = 2;
 export const PLAIN_VARIANT = 4;
 /** A plain user in several rooms: every room line names its room. */
 export const PLAIN_LABELLED_VARIANT = 5;
-export const VARIANT_COUNT = 8;
+/** draft/multiline (with batch): a multi-line message arrives as one BATCH. */
+export const V_MULTILINE = 8;
+export const VARIANT_COUNT = 16;
 
 /** What the core asks of a front. */
 export interface Front {
@@ -259,6 +261,8 @@ export interface CoreApi {
     target: string,
     text: string,
     clientTags?: [string, string][],
+    /** A draft/multiline batch: `text` may hold line feeds and exceed one line. */
+    multiline?: boolean,
   ): { nick?: string; away?: string };
   tagmsg(target: string, clientTags: [string, string][]): void;
 

@@ -15,6 +15,7 @@ const NAMES = [
   "cap-notify",
   "draft/chathistory",
   "draft/read-marker",
+  "draft/multiline",
 ] as const;
 
 export type CapName = (typeof NAMES)[number];

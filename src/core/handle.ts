@@ -151,8 +151,9 @@ export class CoreHandle implements CoreApi {
     target: string,
     text: string,
     clientTags?: [string, string][],
+    multiline?: boolean,
   ): { nick?: string; away?: string } {
-    return messaging.send(this.c, this.s, command, target, text, clientTags);
+    return messaging.send(this.c, this.s, command, target, text, clientTags, multiline);
   }
   tagmsg(target: string, clientTags: [string, string][]): void {
     messaging.tagmsg(this.c, this.s, target, clientTags);

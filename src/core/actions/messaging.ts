@@ -48,6 +48,7 @@ export function send(
   target: string,
   text: string,
   clientTags: [string, string][] | undefined,
+  multiline = false,
 ): { nick?: string; away?: string } {
   if (!s.registered || s.nick === undefined) throw new ChatError("notRegistered");
   if (target === "") throw new ChatError("noRecipient", [], `No recipient given (${command})`);
@@ -66,7 +67,9 @@ export function send(
     msgid: c.ids.next(),
   };
   if (clientTags !== undefined && clientTags.length > 0) ev.clientTags = clientTags;
-  fitRelayed(ev);
+  // A multi-line message is cut into lines that fit when it is rendered, not here.
+  if (multiline) ev.multiline = true;
+  else fitRelayed(ev);
   for (const topic of to.topics) c.bus.publish(topic, ev);
   const result: { nick?: string; away?: string } = {};
   if (to.nick !== undefined) result.nick = to.nick;

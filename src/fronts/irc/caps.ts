@@ -2,6 +2,8 @@
  * IRCv3 capabilities this server offers, with their CAP LS 302 values.
  * Other modules add a capability here (e.g. chathistory) when they implement it.
  */
+import { MULTILINE_CAP_VALUE } from "./multiline.ts";
+
 export const CAPABILITIES: Record<string, string | undefined> = {
   "message-tags": undefined,
   "server-time": undefined,
@@ -17,4 +19,6 @@ export const CAPABILITIES: Record<string, string | undefined> = {
   "draft/chathistory": undefined,
   // MARKREAD (handlers/read-marker.ts), kept in the store.
   "draft/read-marker": undefined,
+  // Client BATCH draft/multiline (multiline.ts, handlers/batch.ts); needs batch.
+  "draft/multiline": MULTILINE_CAP_VALUE,
 };

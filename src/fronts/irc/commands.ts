@@ -3,6 +3,7 @@
  * (registration, parameter count, operator). Add a command by adding a row.
  */
 import type { CommandSpec } from "./context.ts";
+import { batch } from "./handlers/batch.ts";
 import { invite, join, kick, list, names, part, topic } from "./handlers/channel.ts";
 import { chathistory } from "./handlers/history.ts";
 import { lusers, motd, time, version } from "./handlers/info.ts";
@@ -33,6 +34,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
   VERSION: { handler: version, minParams: 0 },
   TIME: { handler: time, minParams: 0 },
   CHATHISTORY: { handler: chathistory, minParams: 1 },
+  // Client batches: draft/multiline only (handlers/batch.ts).
+  BATCH: { handler: batch, minParams: 1 },
   // draft/read-marker: missing parameters get the spec's FAIL, so no minimum here.
   MARKREAD: { handler: markread, minParams: 0 },
   LIST: { handler: list, minParams: 0 },

@@ -132,7 +132,8 @@ describe("plain event lines", () => {
       victim: "e\x1bve",
       reason: "r\x00\x9bx",
     });
-    expect(line).toBe("09:05 * eve was kicked from #lobby by b[31mob (rx)");
+    // A control sequence goes whole: ESC [31m, ESC v and the C1 CSI \x9b x with what they take.
+    expect(line).toBe("09:05 * ee was kicked from #lobby by bob (r)");
   });
 
   test("property: splitText keeps every piece within the byte budget and loses no text", () => {

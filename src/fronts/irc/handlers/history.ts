@@ -10,11 +10,12 @@ import {
   type HistoryQuery,
   type HistoryRef,
   V_MESSAGE_TAGS,
+  V_MULTILINE,
   V_SERVER_TIME,
 } from "../../../core/api.ts";
 import type { IrcMessage } from "../../../protocol/message.ts";
 import type { CommandContext } from "../context.ts";
-import { isoTime, tagPrefix } from "../render.ts";
+import { isoTime, messageLines } from "../render.ts";
 
 type Code = "INVALID_PARAMS" | "INVALID_TARGET" | "MESSAGE_ERROR";
 
@@ -143,10 +144,12 @@ export function replay(
       `:${server} NOTICE ${channel} :Replaying the last ${entries.length} messages of ${channel}`,
     );
   }
+  // A stored multi-line message replays as it was delivered: one nested
+  // draft/multiline batch, or one line per piece.
+  const lineVariant =
+    variant | (core.hasCap("draft/multiline") && batch !== undefined ? V_MULTILINE : 0);
   for (const e of entries) {
-    irc.raw(
-      `${tagPrefix(variant, e.time, e.msgid, undefined, batch)}:${e.source} ${e.command} ${e.target} :${e.text}`,
-    );
+    for (const line of messageLines(lineVariant, e, batch)) irc.raw(line);
   }
   if (batch !== undefined) irc.raw(`:${server} BATCH -${batch}`);
   else irc.raw(`:${server} NOTICE ${channel} :End of replay; live from here`);
