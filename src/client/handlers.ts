@@ -12,6 +12,7 @@ import { ERR, RPL } from "../protocol/numerics.ts";
 import { nickOf } from "../protocol/text.ts";
 import { parseCtcp } from "./ctcp.ts";
 import type { ClientEvent, MessageEvent, MessageKind } from "./events.ts";
+import { collectMultiline } from "./multiline.ts";
 import type { ClientState } from "./state.ts";
 
 type Handler = (state: ClientState, msg: IrcMessage, now: number) => ClientEvent[];
@@ -428,6 +429,10 @@ export const handlers: Record<string, Handler> = {
  * are ignored; unknown numerics become info (2xx-3xx) or errors (4xx-5xx).
  */
 export function handleLine(state: ClientState, msg: IrcMessage, now: number): ClientEvent[] {
+  // A draft/multiline batch is one message: its lines wait for its end.
+  const whole = collectMultiline(state, msg);
+  if (whole === "held") return [];
+  if (whole !== undefined) return handlers.PRIVMSG?.(state, whole, now) ?? [];
   const h = handlers[msg.command];
   if (h !== undefined) return h(state, msg, now);
   if (/^[45]\d\d$/.test(msg.command)) return errorReply(state, msg, now);

@@ -8,6 +8,7 @@ import { message } from "../protocol/message.ts";
 import type { ClientConnection } from "./connection.ts";
 import type { ClientEvent } from "./events.ts";
 import { commandNames, parseInput } from "./input.ts";
+import { canSendMultiline } from "./multiline.ts";
 import { complete, LineEditor } from "./ui/editor.ts";
 import { formatTerminal } from "./ui/format.ts";
 import { type Key, KeyDecoder } from "./ui/keys.ts";
@@ -20,6 +21,8 @@ import { visible, type Window, Windows } from "./windows.ts";
 const OLDER_PAGE = 50;
 /** A page asked for that never comes back stops blocking the next ask after this. */
 const FETCH_WAIT_MS = 3000;
+/** A paste of more lines than this, without draft/multiline, asks before sending each. */
+const PASTE_ASK_ABOVE = 3;
 /** Read markers are sent this long after the last line shown, not once per line. */
 const MARK_READ_DELAY_MS = 1000;
 
@@ -289,6 +292,10 @@ export class Interactive {
         case "complete":
           this.complete();
           break;
+        case "paste":
+          this.screen.redraw();
+          this.paste(r.lines);
+          break;
         case "interrupt":
         case "eof":
           this.answer?.(false);
@@ -303,6 +310,34 @@ export class Interactive {
           break;
       }
     }
+  }
+
+  /**
+   * A pasted block: one draft/multiline message where the server takes it;
+   * otherwise one message a line, after asking when there are many.
+   */
+  private paste(lines: string[]): void {
+    const conn = this.conn;
+    const target = conn?.state.current;
+    if (conn === undefined || target === undefined) {
+      this.show({
+        type: "error",
+        time: new Date(),
+        text: "you are not in a room: /join ROOM first",
+      });
+      return;
+    }
+    const count = lines.filter((l) => l.trim() !== "").length;
+    if (canSendMultiline(conn.state) || count <= PASTE_ASK_ABOVE) {
+      conn.sayLines(target, lines);
+      return;
+    }
+    void this.ask(`Send these ${count} lines to ${target} as ${count} separate messages?`).then(
+      (yes) => {
+        if (yes) conn.sayLines(target, lines);
+        else this.info("paste not sent");
+      },
+    );
   }
 
   private complete(): void {

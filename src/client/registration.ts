@@ -22,6 +22,7 @@ export const WANTED_CAPS = [
   "multi-prefix",
   "away-notify",
   "draft/read-marker",
+  "draft/multiline",
 ] as const;
 
 /** Refusals after which the server will not take any nick like ours. */

@@ -4,6 +4,7 @@
  * handlers mutate it, the UI reads it.
  */
 import { foldCase } from "../protocol/casemap.ts";
+import type { IrcMessage } from "../protocol/message.ts";
 
 export interface RoomState {
   /** Name as the server spells it, e.g. "#lobby". */
@@ -17,6 +18,14 @@ export interface RoomState {
   namesFresh: boolean;
   /** folded nick -> status prefix from the last NAMES reply ("@" for operators). */
   prefixes?: Map<string, string>;
+}
+
+/** A draft/multiline batch being received (multiline.ts). */
+export interface OpenMultiline {
+  /** The `BATCH +ref` line: its source, tags (msgid, time, an outer batch) and target. */
+  open: IrcMessage;
+  text: string;
+  lines: number;
 }
 
 /** Remembers the last N msgids so replays and catch-up never show a line twice. */
@@ -66,6 +75,8 @@ export class ClientState {
   readonly seen = new SeenIds();
   /** draft/read-marker: folded room or nick -> time (ms) of the last line read there. */
   readonly readMarkers = new Map<string, number>();
+  /** Open draft/multiline batches being received: reference tag -> what has come. */
+  readonly multiline = new Map<string, OpenMultiline>();
   /** Open batches: reference tag -> batch type. */
   readonly batches = new Map<string, string>();
 

@@ -52,10 +52,18 @@ export function formatPlain(
       // twice), and history from another day carries its date.
       if (ev.history) t = `${sameDay(ev.time, today) ? t : dayStamp(ev.time)}~`;
       const tag = roomTag(ev.room, current);
-      const text = ev.text;
-      if (ev.kind === "action") return `${t} ${tag}* ${ev.nick} ${text}`;
-      if (ev.kind === "notice") return `${t} ${tag}-${ev.nick}- ${text}`;
-      return `${t} ${tag}<${ev.nick}> ${text}`;
+      // A multi-line message is one output line per line, each parseable alone.
+      const head =
+        ev.kind === "action"
+          ? `${t} ${tag}* ${ev.nick} `
+          : ev.kind === "notice"
+            ? `${t} ${tag}-${ev.nick}- `
+            : `${t} ${tag}<${ev.nick}> `;
+      return ev.text
+        .split("\n")
+        .filter((l, i) => l !== "" || i === 0)
+        .map((l) => head + l)
+        .join("\n");
     }
     default: {
       const line = describe(ev, current);
@@ -161,7 +169,8 @@ export function formatTerminal(raw: ClientEvent, f: TerminalFormat): string[] {
   const stamp = ev.history ? `${when}~` : `${when} `;
   const head = `${stamp} ${tag}`;
   const indent = Bun.stringWidth(head) + Bun.stringWidth(prefixPlain);
-  const lines = wrapBody(text, f.cols, indent);
+  // Each line of a multi-line message wraps under the first, as a long line does.
+  const lines = text.split("\n").flatMap((l) => wrapBody(l, f.cols, indent));
   const styleText = (s: string): string => {
     if (!c) return s;
     if (ev.mention) return `${BOLD}${ESC}33m${s}${RESET}`;

@@ -5,6 +5,8 @@
 
 export type Key =
   | { name: "text"; text: string }
+  /** A bracketed paste with a line break in it: the whole block, to send as one. */
+  | { name: "paste"; text: string }
   /** Alt-1..9: go to window N. */
   | { name: "alt-digit"; digit: number }
   | {
@@ -82,6 +84,8 @@ export class KeyDecoder {
   private readonly utf8 = new TextDecoder("utf-8", { fatal: false });
   private carry = "";
   private pasting = false;
+  /** Text of the bracketed paste in progress. */
+  private pasted = "";
 
   /** Decode a chunk; `flush` treats a trailing lone ESC as the Escape key. */
   push(bytes: Uint8Array, flush = false): Key[] {
@@ -95,6 +99,35 @@ export class KeyDecoder {
     };
     let i = 0;
     while (i < s.length) {
+      if (this.pasting) {
+        // Everything up to the end marker is pasted text, line breaks included.
+        const end = s.indexOf("\x1b[201~", i);
+        if (end === -1) {
+          // Keep a possibly cut end marker for the next chunk.
+          const cut = s.lastIndexOf("\x1b", s.length - 1);
+          const keep = cut >= i && s.length - cut < 6 ? cut : s.length;
+          this.pasted += s.slice(i, keep);
+          this.carry = s.slice(keep);
+          break;
+        }
+        this.pasted += s.slice(i, end);
+        i = end + 6;
+        this.pasting = false;
+        const block = this.pasted.replace(/\r\n?/g, "\n").replace(/\t/g, " ");
+        this.pasted = "";
+        if (block.replace(/\n$/, "").includes("\n")) {
+          emitText();
+          keys.push({ name: "paste", text: block });
+        } else {
+          // One line (perhaps with its Enter) types as it always did.
+          text += block.replace(/\n$/, "");
+          if (block.endsWith("\n")) {
+            emitText();
+            keys.push({ name: "enter" });
+          }
+        }
+        continue;
+      }
       const c = s.charCodeAt(i);
       if (c === 27) {
         const rest = s.slice(i);

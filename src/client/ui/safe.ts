@@ -24,7 +24,13 @@ export function safeEvent(ev: ClientEvent): ClientEvent {
   const base = { ...ev, text: clean(ev.text) };
   switch (base.type) {
     case "message":
-      return { ...base, room: clean(base.room), nick: clean(base.nick) };
+      // A multi-line message (draft/multiline) keeps its line breaks, each line cleaned.
+      return {
+        ...base,
+        text: ev.text.includes("\n") ? ev.text.split("\n").map(clean).join("\n") : base.text,
+        room: clean(base.room),
+        nick: clean(base.nick),
+      };
     case "join":
     case "part":
     case "kick": {
