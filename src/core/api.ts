@@ -182,6 +182,17 @@ export type HistoryAnswer =
   | { ok: true; target: string; entries: HistoryEntry[] }
   | { ok: false; reason: "invalid-target" | "store-error"; message: string };
 
+/** SEARCH (soju.im/search): words, and where, from whom and when to look. */
+export interface SearchRequest {
+  words: string;
+  /** One room or nick; all one may read when absent. */
+  target?: string;
+  from?: string;
+  after?: number;
+  before?: number;
+  limit: number;
+}
+
 export interface HistoryTargetView {
   name: string;
   time: number;
@@ -292,6 +303,8 @@ export interface CoreApi {
   // ---- history
   history(target: string, query: HistoryQuery, limit: number): HistoryAnswer;
   historyTargets(from: number, to: number, limit: number): HistoryTargetView[];
+  /** Full-text search of the history one may read (the same rule as CHATHISTORY). */
+  search(req: SearchRequest): HistoryAnswer;
   /** draft/read-marker: the last read time (ms) of a room or nick; throws notOnChannel for a room one is not in. */
   readMarker(target: string): number | undefined;
   /** Move the read marker forward (never back, never past now); returns the stored time. */

@@ -16,6 +16,7 @@ const NAMES = [
   "draft/chathistory",
   "draft/read-marker",
   "draft/multiline",
+  "soju.im/search",
 ] as const;
 
 export type CapName = (typeof NAMES)[number];

@@ -25,6 +25,7 @@ import type {
   RegisterOutcome,
   RoomSummary,
   RoomView,
+  SearchRequest,
   ServerBanView,
   ServerInfo,
   UserView,
@@ -209,6 +210,9 @@ export class CoreHandle implements CoreApi {
   }
   historyTargets(from: number, to: number, limit: number): HistoryTargetView[] {
     return this.c.history.targets(this.s, from, to, limit);
+  }
+  search(req: SearchRequest): HistoryAnswer {
+    return this.c.history.search(this.s, req);
   }
   readMarker(target: string): number | undefined {
     return markers.readMarker(this.c, this.s, target);

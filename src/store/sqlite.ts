@@ -8,12 +8,14 @@ import type { Database } from "bun:sqlite";
 import { checkIntegrityInBackground, type IntegrityResult } from "./integrity.ts";
 import { IndexedHistory } from "./queries.ts";
 import { checkHistoryLimit } from "./retention.ts";
+import type { SearchQuery } from "./search.ts";
 import { openDatabase } from "./sqlite/database.ts";
 import { ErrorLog, oneLine } from "./sqlite/log.ts";
 import { SqliteMarkers } from "./sqlite/markers.ts";
 import { Pruner } from "./sqlite/pruner.ts";
 import { SqliteIndex } from "./sqlite/reads.ts";
 import { SqliteRooms } from "./sqlite/rooms.ts";
+import { SqliteSearch } from "./sqlite/search.ts";
 import { BatchWriter } from "./sqlite/writer.ts";
 import type { HistoryEntry, HistoryStore, RoomState } from "./store.ts";
 
@@ -47,6 +49,7 @@ export class SqliteStore extends IndexedHistory implements HistoryStore {
   private readonly writer: BatchWriter;
   private readonly rooms: SqliteRooms;
   private readonly markers: SqliteMarkers;
+  private readonly searcher: SqliteSearch;
   private readonly pruner: Pruner;
   private stopIntegrityCheck: (() => void) | undefined;
   private closed = false;
@@ -60,6 +63,7 @@ export class SqliteStore extends IndexedHistory implements HistoryStore {
     this.index = new SqliteIndex(this.db, this.log);
     this.rooms = new SqliteRooms(this.db, opts.path, this.log);
     this.markers = new SqliteMarkers(this.db, this.log);
+    this.searcher = new SqliteSearch(this.db, this.log);
     this.pruner = new Pruner(this.db, this.log, {
       history,
       step: opts.pruneStep ?? 500,
@@ -94,6 +98,12 @@ export class SqliteStore extends IndexedHistory implements HistoryStore {
   /** Called at start: a damaged rooms table stops the server (StoreOpenError) rather than forgetting rooms. */
   loadRooms(): RoomState[] {
     return this.rooms.load();
+  }
+
+  search(keys: readonly string[], q: SearchQuery, nick?: string): HistoryEntry[] {
+    if (this.closed) return [];
+    this.writer.flush();
+    return this.searcher.search(keys, q, nick);
   }
 
   readMarker(nick: string, target: string): number | undefined {

@@ -14,6 +14,18 @@
  * line, exit status 1.
  */
 
+/** A full-text search (search.ts has the matching rules). */
+export interface SearchQuery {
+  /** What to look for; every token must occur. */
+  words: string;
+  /** Only messages from this nick (casefolded). */
+  from?: string;
+  /** Only messages strictly after / before these times (ms). */
+  after?: number;
+  before?: number;
+  limit: number;
+}
+
 export type HistoryCommand = "PRIVMSG" | "NOTICE";
 
 export interface HistoryEntry {
@@ -126,6 +138,12 @@ export interface HistoryStore {
     limit: number,
     nick?: string,
   ): HistoryTarget[];
+  /**
+   * Full-text search (the rules of search.ts) in the conversations among
+   * `keys` (plus, when `nick` is given, every private conversation that
+   * casefolded nick takes part in): the newest `q.limit` matches, oldest first.
+   */
+  search(keys: readonly string[], q: SearchQuery, nick?: string): HistoryEntry[];
   /** Insert or replace a room's state, keyed by its casefolded name; written at once. */
   saveRoom(room: RoomState): void;
   /** Forget a room (any case of its name). */

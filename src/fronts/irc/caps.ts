@@ -21,4 +21,6 @@ export const CAPABILITIES: Record<string, string | undefined> = {
   "draft/read-marker": undefined,
   // Client BATCH draft/multiline (multiline.ts, handlers/batch.ts); needs batch.
   "draft/multiline": MULTILINE_CAP_VALUE,
+  // SEARCH (handlers/search.ts): full-text search of the history one may read.
+  "soju.im/search": undefined,
 };

@@ -12,6 +12,7 @@ import { mode } from "./handlers/mode.ts";
 import { dline, kill, kline, oper, undline, unkline } from "./handlers/oper.ts";
 import { markread } from "./handlers/read-marker.ts";
 import { cap, nick, pass, ping, pong, quit, user } from "./handlers/registration.ts";
+import { search } from "./handlers/search.ts";
 import { away, ison, userhost, who, whois, whowas } from "./handlers/user.ts";
 
 export const COMMANDS: Record<string, CommandSpec> = {
@@ -34,6 +35,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
   VERSION: { handler: version, minParams: 0 },
   TIME: { handler: time, minParams: 0 },
   CHATHISTORY: { handler: chathistory, minParams: 1 },
+  // soju.im/search syntax over the FTS5 index of history (handlers/search.ts).
+  SEARCH: { handler: search, minParams: 0 },
   // Client batches: draft/multiline only (handlers/batch.ts).
   BATCH: { handler: batch, minParams: 1 },
   // draft/read-marker: missing parameters get the spec's FAIL, so no minimum here.
