@@ -4,27 +4,19 @@
  * the screen.
  */
 import { foldCase } from "../protocol/casemap.ts";
-import { message } from "../protocol/message.ts";
 import type { ClientConnection } from "./connection.ts";
 import type { ClientEvent } from "./events.ts";
 import { commandNames, parseInput } from "./input.ts";
 import { canSendMultiline } from "./multiline.ts";
 import { complete, LineEditor } from "./ui/editor.ts";
-import { formatTerminal } from "./ui/format.ts";
-import { type Key, KeyDecoder } from "./ui/keys.ts";
+import { KeyDecoder } from "./ui/keys.ts";
 import { clean } from "./ui/safe.ts";
 import { Screen } from "./ui/screen.ts";
-import { statusLine } from "./ui/status-line.ts";
-import { visible, type Window, Windows } from "./windows.ts";
+import { WindowView } from "./ui/window-view.ts";
+import { Windows } from "./windows.ts";
 
-/** Older lines asked for per page when scrolling past the top. */
-const OLDER_PAGE = 50;
-/** A page asked for that never comes back stops blocking the next ask after this. */
-const FETCH_WAIT_MS = 3000;
 /** A paste of more lines than this, without draft/multiline, asks before sending each. */
 const PASTE_ASK_ABOVE = 3;
-/** Read markers are sent this long after the last line shown, not once per line. */
-const MARK_READ_DELAY_MS = 1000;
 
 export interface Tty {
   cols(): number;
@@ -39,6 +31,7 @@ export class Interactive {
   readonly editor = new LineEditor();
   readonly screen: Screen;
   readonly windows = new Windows();
+  private readonly view: WindowView;
   private readonly keys = new KeyDecoder();
   private stop: (() => void) | undefined;
   private done: ((code: number) => void) | undefined;
@@ -50,6 +43,11 @@ export class Interactive {
 
   constructor(private readonly tty: Tty) {
     this.screen = new Screen((s) => tty.write(s), this.editor, tty.cols());
+    this.view = new WindowView(this.windows, this.screen, tty, {
+      conn: () => this.conn,
+      info: (text) => this.info(text),
+      updatePrompt: () => this.updatePrompt(),
+    });
     this.finished = new Promise((resolve) => {
       this.done = resolve;
     });
@@ -62,7 +60,7 @@ export class Interactive {
       (b) => this.onBytes(b),
       () => {
         this.screen.cols = this.tty.cols();
-        this.repaint();
+        this.view.repaint();
       },
     );
     this.updatePrompt();
@@ -123,12 +121,13 @@ export class Interactive {
       this.windows.selectName(st.current);
     const active = this.windows.active;
     if (active !== before && before !== undefined) {
-      this.afterSwitch();
+      this.view.afterSwitch();
     } else if (active?.fetching && targets.includes(active)) {
       // An older page is arriving: show it from its top once it is all here.
-      this.scheduleTopRepaint(active);
+      this.view.scheduleTopRepaint(active);
     } else if (active === undefined || targets.length === 0 || targets.includes(active)) {
-      if (active === undefined || active.scroll === 0) this.screen.print(this.render(ev), bell);
+      if (active === undefined || active.scroll === 0)
+        this.screen.print(this.view.render(ev), bell);
       else if (bell) this.screen.bell();
     } else if (bell) {
       this.screen.bell();
@@ -138,133 +137,11 @@ export class Interactive {
       this.windows.active !== undefined &&
       targets.includes(this.windows.active)
     )
-      this.scheduleMarkRead();
-    this.updateStatus();
+      this.view.scheduleMarkRead();
+    this.view.updateStatus();
     if (ev.type === "join" || ev.type === "part" || ev.type === "kick" || ev.type === "status")
       this.updatePrompt();
     if (ev.type === "nick" && ev.self) this.updatePrompt();
-  }
-
-  private render(ev: ClientEvent): string[] {
-    const current = this.windows.active?.name ?? this.conn?.state.current;
-    return formatTerminal(ev, { cols: this.screen.cols, colour: this.tty.colour, current });
-  }
-
-  /** Rows for a window's lines: the screen less the status line and the prompt. */
-  private get viewHeight(): number {
-    return Math.max(1, this.tty.rows() - 2);
-  }
-
-  /** Draw the active window's view afresh (switching, scrolling, resizing). */
-  repaint(): { atTop: boolean } {
-    const w = this.windows.active;
-    if (w === undefined) {
-      this.screen.redraw();
-      return { atTop: false };
-    }
-    const view = visible(w, this.viewHeight, (ev) => this.render(ev));
-    this.updateStatus(false);
-    this.screen.repaint(view.lines);
-    return view;
-  }
-
-  private topRepaint: ReturnType<typeof setTimeout> | undefined;
-
-  private scheduleTopRepaint(w: Window): void {
-    if (this.topRepaint !== undefined) return;
-    this.topRepaint = setTimeout(() => {
-      this.topRepaint = undefined;
-      w.fetching = false;
-      if (this.windows.active !== w) return;
-      w.scroll = Number.MAX_SAFE_INTEGER;
-      this.repaint();
-    }, 50);
-  }
-
-  private markTimer: ReturnType<typeof setTimeout> | undefined;
-
-  /** Tell the server (draft/read-marker) what is read, at most once a second. */
-  private scheduleMarkRead(): void {
-    if (this.markTimer !== undefined) return;
-    this.markTimer = setTimeout(() => {
-      this.markTimer = undefined;
-      this.markRead();
-    }, MARK_READ_DELAY_MS);
-  }
-
-  /** The active window, shown to its bottom, is read up to its newest line. */
-  private markRead(): void {
-    const conn = this.conn;
-    const w = this.windows.active;
-    if (conn === undefined || w === undefined || w.scroll > 0) return;
-    if (!conn.state.caps.has("draft/read-marker")) return;
-    const newest = this.windows.newest(w);
-    const key = foldCase(w.name);
-    if (newest === undefined || newest <= (conn.state.readMarkers.get(key) ?? 0)) return;
-    conn.state.readMarkers.set(key, newest);
-    conn.send(message("MARKREAD", [w.name, `timestamp=${new Date(newest).toISOString()}`]));
-  }
-
-  /** The active window changed: typed lines go there, and its view is drawn. */
-  private afterSwitch(): void {
-    this.markRead();
-    const w = this.windows.active;
-    const st = this.conn?.state;
-    if (w !== undefined && st !== undefined) st.current = w.name;
-    this.updatePrompt();
-    this.repaint();
-  }
-
-  /** The window keys: Alt-1..9, Alt-arrows, Ctrl-N/P, PageUp/PageDown. True when taken. */
-  private windowKey(key: Key): boolean {
-    const w = this.windows;
-    switch (key.name) {
-      case "alt-digit":
-        if (w.select(key.digit - 1)) this.afterSwitch();
-        return true;
-      case "window-next":
-      case "window-prev":
-        if (w.step(key.name === "window-next" ? 1 : -1)) this.afterSwitch();
-        return true;
-      case "page-up":
-      case "page-down": {
-        const active = w.active;
-        if (active === undefined) return true;
-        const page = Math.max(1, this.viewHeight - 1);
-        active.scroll = Math.max(0, active.scroll + (key.name === "page-up" ? page : -page));
-        const view = this.repaint();
-        if (key.name === "page-up" && view.atTop) this.fetchOlder(active);
-        return true;
-      }
-      default:
-        return false;
-    }
-  }
-
-  /** Scrolled past the oldest line kept: ask the server for the page before it. */
-  private fetchOlder(w: Window): void {
-    const conn = this.conn;
-    if (conn === undefined || w.kind !== "room" || !conn.state.hasChathistory()) return;
-    const req = this.windows.older(w);
-    if (req === undefined) {
-      if (w.exhausted) this.info(`this is the start of ${w.name}'s history`);
-      return;
-    }
-    conn.send(message("CHATHISTORY", ["BEFORE", req.target, req.before, String(OLDER_PAGE)]));
-    setTimeout(() => {
-      w.fetching = false;
-    }, FETCH_WAIT_MS);
-  }
-
-  private updateStatus(draw = true): void {
-    const w = this.windows.active;
-    const more = w !== undefined && w.scroll > 0 ? " -- more below (PageDown) --" : "";
-    const line =
-      this.windows.list.length === 0
-        ? ""
-        : statusLine(this.windows, more, this.screen.cols, this.tty.colour);
-    if (draw) this.screen.setStatus(line);
-    else this.screen.setStatusQuiet(line);
   }
 
   info(text: string): void {
@@ -282,7 +159,7 @@ export class Interactive {
 
   private onBytes(bytes: Uint8Array): void {
     for (const key of this.keys.push(bytes)) {
-      if (this.windowKey(key)) continue;
+      if (this.view.windowKey(key)) continue;
       const r = this.editor.feed(key);
       switch (r.kind) {
         case "submit":
@@ -303,7 +180,7 @@ export class Interactive {
           void this.quit("");
           return;
         case "redraw":
-          this.repaint();
+          this.view.repaint();
           break;
         case "none":
           this.screen.redraw();
@@ -385,12 +262,12 @@ export class Interactive {
         const isRoom = conn.state.isChannel(action.target);
         this.windows.open(action.target, isRoom ? "room" : "query");
         this.windows.selectName(action.target);
-        this.afterSwitch();
+        this.view.afterSwitch();
         this.info(`now talking in ${action.target}`);
         return;
       }
       case "window":
-        if (this.windows.select(action.index)) this.afterSwitch();
+        if (this.windows.select(action.index)) this.view.afterSwitch();
         else
           this.show({
             type: "error",
@@ -400,7 +277,7 @@ export class Interactive {
         return;
       case "close":
         this.windows.close(action.target);
-        this.afterSwitch();
+        this.view.afterSwitch();
         return;
       case "join":
         conn.state.switchOnJoin = action.channels[0];
