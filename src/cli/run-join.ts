@@ -4,16 +4,28 @@
  * FatalError: one line on stderr, exit status 1.
  */
 import { userInfo } from "node:os";
+import { join } from "node:path";
 import { ClientConnection, type TlsTrust } from "../client/connection.ts";
 import type { ClientEvent } from "../client/events.ts";
+import { IgnoreList } from "../client/ignore.ts";
 import { Interactive, type Tty } from "../client/interactive.ts";
 import { pipeOutput, readLines, runPipe } from "../client/pipe.ts";
 import { sanitizeNick } from "../client/text.ts";
+import { defaultConfigDir } from "../security/paths.ts";
 import { checkServerTrust, tlsConnectOptions } from "../security/tls-client.ts";
 import type { JoinConfig } from "./join-config.ts";
 import { FatalError } from "./usage-error.ts";
 
 type Env = Record<string, string | undefined>;
+
+/** `$XDG_CONFIG_HOME/chat/ignore`; none (nothing kept) when no home folder is known. */
+function ignoreFile(env: Env): string | undefined {
+  try {
+    return join(defaultConfigDir(env), "ignore");
+  } catch {
+    return undefined;
+  }
+}
 
 function loginName(env: Env): string {
   try {
@@ -162,7 +174,10 @@ function processTty(): Tty {
 }
 
 async function runInteractive(config: JoinConfig, env: Env): Promise<number> {
-  const ui = new Interactive(processTty());
+  const ui = new Interactive(processTty(), {
+    notify: config.notify,
+    ignore: new IgnoreList(ignoreFile(env)),
+  });
   let fatal: string | undefined;
   const conn = new ClientConnection(
     connectionOptions(

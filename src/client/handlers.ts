@@ -13,7 +13,9 @@ import { nickOf } from "../protocol/text.ts";
 import { parseCtcp } from "./ctcp.ts";
 import type { ClientEvent, MessageEvent, MessageKind } from "./events.ts";
 import { collectMultiline } from "./multiline.ts";
+import { foundMessage } from "./search.ts";
 import type { ClientState } from "./state.ts";
+import { mentions } from "./text.ts";
 
 type Handler = (state: ClientState, msg: IrcMessage, now: number) => ClientEvent[];
 
@@ -48,23 +50,6 @@ function inHistoryBatch(state: ClientState, msg: IrcMessage): boolean {
   if (ref === undefined) return false;
   const type = state.batches.get(ref);
   return type !== undefined && HISTORY_BATCHES.has(type);
-}
-
-/** Whole-word, case-insensitive match of our nick in a message. */
-export function mentions(text: string, nick: string): boolean {
-  if (nick === "") return false;
-  const t = foldCase(text);
-  const n = foldCase(nick);
-  let i = t.indexOf(n);
-  while (i !== -1) {
-    const before = i === 0 ? "" : t.charAt(i - 1);
-    const after = t.charAt(i + n.length);
-    // Brackets count as punctuation here: "[alice]" mentions alice far more often than it names "[alice]".
-    const isWord = (c: string): boolean => /[a-z0-9_\-\\`^|]/.test(c);
-    if (!isWord(before) && !isWord(after)) return true;
-    i = t.indexOf(n, i + 1);
-  }
-  return false;
 }
 
 /** PREFIX=(qaohv)~&@%+ -> "~&@%+"; splits a NAMES entry into its highest prefix and the nick. */
@@ -433,6 +418,8 @@ export function handleLine(state: ClientState, msg: IrcMessage, now: number): Cl
   const whole = collectMultiline(state, msg);
   if (whole === "held") return [];
   if (whole !== undefined) return handlers.PRIVMSG?.(state, whole, now) ?? [];
+  const found = foundMessage(state, msg, now);
+  if (found !== undefined) return [found];
   const h = handlers[msg.command];
   if (h !== undefined) return h(state, msg, now);
   if (/^[45]\d\d$/.test(msg.command)) return errorReply(state, msg, now);

@@ -4,6 +4,7 @@
  */
 import { type IrcMessage, IrcParseError, message, parse } from "../protocol/message.ts";
 import { toChannel as roomName } from "../protocol/text.ts";
+import { parseSearchArgs } from "./search.ts";
 import type { ClientState } from "./state.ts";
 
 export type Action =
@@ -15,6 +16,12 @@ export type Action =
   | { kind: "window"; index: number }
   /** Close a window that is not a room (a private conversation). */
   | { kind: "close"; target: string }
+  | { kind: "search"; words: string; target?: string }
+  /** Show search result N (1-based) in its window. */
+  | { kind: "jump"; index: number }
+  | { kind: "mentions" }
+  /** Ignore (or stop ignoring) a nick; no nick lists the ignored. */
+  | { kind: "ignore"; nick?: string; ignored: boolean }
   | { kind: "join"; channels: string[]; key?: string }
   | { kind: "help"; lines: string[] }
   | { kind: "quit"; reason: string }
@@ -142,6 +149,55 @@ export const commands: Record<string, CommandSpec> = {
       return { kind: "send", messages: [message("LIST", mask === "" ? [] : [mask])] };
     },
   },
+  search: {
+    usage: "/search WORDS [in ROOM]",
+    help: "search the server's history (every room you are in, or ROOM); /jump N shows a result",
+    run(args, state) {
+      const q = parseSearchArgs(args);
+      if (q.words === "") return err("usage: /search WORDS [in ROOM]");
+      const a: Action = { kind: "search", words: q.words };
+      if (q.target !== undefined)
+        a.target =
+          state.isChannel(q.target) || state.roomsOf(q.target).length > 0
+            ? q.target
+            : toChannel(q.target, state);
+      return a;
+    },
+  },
+  jump: {
+    usage: "/jump N",
+    help: "go to search result N in its window, with the lines around it",
+    run(args) {
+      const [n] = firstWord(args);
+      if (!/^[1-9][0-9]*$/.test(n))
+        return err("usage: /jump N (a number from the /search results)");
+      return { kind: "jump", index: Number(n) };
+    },
+  },
+  mentions: {
+    usage: "/mentions",
+    help: "list the recent lines that mention you, across all windows",
+    run: () => ({ kind: "mentions" }),
+  },
+  ignore: {
+    usage: "/ignore [NICK]",
+    help: "stop showing NICK's lines (kept in your config folder); no NICK lists them",
+    run(args) {
+      const [nick] = firstWord(args);
+      return nick === ""
+        ? { kind: "ignore", ignored: true }
+        : { kind: "ignore", nick, ignored: true };
+    },
+  },
+  unignore: {
+    usage: "/unignore NICK",
+    help: "show NICK's lines again",
+    run(args) {
+      const [nick] = firstWord(args);
+      if (nick === "") return err("usage: /unignore NICK");
+      return { kind: "ignore", nick, ignored: false };
+    },
+  },
   who: {
     usage: "/who [ROOM|NICK]",
     help: "list who is in the current room (or ROOM)",
@@ -190,6 +246,37 @@ export const commands: Record<string, CommandSpec> = {
     run(args) {
       const text = args.trim();
       return { kind: "send", messages: [message("AWAY", text === "" ? [] : [text])] };
+    },
+  },
+  back: {
+    usage: "/back",
+    help: "you are no longer away",
+    run: () => ({ kind: "send", messages: [message("AWAY", [])] }),
+  },
+  mode: {
+    usage: "/mode [ROOM|NICK] [MODES [ARGS]]",
+    help: "show or change the modes of the current room (or ROOM, or yourself)",
+    run(args, state) {
+      const words = args
+        .trim()
+        .split(/\s+/)
+        .filter((w) => w !== "");
+      const first = words[0];
+      const named = first !== undefined && (state.isChannel(first) || state.isMe(first));
+      const target = named ? first : state.current;
+      if (target === undefined) return err(NOT_IN_ROOM);
+      return { kind: "send", messages: [message("MODE", [target, ...words.slice(named ? 1 : 0)])] };
+    },
+  },
+  invite: {
+    usage: "/invite NICK [ROOM]",
+    help: "invite NICK to the current room (or ROOM)",
+    run(args, state) {
+      const [nick, rest] = firstWord(args);
+      const room = firstWord(rest)[0] || state.current;
+      if (nick === "") return err("usage: /invite NICK [ROOM]");
+      if (room === undefined) return err(NOT_IN_ROOM);
+      return { kind: "send", messages: [message("INVITE", [nick, toChannel(room, state)])] };
     },
   },
   kick: {

@@ -4,11 +4,16 @@
  * the screen.
  */
 import { foldCase } from "../protocol/casemap.ts";
+import { message } from "../protocol/message.ts";
 import type { ClientConnection } from "./connection.ts";
-import type { ClientEvent } from "./events.ts";
+import type { ClientEvent, MessageEvent } from "./events.ts";
+import { IgnoreList } from "./ignore.ts";
 import { commandNames, parseInput } from "./input.ts";
 import { canSendMultiline } from "./multiline.ts";
+import { notification } from "./notify.ts";
+import { recentMentions, searchRequest } from "./search.ts";
 import { complete, LineEditor } from "./ui/editor.ts";
+import { formatTerminal } from "./ui/format.ts";
 import { KeyDecoder } from "./ui/keys.ts";
 import { clean } from "./ui/safe.ts";
 import { Screen } from "./ui/screen.ts";
@@ -17,6 +22,12 @@ import { Windows } from "./windows.ts";
 
 /** A paste of more lines than this, without draft/multiline, asks before sending each. */
 const PASTE_ASK_ABOVE = 3;
+
+export interface InteractiveOptions {
+  /** Bell and desktop notification for mentions and private lines (off with --no-notify). */
+  notify?: boolean;
+  ignore?: IgnoreList;
+}
 
 export interface Tty {
   cols(): number;
@@ -41,7 +52,17 @@ export class Interactive {
   /** A pending yes/no question: the next submitted line answers it. */
   private answer: ((yes: boolean) => void) | undefined;
 
-  constructor(private readonly tty: Tty) {
+  /** The last /search results, for /jump N. */
+  private results: MessageEvent[] = [];
+  private readonly notify: boolean;
+  private readonly ignored: IgnoreList;
+
+  constructor(
+    private readonly tty: Tty,
+    opts: InteractiveOptions = {},
+  ) {
+    this.notify = opts.notify !== false;
+    this.ignored = opts.ignore ?? new IgnoreList(undefined);
     this.screen = new Screen((s) => tty.write(s), this.editor, tty.cols());
     this.view = new WindowView(this.windows, this.screen, tty, {
       conn: () => this.conn,
@@ -99,6 +120,12 @@ export class Interactive {
 
   show(ev: ClientEvent): void {
     const st = this.conn?.state;
+    if (ev.type === "message" && ev.found === true) {
+      this.showFound(ev);
+      return;
+    }
+    // An ignored nick's lines are not shown, nor counted, nor rung for.
+    if (ev.type === "message" && !ev.self && this.ignored.has(ev.nick)) return;
     const targets = this.windows.route(ev, {
       isChannel: (n) => st?.isChannel(n) ?? n.startsWith("#"),
     });
@@ -111,7 +138,9 @@ export class Interactive {
       ev.kind !== "notice" &&
       ev.room !== "" &&
       st?.isChannel(ev.room) === false;
-    const bell = ev.type === "message" && !ev.history && (ev.mention || direct);
+    const bell = this.notify && ev.type === "message" && !ev.history && (ev.mention || direct);
+    if (bell && ev.type === "message")
+      this.tty.write(notification(direct ? ev.nick : `${ev.nick} in ${ev.room}`, ev.text));
     if (ev.type === "part" && ev.self) this.windows.close(ev.room);
     // The handlers pick the room a /join switches to; the window follows.
     if (
@@ -142,6 +171,92 @@ export class Interactive {
     if (ev.type === "join" || ev.type === "part" || ev.type === "kick" || ev.type === "status")
       this.updatePrompt();
     if (ev.type === "nick" && ev.self) this.updatePrompt();
+  }
+
+  /** One /search result, numbered for /jump. */
+  private showFound(ev: MessageEvent): void {
+    this.results.push(ev);
+    const n = this.results.length;
+    const line = formatTerminal(
+      { ...ev, found: false },
+      {
+        cols: this.screen.cols,
+        colour: this.tty.colour,
+        current: undefined,
+      },
+    );
+    this.screen.print(
+      line.map((l, i) => (i === 0 ? `${String(n).padStart(3)}) ${l}` : `     ${l}`)),
+    );
+  }
+
+  private search(words: string, target: string | undefined): void {
+    const conn = this.conn;
+    if (conn === undefined) return;
+    if (!conn.state.caps.has("soju.im/search")) {
+      this.show({
+        type: "error",
+        time: new Date(),
+        text: `${conn.where} has no search (soju.im/search)`,
+      });
+      return;
+    }
+    this.results = [];
+    this.info(`searching${target === undefined ? "" : ` ${target}`} for: ${words}`);
+    if (!conn.send(searchRequest(words, target))) return;
+    void conn.barrier().then(() => {
+      const n = this.results.length;
+      this.info(n === 0 ? "nothing found" : `${n} found; /jump N shows one in its window`);
+    });
+  }
+
+  /** Result N in its window, with the lines around it fetched (CHATHISTORY AROUND). */
+  private jump(index: number): void {
+    const ev = this.results[index - 1];
+    const conn = this.conn;
+    if (ev === undefined || conn === undefined) {
+      this.show({
+        type: "error",
+        time: new Date(),
+        text: `no search result ${index}: /search first`,
+      });
+      return;
+    }
+    const w = this.windows.open(ev.room, conn.state.isChannel(ev.room) ? "room" : "query");
+    this.windows.selectName(w.name);
+    if (ev.msgid !== undefined) {
+      w.jumpTo = ev.msgid;
+      w.fetching = true;
+      if (!w.events.some((e) => e.type === "message" && e.msgid === ev.msgid))
+        this.windows.add(w, { ...ev, found: false });
+      conn.send(message("CHATHISTORY", ["AROUND", ev.room, `msgid=${ev.msgid}`, "20"]));
+    }
+    this.view.afterSwitch();
+  }
+
+  private mentionList(): void {
+    const found = recentMentions(this.windows, 20);
+    if (found.length === 0) {
+      this.info("no mentions yet");
+      return;
+    }
+    this.results = [];
+    for (const ev of found) this.showFound(ev);
+    this.info(`${found.length} recent mentions; /jump N shows one in its window`);
+  }
+
+  private ignore(nick: string | undefined, ignored: boolean): void {
+    if (nick === undefined) {
+      const list = this.ignored.list();
+      this.info(list.length === 0 ? "nobody is ignored" : `ignored: ${list.join(" ")}`);
+      return;
+    }
+    const failed = this.ignored.set(nick, ignored);
+    if (failed !== undefined) this.show({ type: "error", time: new Date(), text: failed });
+    else
+      this.info(
+        ignored ? `ignoring ${nick} (/unignore ${nick} to undo)` : `no longer ignoring ${nick}`,
+      );
   }
 
   info(text: string): void {
@@ -291,6 +406,18 @@ export class Interactive {
         return;
       case "info":
         this.info(action.text);
+        return;
+      case "search":
+        this.search(action.words, action.target);
+        return;
+      case "jump":
+        this.jump(action.index);
+        return;
+      case "mentions":
+        this.mentionList();
+        return;
+      case "ignore":
+        this.ignore(action.nick, action.ignored);
         return;
       case "error":
         this.show({ type: "error", time: new Date(), text: action.text });

@@ -23,6 +23,7 @@ export const WANTED_CAPS = [
   "away-notify",
   "draft/read-marker",
   "draft/multiline",
+  "soju.im/search",
 ] as const;
 
 /** Refusals after which the server will not take any nick like ours. */

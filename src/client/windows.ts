@@ -26,6 +26,8 @@ export interface Window {
   exhausted: boolean;
   /** An older page was asked for and has not been shown yet. */
   fetching: boolean;
+  /** A msgid to bring into view when it arrives (/jump). */
+  jumpTo?: string;
   /** The last `before` asked for: asking the same again means nothing older came. */
   asked?: string;
 }
@@ -227,8 +229,18 @@ export function visible(
   height: number,
   render: (ev: ClientEvent) => string[],
 ): { lines: string[]; atTop: boolean } {
-  const all = w.events.flatMap(render);
   const h = Math.max(1, height);
+  const all: string[] = [];
+  let jumpLine: number | undefined;
+  for (const ev of w.events) {
+    if (ev.type === "message" && ev.msgid !== undefined && ev.msgid === w.jumpTo)
+      jumpLine = all.length;
+    all.push(...render(ev));
+  }
+  if (jumpLine !== undefined) {
+    // A /jump target: in the middle of the view, as far as there are lines below it.
+    w.scroll = all.length - Math.min(all.length, jumpLine + Math.ceil(h / 2));
+  }
   w.scroll = Math.max(0, Math.min(w.scroll, all.length - h));
   const end = all.length - w.scroll;
   const start = Math.max(0, end - h);

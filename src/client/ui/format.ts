@@ -251,7 +251,7 @@ export function formatJson(ev: ClientEvent): JsonEvent {
   const j: JsonEvent = { ...base, room: null, nick: null, text: null, msgid: null };
   switch (ev.type) {
     case "message":
-      j.type = ev.kind === "privmsg" ? "message" : ev.kind;
+      j.type = ev.found === true ? "search" : ev.kind === "privmsg" ? "message" : ev.kind;
       // Server notices belong to no room.
       j.room = ev.room === "" ? null : ev.room;
       j.nick = ev.nick;

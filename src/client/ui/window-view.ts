@@ -72,8 +72,10 @@ export class WindowView {
       this.topRepaint = undefined;
       w.fetching = false;
       if (this.windows.active !== w) return;
-      w.scroll = Number.MAX_SAFE_INTEGER;
+      if (w.jumpTo === undefined) w.scroll = Number.MAX_SAFE_INTEGER;
       this.repaint();
+      // The lines around a /jump target are here: from now on the view scrolls freely.
+      w.jumpTo = undefined;
     }, 50);
   }
 
@@ -126,6 +128,7 @@ export class WindowView {
       case "page-down": {
         const active = w.active;
         if (active === undefined) return true;
+        active.jumpTo = undefined;
         const page = Math.max(1, this.viewHeight - 1);
         active.scroll = Math.max(0, active.scroll + (key.name === "page-up" ? page : -page));
         const view = this.repaint();

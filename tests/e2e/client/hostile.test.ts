@@ -72,8 +72,12 @@ function script(line: string, send: (out: string) => void): void {
   }
 }
 
-/** The sequences `chat join` itself writes: SGR, erase, cursor moves, home, bracketed paste. */
-const OWN = /\x1b\[(?:[0-9;]*[mKJACDGH]|\?2004[hl])/g;
+/**
+ * The sequences `chat join` itself writes: SGR, erase, cursor moves, home,
+ * bracketed paste, and its desktop notifications (OSC 9 and 777, whose text
+ * must hold no control character: checked by the markers and the ESC count).
+ */
+const OWN = /\x1b\[(?:[0-9;]*[mKJACDGH]|\?2004[hl])|\x1b\](?:9|777;notify);[^\x00-\x1f]*\x07/g;
 
 let server: ScriptedIrc;
 
@@ -107,6 +111,8 @@ test("no escape, C1 or bidi control from the network reaches the terminal", asyn
     for (const marker of ["31337", "PWNED", "UFdORUQ"]) expect(out).not.toContain(marker);
     // Once the client's own sequences are taken out, no ESC is left.
     expect(out.replace(OWN, "")).not.toContain("\x1b");
+    // The private line raised a notification, its nick and text cleaned.
+    expect(out).toContain("\x1b]9;evil2: dmtext\x07");
     expect(out).not.toMatch(/[\x80-\x9f]/);
     expect(out).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
 

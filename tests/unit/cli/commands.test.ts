@@ -144,6 +144,7 @@ describe("toJoinConfig", () => {
       tls: false,
       insecure: false,
       json: false,
+      notify: true,
     });
   });
 
@@ -171,6 +172,7 @@ describe("toJoinConfig", () => {
         `SHA256:${fp}`,
         "--insecure",
         "--json",
+        "--no-notify",
       ]),
     ).toEqual({
       host: "h",
@@ -182,6 +184,7 @@ describe("toJoinConfig", () => {
       fingerprint: fp,
       insecure: true,
       json: true,
+      notify: false,
     });
   });
 
