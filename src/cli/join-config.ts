@@ -23,6 +23,8 @@ export interface JoinConfig extends HostPort {
   json: boolean;
   /** Bell and desktop notification (OSC 9/777) for mentions and private lines. */
   notify: boolean;
+  /** Send stdin, print nothing but errors, exit once delivery is confirmed. */
+  once: boolean;
 }
 
 export const joinArgs = {
@@ -41,6 +43,11 @@ export const joinArgs = {
   fp: { type: "string", description: "Expected server certificate fingerprint, SHA256:HEX" },
   insecure: { type: "boolean", description: "Skip TLS certificate checks" },
   json: { type: "boolean", description: "Print one JSON object per event (for scripts)" },
+  once: {
+    type: "boolean",
+    description:
+      "Send stdin to the room, print only errors, and exit when the server has taken every line",
+  },
   notify: {
     type: "boolean",
     description:
@@ -61,6 +68,7 @@ export function toJoinConfig(args: RawArgs, env: Record<string, string | undefin
     insecure: args.insecure === true,
     json: args.json === true,
     notify: args.notify !== false,
+    once: args.once === true,
   };
   const nick = lastString(args.nick) ?? env.CHAT_NICK;
   if (nick !== undefined && nick !== "") {

@@ -59,7 +59,7 @@ function tlsTrust(config: JoinConfig, env: Env, ask: (q: string) => Promise<bool
 
 /** Run the client; resolves to the process exit status. */
 export async function runJoin(config: JoinConfig, env: Env = process.env): Promise<number> {
-  const interactive = process.stdin.isTTY === true && !config.json;
+  const interactive = process.stdin.isTTY === true && !config.json && !config.once;
   return interactive ? runInteractive(config, env) : runPiped(config, env);
 }
 
@@ -119,10 +119,13 @@ async function runPiped(config: JoinConfig, env: Env): Promise<number> {
     connectionOptions(
       config,
       env,
-      false,
+      // Reconnect and catch up as the interactive mode does; lines read while
+      // offline are held and their delivery checked at the end.
+      true,
       (ev) => {
         const o = pipeOutput(ev, config.json);
-        if (o.out !== undefined) out(o.out);
+        // --once only sends: what others say is not its business, errors are.
+        if (o.out !== undefined && !config.once) out(o.out);
         if (o.err !== undefined) err(o.err);
       },
       (reason) => lose(reason),

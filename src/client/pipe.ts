@@ -66,9 +66,20 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
+/** Poll (bounded) until the connection is back: lines held while offline go out on reconnect. */
+async function connected(conn: ClientConnection, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!conn.connected) {
+    if (Date.now() > deadline) throw new FatalError(`could not reconnect to ${conn.where}`);
+    await Bun.sleep(100);
+  }
+}
+
 /**
- * Drive a started connection in pipe mode. `lost` rejects when the link drops
- * (pipe mode does not reconnect: a script should learn that lines may be lost).
+ * Drive a started connection in pipe mode. It reconnects and catches up like
+ * the interactive mode: lines read while the link is down are held and sent
+ * once it is back, and at the end every line's delivery is checked (the echo
+ * count). `lost` rejects when the connection ends for good.
  */
 export async function runPipe(
   conn: ClientConnection,
@@ -81,13 +92,16 @@ export async function runPipe(
     for await (const line of io.lines) {
       if (line.trim() === "") continue;
       const sent = conn.say(room, line);
-      if (sent === 0) throw new FatalError(`could not send to ${room}: not connected`);
+      if (sent === 0 && conn.connected)
+        throw new FatalError(`could not send to ${room}: not connected`);
       inFlight += sent;
       if (inFlight >= WINDOW) {
+        await connected(conn, ACK_TIMEOUT_MS);
         await withTimeout(conn.barrier(), ACK_TIMEOUT_MS, `${conn.where} stopped answering`);
         inFlight = 0;
       }
     }
+    await connected(conn, ACK_TIMEOUT_MS);
     await withTimeout(conn.barrier(), ACK_TIMEOUT_MS, `${conn.where} stopped answering`);
     // With echo-message every accepted line came back before the PONG; a shortfall
     // means the server refused some (its error was printed on stderr).

@@ -243,6 +243,8 @@ export interface JsonEvent {
   text: string | null;
   msgid: string | null;
   history?: boolean;
+  /** The message mentions us. */
+  mention?: boolean;
 }
 
 /** The --json record: always the same six keys (null when not applicable), plus history. */
@@ -258,6 +260,7 @@ export function formatJson(ev: ClientEvent): JsonEvent {
       j.text = ev.text;
       j.msgid = ev.msgid ?? null;
       if (ev.history) j.history = true;
+      if (ev.mention) j.mention = true;
       break;
     case "join":
     case "part":

@@ -145,6 +145,7 @@ describe("toJoinConfig", () => {
       insecure: false,
       json: false,
       notify: true,
+      once: false,
     });
   });
 
@@ -173,6 +174,7 @@ describe("toJoinConfig", () => {
         "--insecure",
         "--json",
         "--no-notify",
+        "--once",
       ]),
     ).toEqual({
       host: "h",
@@ -185,6 +187,7 @@ describe("toJoinConfig", () => {
       insecure: true,
       json: true,
       notify: false,
+      once: true,
     });
   });
 
