@@ -385,9 +385,16 @@ export function helpLines(): string[] {
   const width = Math.max(...Object.values(commands).map((c) => c.usage.length));
   return [
     ...Object.values(commands).map((c) => `${c.usage.padEnd(width)}  ${c.help}`),
+    "Windows: every room and private conversation has one; the status line above the prompt",
+    "      numbers them, (3) counts unread lines, ! marks a mention or a private line.",
+    "      Alt-1..9 go to window N, Alt-Left/Right or Ctrl-P/Ctrl-N the previous/next one,",
+    "      PageUp/PageDown scroll the window (past the top, older history is fetched).",
     "Keys: Tab completes nicks and commands, Up/Down recall lines, Ctrl-A/E start/end,",
+    "      Ctrl-Left/Right or Alt-B/F move by words, Ctrl-K deletes to the end,",
     "      Ctrl-W/U delete a word/to the start, Ctrl-L redraws, Ctrl-C drops the typed line",
     "      (Up recalls it); Ctrl-C or Ctrl-D on an empty line quits.",
+    "Paste: a pasted block of lines goes as one message where the server allows it",
+    "      (draft/multiline); otherwise one message a line, asking first above 3 lines.",
     "Lines marked ~ after the time are history; //text sends a line starting with /.",
   ];
 }
