@@ -4,54 +4,16 @@
  * 777) for mentions and private lines and --no-notify, and /ignore kept in
  * the config folder.
  */
-import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { TestClient } from "../../helpers/irc-client.ts";
-import {
-  ensureBinary,
-  makeHome,
-  type PtyClient,
-  type ServerProc,
-  spawnPty,
-  startServer,
-} from "./harness.ts";
+import type { PtyClient } from "./harness.ts";
+import { clientSession } from "./session.ts";
 
-const home = makeHome();
-const started: PtyClient[] = [];
-const peers: TestClient[] = [];
-let server: ServerProc;
-
-beforeAll(async () => {
-  ensureBinary();
-  server = await startServer(home.env);
-}, 120_000);
-afterEach(() => {
-  for (const c of started.splice(0)) c.kill();
-  for (const p of peers.splice(0)) p.close();
-});
-afterAll(async () => {
-  await server.stop();
-  home.cleanup();
-});
-
-async function peer(nick: string, room: string): Promise<TestClient> {
-  const p = await TestClient.connect(server.port);
-  peers.push(p);
-  await p.register(nick);
-  p.send(`JOIN ${room}`);
-  await p.expect(new RegExp(` 366 ${nick} ${room} `));
-  return p;
-}
-
-function pty(nick: string, room: string, extra: string[] = []): PtyClient {
-  const c = spawnPty(
-    ["join", `127.0.0.1:${server.port}`, "--nick", nick, "--room", room, ...extra],
-    home.env,
-  );
-  started.push(c);
-  return c;
-}
+const session = clientSession();
+const peer = (nick: string, room: string) => session.peer(nick, [room]);
+const pty = (nick: string, room: string, extra: string[] = []): PtyClient =>
+  session.pty(nick, ["--room", room, ...extra]);
 
 const ready = (c: PtyClient, room: string): Promise<void> =>
   c.waitUntil((t) => t.cursorRow().startsWith(`[${room}]`), `the ${room} prompt`);
@@ -137,7 +99,7 @@ test("/ignore hides a nick's lines and is kept in the config folder", async () =
   await bob.expect(/alice\S* JOIN #s4/);
   alice.type("/ignore bob\r");
   await alice.waitFor("ignoring bob (/unignore bob to undo)");
-  expect(readFileSync(join(home.env.XDG_CONFIG_HOME as string, "chat", "ignore"), "utf8")).toBe(
+  expect(readFileSync(join(session.env.XDG_CONFIG_HOME as string, "chat", "ignore"), "utf8")).toBe(
     "bob\n",
   );
   bob.send("PRIVMSG #s4 :you cannot see me");
@@ -148,5 +110,7 @@ test("/ignore hides a nick's lines and is kept in the config folder", async () =
   await alice.waitFor("no longer ignoring bob");
   bob.send("PRIVMSG #s4 :back again");
   await alice.waitFor("<bob> back again");
-  expect(readFileSync(join(home.env.XDG_CONFIG_HOME as string, "chat", "ignore"), "utf8")).toBe("");
+  expect(readFileSync(join(session.env.XDG_CONFIG_HOME as string, "chat", "ignore"), "utf8")).toBe(
+    "",
+  );
 }, 60_000);

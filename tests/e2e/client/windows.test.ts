@@ -4,59 +4,16 @@
  * unread lines and marks mentions, Alt-N / Ctrl-N / Ctrl-P / /switch move
  * between them, /part closes one, and PageUp past the top fetches older history.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { TestClient } from "../../helpers/irc-client.ts";
-import {
-  ensureBinary,
-  makeHome,
-  type PtyClient,
-  type ServerProc,
-  spawnPty,
-  startServer,
-  type Term,
-} from "./harness.ts";
+import type { Term } from "./harness.ts";
+import { clientSession } from "./session.ts";
 
-const home = makeHome();
-const started: PtyClient[] = [];
-const peers: TestClient[] = [];
-let server: ServerProc;
-
-function pty(nick: string, extra: string[] = []): PtyClient {
-  const c = spawnPty(["join", `127.0.0.1:${server.port}`, "--nick", nick, ...extra], home.env);
-  started.push(c);
-  return c;
-}
-
-async function peer(nick: string, rooms: string[]): Promise<TestClient> {
-  const p = await TestClient.connect(server.port);
-  peers.push(p);
-  await p.register(nick);
-  for (const r of rooms) {
-    p.send(`JOIN ${r}`);
-    await p.expect(new RegExp(` 366 ${nick} ${r} `));
-  }
-  return p;
-}
+const session = clientSession();
+const { pty, peer, prompt } = session;
 
 /** The status line is the row just above the prompt. */
 const status = (t: Term): string => t.rowText(t.y - 1);
-const prompt = (c: PtyClient, room: string): Promise<void> =>
-  c.waitUntil((t) => t.cursorRow().startsWith(`[${room}]`), `the ${room} prompt`);
-
-beforeAll(async () => {
-  ensureBinary();
-  server = await startServer(home.env);
-}, 120_000);
-
-afterEach(() => {
-  for (const c of started.splice(0)) c.kill();
-  for (const p of peers.splice(0)) p.close();
-});
-
-afterAll(async () => {
-  await server.stop();
-  home.cleanup();
-});
 
 describe("windows", () => {
   test("unread counts and mention marks on the status line; Alt-N, Ctrl-N/P and /switch move", async () => {
@@ -129,13 +86,13 @@ describe("windows", () => {
     alice.type("/quit\r");
     expect(await alice.exited()).toBe(0);
 
-    const next = await TestClient.connect(server.port);
-    peers.push(next);
+    const next = await TestClient.connect(session.server().port);
     await next.register("alice", { caps: ["draft/read-marker"] });
     next.send("JOIN #dev");
     const marker = await next.expect(/MARKREAD #dev/);
     const when = Date.parse(marker.split("timestamp=")[1] ?? "");
     expect(when).toBeGreaterThan(Date.now() - 60_000);
+    next.close();
   }, 60_000);
 
   test("PageUp scrolls the window back, and past the top fetches older history", async () => {
