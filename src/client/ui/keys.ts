@@ -131,6 +131,14 @@ export class KeyDecoder {
       const c = s.charCodeAt(i);
       if (c === 27) {
         const rest = s.slice(i);
+        // ESC ESC [C / ESC ESC [D: Alt-arrows as macOS Terminal and rxvt send them.
+        const alt = /^\x1b\x1b\[([CD])/.exec(rest);
+        if (alt !== null) {
+          emitText();
+          keys.push({ name: alt[1] === "C" ? "window-next" : "window-prev" });
+          i += alt[0].length;
+          continue;
+        }
         const m = /^\x1b(?:\[([0-9;]*)([A-Za-z~])|O([A-Za-z])|([^[O]))/.exec(rest);
         if (m === null) {
           if (rest.length < 8 && !flush && /^\x1b(\[[0-9;]*|O)?$/.test(rest)) {

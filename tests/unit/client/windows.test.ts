@@ -190,7 +190,7 @@ describe("status line and keys", () => {
 
   test("Alt-1..9, Alt-arrows, Ctrl-N/P and PageUp/PageDown decode as window keys", () => {
     const keys = new KeyDecoder().push(
-      new TextEncoder().encode("\x1b3\x1b[1;3C\x1b[1;3D\x0e\x10\x1b[5~\x1b[6~"),
+      new TextEncoder().encode("\x1b3\x1b[1;3C\x1b[1;3D\x0e\x10\x1b[5~\x1b[6~\x1b\x1b[C\x1b\x1b[D"),
     );
     expect(keys).toEqual([
       { name: "alt-digit", digit: 3 },
@@ -200,6 +200,8 @@ describe("status line and keys", () => {
       { name: "window-prev" },
       { name: "page-up" },
       { name: "page-down" },
+      { name: "window-next" },
+      { name: "window-prev" },
     ]);
   });
 });
