@@ -19,6 +19,32 @@ describe("plain event lines", () => {
       "09:05 <bob> hi",
     ],
     [
+      "a multi-line message (draft/multiline) is one line per line, blank ones left out",
+      {
+        ...base,
+        type: "message",
+        target: "#lobby",
+        command: "PRIVMSG",
+        text: "first\n\nsecond \x1b[2Jline",
+        msgid: "1",
+        multiline: true,
+      },
+      "09:05 <bob> first\r\n09:05 <bob> second line",
+    ],
+    [
+      "a private multi-line message too",
+      {
+        ...base,
+        type: "message",
+        target: "alice",
+        command: "PRIVMSG",
+        text: "a\nb",
+        msgid: "1",
+        multiline: true,
+      },
+      "09:05 *bob* a\r\n09:05 *bob* b",
+    ],
+    [
       "message in another room names the room",
       { ...base, type: "message", target: "#dev", command: "PRIVMSG", text: "hi", msgid: "1" },
       "09:05 #dev <bob> hi",
