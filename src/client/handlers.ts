@@ -417,9 +417,11 @@ export function handleLine(state: ClientState, msg: IrcMessage, now: number): Cl
   // A draft/multiline batch is one message: its lines wait for its end.
   const whole = collectMultiline(state, msg);
   if (whole === "held") return [];
-  if (whole !== undefined) return handlers.PRIVMSG?.(state, whole, now) ?? [];
-  const found = foundMessage(state, msg, now);
+  const line = whole ?? msg;
+  // A search result (a multi-line one too) is a found line, not traffic.
+  const found = foundMessage(state, line, now);
   if (found !== undefined) return [found];
+  if (whole !== undefined) return handlers.PRIVMSG?.(state, whole, now) ?? [];
   const h = handlers[msg.command];
   if (h !== undefined) return h(state, msg, now);
   if (/^[45]\d\d$/.test(msg.command)) return errorReply(state, msg, now);

@@ -75,6 +75,18 @@ describe("search results", () => {
       }),
     ]);
     expect(st.lastMsgid.get("#dev")).toBeUndefined();
+    // A multi-line result, nested in the search batch, is one found line too.
+    const nested = feed(st, [
+      ":srv BATCH +s2 soju.im/search",
+      "@batch=s2;msgid=ml;time=2025-05-03T10:00:00.000Z :bob!u@h BATCH +m draft/multiline #dev",
+      "@batch=m :bob!u@h PRIVMSG #dev :deploy",
+      "@batch=m :bob!u@h PRIVMSG #dev :log",
+      "@batch=s2 :bob!u@h BATCH -m",
+      ":srv BATCH -s2",
+    ]);
+    expect(nested).toEqual([
+      expect.objectContaining({ found: true, text: "deploy\nlog", msgid: "ml" }),
+    ]);
     // The same line arriving later as traffic is still shown: results were not marked seen.
     const live = feed(st, ["@msgid=old1 :bob!u@h PRIVMSG #dev :the deploy failed"]);
     expect(live).toHaveLength(1);
