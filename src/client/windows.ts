@@ -220,19 +220,38 @@ export class Windows {
   }
 }
 
+/** Where the lines not yet read start (draft/read-marker), and the row that says so. */
+export interface NewDivider {
+  /** The read marker: messages after this time (ms) are new. */
+  after: number;
+  line: string;
+}
+
 /**
  * The rows a window shows in `height` rows at its scroll position (clamped),
  * and whether they reach its oldest kept line (time to fetch older history).
+ * With `divider`, a row marks where the unread lines begin.
  */
 export function visible(
   w: Window,
   height: number,
   render: (ev: ClientEvent) => string[],
+  divider?: NewDivider,
 ): { lines: string[]; atTop: boolean } {
   const h = Math.max(1, height);
   const all: string[] = [];
   let jumpLine: number | undefined;
+  let divided = divider === undefined;
   for (const ev of w.events) {
+    if (
+      !divided &&
+      ev.type === "message" &&
+      !ev.self &&
+      ev.time.getTime() > (divider as NewDivider).after
+    ) {
+      all.push((divider as NewDivider).line);
+      divided = true;
+    }
     if (ev.type === "message" && ev.msgid !== undefined && ev.msgid === w.jumpTo)
       jumpLine = all.length;
     all.push(...render(ev));

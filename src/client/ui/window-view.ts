@@ -18,6 +18,9 @@ import { statusLine } from "./status-line.ts";
 const OLDER_PAGE = 50;
 /** A page asked for that never comes back stops blocking the next ask after this. */
 const FETCH_WAIT_MS = 3000;
+/** The row above the first line not yet read (on any device: draft/read-marker). */
+const NEW_LINES = "-- new since you last read --";
+const DIVIDER_STYLE = "\x1b[33m";
 /** Read markers are sent this long after the last line shown, not once per line. */
 const MARK_READ_DELAY_MS = 1000;
 
@@ -42,6 +45,8 @@ export class WindowView {
   ) {}
 
   render(ev: ClientEvent): string[] {
+    // Whatever is drawn is drawn in the active window: that is the one being read.
+    this.shown = this.windows.active;
     const current = this.windows.active?.name ?? this.ctx.conn()?.state.current;
     return formatTerminal(ev, { cols: this.screen.cols, colour: this.tty.colour, current });
   }
@@ -58,13 +63,23 @@ export class WindowView {
       this.screen.redraw();
       return { atTop: false };
     }
-    const view = visible(w, this.viewHeight, (ev) => this.render(ev));
+    const marker = this.ctx.conn()?.state.readMarkers.get(foldCase(w.name));
+    const divider =
+      marker === undefined
+        ? undefined
+        : {
+            after: marker,
+            line: this.tty.colour ? `${DIVIDER_STYLE}${NEW_LINES}\x1b[0m` : NEW_LINES,
+          };
+    const view = visible(w, this.viewHeight, (ev) => this.render(ev), divider);
     this.updateStatus(false);
     this.screen.repaint(view.lines);
     return view;
   }
 
   private topRepaint: ReturnType<typeof setTimeout> | undefined;
+  /** The window last drawn: the one the user was reading. */
+  private shown: Window | undefined;
 
   scheduleTopRepaint(w: Window): void {
     if (this.topRepaint !== undefined) return;
@@ -91,9 +106,8 @@ export class WindowView {
   }
 
   /** The active window, shown to its bottom, is read up to its newest line. */
-  markRead(): void {
+  markRead(w: Window | undefined = this.windows.active): void {
     const conn = this.ctx.conn();
-    const w = this.windows.active;
     if (conn === undefined || w === undefined || w.scroll > 0) return;
     if (!conn.state.caps.has("draft/read-marker")) return;
     const newest = this.windows.newest(w);
@@ -105,8 +119,10 @@ export class WindowView {
 
   /** The active window changed: typed lines go there, and its view is drawn. */
   afterSwitch(): void {
-    this.markRead();
+    // The window being left was read up to where it was shown.
+    if (this.shown !== undefined && this.shown !== this.windows.active) this.markRead(this.shown);
     const w = this.windows.active;
+    this.shown = w;
     const st = this.ctx.conn()?.state;
     if (w !== undefined && st !== undefined) st.current = w.name;
     this.ctx.updatePrompt();

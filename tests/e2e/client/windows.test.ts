@@ -83,6 +83,19 @@ describe("windows", () => {
     // Leaving the window marks it read up to its newest line.
     alice.type("\x1b1");
     await prompt(alice, "#lobby");
+    // What comes after is new: coming back, a row marks where it starts.
+    bob.send("PRIVMSG #dev :after reading");
+    await alice.waitUntil((t) => t.rowText(t.y - 1).includes("2:#dev(1)"), "one unread in #dev");
+    alice.type("\x1b2");
+    await alice.waitUntil(
+      (t) =>
+        /<bob> read this\n-- new since you last read --\n.*<bob> after reading/.test(
+          t.screenText(),
+        ),
+      "the divider between what was read and what is new",
+    );
+    alice.type("\x1b1");
+    await prompt(alice, "#lobby");
     alice.type("/quit\r");
     expect(await alice.exited()).toBe(0);
 

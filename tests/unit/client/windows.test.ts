@@ -151,6 +151,21 @@ describe("scrolling and fetching older history", () => {
     expect(win.scroll).toBe(7);
   });
 
+  test("a divider row marks where the lines after the read marker start", () => {
+    const w = new Windows();
+    const win = w.open("#a", "room");
+    for (let i = 1; i <= 4; i++)
+      w.add(win, { ...msg("#a", { text: `l${i}` }), time: new Date(i * 1000) });
+    const divider = { after: 2000, line: "--new--" };
+    expect(visible(win, 10, render, divider).lines).toEqual(["l1", "l2", "--new--", "l3", "l4"]);
+    expect(visible(win, 10, render, { after: 9000, line: "--new--" }).lines).toEqual([
+      "l1",
+      "l2",
+      "l3",
+      "l4",
+    ]);
+  });
+
   test("older() asks before the oldest msgid, and says when a page brought nothing", () => {
     const w = new Windows();
     const win = w.open("#a", "room");
