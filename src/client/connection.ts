@@ -388,7 +388,11 @@ export class ClientConnection {
    * takes it, else one message a line. Returns the number of messages sent.
    */
   sayLines(target: string, lines: readonly string[]): number {
-    if (this.phase !== "ready" || !canSendMultiline(this.state) || lines.length < 2) {
+    if (
+      this.phase !== "ready" ||
+      !canSendMultiline(this.state, { target, lines }) ||
+      lines.length < 2
+    ) {
       let sent = 0;
       for (const l of lines) if (l.trim() !== "") sent += this.say(target, l);
       return sent;

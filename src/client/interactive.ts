@@ -320,7 +320,7 @@ export class Interactive {
       return;
     }
     const count = lines.filter((l) => l.trim() !== "").length;
-    if (canSendMultiline(conn.state) || count <= PASTE_ASK_ABOVE) {
+    if (canSendMultiline(conn.state, { target, lines }) || count <= PASTE_ASK_ABOVE) {
       conn.sayLines(target, lines);
       return;
     }

@@ -10,11 +10,41 @@ import { clipBytes } from "../protocol/text.ts";
 import type { ClientState } from "./state.ts";
 import { textBudget } from "./text.ts";
 
-/** Whether a block can go as one message: the cap, batch, and echo-message to see it arrive. */
-export function canSendMultiline(state: ClientState): boolean {
-  return (
-    state.caps.has("draft/multiline") && state.caps.has("batch") && state.caps.has("echo-message")
+/** The server's draft/multiline limits from its CAP value (`max-bytes=N,max-lines=N`). */
+export function multilineLimits(state: ClientState): { maxBytes: number; maxLines: number } {
+  const out = { maxBytes: Number.POSITIVE_INFINITY, maxLines: Number.POSITIVE_INFINITY };
+  for (const token of (state.capValues.get("draft/multiline") ?? "").split(",")) {
+    const [key, value] = token.split("=");
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0) continue;
+    if (key === "max-bytes") out.maxBytes = n;
+    if (key === "max-lines") out.maxLines = n;
+  }
+  return out;
+}
+
+/**
+ * Whether a block can go as one message: the cap, batch, echo-message to see it
+ * arrive, and (given the lines) within the server's limits.
+ */
+export function canSendMultiline(
+  state: ClientState,
+  paste?: { target: string; lines: readonly string[] },
+): boolean {
+  const capable =
+    state.caps.has("draft/multiline") && state.caps.has("batch") && state.caps.has("echo-message");
+  if (!capable || paste === undefined) return capable;
+  const { lines } = paste;
+  const budget = textBudget(state.nick, paste.target);
+  const { maxBytes, maxLines } = multilineLimits(state);
+  // One line feed joins each pair of lines; the server counts them too.
+  const bytes = lines.reduce((n, l) => n + Buffer.byteLength(l), 0) + lines.length - 1;
+  // A long line goes in several pieces: count them against max-lines as the server will.
+  const pieces = lines.reduce(
+    (n, l) => n + Math.max(1, Math.ceil(Buffer.byteLength(l) / budget)),
+    0,
   );
+  return bytes <= maxBytes && pieces <= maxLines;
 }
 
 /**

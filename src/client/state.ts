@@ -61,6 +61,8 @@ export class ClientState {
   registered = false;
   /** Capabilities the server acknowledged. */
   readonly caps = new Set<string>();
+  /** Values the server gave its capabilities in CAP LS 302 (name -> value). */
+  readonly capValues = new Map<string, string>();
   readonly isupport = new Map<string, string>();
   /** folded room name -> room. */
   readonly rooms = new Map<string, RoomState>();

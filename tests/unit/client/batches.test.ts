@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { handleLine } from "../../../src/client/handlers.ts";
-import { multilineMessages } from "../../../src/client/multiline.ts";
+import { canSendMultiline, multilineMessages } from "../../../src/client/multiline.ts";
 import { ClientState } from "../../../src/client/state.ts";
 import { parse, serialize } from "../../../src/protocol/message.ts";
 
@@ -45,6 +45,20 @@ describe("draft/multiline on the client", () => {
       long,
     );
     for (const l of lines) expect(Buffer.byteLength(`${l}\r\n`)).toBeLessThanOrEqual(512);
+  });
+});
+
+describe("multiline limits from CAP LS", () => {
+  test("a paste over the server's max-lines or max-bytes is not sent as one message", () => {
+    const st = new ClientState("alice");
+    for (const c of ["draft/multiline", "batch", "echo-message"]) st.caps.add(c);
+    st.capValues.set("draft/multiline", "max-bytes=100,max-lines=3");
+    const ok = (lines: string[]) => canSendMultiline(st, { target: "#dev", lines });
+    expect(ok(["a", "b", "c"])).toBe(true);
+    expect(ok(["a", "b", "c", "d"])).toBe(false);
+    expect(ok(["x".repeat(60), "y".repeat(60)])).toBe(false);
+    st.caps.delete("echo-message");
+    expect(ok(["a", "b"])).toBe(false);
   });
 });
 
