@@ -47,6 +47,11 @@ export interface MessageEvent extends Base {
   statusmsg?: "@" | "+";
   /** Sent by a user with the bot mode (+B): message-tags clients see the `bot` tag. */
   bot?: true;
+  /**
+   * From a draft/multiline batch: `text` may hold line feeds and lines longer
+   * than IRC's limit; fronts cut it into lines (or one BATCH) when rendering.
+   */
+  multiline?: true;
 }
 
 /** TAGMSG: client-only tags with no text (typing notifications, reactions). Not stored. */

@@ -29,7 +29,9 @@ export const V_MESSAGE_TAGS = 2;
 export const PLAIN_VARIANT = 4;
 /** A plain user in several rooms: every room line names its room. */
 export const PLAIN_LABELLED_VARIANT = 5;
-export const VARIANT_COUNT = 8;
+/** draft/multiline (with batch): a multi-line message arrives as one BATCH. */
+export const V_MULTILINE = 8;
+export const VARIANT_COUNT = 16;
 
 /** What the core asks of a front. */
 export interface Front {
@@ -204,6 +206,17 @@ export type HistoryAnswer =
   | { ok: true; target: string; entries: HistoryEntry[] }
   | { ok: false; reason: "invalid-target" | "store-error"; message: string };
 
+/** SEARCH (soju.im/search): words, and where, from whom and when to look. */
+export interface SearchRequest {
+  words: string;
+  /** One room or nick; all one may read when absent. */
+  target?: string;
+  from?: string;
+  after?: number;
+  before?: number;
+  limit: number;
+}
+
 export interface HistoryTargetView {
   name: string;
   time: number;
@@ -297,6 +310,8 @@ export interface CoreApi {
     target: string,
     text: string,
     clientTags?: [string, string][],
+    /** A draft/multiline batch: `text` may hold line feeds and exceed one line. */
+    multiline?: boolean,
   ): { nick?: string; away?: string };
   tagmsg(target: string, clientTags: [string, string][]): void;
   /** REDACT (draft/message-redaction): withdraw a stored message of a room or a private chat. */
@@ -341,6 +356,12 @@ export interface CoreApi {
   // ---- history
   history(target: string, query: HistoryQuery, limit: number): HistoryAnswer;
   historyTargets(from: number, to: number, limit: number): HistoryTargetView[];
+  /** Full-text search of the history one may read (the same rule as CHATHISTORY). */
+  search(req: SearchRequest): HistoryAnswer;
+  /** draft/read-marker: the last read time (ms) of a room or nick; throws notOnChannel for a room one is not in. */
+  readMarker(target: string): number | undefined;
+  /** Move the read marker forward (never back, never past now); returns the stored time. */
+  setReadMarker(target: string, time: number): number;
   /** A fresh id for a BATCH reference. */
   newId(): string;
 }

@@ -22,6 +22,9 @@ const NAMES = [
   "draft/message-redaction",
   "draft/channel-rename",
   "extended-monitor",
+  "draft/read-marker",
+  "draft/multiline",
+  "soju.im/search",
 ] as const;
 
 export type CapName = (typeof NAMES)[number];

@@ -5,6 +5,7 @@
 import type { BanKind } from "../security/bans.ts";
 import type { BanState, TopicState } from "../store/store.ts";
 import * as identity from "./actions/identity.ts";
+import * as markers from "./actions/markers.ts";
 import * as messaging from "./actions/messaging.ts";
 import * as modes from "./actions/modes.ts";
 import * as oper from "./actions/oper.ts";
@@ -29,6 +30,7 @@ import type {
   RenameOutcome,
   RoomSummary,
   RoomView,
+  SearchRequest,
   ServerBanView,
   ServerInfo,
   UserView,
@@ -164,8 +166,9 @@ export class CoreHandle implements CoreApi {
     target: string,
     text: string,
     clientTags?: [string, string][],
+    multiline?: boolean,
   ): { nick?: string; away?: string } {
-    return messaging.send(this.c, this.s, command, target, text, clientTags);
+    return messaging.send(this.c, this.s, command, target, text, clientTags, multiline);
   }
   tagmsg(target: string, clientTags: [string, string][]): void {
     messaging.tagmsg(this.c, this.s, target, clientTags);
@@ -247,6 +250,15 @@ export class CoreHandle implements CoreApi {
   }
   historyTargets(from: number, to: number, limit: number): HistoryTargetView[] {
     return this.c.history.targets(this.s, from, to, limit);
+  }
+  search(req: SearchRequest): HistoryAnswer {
+    return this.c.history.search(this.s, req);
+  }
+  readMarker(target: string): number | undefined {
+    return markers.readMarker(this.c, this.s, target);
+  }
+  setReadMarker(target: string, time: number): number {
+    return markers.setReadMarker(this.c, this.s, target, time);
   }
   newId(): string {
     return this.c.ids.next();

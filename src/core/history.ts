@@ -17,9 +17,10 @@ import type { MessageBus } from "../bus/bus.ts";
 import type { BusEvent } from "../bus/events.ts";
 import { foldCase } from "../protocol/casemap.ts";
 import { nickOf } from "../protocol/text.ts";
+import type { SearchQuery } from "../store/search.ts";
 import type { HistoryEntry, HistoryRef, HistoryStore } from "../store/store.ts";
 import { isPrivateKey, privateKey } from "../store/store.ts";
-import type { HistoryAnswer, HistoryQuery, HistoryTargetView } from "./api.ts";
+import type { HistoryAnswer, HistoryQuery, HistoryTargetView, SearchRequest } from "./api.ts";
 import { queryMerged } from "./merged-history.ts";
 import { parseMsgid } from "./msgid.ts";
 import { eventsKey, playbackEntry, queryWithEvents } from "./playback.ts";
@@ -227,6 +228,32 @@ export class History {
       case "between":
         return store.between(key, q.from, q.to, limit);
     }
+  }
+
+  /**
+   * SEARCH: matches in `req.target`, or in every room `s` is in and its own
+   * private conversations; private ones only above the nick's floor.
+   */
+  search(s: Session, req: SearchRequest): HistoryAnswer {
+    let keys: string[];
+    let nick: string | undefined;
+    if (req.target !== undefined) {
+      const key = this.keyFor(s, req.target);
+      if (key === undefined)
+        return { ok: false, reason: "invalid-target", message: "Messages could not be searched" };
+      keys = [key];
+    } else {
+      keys = [...s.joined.keys()];
+      nick = s.folded;
+    }
+    const q: SearchQuery = { words: req.words, limit: req.limit };
+    if (req.from !== undefined) q.from = foldCase(req.from);
+    if (req.after !== undefined) q.after = req.after;
+    if (req.before !== undefined) q.before = req.before;
+    const entries = this.store
+      .search(keys, q, nick)
+      .filter((e) => !isPrivateKey(e.key) || this.privateVisible(s, e));
+    return { ok: true, target: req.target ?? "*", entries };
   }
 
   /** CHATHISTORY TARGETS: the conversations `s` may read with activity between two times. */

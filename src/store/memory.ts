@@ -14,6 +14,7 @@ import {
   type Span,
 } from "./queries.ts";
 import { RetentionLedger } from "./retention.ts";
+import { matches, type SearchQuery } from "./search.ts";
 import { type HistoryEntry, type HistoryStore, isPrivateKey, type RoomState } from "./store.ts";
 
 export interface MemoryStoreOptions {
@@ -149,6 +150,8 @@ export class MemoryStore extends IndexedHistory implements HistoryStore {
   protected readonly index = new MemoryIndex();
   private readonly retention: RetentionLedger;
   private readonly rooms = new Map<string, RoomState>();
+  /** "nick target" -> time. */
+  private readonly markers = new Map<string, number>();
   private seq = 0;
 
   constructor(opts: MemoryStoreOptions) {
@@ -230,7 +233,30 @@ export class MemoryStore extends IndexedHistory implements HistoryStore {
       .map(([, r]) => structuredClone(r));
   }
 
+  search(keys: readonly string[], q: SearchQuery, nick?: string): HistoryEntry[] {
+    const all = new Set(keys);
+    if (nick !== undefined) for (const k of this.index.privateKeysOf(nick)) all.add(k);
+    const found: HistoryEntry[] = [];
+    for (const key of all) {
+      const conv = this.index.conversations.get(key);
+      if (conv === undefined) continue;
+      for (const e of conv.slice(0, Number.MAX_SAFE_INTEGER))
+        if (matches(e, q, foldCase)) found.push(e);
+    }
+    found.sort((a, b) => a.time - b.time);
+    return found.slice(Math.max(0, found.length - q.limit));
+  }
+
+  readMarker(nick: string, target: string): number | undefined {
+    return this.markers.get(`${nick} ${target}`);
+  }
+
+  saveReadMarker(nick: string, target: string, time: number): void {
+    this.markers.set(`${nick} ${target}`, time);
+  }
+
   close(): void {
+    this.markers.clear();
     this.index.conversations.clear();
     this.index.byMsgid.clear();
     this.retention.forget();

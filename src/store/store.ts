@@ -14,6 +14,18 @@
  * line, exit status 1.
  */
 
+/** A full-text search (search.ts has the matching rules). */
+export interface SearchQuery {
+  /** What to look for; every token must occur. */
+  words: string;
+  /** Only messages from this nick (casefolded). */
+  from?: string;
+  /** Only messages strictly after / before these times (ms). */
+  after?: number;
+  before?: number;
+  limit: number;
+}
+
 export type HistoryCommand = "PRIVMSG" | "NOTICE" | PlaybackCommand;
 
 /**
@@ -148,11 +160,24 @@ export interface HistoryStore {
    * `target`; merged in order with whatever `to` already held.
    */
   moveConversation(from: string, to: string, target: string): void;
+  /**
+   * Full-text search (the rules of search.ts) in the conversations among
+   * `keys` (plus, when `nick` is given, every private conversation that
+   * casefolded nick takes part in): the newest `q.limit` matches, oldest first.
+   */
+  search(keys: readonly string[], q: SearchQuery, nick?: string): HistoryEntry[];
   /** Insert or replace a room's state, keyed by its casefolded name; written at once. */
   saveRoom(room: RoomState): void;
   /** Forget a room (any case of its name). */
   deleteRoom(name: string): void;
   loadRooms(): RoomState[];
+  /**
+   * draft/read-marker: the time (ms) of the last message a casefolded nick has
+   * read in a conversation (casefolded channel or nick), undefined when unknown.
+   */
+  readMarker(nick: string, target: string): number | undefined;
+  /** Record a read marker; written at once (it is rare and must survive a restart). */
+  saveReadMarker(nick: string, target: string, time: number): void;
   /** Flush and release the database. */
   close(): void;
 }

@@ -60,6 +60,7 @@ export function send(
   target: string,
   text: string,
   clientTags: [string, string][] | undefined,
+  multiline = false,
 ): { nick?: string; away?: string } {
   if (!s.registered || s.nick === undefined) throw new ChatError("notRegistered");
   if (target === "") throw new ChatError("noRecipient", [], `No recipient given (${command})`);
@@ -80,7 +81,9 @@ export function send(
   if (clientTags !== undefined && clientTags.length > 0) ev.clientTags = clientTags;
   if (to.statusmsg !== undefined) ev.statusmsg = to.statusmsg;
   if (s.umodes.has("B")) ev.bot = true;
-  fitRelayed(ev);
+  // A multi-line message is cut into lines that fit when it is rendered, not here.
+  if (multiline) ev.multiline = true;
+  else fitRelayed(ev);
   for (const topic of to.topics) c.bus.publish(topic, ev);
   c.counters.messagesIn++;
   const result: { nick?: string; away?: string } = {};

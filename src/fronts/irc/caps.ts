@@ -2,6 +2,8 @@
  * IRCv3 capabilities this server offers, with their CAP LS 302 values.
  * Other modules add a capability here (e.g. chathistory) when they implement it.
  */
+import { MULTILINE_CAP_VALUE } from "./multiline.ts";
+
 export const CAPABILITIES: Record<string, string | undefined> = {
   "message-tags": undefined,
   "server-time": undefined,
@@ -31,4 +33,10 @@ export const CAPABILITIES: Record<string, string | undefined> = {
   "draft/channel-rename": undefined,
   // MONITOR (handlers/monitor.ts) also reports AWAY of watched nicks to away-notify clients.
   "extended-monitor": undefined,
+  // MARKREAD (handlers/read-marker.ts), kept in the store.
+  "draft/read-marker": undefined,
+  // Client BATCH draft/multiline (multiline.ts, handlers/batch.ts); needs batch.
+  "draft/multiline": MULTILINE_CAP_VALUE,
+  // SEARCH (handlers/search.ts): full-text search of the history one may read.
+  "soju.im/search": undefined,
 };

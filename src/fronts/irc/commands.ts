@@ -3,6 +3,7 @@
  * (registration, parameter count, operator). Add a command by adding a row.
  */
 import type { CommandSpec } from "./context.ts";
+import { batch } from "./handlers/batch.ts";
 import { invite, join, kick, list, names, part, topic } from "./handlers/channel.ts";
 import { help } from "./handlers/help.ts";
 import { chathistory } from "./handlers/history.ts";
@@ -11,9 +12,11 @@ import { notice, privmsg, tagmsg } from "./handlers/messaging.ts";
 import { mode } from "./handlers/mode.ts";
 import { monitor } from "./handlers/monitor.ts";
 import { dline, kill, kline, oper, undline, unkline, wallops } from "./handlers/oper.ts";
+import { markread } from "./handlers/read-marker.ts";
 import { redact } from "./handlers/redact.ts";
 import { cap, nick, pass, ping, pong, quit, user } from "./handlers/registration.ts";
 import { rename } from "./handlers/rename.ts";
+import { search } from "./handlers/search.ts";
 import { setname } from "./handlers/setname.ts";
 import { away, ison, userhost, who, whois, whowas } from "./handlers/user.ts";
 
@@ -37,6 +40,12 @@ export const COMMANDS: Record<string, CommandSpec> = {
   VERSION: { handler: version, minParams: 0 },
   TIME: { handler: time, minParams: 0 },
   CHATHISTORY: { handler: chathistory, minParams: 1 },
+  // soju.im/search syntax over the FTS5 index of history (handlers/search.ts).
+  SEARCH: { handler: search, minParams: 0 },
+  // Client batches: draft/multiline only (handlers/batch.ts).
+  BATCH: { handler: batch, minParams: 1 },
+  // draft/read-marker: missing parameters get the spec's FAIL, so no minimum here.
+  MARKREAD: { handler: markread, minParams: 0 },
   LIST: { handler: list, minParams: 0 },
   INVITE: { handler: invite, minParams: 0 },
   KICK: { handler: kick, minParams: 2 },

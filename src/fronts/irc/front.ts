@@ -14,6 +14,7 @@ import {
   type Front,
   type FrontFactory,
   V_MESSAGE_TAGS,
+  V_MULTILINE,
   V_SERVER_TIME,
 } from "../../core/api.ts";
 import { escapeTagValue, type IrcMessage, IrcParseError, parse } from "../../protocol/message.ts";
@@ -22,7 +23,9 @@ import { batchRef } from "./batch.ts";
 import { COMMANDS } from "./commands.ts";
 import type { IrcReplies } from "./context.ts";
 import { toNumeric } from "./errors.ts";
+import { failBatch } from "./handlers/batch.ts";
 import { renamedFallback } from "./handlers/rename.ts";
+import { MultilineBatches } from "./multiline.ts";
 import { middle, renderEvent } from "./render.ts";
 import { type LabelFrame, ReplyBuffer } from "./replies.ts";
 import { fail } from "./standard-replies.ts";
@@ -37,6 +40,7 @@ type HeldLine = string | { invalidUtf8: string };
 
 export class IrcFront implements Front, IrcReplies {
   readonly kind = "irc";
+  readonly multiline = new MultilineBatches();
   /** CAP negotiation in progress: registration waits for CAP END. */
   capNegotiating = false;
   capVersion = 0;
@@ -59,6 +63,7 @@ export class IrcFront implements Front, IrcReplies {
     let v = 0;
     if (this.core.hasCap("server-time")) v |= V_SERVER_TIME;
     if (this.core.hasCap("message-tags")) v |= V_MESSAGE_TAGS;
+    if (this.core.hasCap("draft/multiline") && this.core.hasCap("batch")) v |= V_MULTILINE;
     return v;
   }
 
@@ -90,6 +95,13 @@ export class IrcFront implements Front, IrcReplies {
 
   private dispatch(msg: IrcMessage): void {
     const core = this.core;
+    // A line of an open draft/multiline batch is collected, not run.
+    const ref = msg.tags.get("batch");
+    if (ref !== undefined && msg.command !== "BATCH" && this.multiline.has(ref)) {
+      const fail = this.multiline.add(msg);
+      if (fail !== undefined) failBatch({ core, irc: this }, fail);
+      return;
+    }
     const spec = COMMANDS[msg.command];
     if (spec === undefined) {
       this.reply(ERR.UNKNOWNCOMMAND, middle(msg.command), "Unknown command");

@@ -43,6 +43,15 @@ export function dayAndClock(time: number, now: number): string {
 
 export const ACTION = /^\x01ACTION(?: (.*?))?\x01?$/s;
 
+/** Lines of a multi-line message formatted one by one (blank ones left out), CR LF between. */
+function eachLine(text: string, format: (line: string) => string): string {
+  return text
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map(format)
+    .join("\r\n");
+}
+
 /**
  * One message as a line. `where` is the room shown before the nick, or "" when
  * the reader knows the room already.
@@ -54,6 +63,9 @@ export function messageLine(
   nick: string,
   text: string,
 ): string {
+  // A draft/multiline message: one line per line, each with its prefix.
+  if (text.includes("\n") && !text.startsWith("\x01"))
+    return eachLine(text, (l) => messageLine(time, where, command, nick, l));
   const room = where === "" ? "" : `${clean(where)} `;
   const action = command === "PRIVMSG" ? ACTION.exec(text) : null;
   if (action !== null) return `${time} ${room}* ${nick} ${clean(action[1] ?? "")}`;
@@ -128,6 +140,8 @@ function privateLine(
   command: "PRIVMSG" | "NOTICE",
   text: string,
 ): string | null {
+  if (text.includes("\n") && !text.startsWith("\x01"))
+    return eachLine(text, (l) => privateLine(t, who, command, l) ?? "");
   const action = command === "PRIVMSG" ? ACTION.exec(text) : null;
   if (action !== null) return `${t} * ${who} ${clean(action[1] ?? "")} (privately)`;
   if (text.startsWith("\x01")) return null;
@@ -250,7 +264,7 @@ export function replayLines(
   for (const e of entries) {
     if (e.command !== "PRIVMSG" && e.command !== "NOTICE") continue;
     const line = messageLine(dayAndClock(e.time, now), "", e.command, nickOf(e.source), e.text);
-    if (line !== "") lines.push(`[history] ${line}`);
+    for (const l of line.split("\r\n")) if (l !== "") lines.push(`[history] ${l}`);
   }
   lines.push("*** End of history.");
   return lines;

@@ -8,7 +8,7 @@ import type { ConversationIndex, Cut, Span } from "../queries.ts";
 import type { HistoryCommand, HistoryEntry } from "../store.ts";
 import { describe, type ErrorLog } from "./log.ts";
 
-interface MessageRow {
+export interface MessageRow {
   id: number;
   msgid: string;
   time: number;
@@ -19,7 +19,7 @@ interface MessageRow {
   text: string;
 }
 
-const COLS = "id, msgid, time, key, target, source, command, text";
+export const COLS = "id, msgid, time, key, target, source, command, text";
 
 /** What a stored row's command may be; anything else reads as PRIVMSG. */
 const COMMANDS: ReadonlySet<string> = new Set<HistoryCommand>([
@@ -34,7 +34,7 @@ const COMMANDS: ReadonlySet<string> = new Set<HistoryCommand>([
   "NICK",
 ]);
 
-function toEntry(row: MessageRow): HistoryEntry {
+export function toEntry(row: MessageRow): HistoryEntry {
   return {
     msgid: row.msgid,
     time: row.time,

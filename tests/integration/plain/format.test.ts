@@ -19,6 +19,32 @@ describe("plain event lines", () => {
       "09:05 <bob> hi",
     ],
     [
+      "a multi-line message (draft/multiline) is one line per line, blank ones left out",
+      {
+        ...base,
+        type: "message",
+        target: "#lobby",
+        command: "PRIVMSG",
+        text: "first\n\nsecond \x1b[2Jline",
+        msgid: "1",
+        multiline: true,
+      },
+      "09:05 <bob> first\r\n09:05 <bob> second line",
+    ],
+    [
+      "a private multi-line message too",
+      {
+        ...base,
+        type: "message",
+        target: "alice",
+        command: "PRIVMSG",
+        text: "a\nb",
+        msgid: "1",
+        multiline: true,
+      },
+      "09:05 *bob* a\r\n09:05 *bob* b",
+    ],
+    [
       "message in another room names the room",
       { ...base, type: "message", target: "#dev", command: "PRIVMSG", text: "hi", msgid: "1" },
       "09:05 #dev <bob> hi",
@@ -150,7 +176,8 @@ describe("plain event lines", () => {
       victim: "e\x1bve",
       reason: "r\x00\x9bx",
     });
-    expect(line).toBe("09:05 * eve was kicked from #lobby by b[31mob (rx)");
+    // A control sequence goes whole: ESC [31m, ESC v and the C1 CSI \x9b x with what they take.
+    expect(line).toBe("09:05 * ee was kicked from #lobby by bob (r)");
   });
 
   test("property: splitText keeps every piece within the byte budget and loses no text", () => {

@@ -159,6 +159,8 @@ describe("toJoinConfig", () => {
       tls: false,
       insecure: false,
       json: false,
+      notify: true,
+      once: false,
     });
   });
 
@@ -186,6 +188,8 @@ describe("toJoinConfig", () => {
         `SHA256:${fp}`,
         "--insecure",
         "--json",
+        "--no-notify",
+        "--once",
       ]),
     ).toEqual({
       host: "h",
@@ -197,6 +201,8 @@ describe("toJoinConfig", () => {
       fingerprint: fp,
       insecure: true,
       json: true,
+      notify: false,
+      once: true,
     });
   });
 

@@ -327,8 +327,70 @@ export function runStoreContract(name: string, subject: ContractSubject): void {
       expect(s.loadRooms()).toEqual([]);
     });
 
+    test("search finds every word, in the conversations asked, newest matches oldest first", () => {
+      const s = make(1000);
+      const say = (key: string, i: number, text: string, source = "alice!a@h") =>
+        s.append(msg(key, i, { text, source }));
+      say("#dev", 1, "the Build is green");
+      say("#dev", 2, "build broke again", "bob!b@h");
+      say("#dev", 3, "Café build done");
+      say("#ops", 4, "build the ops box");
+      say("alice bob", 5, "private build note");
+      say("carol dave", 6, "their build");
+      s.flush();
+      const q = (words: string, over = {}) => ({ words, limit: 10, ...over });
+      const texts2 = (es: HistoryEntry[]) => es.map((e) => e.text);
+      expect(texts2(s.search(["#dev"], q("build")))).toEqual([
+        "the Build is green",
+        "build broke again",
+        "Café build done",
+      ]);
+      // Every word must occur; case and accents do not matter; word order does not.
+      expect(texts2(s.search(["#dev"], q("BUILD cafe")))).toEqual(["Café build done"]);
+      expect(texts2(s.search(["#dev"], q("green build")))).toEqual(["the Build is green"]);
+      expect(s.search(["#dev"], q("buil"))).toEqual([]);
+      // Only the keys asked, plus the nick's own private conversations.
+      expect(texts2(s.search(["#dev", "#ops"], q("build"), "bob")).length).toBe(5);
+      expect(texts2(s.search([], q("build"), "carol"))).toEqual(["their build"]);
+      // The newest `limit`, given oldest first; from, after and before narrow it.
+      expect(texts2(s.search(["#dev"], q("build", { limit: 2 })))).toEqual([
+        "build broke again",
+        "Café build done",
+      ]);
+      expect(texts2(s.search(["#dev"], q("build", { from: "bob" })))).toEqual([
+        "build broke again",
+      ]);
+      expect(
+        texts2(s.search(["#dev"], q("build", { after: T0 + 1000, before: T0 + 3000 }))),
+      ).toEqual(["build broke again"]);
+      // Query syntax is not passed through: quotes and operators are only words.
+      expect(s.search(["#dev"], q('build" OR "x'))).toEqual([]);
+      expect(s.search(["#dev"], q("*"))).toEqual([]);
+    });
+
+    test("read markers are kept per nick and conversation, and replaced", () => {
+      const s = make();
+      expect(s.readMarker("alice", "#dev")).toBeUndefined();
+      s.saveReadMarker("alice", "#dev", T0);
+      s.saveReadMarker("alice", "bob", T0 + 5);
+      s.saveReadMarker("carol", "#dev", T0 + 9);
+      s.saveReadMarker("alice", "#dev", T0 + 2);
+      expect(s.readMarker("alice", "#dev")).toBe(T0 + 2);
+      expect(s.readMarker("alice", "bob")).toBe(T0 + 5);
+      expect(s.readMarker("carol", "#dev")).toBe(T0 + 9);
+      expect(s.readMarker("bob", "#dev")).toBeUndefined();
+    });
+
     if (subject.reopen !== undefined) {
       const reopen = subject.reopen;
+      test("reopening keeps read markers", () => {
+        let s = make(1000);
+        s.saveReadMarker("alice", "#dev", T0 + 7);
+        s = reopen(s, 1000);
+        open.push(s);
+        expect(s.readMarker("alice", "#dev")).toBe(T0 + 7);
+      });
+
       test("reopening the database keeps messages, order and rooms", () => {
         let s = make(1000);
         for (let i = 1; i <= 30; i++) s.append(msg("#dev", i));

@@ -7,6 +7,7 @@ import { ERR, RPL } from "../../../protocol/numerics.ts";
 import type { CommandContext } from "../context.ts";
 import { matches, parseList } from "./elist.ts";
 import { replay } from "./history.ts";
+import { sendMarker } from "./read-marker.ts";
 import { eachTarget, splitList, targetList } from "./targets.ts";
 
 // JOIN <channel>{,<channel>} [<key>{,<key>}]  |  JOIN 0
@@ -34,6 +35,9 @@ export function join(ctx: CommandContext, msg: IrcMessage): void {
         String(Math.floor(topic.setAt / 1000)),
       );
     }
+    // draft/read-marker: the room's marker after its JOIN, before RPL_ENDOFNAMES.
+    if (core.hasCap("draft/read-marker"))
+      sendMarker(ctx, joined.room.channel, core.readMarker(joined.room.channel));
     sendNames(ctx, joined.room);
     if (joined.replay !== undefined) replay(ctx, joined.room.channel, joined.replay);
   });

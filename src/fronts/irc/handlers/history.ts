@@ -10,11 +10,12 @@ import {
   type HistoryQuery,
   type HistoryRef,
   V_MESSAGE_TAGS,
+  V_MULTILINE,
   V_SERVER_TIME,
 } from "../../../core/api.ts";
 import type { IrcMessage } from "../../../protocol/message.ts";
 import type { CommandContext } from "../context.ts";
-import { isoTime, storedEventLine, tagPrefix } from "../render.ts";
+import { isoTime, messageLines, storedEventLine, tagPrefix } from "../render.ts";
 import { fail as standardFail } from "../standard-replies.ts";
 
 /** The codes the chathistory spec gives (UNKNOWN_COMMAND and NEED_MORE_PARAMS are MUSTs). */
@@ -153,11 +154,16 @@ export function replay(
       `:${server} NOTICE ${channel} :Replaying the last ${entries.length} messages of ${channel}`,
     );
   }
+  // A stored multi-line message replays as it was delivered: one nested
+  // draft/multiline batch, or one line per piece.
+  const lineVariant =
+    variant | (core.hasCap("draft/multiline") && batch !== undefined ? V_MULTILINE : 0);
   for (const e of entries) {
-    const line =
-      e.command === "PRIVMSG" || e.command === "NOTICE"
-        ? `:${e.source} ${e.command} ${e.target} :${e.text}`
-        : storedEventLine(e.text); // draft/event-playback
+    if (e.command === "PRIVMSG" || e.command === "NOTICE") {
+      for (const line of messageLines(lineVariant, e, batch)) irc.raw(line);
+      continue;
+    }
+    const line = storedEventLine(e.text); // draft/event-playback
     if (line === undefined) continue;
     irc.raw(`${tagPrefix(variant, e.time, e.msgid, undefined, batch)}${line}`);
   }
