@@ -11,6 +11,7 @@ import { defaultDbPath, openStore } from "../store/open.ts";
 import { historyLine, joinHints, otherWaysLine } from "./serve-banner.ts";
 import { defaultServerName, type ServeConfig } from "./serve-config.ts";
 import { type RunningServer, startServer } from "./start-server.ts";
+import { webLines } from "./web-banner.ts";
 
 function hashOpers(config: ServeConfig): OperLogin[] {
   // Hashed at start (argon2id) so plain passwords are not kept in server state;
@@ -50,6 +51,12 @@ export async function runServe(config: ServeConfig): Promise<void> {
       opers,
       ...(log ? { log } : {}),
       ...(tls ? { tls } : {}),
+      web: config.web
+        ? {
+            origins: config.webOrigins,
+            ...(config.webPort !== undefined ? { port: config.webPort } : {}),
+          }
+        : false,
     });
   } catch (err) {
     store.close();
@@ -76,6 +83,7 @@ export async function runServe(config: ServeConfig): Promise<void> {
   } else if (hints.length > 0) {
     out.push("Others can join with:", ...hints);
   }
+  out.push(...webLines(config.host, running, tls !== undefined));
   out.push(otherWaysLine(config.host, running.port));
   process.stdout.write(`${out.join("\n")}\n`);
 

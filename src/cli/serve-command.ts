@@ -15,7 +15,11 @@ export default defineCommand({
   async run({ args, rawArgs }) {
     // citty keeps only the last --oper; every one given counts.
     const config = toServeConfig(
-      { ...(args as RawArgs), oper: collectRepeated(rawArgs, "oper") },
+      {
+        ...(args as RawArgs),
+        oper: collectRepeated(rawArgs, "oper"),
+        "web-origin": collectRepeated(rawArgs, "web-origin"),
+      },
       process.env,
     );
     const { runServe } = await import("./run-serve.ts");

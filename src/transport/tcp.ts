@@ -8,7 +8,9 @@ import type { Socket, TCPSocketListener } from "bun";
 import { LineFramer } from "../protocol/framing.ts";
 import { looksLikeTls, makeSecureContext, TlsSession } from "../security/tls-session.ts";
 import type { Acceptor, Conn, ConnHandler } from "./conn.ts";
+import { looksLikeHttp } from "./http-sniff.ts";
 import { type FlushScheduler, SendQueue } from "./output.ts";
+import { type WebHandoff, WebPipe } from "./web-pipe.ts";
 
 export interface TcpListenOptions {
   hostname: string;
@@ -27,6 +29,14 @@ export interface TcpListenOptions {
    * security/tls-session.ts for why this is not Bun.listen's own `tls` option.
    */
   tls?: { cert: string; key: string };
+  /**
+   * Serve HTTP on the same port: a connection whose first bytes (after TLS) are
+   * an HTTP request is piped to the internal web server instead of the core.
+   * The core then sees a connection only once its first bytes arrive, or after
+   * `webSniffMs` of silence (a person at nc who waits for the greeting).
+   */
+  web?: WebHandoff;
+  webSniffMs?: number;
 }
 
 export interface TcpListener {
@@ -37,6 +47,8 @@ export interface TcpListener {
 }
 
 const encoder = new TextEncoder();
+/** A TLS connection's first plain bytes come after a handshake: wait this many times longer. */
+const TLS_SNIFF_FACTOR = 10;
 const SENDQ_ERROR = encoder.encode("ERROR :SendQ exceeded\r\n");
 
 class TcpConn implements Conn {
@@ -51,6 +63,14 @@ class TcpConn implements Conn {
   /** The socket's close callback ran: nothing left to force. */
   socketClosed = false;
   private readonly closeGraceMs: number;
+  /** Kept from the start: a socket that closed before the core heard of it has none. */
+  readonly remoteAddress: string;
+  /** Set when the first bytes were HTTP: every byte then goes through it. */
+  pipe: WebPipe | undefined;
+  /** Waiting for the first bytes to tell HTTP from the rest (web on this port only). */
+  private sniffTimer: ReturnType<typeof setTimeout> | undefined;
+  private accept: Acceptor | undefined;
+  private web: WebHandoff | undefined;
 
   constructor(
     readonly socket: Socket<TcpConn | undefined>,
@@ -71,6 +91,7 @@ class TcpConn implements Conn {
     // Telnet users arrive here too; their negotiation bytes are never valid UTF-8 text.
     this.framer = new LineFramer(opts.maxLineBytes, { telnet: true });
     this.closeGraceMs = opts.closeGraceMs;
+    this.remoteAddress = socket.remoteAddress;
   }
 
   /** Bytes from the socket: the first chunk decides between TLS and plain text. */
@@ -84,13 +105,15 @@ class TcpConn implements Conn {
       if (looksLikeTls(chunk)) {
         this.tls = new TlsSession(this.socket, tlsContext, {
           data: (plain) => this.onData(plain),
-          drain: () => this.queue.drained(),
+          drain: () => (this.pipe ? this.pipe.clientDrained() : this.queue.drained()),
           error: (err) => {
             if (this.closeReason === "Connection closed") {
               this.closeReason = `TLS error: ${err.message}`;
             }
           },
         });
+        // The request comes after the handshake: give the handshake time too.
+        if (this.accept !== undefined) this.restartSniff(TLS_SNIFF_FACTOR);
         this.tls.receive(chunk);
         return;
       }
@@ -98,8 +121,67 @@ class TcpConn implements Conn {
     this.onData(chunk);
   }
 
-  get remoteAddress(): string {
-    return this.socket.remoteAddress;
+  /** Hand the connection to the core now, or once its first bytes show it is not HTTP. */
+  start(accept: Acceptor, web: WebHandoff | undefined, sniffMs: number): void {
+    if (web === undefined) {
+      this.admit(accept);
+      return;
+    }
+    this.accept = accept;
+    this.web = web;
+    this.sniffMs = sniffMs;
+    this.restartSniff(1);
+  }
+
+  private sniffMs = 0;
+
+  private restartSniff(factor: number): void {
+    const accept = this.accept;
+    if (accept === undefined) return;
+    clearTimeout(this.sniffTimer);
+    this.sniffTimer = setTimeout(() => this.admit(accept), this.sniffMs * factor);
+  }
+
+  private admit(accept: Acceptor): void {
+    this.sniffTimer = undefined;
+    this.accept = undefined;
+    this.handler = accept(this);
+    if (this.handler === undefined) this.close();
+  }
+
+  /** The first bytes decide: HTTP goes to the web server, anything else to the core. */
+  private sniffHttp(chunk: Uint8Array): void {
+    const accept = this.accept;
+    if (accept === undefined) return;
+    clearTimeout(this.sniffTimer);
+    if (this.web !== undefined && looksLikeHttp(chunk)) {
+      this.accept = undefined;
+      const socket = this.socket;
+      this.pipe = new WebPipe(
+        {
+          remoteAddress: socket.remoteAddress,
+          write: (d) => (this.tls ?? socket).write(d),
+          end: () => (this.tls ?? socket).end(),
+          pause: () => socket.pause(),
+          resume: () => socket.resume(),
+        },
+        this.web,
+      );
+      return;
+    }
+    this.admit(accept);
+  }
+
+  /**
+   * The socket closed before its first bytes told what it was (a failed TLS
+   * handshake, a port scan): the core still hears of it, so it is logged with
+   * its reason as before web sniffing existed.
+   */
+  admitIfPending(): void {
+    const accept = this.accept;
+    if (accept === undefined) return;
+    clearTimeout(this.sniffTimer);
+    this.admit(accept);
   }
 
   get queuedBytes(): number {
@@ -142,6 +224,11 @@ class TcpConn implements Conn {
   }
 
   onData(chunk: Uint8Array): void {
+    if (this.accept !== undefined) this.sniffHttp(chunk);
+    if (this.pipe !== undefined) {
+      this.pipe.fromClient(chunk);
+      return;
+    }
     if (this.reported) return;
     const events = this.framer.push(chunk);
     for (const ev of events) {
@@ -168,8 +255,7 @@ export function listenTcp(
         // nc users are never PINGed (they cannot answer); TCP keepalive still
         // finds a peer that vanished without closing, for them and for everyone.
         socket.setKeepAlive(true, opts.keepaliveMs);
-        conn.handler = accept(conn);
-        if (conn.handler === undefined) conn.close();
+        conn.start(accept, opts.web, opts.webSniffMs ?? 100);
       },
       data(socket, chunk) {
         socket.data?.receive(chunk, tlsContext);
@@ -177,12 +263,15 @@ export function listenTcp(
       drain(socket) {
         const conn = socket.data;
         if (conn?.tls !== undefined) conn.tls.rawDrained();
+        else if (conn?.pipe !== undefined) conn.pipe.clientDrained();
         else conn?.queue.drained();
       },
       close(socket, err) {
         const conn = socket.data;
         if (conn === undefined) return;
         conn.socketClosed = true;
+        conn.admitIfPending();
+        conn.pipe?.close();
         conn.tls?.destroy();
         conn.queue.markClosed();
         if (err !== undefined && conn.closeReason === "Connection closed") {

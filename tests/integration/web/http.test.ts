@@ -1,0 +1,86 @@
+/**
+ * HTTP on the main port: a connection whose first bytes are an HTTP request is
+ * served the page (with security headers on every response), also behind
+ * TLS on the same port, while IRC clients keep working there; `web: false`
+ * turns it off.
+ */
+import { afterEach, describe, expect, test } from "bun:test";
+import { startTestServer, type TestServer } from "../../helpers/server.ts";
+import { WsClient } from "../../helpers/ws-client.ts";
+import { opensslCert } from "../security/helpers.ts";
+
+let t: TestServer | undefined;
+afterEach(async () => {
+  await t?.stop();
+  t = undefined;
+});
+
+function expectSecurityHeaders(res: Response): void {
+  const csp = res.headers.get("content-security-policy") ?? "";
+  expect(csp).toContain("default-src 'none'");
+  expect(csp).toContain("script-src 'self'");
+  expect(csp).toContain("frame-ancestors 'none'");
+  expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+  expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+}
+
+describe("HTTP on the main port", () => {
+  test("the page and its scripts are served with security headers, as are refusals", async () => {
+    t = await startTestServer();
+    const page = await fetch(`http://127.0.0.1:${t.port}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+    const html = await page.text();
+    expect(html).toContain('<script type="module" src="/app/app.ts">');
+    // Nothing from elsewhere: every src/href is a path on this server.
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+    expectSecurityHeaders(page);
+    const script = await fetch(`http://127.0.0.1:${t.port}/app/app.ts`);
+    expect(script.headers.get("content-type")).toMatch(/^text\/javascript/);
+    expect(await script.text()).not.toContain(": string"); // transpiled, not TypeScript
+    expectSecurityHeaders(script);
+    const missing = await fetch(`http://127.0.0.1:${t.port}/nope`);
+    expect(missing.status).toBe(404);
+    expectSecurityHeaders(missing);
+    const post = await fetch(`http://127.0.0.1:${t.port}/`, { method: "POST", body: "x" });
+    expect(post.status).toBe(405);
+    expectSecurityHeaders(post);
+  });
+
+  test("IRC clients on the same port are unaffected, before and after web requests", async () => {
+    t = await startTestServer();
+    const a = await t.client("alice");
+    expect((await fetch(`http://127.0.0.1:${t.port}/`)).status).toBe(200);
+    const b = await t.client("bob");
+    a.send("PRIVMSG bob :hi");
+    await b.expect(/^:alice!\S+ PRIVMSG bob :hi$/);
+    // The browser's request was never a session: no connect line logged for it.
+    expect(t.logs.filter((l) => l.startsWith("connect ")).length).toBe(2);
+  });
+
+  test("behind --tls the same port serves https and wss", async () => {
+    const cert = opensslCert();
+    try {
+      t = await startTestServer({ tls: { cert: cert.cert, key: cert.key } });
+      const page = await fetch(`https://127.0.0.1:${t.port}/`, {
+        tls: { rejectUnauthorized: false },
+      } as RequestInit);
+      expect(page.status).toBe(200);
+      expectSecurityHeaders(page);
+      const w = await WsClient.connect(`wss://127.0.0.1:${t.port}/`, {
+        protocols: ["text.ircv3.net"],
+        tls: { rejectUnauthorized: false },
+      });
+      await w.register("secure");
+      w.close();
+    } finally {
+      cert.cleanup();
+    }
+  });
+
+  test("with the web off, an HTTP request on the main port is just a bad IRC client", async () => {
+    t = await startTestServer({ web: false });
+    expect(t.running.web).toBe(false);
+    await expect(fetch(`http://127.0.0.1:${t.port}/`)).rejects.toThrow();
+  });
+});
