@@ -1,25 +1,13 @@
 /**
- * The page, embedded in the binary: its TypeScript modules and stylesheet are
- * imported as text (so `bun build --compile` carries them), transpiled once at
- * start, and served from memory. Nothing is fetched from anywhere else.
+ * The page, embedded in the binary: its modules (transpiled) and stylesheet are
+ * inlined as strings by the `pageFile` macro when the server is bundled, and
+ * served from memory. Nothing is fetched from anywhere else.
  */
-import * as app from "./page/app.ts" with { type: "text" };
-import * as commands from "./page/commands.ts" with { type: "text" };
-import * as irc from "./page/irc.ts" with { type: "text" };
-import * as link from "./page/link.ts" with { type: "text" };
-import * as session from "./page/session.ts" with { type: "text" };
-import * as state from "./page/state.ts" with { type: "text" };
-import css from "./page/style.css" with { type: "text" };
-import * as view from "./page/view.ts" with { type: "text" };
+import { pageFile } from "./embed.ts" with { type: "macro" };
 
 export interface Asset {
   readonly body: string;
   readonly type: string;
-}
-
-/** A text import of a .ts file is its source; TypeScript types it as the module. */
-function source(mod: unknown): string {
-  return (mod as { default: string }).default;
 }
 
 const PAGE = `<!doctype html>
@@ -29,6 +17,7 @@ const PAGE = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
 <title>chat</title>
+<link rel="icon" href="/favicon.svg">
 <link rel="stylesheet" href="/app/style.css">
 <script type="module" src="/app/app.ts"></script>
 </head>
@@ -40,15 +29,26 @@ const PAGE = `<!doctype html>
 
 const JS = "text/javascript; charset=utf-8";
 
+/** A speech bubble, so the tab is recognisable (and the browser's favicon request is no 404). */
+const ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><path fill="#2457c5" d="M2 2h12a1 1 0 0 1 1 1v7a1 1 0 0 1-1 1H7l-4 3v-3H2a1 1 0 0 1-1-1V3a1 1 0 0 1 1-1z"/></svg>`;
+
 /** Every path the page is served from, with its body and type. */
 export function pageAssets(): ReadonlyMap<string, Asset> {
-  const t = new Bun.Transpiler({ loader: "ts", target: "browser" });
-  const modules: Record<string, unknown> = { app, commands, irc, link, session, state, view };
+  // Each call is a macro: the argument must be a literal for the bundler to inline it.
+  const modules: Record<string, string> = {
+    app: pageFile("app.ts"),
+    commands: pageFile("commands.ts"),
+    irc: pageFile("irc.ts"),
+    link: pageFile("link.ts"),
+    session: pageFile("session.ts"),
+    state: pageFile("state.ts"),
+    view: pageFile("view.ts"),
+  };
   const out = new Map<string, Asset>();
   out.set("/", { body: PAGE, type: "text/html; charset=utf-8" });
-  out.set("/app/style.css", { body: css, type: "text/css; charset=utf-8" });
-  for (const [name, mod] of Object.entries(modules)) {
-    out.set(`/app/${name}.ts`, { body: t.transformSync(source(mod)), type: JS });
-  }
+  out.set("/favicon.svg", { body: ICON, type: "image/svg+xml" });
+  out.set("/app/style.css", { body: pageFile("style.css"), type: "text/css; charset=utf-8" });
+  for (const [name, body] of Object.entries(modules))
+    out.set(`/app/${name}.ts`, { body, type: JS });
   return out;
 }
