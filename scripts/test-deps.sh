@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Installs the Debian programs the test suite drives (real IRC clients, openssl),
+# Installs the Debian programs the test suite drives (real IRC clients, openssl, chromium),
 # only when one is missing, so `npm test` works on a fresh Debian machine.
 set -euo pipefail
 need=()
 command -v irssi >/dev/null 2>&1 || need+=(irssi)
 command -v weechat-headless >/dev/null 2>&1 || need+=(weechat-headless)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+# The web client's browser tests drive Debian's chromium through playwright-core.
+[ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import irc' 2>/dev/null || need+=(python3-irc)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 echo "installing test dependencies from Debian: ${need[*]}"

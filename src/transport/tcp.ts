@@ -71,6 +71,12 @@ class TcpConn implements Conn {
   private sniffTimer: ReturnType<typeof setTimeout> | undefined;
   private accept: Acceptor | undefined;
   private web: WebHandoff | undefined;
+  /** No byte has arrived yet: the first ones are sniffed for HTTP. */
+  private firstBytes = true;
+  /** The core has queued bytes for this socket: too late to hand it to the web server. */
+  private sentAny = false;
+  /** Handed to the web server after the core had it: the core's writes and close are ignored. */
+  private detached = false;
 
   constructor(
     readonly socket: Socket<TcpConn | undefined>,
@@ -151,25 +157,40 @@ class TcpConn implements Conn {
 
   /** The first bytes decide: HTTP goes to the web server, anything else to the core. */
   private sniffHttp(chunk: Uint8Array): void {
-    const accept = this.accept;
-    if (accept === undefined) return;
+    this.firstBytes = false;
     clearTimeout(this.sniffTimer);
-    if (this.web !== undefined && looksLikeHttp(chunk)) {
+    const accept = this.accept;
+    const http = this.web !== undefined && looksLikeHttp(chunk);
+    if (accept !== undefined) {
       this.accept = undefined;
-      const socket = this.socket;
-      this.pipe = new WebPipe(
-        {
-          remoteAddress: socket.remoteAddress,
-          write: (d) => (this.tls ?? socket).write(d),
-          end: () => (this.tls ?? socket).end(),
-          pause: () => socket.pause(),
-          resume: () => socket.resume(),
-        },
-        this.web,
-      );
+      if (http) this.openPipe();
+      else this.admit(accept);
       return;
     }
-    this.admit(accept);
+    // Admitted after the silent wait (a browser's preconnected socket, a busy
+    // machine): while the core has sent it nothing, it can still go to the web
+    // server, and the core just sees it leave.
+    const handler = this.handler;
+    if (http && !this.sentAny && !this.closed && handler !== undefined) {
+      this.detached = true;
+      this.handler = undefined;
+      this.openPipe();
+      handler.closed("Web request");
+    }
+  }
+
+  private openPipe(): void {
+    const socket = this.socket;
+    this.pipe = new WebPipe(
+      {
+        remoteAddress: this.remoteAddress,
+        write: (d) => (this.tls ?? socket).write(d),
+        end: () => (this.tls ?? socket).end(),
+        pause: () => socket.pause(),
+        resume: () => socket.resume(),
+      },
+      this.web as WebHandoff,
+    );
   }
 
   /**
@@ -189,10 +210,12 @@ class TcpConn implements Conn {
   }
 
   get closed(): boolean {
-    return this.queue.closed || this.queue.closing;
+    return this.detached || this.queue.closed || this.queue.closing;
   }
 
   send(bytes: Uint8Array): void {
+    if (this.detached) return;
+    this.sentAny = true;
     if (this.queue.push(bytes)) return;
     // The peer is not reading: drop its backlog, say why, and cut it off.
     this.queue.discard();
@@ -207,6 +230,7 @@ class TcpConn implements Conn {
   }
 
   close(lastWords?: Uint8Array): void {
+    if (this.detached) return;
     this.queue.closeAfterFlush(lastWords);
     // Closing waits for the queue to drain; a peer that never reads gets a grace period.
     if (this.queue.blocked || this.tls !== undefined) {
@@ -224,7 +248,7 @@ class TcpConn implements Conn {
   }
 
   onData(chunk: Uint8Array): void {
-    if (this.accept !== undefined) this.sniffHttp(chunk);
+    if (this.firstBytes && this.web !== undefined) this.sniffHttp(chunk);
     if (this.pipe !== undefined) {
       this.pipe.fromClient(chunk);
       return;

@@ -4,7 +4,7 @@
  * notifications and the title badge for mentions and DMs.
  */
 import { type CommandContext, runCommand } from "./commands.ts";
-import { fold, isChannel } from "./irc.ts";
+import { fold, isChannel, splitText, textBudget } from "./irc.ts";
 import { Session } from "./session.ts";
 import { ChatState, type Conversation, type Line } from "./state.ts";
 import { buildPage, drawHeader, drawRooms, drawTyping, LogView } from "./view.ts";
@@ -118,8 +118,11 @@ const ctx: CommandContext = {
   send: (command, params) => session?.send(command, params),
   say(target, text, action) {
     if (text === "") return;
-    const body = action ? `\x01ACTION ${text}\x01` : text;
-    session?.send("PRIVMSG", [target, body]);
+    // A long message goes as several, like `chat join` sends it.
+    const budget = textBudget(state.nick, target) - (action ? 9 : 0);
+    for (const piece of splitText(text, budget)) {
+      session?.send("PRIVMSG", [target, action ? `\x01ACTION ${piece}\x01` : piece]);
+    }
     if (!isChannel(target)) {
       state.ensure(target, "dm");
       state.select(target);

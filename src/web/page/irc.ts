@@ -95,3 +95,35 @@ export function actionText(text: string): string | undefined {
   const m = /^\x01ACTION ?(.*?)\x01?$/.exec(text);
   return m === null ? undefined : (m[1] ?? "");
 }
+
+/**
+ * Bytes left for text in `:nick!user@host PRIVMSG target :text\r\n`; our host
+ * is unknown, so assume the longest common user@host (63), as `chat join` does.
+ */
+export function textBudget(nick: string, target: string): number {
+  return Math.max(64, 512 - (1 + nick.length + 1 + 63 + 1 + 7 + 1 + target.length + 2 + 2));
+}
+
+const utf8 = new TextEncoder();
+
+/** Cut text into pieces of at most `budget` UTF-8 bytes, at a space when there is one. */
+export function splitText(text: string, budget: number): string[] {
+  const out: string[] = [];
+  let rest = text;
+  while (utf8.encode(rest).length > budget) {
+    let cut = 0;
+    let bytes = 0;
+    for (const ch of rest) {
+      const n = utf8.encode(ch).length;
+      if (bytes + n > budget) break;
+      bytes += n;
+      cut += ch.length;
+    }
+    const space = rest.lastIndexOf(" ", cut);
+    const at = space > cut / 2 ? space : cut;
+    out.push(rest.slice(0, at));
+    rest = rest.slice(at).replace(/^ /, "");
+  }
+  if (rest !== "" || out.length === 0) out.push(rest);
+  return out;
+}

@@ -239,7 +239,7 @@ export class Session {
       return;
     }
     c.members.add(m.nick);
-    s.state.add(c, line("event", m.nick, `${m.nick} joined`), false);
+    s.state.add(c, line("event", m.nick, `${m.nick} joined`, m), false);
   }
 
   static part(s: Session, m: IrcMessage): void {
@@ -249,14 +249,14 @@ export class Session {
     if (who.toLowerCase() === s.state.nick.toLowerCase()) c.joined = false;
     c.members.delete(who);
     const verb = m.command === "KICK" ? `was kicked by ${m.nick}` : "left";
-    s.state.add(c, line("event", who, `${who} ${verb}${why ? ` (${why})` : ""}`), false);
+    s.state.add(c, line("event", who, `${who} ${verb}${why ? ` (${why})` : ""}`, m), false);
   }
 
   static quit(s: Session, m: IrcMessage): void {
     for (const c of s.state.conversations.values()) {
       if (!c.members.delete(m.nick)) continue;
       const why = m.params[0];
-      s.state.add(c, line("event", m.nick, `${m.nick} quit${why ? ` (${why})` : ""}`), false);
+      s.state.add(c, line("event", m.nick, `${m.nick} quit${why ? ` (${why})` : ""}`, m), false);
     }
   }
 
@@ -269,7 +269,7 @@ export class Session {
       s.events.registered(to);
     }
     for (const c of s.state.renamed(m.nick, to)) {
-      if (c.kind === "room") s.state.add(c, line("event", to, `${m.nick} is now ${to}`), false);
+      if (c.kind === "room") s.state.add(c, line("event", to, `${m.nick} is now ${to}`, m), false);
     }
     if (me) s.serverLine(`You are now ${to}`);
   }
@@ -289,7 +289,7 @@ export class Session {
     }
     const c = s.state.ensure(m.params[0] ?? "");
     c.topic = m.params[1] ?? "";
-    s.state.add(c, line("event", m.nick, `${m.nick} set the topic: ${c.topic}`), false);
+    s.state.add(c, line("event", m.nick, `${m.nick} set the topic: ${c.topic}`, m), false);
   }
 
   static batch(s: Session, m: IrcMessage): void {
@@ -318,6 +318,11 @@ export class Session {
     } else s.serverLine(m.params[1] ?? "");
   }
 
+  /** "MOTD File is missing" is a server fact, not an error about what was typed. */
+  static motd(s: Session, m: IrcMessage): void {
+    s.serverLine(m.params[1] ?? "");
+  }
+
   static ping(s: Session, m: IrcMessage): void {
     s.send("PONG", [m.params[0] ?? ""]);
   }
@@ -335,8 +340,10 @@ export class Session {
   }
 }
 
-function line(kind: Line["kind"], nick: string, text: string): Line {
-  return { time: Date.now(), kind, nick, text, mention: false };
+/** A local line; with the message it reports, at the server's time for it. */
+function line(kind: Line["kind"], nick: string, text: string, m?: IrcMessage): Line {
+  const t = m?.tags.get("time");
+  return { time: t === undefined ? Date.now() : Date.parse(t), kind, nick, text, mention: false };
 }
 
 /** The inbound table: verb or numeric -> handler. Unlisted numerics go to the server tab. */
@@ -347,6 +354,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   CAP: Session.cap,
   "001": Session.welcome,
   "433": Session.nickInUse,
+  "422": Session.motd,
   "432": Session.nickInUse,
   JOIN: Session.join,
   PART: Session.part,

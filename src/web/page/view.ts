@@ -134,7 +134,7 @@ function drawLine(l: Line): HTMLLIElement {
   li.append(t);
   if (l.kind === "message" || l.kind === "notice") li.append(el("span", nickClass(l.nick), l.nick));
   const body = el("span", "text");
-  if (l.kind === "action") body.append(el("span", nickClass(l.nick), l.nick), " ");
+  if (l.kind === "action") body.append(el("span", nickClass(l.nick), l.nick));
   for (const part of linkParts(l.text)) {
     if (part.href === undefined) {
       body.append(part.text);
@@ -154,11 +154,12 @@ function drawLine(l: Line): HTMLLIElement {
 interface Drawn {
   key: string;
   first: Line | undefined;
+  last: Line | undefined;
   count: number;
 }
 
 export class LogView {
-  private drawn: Drawn = { key: "", first: undefined, count: 0 };
+  private drawn: Drawn = { key: "", first: undefined, last: undefined, count: 0 };
 
   constructor(private readonly e: Elements) {}
 
@@ -167,14 +168,20 @@ export class LogView {
     const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
     const fromBottom = log.scrollHeight - log.scrollTop;
     const d = this.drawn;
-    const sameStart = d.key === c.key && d.first === c.lines[0] && c.lines.length >= d.count;
+    // Only appended if the first and the last drawn lines are where they were
+    // (a catch-up line in time order may land between drawn ones).
+    const sameStart =
+      d.key === c.key &&
+      d.first === c.lines[0] &&
+      c.lines.length >= d.count &&
+      d.last === c.lines[d.count - 1];
     if (sameStart) {
       for (const l of c.lines.slice(d.count)) log.append(drawLine(l));
     } else {
       log.replaceChildren(...c.lines.map(drawLine));
     }
     const switched = d.key !== c.key;
-    this.drawn = { key: c.key, first: c.lines[0], count: c.lines.length };
+    this.drawn = { key: c.key, first: c.lines[0], last: c.lines.at(-1), count: c.lines.length };
     if (switched || atBottom) log.scrollTop = log.scrollHeight;
     // Older lines came in above: keep what the reader was looking at in place.
     else if (!sameStart) log.scrollTop = log.scrollHeight - fromBottom;

@@ -84,3 +84,31 @@ describe("HTTP on the main port", () => {
     await expect(fetch(`http://127.0.0.1:${t.port}/`)).rejects.toThrow();
   });
 });
+
+describe("a browser socket that waits before sending", () => {
+  test("is still served HTTP after the core has taken it, while the core has sent it nothing", async () => {
+    t = await startTestServer();
+    const server = t;
+    let got = "";
+    const sock = await Bun.connect({
+      hostname: "127.0.0.1",
+      port: server.port,
+      socket: {
+        data(_s, chunk) {
+          got += new TextDecoder().decode(chunk);
+        },
+      },
+    });
+    // Wait (bounded) until the silent socket has been handed to the core, like a preconnect.
+    for (let i = 0; i < 100 && !server.logs.some((l) => l.startsWith("connect ")); i++) {
+      await Bun.sleep(20);
+    }
+    expect(server.logs.some((l) => l.startsWith("connect "))).toBe(true);
+    sock.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    for (let i = 0; i < 100 && !got.includes("</html>"); i++) await Bun.sleep(20);
+    sock.end();
+    expect(got).toStartWith("HTTP/1.1 200");
+    expect(got).toContain("</html>");
+    expect(server.logs.some((l) => /disconnect .*: Web request$/.test(l))).toBe(true);
+  });
+});

@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { type CommandContext, runCommand } from "../../../src/web/page/commands.ts";
-import { actionText, format, parse } from "../../../src/web/page/irc.ts";
+import { actionText, format, parse, splitText } from "../../../src/web/page/irc.ts";
 import { linkParts } from "../../../src/web/page/link.ts";
 import { Session } from "../../../src/web/page/session.ts";
 import { ChatState } from "../../../src/web/page/state.ts";
@@ -29,6 +29,14 @@ describe("page IRC codec", () => {
     expect(format("TAGMSG", ["#r"], new Map([["+typing", "active"]]))).toBe(
       "@+typing=active TAGMSG #r",
     );
+  });
+  test("a long message is cut at spaces into pieces that fit, multi-byte characters kept whole", () => {
+    const words = Array.from({ length: 100 }, (_, i) => `wörd${i}`).join(" ");
+    const pieces = splitText(words, 100);
+    expect(pieces.length).toBeGreaterThan(5);
+    for (const p of pieces) expect(new TextEncoder().encode(p).length).toBeLessThanOrEqual(100);
+    expect(pieces.join(" ")).toBe(words);
+    expect(splitText("é".repeat(100), 11).every((p) => p === "é".repeat(5))).toBe(true);
   });
   test("CTCP ACTION is /me", () => {
     expect(actionText("\x01ACTION waves\x01")).toBe("waves");
