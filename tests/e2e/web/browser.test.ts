@@ -42,9 +42,9 @@ afterEach(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function serve(port = 0): Promise<ServeProcess> {
+async function serve(port = 0, extra: string[] = []): Promise<ServeProcess> {
   const db = join(dir, "chat.db");
-  server = await spawnServe(serveCommand(["--db", db, "--quiet"], "binary", port), {
+  server = await spawnServe(serveCommand(["--db", db, "--quiet", ...extra], "binary", port), {
     readyWhen: /In a browser: /,
   });
   return server;
@@ -82,6 +82,14 @@ async function openPage(port: number, width = 1000): Promise<Page> {
   await page.goto(`http://127.0.0.1:${port}/`);
   return page;
 }
+
+/**
+ * The page's globals, for functions that run in the browser (the tests are
+ * type-checked without the DOM library; the page's CSP forbids string eval).
+ */
+type PageGlobals = {
+  document: { title: string; querySelectorAll(s: string): { length: number } };
+};
 
 async function login(page: Page, nick: string): Promise<void> {
   await page.fill("input[name=nick]", nick);
@@ -149,6 +157,35 @@ describe("the web client in chromium", () => {
     expect(await line(page, "said before the reload").count()).toBe(1);
   }, 60_000);
 
+  test("joining shows the latest page of history; scrolling up brings older pages", async () => {
+    freshDir();
+    const { port } = await serve(0, ["--no-flood-limit"]);
+    const irc = await raw(port, "old");
+    for (let i = 0; i < 130; i++) irc.send(`PRIVMSG #lobby :line ${i} of the past`);
+    irc.send("PING done");
+    await irc.expect("PONG");
+    const page = await openPage(port);
+    await login(page, "reader");
+    await line(page, "line 129 of the past").waitFor(WAIT);
+    expect(await line(page, "line 0 of the past").count()).toBe(0);
+    // Bounded: each scroll to the top asks for one more page (CHATHISTORY BEFORE).
+    for (let i = 0; i < 10 && (await line(page, "line 0 of the past").count()) === 0; i++) {
+      const before = await page.locator(".log .line.message").count();
+      await page.locator(".log").evaluate((el) => {
+        el.scrollTop = 0;
+      });
+      await page.waitForFunction(
+        (n) =>
+          (globalThis as unknown as PageGlobals).document.querySelectorAll(".log .line.message")
+            .length > n,
+        before,
+        WAIT,
+      );
+    }
+    await line(page, "line 0 of the past").waitFor(WAIT);
+    expect(await page.locator(".log .line.message").count()).toBe(130);
+  }, 60_000);
+
   test("after a server restart the page reconnects and shows what it missed", async () => {
     freshDir();
     const first = await serve();
@@ -207,7 +244,11 @@ describe("the web client in chromium", () => {
     expect(notes).toEqual(["kim (private): are you there?"]);
     expect(await page.title()).toMatch(/^\(1\) /);
     await page.locator(".room", { hasText: "kim" }).click();
-    await page.waitForFunction("!document.title.startsWith('(')", undefined, WAIT);
+    await page.waitForFunction(
+      () => !(globalThis as unknown as PageGlobals).document.title.startsWith("("),
+      undefined,
+      WAIT,
+    );
   }, 60_000);
 
   test("at 375 px wide the page has no horizontal scroll", async () => {
