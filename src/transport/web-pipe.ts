@@ -86,32 +86,30 @@ export class WebPipe {
   /** Bytes from the browser (already decrypted when behind TLS). */
   fromClient(chunk: Uint8Array): void {
     if (this.done) return;
-    // Copy: Bun reuses the buffer it hands to `data` once the callback returns.
-    const data = Uint8Array.from(chunk);
     if (this.upstream === undefined || this.toUpstream !== undefined) {
-      if (this.upstream === undefined) this.held.push(data);
-      else this.toUpstream = concat(this.toUpstream as Uint8Array, data);
+      // Copy what waits: Bun reuses the buffer it hands to `data` once the callback returns.
+      if (this.upstream === undefined) this.held.push(Uint8Array.from(chunk));
+      else this.toUpstream = concat(this.toUpstream as Uint8Array, chunk);
       return;
     }
-    const n = this.upstream.write(data);
+    const n = this.upstream.write(chunk);
     if (n < 0) this.close();
-    else if (n < data.length) {
-      this.toUpstream = data.subarray(n);
+    else if (n < chunk.length) {
+      this.toUpstream = chunk.slice(n);
       this.client.pause();
     }
   }
 
   private fromUpstream(chunk: Uint8Array): void {
     if (this.done) return;
-    const data = Uint8Array.from(chunk);
     if (this.toClient !== undefined) {
-      this.toClient = concat(this.toClient, data);
+      this.toClient = concat(this.toClient, chunk);
       return;
     }
-    const n = this.client.write(data);
+    const n = this.client.write(chunk);
     if (n < 0) this.close();
-    else if (n < data.length) {
-      this.toClient = data.subarray(n);
+    else if (n < chunk.length) {
+      this.toClient = chunk.slice(n);
       this.upstream?.pause();
     }
   }

@@ -5,6 +5,10 @@
  * turns it off.
  */
 import { afterEach, describe, expect, test } from "bun:test";
+import { webLines } from "../../../src/cli/web-banner.ts";
+import { FlushScheduler } from "../../../src/transport/output.ts";
+import { PipeAddresses } from "../../../src/transport/web-pipe.ts";
+import { startWebServer } from "../../../src/web/server.ts";
 import { startTestServer, type TestServer } from "../../helpers/server.ts";
 import { WsClient } from "../../helpers/ws-client.ts";
 import { opensslCert } from "../security/helpers.ts";
@@ -110,5 +114,44 @@ describe("a browser socket that waits before sending", () => {
     expect(got).toStartWith("HTTP/1.1 200");
     expect(got).toContain("</html>");
     expect(server.logs.some((l) => /disconnect .*: Web request$/.test(l))).toBe(true);
+  });
+});
+
+describe("the internal web server behind the main port", () => {
+  test("refuses a connection that is not one of the main port's pipes", async () => {
+    const web = startWebServer(
+      {
+        hostname: "127.0.0.1",
+        port: 0,
+        pipes: new PipeAddresses(),
+        origins: [],
+        sendQBytes: 1 << 20,
+        maxLineBytes: 8703,
+        closeGraceMs: 1000,
+        idleTimeoutS: 120,
+      },
+      () => undefined,
+      new FlushScheduler(),
+    );
+    try {
+      const res = await fetch(`http://127.0.0.1:${web.port}/`);
+      expect(res.status).toBe(403);
+      expect(await res.text()).toMatch(/only serves the chat server's own listener/);
+      expectSecurityHeaders(res);
+    } finally {
+      web.stop();
+    }
+  });
+});
+
+describe("the banner", () => {
+  test("prints the web address on the main port and on --web-port, https behind TLS, none with --no-web", () => {
+    expect(webLines("127.0.0.1", { port: 6667, web: true }, false)).toEqual([
+      "In a browser: http://127.0.0.1:6667/",
+    ]);
+    expect(webLines("127.0.0.1", { port: 6667, web: true, webPort: 8080 }, true)).toEqual([
+      "In a browser: https://127.0.0.1:6667/ or https://127.0.0.1:8080/",
+    ]);
+    expect(webLines("127.0.0.1", { port: 6667, web: false }, false)).toEqual([]);
   });
 });
