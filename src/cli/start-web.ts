@@ -59,7 +59,12 @@ export function startWeb(
     }
   }
   return {
-    handoff: { port: internal.port, addresses: pipes },
+    handoff: {
+      port: internal.port,
+      addresses: pipes,
+      maxPerAddress: core.limits.maxConnectionsPerIp,
+      open: new Map(),
+    },
     port: dedicated?.port,
     stop() {
       internal.stop();

@@ -40,7 +40,18 @@ export interface WebHandoff {
   /** Where the internal web server listens. */
   readonly port: number;
   readonly addresses: PipeAddresses;
+  /** Open pipes allowed from one address (the core's cap per address, for HTTP too). */
+  readonly maxPerAddress: number;
+  /** Open pipes per address now. */
+  readonly open: Map<string, number>;
 }
+
+const encoder = new TextEncoder();
+/** The answer to one address too many: HTTP, so the browser shows why. */
+const TOO_MANY = encoder.encode(
+  "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n" +
+    "Connection: close\r\nContent-Length: 38\r\n\r\nToo many connections from your address\n",
+);
 
 /** One client's pipe to the internal server. Bytes before the upstream opens are held. */
 export class WebPipe {
@@ -52,11 +63,22 @@ export class WebPipe {
   private toUpstream: Uint8Array | undefined;
   private done = false;
   private localPort = 0;
+  private counted = false;
 
   constructor(
     private readonly client: PipeClient,
     private readonly handoff: WebHandoff,
   ) {
+    const ip = client.remoteAddress;
+    const n = handoff.open.get(ip) ?? 0;
+    if (n >= handoff.maxPerAddress) {
+      this.done = true;
+      client.write(TOO_MANY);
+      client.end();
+      return;
+    }
+    handoff.open.set(ip, n + 1);
+    this.counted = true;
     Bun.connect<undefined>({
       hostname: "127.0.0.1",
       port: handoff.port,
@@ -145,6 +167,12 @@ export class WebPipe {
     this.done = true;
     this.held = [];
     if (this.localPort !== 0) this.handoff.addresses.delete(this.localPort);
+    if (this.counted) {
+      const ip = this.client.remoteAddress;
+      const n = (this.handoff.open.get(ip) ?? 1) - 1;
+      if (n <= 0) this.handoff.open.delete(ip);
+      else this.handoff.open.set(ip, n);
+    }
     this.upstream?.end();
     this.client.end();
   }

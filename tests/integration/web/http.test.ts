@@ -155,3 +155,39 @@ describe("the banner", () => {
     expect(webLines("127.0.0.1", { port: 6667, web: false }, false)).toEqual([]);
   });
 });
+
+describe("HTTP connections per address", () => {
+  test("are capped like IRC ones: one too many gets a 503 that says why; a freed slot is reused", async () => {
+    t = await startTestServer({ limits: { maxConnectionsPerIp: 2 } });
+    const port = t.port;
+    const got: string[] = ["", "", ""];
+    const open = (i: number) =>
+      Bun.connect({
+        hostname: "127.0.0.1",
+        port,
+        socket: {
+          data(_s, chunk) {
+            got[i] += new TextDecoder().decode(chunk);
+          },
+        },
+      });
+    // Two requests left unfinished hold their pipes open.
+    const held = [await open(0), await open(1)];
+    for (const s of held) s.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    const third = await open(2);
+    third.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    for (let i = 0; i < 100 && !got[2]?.includes("Too many"); i++) await Bun.sleep(20);
+    expect(got[2]).toStartWith("HTTP/1.1 503");
+    expect(got[2]).toContain("Too many connections from your address");
+    held[0]?.end();
+    held[1]?.end();
+    // Bounded wait for the pipes to close, then a page loads again.
+    let status = 0;
+    for (let i = 0; i < 50 && status !== 200; i++) {
+      await Bun.sleep(20);
+      status = (await fetch(`http://127.0.0.1:${port}/`)).status;
+    }
+    expect(status).toBe(200);
+    third.end();
+  });
+});
