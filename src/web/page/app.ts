@@ -59,6 +59,9 @@ function redraw(): void {
     drawHeader(e, state, c);
     log.draw(c);
     drawTyping(e, state.typingNow(c, Date.now()));
+    // Scrolled to the top while a page was still loading: the scroll event came
+    // and went, so ask for the next page now.
+    if (e.log.scrollTop < 40 && e.log.scrollHeight > e.log.clientHeight) session?.loadOlder(c);
     const n = state.badge();
     document.title = `${n > 0 ? `(${n}) ` : ""}${c.kind === "server" ? "chat" : `${c.name} · chat`}`;
     remember();
