@@ -55,10 +55,14 @@ function freshDir(): void {
 }
 
 /** A page in its own browser profile, with what it raises recorded (alerts, notifications). */
-async function openPage(port: number, width = 1000): Promise<Page> {
-  const ctx = await browser.newContext({ viewport: { width, height: 700 } });
+async function openPage(port: number, width = 1000, scheme = "http"): Promise<Page> {
+  // The https test's certificate is the server's own self-signed one.
+  const ctx = await browser.newContext({
+    viewport: { width, height: 700 },
+    ignoreHTTPSErrors: scheme === "https",
+  });
   contexts.push(ctx);
-  await ctx.grantPermissions(["notifications"], { origin: `http://127.0.0.1:${port}` });
+  await ctx.grantPermissions(["notifications"], { origin: `${scheme}://127.0.0.1:${port}` });
   // Record what the page raises: notifications it shows, and any alert() a payload might run.
   await ctx.addInitScript({
     content: `
@@ -79,7 +83,7 @@ async function openPage(port: number, width = 1000): Promise<Page> {
   page.on("dialog", () => {
     throw new Error("a dialog opened: script from the network ran");
   });
-  await page.goto(`http://127.0.0.1:${port}/`);
+  await page.goto(`${scheme}://127.0.0.1:${port}/`);
   return page;
 }
 
@@ -266,6 +270,18 @@ describe("the web client in chromium", () => {
       "({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })",
     )) as { scroll: number; client: number };
     expect(widths.scroll).toBeLessThanOrEqual(widths.client);
+  }, 60_000);
+
+  test("behind --tls the page is served over https and chats over wss on the same port", async () => {
+    freshDir();
+    const { port } = await serve(0, ["--tls"]);
+    const page = await openPage(port, 1000, "https");
+    await login(page, "tess");
+    const irc = await raw(port, "uma");
+    await say(page, "hello over TLS");
+    await irc.expect(/^:tess!\S+ PRIVMSG #lobby :hello over TLS$/);
+    irc.send("PRIVMSG #lobby :and back");
+    await line(page, "and back").waitFor(WAIT);
   }, 60_000);
 
   test("the README's screenshot", async () => {
