@@ -16,6 +16,7 @@ import { hashOpers, Reloader, secretsOf, serveLimits } from "./reload.ts";
 import { historyLine, joinHints, otherWaysLine } from "./serve-banner.ts";
 import { defaultServerName, type ServeConfig } from "./serve-config.ts";
 import { type RunningServer, startServer } from "./start-server.ts";
+import { webLines } from "./web-banner.ts";
 
 /** Start the server and resolve once it has shut down cleanly; `reload` re-reads the settings (SIGHUP). */
 export async function runServe(config: ServeConfig, reload?: () => ServeConfig): Promise<void> {
@@ -57,6 +58,12 @@ export async function runServe(config: ServeConfig, reload?: () => ServeConfig):
       opers,
       events: (e) => logger.event(e),
       ...(tls ? { tls } : {}),
+      web: config.web
+        ? {
+            origins: config.webOrigins,
+            ...(config.webPort !== undefined ? { port: config.webPort } : {}),
+          }
+        : false,
     });
   } catch (err) {
     moderation.close();
@@ -105,6 +112,7 @@ export async function runServe(config: ServeConfig, reload?: () => ServeConfig):
   } else if (hints.length > 0) {
     out.push("Others can join with:", ...hints);
   }
+  out.push(...webLines(config.host, running, tls !== undefined));
   out.push(otherWaysLine(config.host, running.port));
   if (metrics !== undefined) {
     const mh = metrics.host.includes(":") ? `[${metrics.host}]` : metrics.host;
