@@ -7,6 +7,7 @@ import { hostname } from "node:os";
 import type { OperLogin } from "../core/core.ts";
 import { OperCredentials } from "../security/password.ts";
 import { resolveTlsIdentity } from "../security/serve-tls.ts";
+import { ClaimStore } from "../store/claims.ts";
 import { defaultDbPath, openStore } from "../store/open.ts";
 import { historyLine, joinHints, otherWaysLine } from "./serve-banner.ts";
 import { defaultServerName, type ServeConfig } from "./serve-config.ts";
@@ -27,6 +28,14 @@ export async function runServe(config: ServeConfig): Promise<void> {
     // --quiet; live relay goes on and the store retries on the next turn.
     onError: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
   });
+  // Claims live in the history file (its folder now exists), so they survive restarts with it.
+  let claims: ClaimStore;
+  try {
+    claims = ClaimStore.open(config.db ?? defaultDbPath(), config.claimDays);
+  } catch (err) {
+    store.close();
+    throw err;
+  }
   const opers = hashOpers(config);
   const tls = await resolveTlsIdentity(config, process.env);
   const log = config.quiet
@@ -50,9 +59,11 @@ export async function runServe(config: ServeConfig): Promise<void> {
       opers,
       ...(log ? { log } : {}),
       ...(tls ? { tls } : {}),
+      claims,
     });
   } catch (err) {
     store.close();
+    claims.close();
     throw err;
   }
   const shown = running.host.includes(":") ? `[${running.host}]` : running.host;
@@ -85,7 +96,10 @@ export async function runServe(config: ServeConfig): Promise<void> {
       process.off("SIGTERM", onSignal);
       void running
         .stop()
-        .then(() => store.close())
+        .then(() => {
+          store.close();
+          claims.close();
+        })
         .finally(resolve);
     };
     process.on("SIGINT", onSignal);

@@ -32,6 +32,8 @@ export interface ServeConfig {
   /** Connection caps; undefined keeps the core's defaults. */
   maxPerIp?: number;
   maxClients?: number;
+  /** Days a claimed nick is kept without its owner logging in. */
+  claimDays: number;
 }
 
 const SERVER_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i;
@@ -92,6 +94,11 @@ export const serveArgs = {
     description: "Connections allowed from one address (default 100)",
   },
   "max-clients": { type: "string", description: "Connections allowed in total (default 19000)" },
+  "claim-days": {
+    type: "string",
+    description: "Days a claimed nick is kept without its owner logging in",
+    default: "90",
+  },
 } as const;
 
 /** Check and type the flags; pure, so tested without starting anything. */
@@ -115,6 +122,7 @@ export function toServeConfig(args: RawArgs, env: Record<string, string | undefi
     floodLimit: args["flood-limit"] !== false,
     quiet: args.quiet === true,
     network: checkNetwork(lastString(args.network) ?? "chat"),
+    claimDays: parsePositiveInt(lastString(args["claim-days"]) ?? "90", "--claim-days"),
   };
   const name = lastString(args.name);
   if (name !== undefined) {

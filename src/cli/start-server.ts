@@ -10,6 +10,7 @@ import { Core, type OperLogin } from "../core/core.ts";
 import type { Limits } from "../core/limits.ts";
 import { ircFront } from "../fronts/irc/front.ts";
 import { plainFront } from "../fronts/plain/front.ts";
+import type { ClaimStore } from "../store/claims.ts";
 import type { HistoryStore } from "../store/store.ts";
 import { FlushScheduler } from "../transport/output.ts";
 import { listenTcp, type TcpListener } from "../transport/tcp.ts";
@@ -34,6 +35,8 @@ export interface StartOptions {
   bus?: MessageBus;
   /** Also serve TLS on the same port (the first byte tells TLS from plain text). */
   tls?: { cert: string; key: string };
+  /** Owned nicks; default: in memory, gone when the server stops. Closed by its opener. */
+  claims?: ClaimStore;
 }
 
 export interface RunningServer {
@@ -81,6 +84,7 @@ export function startServer(opts: StartOptions): RunningServer {
     ...(opts.serverName ? { serverName: opts.serverName } : {}),
     ...(opts.network ? { network: opts.network } : {}),
     ...(opts.bus ? { bus: opts.bus } : {}),
+    ...(opts.claims ? { claims: opts.claims } : {}),
     version: `chat-${VERSION}`,
   });
   let listener: TcpListener;

@@ -23,6 +23,7 @@ describe("toServeConfig", () => {
       history: 10_000,
       tls: false,
       opers: [],
+      claimDays: 90,
       floodLimit: true,
       quiet: false,
       network: "chat",
@@ -77,6 +78,7 @@ describe("toServeConfig", () => {
       network: "ExampleNet",
       maxPerIp: 5,
       maxClients: 50,
+      claimDays: 90,
     });
   });
 
