@@ -27,6 +27,8 @@ interface Base {
   /** ms since the epoch, server time. */
   time: number;
   origin: Origin;
+  /** The owned nick the source proved (account-tag, extended-join); absent for unowned nicks. */
+  account?: string;
 }
 
 /** PRIVMSG or NOTICE, to a room (target `#room`) or a person (target: their nick). */
@@ -96,8 +98,8 @@ export interface InviteEvent extends Base {
  * first listed room the recipient shares.
  */
 export interface UserEvent extends Base {
-  type: "quit" | "nick" | "away";
-  /** quit reason, new nick, or away text ("" = back) */
+  type: "quit" | "nick" | "away" | "account";
+  /** quit reason, new nick, away text ("" = back), or account name ("" = logged out) */
   text: string;
   /** Casefolded rooms the person was in when it happened, in a stable order. */
   rooms: string[];
@@ -115,5 +117,5 @@ export type RoomEvent =
 export type BusEvent = RoomEvent | InviteEvent | UserEvent;
 
 export function isUserEvent(ev: BusEvent): ev is UserEvent {
-  return ev.type === "quit" || ev.type === "nick" || ev.type === "away";
+  return ev.type === "quit" || ev.type === "nick" || ev.type === "away" || ev.type === "account";
 }

@@ -29,7 +29,10 @@ export const V_MESSAGE_TAGS = 2;
 export const PLAIN_VARIANT = 4;
 /** A plain user in several rooms: every room line names its room. */
 export const PLAIN_LABELLED_VARIANT = 5;
-export const VARIANT_COUNT = 8;
+/** IRC bits above the plain values: account-tag and extended-join change the bytes. */
+export const V_ACCOUNT_TAG = 8;
+export const V_EXTENDED_JOIN = 16;
+export const VARIANT_COUNT = 32;
 
 /** What the core asks of a front. */
 export interface Front {
@@ -130,6 +133,8 @@ export interface WhoEntry {
   oper: boolean;
   op: boolean;
   voice: boolean;
+  /** The owned nick they proved, or null. */
+  account: string | null;
 }
 
 export interface WhoisInfo {
@@ -143,6 +148,8 @@ export interface WhoisInfo {
   plain: boolean;
   idleSeconds: number;
   signon: number;
+  /** The owned nick they proved (WHOIS 330), or null. */
+  account: string | null;
 }
 
 export interface UserView {
@@ -197,6 +204,24 @@ export type OperOutcome = "granted" | "already" | "throttled" | "refused";
 
 export type RegisterOutcome = "registered" | "waiting" | "refused";
 
+/** Proving or claiming an owned nick. No field ever holds the secret. */
+export type AuthResult =
+  | { ok: true; account: string; created: boolean }
+  | {
+      ok: false;
+      reason:
+        | "wrong"
+        | "throttled"
+        | "unclaimed"
+        | "claimed"
+        | "invalid"
+        | "taken"
+        | "weak"
+        | "already"
+        | "nocert";
+      message: string;
+    };
+
 /** The core's actions and views, bound to one connection. */
 export interface CoreApi {
   readonly server: ServerInfo;
@@ -235,6 +260,24 @@ export interface CoreApi {
   suggestNick(nick: string): string;
   quit(reason?: string): void;
   disconnect(reason: string): void;
+
+  // ---- owned nicks (the nick is the account name)
+  /** The owned nick this connection proved, or null. */
+  readonly account: string | null;
+  /** The owner's spelling when `nick` is claimed, else undefined. */
+  claimedBy(nick: string): string | undefined;
+  /** Prove `nick` with `secret`, or claim it ("either": whichever applies). */
+  authenticate(
+    nick: string,
+    secret: string,
+    mode: "login" | "claim" | "either",
+  ): Promise<AuthResult>;
+  /** Prove or claim a nick with this connection's TLS client certificate (SASL EXTERNAL). */
+  authenticateCert(nick: string | undefined): AuthResult;
+  /** Drop this connection's claim; returns the nick that was claimed. */
+  unclaim(): string;
+  /** Operators: drop anyone's claim; returns the nick as it was claimed. */
+  release(nick: string): string;
 
   // ---- rooms
   /** undefined: already in the room (nothing happened). */

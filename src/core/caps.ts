@@ -14,6 +14,12 @@ const NAMES = [
   "userhost-in-names",
   "cap-notify",
   "draft/chathistory",
+  // Owned nicks (actions/accounts.ts).
+  "sasl",
+  "account-tag",
+  "account-notify",
+  "extended-join",
+  "draft/account-registration",
 ] as const;
 
 export type CapName = (typeof NAMES)[number];

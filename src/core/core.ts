@@ -11,8 +11,10 @@
 import type { MessageBus } from "../bus/bus.ts";
 import { LocalBus } from "../bus/local.ts";
 import { isValidNick, sanitizeLine } from "../protocol/text.ts";
+import { ClaimStore } from "../store/claims.ts";
 import type { HistoryStore } from "../store/store.ts";
 import type { Conn, ConnHandler } from "../transport/conn.ts";
+import { Accounts } from "./accounts.ts";
 import { moveInvites } from "./actions/identity.ts";
 import { quitRooms } from "./actions/rooms.ts";
 import { Admission } from "./admission.ts";
@@ -47,6 +49,8 @@ export interface CoreOptions {
   /** One line per connect/disconnect (stderr in `chat serve`); omit to stay silent. */
   log?: (line: string) => void;
   now?: () => number;
+  /** Owned nicks; default: a new in-memory store (90 days). */
+  claims?: ClaimStore;
 }
 
 const encoder = new TextEncoder();
@@ -56,6 +60,7 @@ export class Core implements CoreParts, SessionHost, Housekept {
   readonly info: ServerInfo;
   readonly registry: Registry;
   readonly admission: Admission;
+  readonly accounts: Accounts;
   readonly delivery: Delivery;
   readonly history: History;
   readonly bus: MessageBus;
@@ -92,6 +97,7 @@ export class Core implements CoreParts, SessionHost, Housekept {
     this.ids = new MsgIds(createdAt.toString(36));
     this.registry = new Registry(this.limits.whowasEntries);
     this.admission = new Admission(this.limits, opts.password);
+    this.accounts = new Accounts(opts.claims ?? ClaimStore.memory(), this.limits);
     this.delivery = new Delivery(this.bus, this.node, (s, err) => this.renderFailed(s, err));
     this.history = new History(opts.store, this.bus, this.registry, (n) => this.validNick(n));
     for (const state of opts.store.loadRooms()) {

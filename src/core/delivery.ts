@@ -82,9 +82,11 @@ export class Delivery {
   private userToRoom(room: Room, ev: UserEvent, self: number): void {
     const at = ev.rooms.indexOf(room.folded);
     const away = ev.type === "away";
+    const account = ev.type === "account";
     for (const m of room.members.keys()) {
       if (m.id === self) continue;
       if (away && !m.hasCap("away-notify")) continue;
+      if (account && m.front.kind === "irc" && !m.hasCap("account-notify")) continue;
       if (at > 0 && inEarlierRoom(m, ev.rooms, at)) continue;
       this.send(m, ev);
     }

@@ -4,6 +4,7 @@
  */
 import type { BanKind } from "../security/bans.ts";
 import type { BanState, TopicState } from "../store/store.ts";
+import * as accounts from "./actions/accounts.ts";
 import * as identity from "./actions/identity.ts";
 import * as messaging from "./actions/messaging.ts";
 import * as modes from "./actions/modes.ts";
@@ -11,6 +12,7 @@ import * as oper from "./actions/oper.ts";
 import * as people from "./actions/people.ts";
 import * as rooms from "./actions/rooms.ts";
 import type {
+  AuthResult,
   CaptureSink,
   CoreApi,
   Counts,
@@ -106,6 +108,25 @@ export class CoreHandle implements CoreApi {
   }
   disconnect(reason: string): void {
     this.c.disconnect(this.s, reason);
+  }
+
+  get account(): string | null {
+    return this.s.account;
+  }
+  claimedBy(nick: string): string | undefined {
+    return accounts.claimedBy(this.c, nick);
+  }
+  authenticate(nick: string, secret: string, mode: accounts.AuthMode): Promise<AuthResult> {
+    return accounts.authenticate(this.c, this.s, nick, secret, mode);
+  }
+  authenticateCert(nick: string | undefined): AuthResult {
+    return accounts.authenticateCert(this.c, this.s, nick);
+  }
+  unclaim(): string {
+    return accounts.unclaim(this.c, this.s);
+  }
+  release(nick: string): string {
+    return accounts.release(this.c, this.s, nick);
   }
 
   join(name: string, key?: string): JoinResult | undefined {

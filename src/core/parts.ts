@@ -5,6 +5,7 @@
  */
 import type { MessageBus } from "../bus/bus.ts";
 import type { Origin } from "../bus/events.ts";
+import type { Accounts } from "./accounts.ts";
 import type { Admission } from "./admission.ts";
 import type { ServerInfo } from "./api.ts";
 import type { Delivery } from "./delivery.ts";
@@ -25,6 +26,7 @@ export interface CoreParts {
   readonly info: ServerInfo;
   readonly registry: Registry;
   readonly admission: Admission;
+  readonly accounts: Accounts;
   readonly delivery: Delivery;
   readonly history: History;
   readonly bus: MessageBus;
@@ -43,8 +45,15 @@ export interface CoreParts {
 export function eventBase(
   c: CoreParts,
   s: Session,
-): { source: string; time: number; origin: Origin } {
-  return { source: s.prefix, time: c.now(), origin: { node: c.node, conn: s.id } };
+): { source: string; time: number; origin: Origin; account?: string } {
+  const base: { source: string; time: number; origin: Origin; account?: string } = {
+    source: s.prefix,
+    time: c.now(),
+    origin: { node: c.node, conn: s.id },
+  };
+  // account-tag and extended-join show it; events of unowned nicks carry none.
+  if (s.account !== null) base.account = s.account;
+  return base;
 }
 
 /**
@@ -55,7 +64,7 @@ export function eventBase(
 export function publishUser(
   c: CoreParts,
   s: Session,
-  type: "quit" | "nick" | "away",
+  type: "quit" | "nick" | "away" | "account",
   text: string,
   source = s.prefix,
 ): void {

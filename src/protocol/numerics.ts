@@ -54,6 +54,11 @@ export const RPL = {
   YOUREOPER: "381",
   TIME: "391",
   WHOISSECURE: "671",
+  // SASL 3.1 (ircv3.net/specs/extensions/sasl-3.1).
+  LOGGEDIN: "900",
+  LOGGEDOUT: "901",
+  SASLSUCCESS: "903",
+  SASLMECHS: "908",
 } as const;
 
 export const ERR = {
@@ -100,6 +105,11 @@ export const ERR = {
   USERSDONTMATCH: "502",
   INVALIDKEY: "525",
   INVALIDMODEPARAM: "696",
+  NICKLOCKED: "902",
+  SASLFAIL: "904",
+  SASLTOOLONG: "905",
+  SASLABORTED: "906",
+  SASLALREADY: "907",
 } as const;
 
 export type Numeric = (typeof RPL)[keyof typeof RPL] | (typeof ERR)[keyof typeof ERR];

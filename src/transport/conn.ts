@@ -18,6 +18,8 @@ export interface Conn {
   /** Bytes queued and not yet accepted by the socket. */
   readonly queuedBytes: number;
   readonly closed: boolean;
+  /** SHA-256 of the TLS client certificate (lowercase hex), when the peer gave one. */
+  peerCertFingerprint?(): string | undefined;
 }
 
 export interface ConnHandler {

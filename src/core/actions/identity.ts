@@ -8,6 +8,7 @@ import type { RegisterOutcome } from "../api.ts";
 import { ChatError } from "../errors.ts";
 import { type CoreParts, publishUser } from "../parts.ts";
 import type { Session } from "../state.ts";
+import { admitNick, checkNickChange } from "./accounts.ts";
 
 /** An IRC line without tags, CR LF excluded: what every client can take (RFC 1459). */
 export const LINE_BYTES = 510;
@@ -17,6 +18,8 @@ export function setNick(c: CoreParts, s: Session, nick: string): void {
   if (nick === "") throw new ChatError("noNicknameGiven");
   if (!c.validNick(nick)) throw new ChatError("erroneusNickname", [nick]);
   const folded = foldCase(nick);
+  // Before registration a claimed nick may be taken and proved later (SASL); register checks it.
+  if (s.registered && folded !== s.folded) checkNickChange(c, s, nick);
   const holder = c.registry.holder(nick);
   if (holder !== undefined && holder !== s) throw new ChatError("nicknameInUse", [nick]);
   if (s.nick === nick) return;
@@ -72,6 +75,8 @@ export function register(c: CoreParts, s: Session, password: string | undefined)
     c.disconnect(s, banned);
     return "refused";
   }
+  // A claimed nick only for its owner; the owner takes it over from a stale session.
+  if (!admitNick(c, s)) return "waiting";
   s.registered = true;
   c.registry.noteRegistered();
   s.setIdentity(s.nick, s.folded);

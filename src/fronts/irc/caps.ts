@@ -15,4 +15,10 @@ export const CAPABILITIES: Record<string, string | undefined> = {
   // Only the draft name: the work-in-progress spec says implementations MUST NOT
   // offer the unprefixed `chathistory` until the final version defines it.
   "draft/chathistory": undefined,
+  // Owned nicks (handlers/accounts.ts): the nick is the account name.
+  sasl: "PLAIN,EXTERNAL",
+  "account-tag": undefined,
+  "account-notify": undefined,
+  "extended-join": undefined,
+  "draft/account-registration": "before-connect",
 };

@@ -3,6 +3,7 @@
  * (registration, parameter count, operator). Add a command by adding a row.
  */
 import type { CommandSpec } from "./context.ts";
+import { authenticate, register, release, unclaim } from "./handlers/accounts.ts";
 import { invite, join, kick, list, names, part, topic } from "./handlers/channel.ts";
 import { chathistory } from "./handlers/history.ts";
 import { lusers, motd, time, version } from "./handlers/info.ts";
@@ -49,4 +50,9 @@ export const COMMANDS: Record<string, CommandSpec> = {
   UNKLINE: { handler: unkline, minParams: 1, operOnly: true },
   DLINE: { handler: dline, minParams: 0, operOnly: true },
   UNDLINE: { handler: undline, minParams: 1, operOnly: true },
+  // Owned nicks (handlers/accounts.ts): SASL and REGISTER may come before registration.
+  AUTHENTICATE: { handler: authenticate, minParams: 1, preRegistration: true },
+  REGISTER: { handler: register, minParams: 3, preRegistration: true },
+  UNCLAIM: { handler: unclaim, minParams: 0 },
+  RELEASE: { handler: release, minParams: 1, operOnly: true },
 };

@@ -13,13 +13,15 @@ import {
   type CoreApi,
   type Front,
   type FrontFactory,
+  V_ACCOUNT_TAG,
+  V_EXTENDED_JOIN,
   V_MESSAGE_TAGS,
   V_SERVER_TIME,
 } from "../../core/api.ts";
 import { type IrcMessage, IrcParseError, parse } from "../../protocol/message.ts";
 import { ERR } from "../../protocol/numerics.ts";
 import { COMMANDS } from "./commands.ts";
-import type { IrcReplies } from "./context.ts";
+import type { IrcReplies, SaslState } from "./context.ts";
 import { toNumeric } from "./errors.ts";
 import { middle, renderEvent } from "./render.ts";
 import { ReplyBuffer } from "./replies.ts";
@@ -33,6 +35,7 @@ export class IrcFront implements Front, IrcReplies {
   capVersion = 0;
   /** PASS, kept until registration checks it. */
   password: string | undefined;
+  sasl: SaslState | undefined;
   /** The running command's replies; undefined between commands. */
   private replies: ReplyBuffer | undefined;
   private depth = 0;
@@ -48,6 +51,8 @@ export class IrcFront implements Front, IrcReplies {
     let v = 0;
     if (this.core.hasCap("server-time")) v |= V_SERVER_TIME;
     if (this.core.hasCap("message-tags")) v |= V_MESSAGE_TAGS;
+    if (this.core.hasCap("account-tag")) v |= V_ACCOUNT_TAG;
+    if (this.core.hasCap("extended-join")) v |= V_EXTENDED_JOIN;
     return v;
   }
 
@@ -204,6 +209,15 @@ export class IrcFront implements Front, IrcReplies {
   error(err: ChatError): void {
     const { numeric, params } = toNumeric(err);
     this.reply(numeric, ...params);
+    if (err.code === "nickClaimed") {
+      const nick = err.subject[0] ?? "*";
+      this.msg("NOTE", [
+        "NICK",
+        "CLAIMED",
+        nick,
+        `${nick} is claimed. If it is yours, prove it with SASL PLAIN (username ${nick}, password: your secret); otherwise choose another nick`,
+      ]);
+    }
   }
 
   notice(text: string): void {

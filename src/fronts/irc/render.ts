@@ -5,7 +5,7 @@
  */
 
 import type { BusEvent } from "../../core/api.ts";
-import { V_MESSAGE_TAGS, V_SERVER_TIME } from "../../core/api.ts";
+import { V_ACCOUNT_TAG, V_EXTENDED_JOIN, V_MESSAGE_TAGS, V_SERVER_TIME } from "../../core/api.ts";
 import { escapeTagValue } from "../../protocol/message.ts";
 
 const encoder = new TextEncoder();
@@ -34,10 +34,12 @@ export function tagPrefix(
   msgid?: string,
   clientTags?: readonly [string, string][],
   batch?: string,
+  account?: string,
 ): string {
   const parts: string[] = [];
   if (batch !== undefined) parts.push(`batch=${batch}`);
   if (variant & V_SERVER_TIME) parts.push(`time=${isoTime(time)}`);
+  if (account !== undefined && variant & V_ACCOUNT_TAG) parts.push(`account=${account}`);
   if (variant & V_MESSAGE_TAGS) {
     if (msgid !== undefined) parts.push(`msgid=${msgid}`);
     if (clientTags !== undefined) {
@@ -47,14 +49,17 @@ export function tagPrefix(
   return parts.length === 0 ? "" : `@${parts.join(";")} `;
 }
 
-function eventLine(ev: BusEvent): string {
+function eventLine(ev: BusEvent, variant: number): string {
   switch (ev.type) {
     case "message":
       return `:${ev.source} ${ev.command} ${ev.target} :${ev.text}`;
     case "tagmsg":
       return `:${ev.source} TAGMSG ${ev.target}`;
     case "join":
-      return `:${ev.source} JOIN ${ev.channel}`;
+      // extended-join: the account ("*" for none) and the real name.
+      return variant & V_EXTENDED_JOIN
+        ? `:${ev.source} JOIN ${ev.channel} ${ev.account ?? "*"} :${ev.realname}`
+        : `:${ev.source} JOIN ${ev.channel}`;
     case "part":
       return ev.reason === undefined
         ? `:${ev.source} PART ${ev.channel}`
@@ -76,13 +81,15 @@ function eventLine(ev: BusEvent): string {
       return `:${ev.source} NICK ${ev.text}`;
     case "away":
       return ev.text === "" ? `:${ev.source} AWAY` : `:${ev.source} AWAY :${ev.text}`;
+    case "account":
+      return `:${ev.source} ACCOUNT ${ev.text === "" ? "*" : ev.text}`;
   }
 }
 
 export function renderEvent(ev: BusEvent, variant: number): Uint8Array {
   const tags =
     ev.type === "message" || ev.type === "tagmsg"
-      ? tagPrefix(variant, ev.time, ev.msgid, ev.clientTags)
-      : tagPrefix(variant, ev.time);
-  return encoder.encode(`${tags}${eventLine(ev)}\r\n`);
+      ? tagPrefix(variant, ev.time, ev.msgid, ev.clientTags, undefined, ev.account)
+      : tagPrefix(variant, ev.time, undefined, undefined, undefined, ev.account);
+  return encoder.encode(`${tags}${eventLine(ev, variant)}\r\n`);
 }

@@ -113,6 +113,10 @@ export function formatEvent(event: BusEvent, labelAll = false): string | null {
       return event.text === ""
         ? `${t} * ${who} is back`
         : `${t} * ${who} is away: ${clean(event.text)}`;
+    case "account":
+      return event.text === ""
+        ? `${t} * ${who} no longer owns their nick`
+        : `${t} * ${who} now owns the nick ${clean(event.text)} ✓`;
   }
 }
 
