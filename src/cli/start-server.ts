@@ -37,6 +37,8 @@ export interface StartOptions {
   tls?: { cert: string; key: string };
   /** Owned nicks; default: in memory, gone when the server stops. Closed by its opener. */
   claims?: ClaimStore;
+  /** The server clock; tests inject one (claim expiry). */
+  now?: () => number;
 }
 
 export interface RunningServer {
@@ -85,6 +87,7 @@ export function startServer(opts: StartOptions): RunningServer {
     ...(opts.network ? { network: opts.network } : {}),
     ...(opts.bus ? { bus: opts.bus } : {}),
     ...(opts.claims ? { claims: opts.claims } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
     version: `chat-${VERSION}`,
   });
   let listener: TcpListener;

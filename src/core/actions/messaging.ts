@@ -66,6 +66,7 @@ export function send(
     msgid: c.ids.next(),
   };
   if (clientTags !== undefined && clientTags.length > 0) ev.clientTags = clientTags;
+  if (s.account !== null) ev.account = s.account;
   fitRelayed(ev);
   for (const topic of to.topics) c.bus.publish(topic, ev);
   const result: { nick?: string; away?: string } = {};
