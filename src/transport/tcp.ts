@@ -98,6 +98,10 @@ class TcpConn implements Conn {
     this.onData(chunk);
   }
 
+  peerCertFingerprint(): string | undefined {
+    return this.tls?.peerFingerprint();
+  }
+
   get remoteAddress(): string {
     return this.socket.remoteAddress;
   }
