@@ -79,12 +79,14 @@ export function formatEvent(event: BusEvent, labelAll = false): string | null {
   const who = nickOf(event.source);
   switch (event.type) {
     case "message": {
-      if (!isChannel(event.target)) return privateLine(t, who, event.command, event.text);
+      // An owned nick is marked, so a person can tell the owner from a look-alike.
+      const name = event.account !== undefined && sameName(event.account, who) ? `${who}✓` : who;
+      if (!isChannel(event.target)) return privateLine(t, name, event.command, event.text);
       const line = messageLine(
         t,
         roomLabel(event.target, labelAll),
         event.command,
-        who,
+        name,
         event.text,
       );
       return line === "" ? null : line;
@@ -159,6 +161,7 @@ export const HELP = [
   "  /query NICK        typed lines go privately to NICK (/part to stop)",
   "  /me TEXT           describe an action: * you TEXT",
   "  /nick NAME         change your nickname",
+  "  /claim SECRET      keep your nickname for next time (/unclaim to give it up)",
   "  /who [ROOM]        who is in the room",
   "  /whois NICK        who someone is: rooms, away, idle time",
   "  /topic [TEXT]      show or set the room's topic",
