@@ -3,11 +3,13 @@
  * or to pipe mode (stdin is not, or --json). Expected failures leave as
  * FatalError: one line on stderr, exit status 1.
  */
+
 import { userInfo } from "node:os";
 import { ClientConnection, type TlsTrust } from "../client/connection.ts";
 import type { ClientEvent } from "../client/events.ts";
 import { Interactive, type Tty } from "../client/interactive.ts";
 import { pipeOutput, readLines, runPipe } from "../client/pipe.ts";
+import { secretFor, secretsPath } from "../client/secrets.ts";
 import { sanitizeNick } from "../client/text.ts";
 import { checkServerTrust, tlsConnectOptions } from "../security/tls-client.ts";
 import type { JoinConfig } from "./join-config.ts";
@@ -46,6 +48,19 @@ function tlsTrust(config: JoinConfig, env: Env, ask: (q: string) => Promise<bool
 }
 
 /** Run the client; resolves to the process exit status. */
+/**
+ * The secret that keeps `nick` here: --secret/CHAT_SECRET, else the stored one,
+ * else a new one (stored 0600). A config folder we cannot write only costs
+ * the nick's protection, not the chat.
+ */
+function nickSecret(config: JoinConfig, env: Env, nick: string): string | undefined {
+  try {
+    return secretFor(secretsPath(env), config.host, config.port, nick, config.secret);
+  } catch {
+    return config.secret;
+  }
+}
+
 export async function runJoin(config: JoinConfig, env: Env = process.env): Promise<number> {
   const interactive = process.stdin.isTTY === true && !config.json;
   return interactive ? runInteractive(config, env) : runPiped(config, env);
@@ -72,6 +87,7 @@ function connectionOptions(
     onClose,
   };
   if (config.password !== undefined) opts.password = config.password;
+  opts.secret = nickSecret(config, env, nick);
   if (config.tls) opts.tls = tlsTrust(config, env, ask);
   return opts;
 }

@@ -15,7 +15,7 @@
 import { FatalError } from "../cli/usage-error.ts";
 import { foldCase } from "../protocol/casemap.ts";
 import { type IrcMessage, message } from "../protocol/message.ts";
-import { ERR } from "../protocol/numerics.ts";
+import { ERR, RPL } from "../protocol/numerics.ts";
 import { nickOf } from "../protocol/text.ts";
 import { CatchUp } from "./catch-up.ts";
 import { CtcpResponder } from "./ctcp.ts";
@@ -39,6 +39,8 @@ export interface ConnectionOptions {
   username: string;
   realname: string;
   password?: string;
+  /** Proves (or first claims) the nick with SASL PLAIN on every connection. */
+  secret?: string;
   /** Rooms to join after registering. */
   channels: string[];
   tls?: TlsTrust;
@@ -85,6 +87,7 @@ export class ClientConnection {
 
   constructor(private readonly opts: ConnectionOptions) {
     this.state = new ClientState(opts.nick);
+    if (opts.secret !== undefined) this.state.secret = opts.secret;
     this.firstChannel = opts.channels[0] ?? "";
     this.registration = new Registration(this.state, opts);
     this.catchUp = new CatchUp(
@@ -274,6 +277,21 @@ export class ClientConnection {
         return true;
       case "CAP":
         for (const m of this.registration.onCap(msg)) this.send(m);
+        return true;
+      case "AUTHENTICATE":
+        for (const m of this.registration.onAuthenticate(msg)) this.send(m);
+        return true;
+      case RPL.SASLSUCCESS:
+        for (const m of this.registration.onSaslDone()) this.send(m);
+        return true;
+      case ERR.SASLFAIL:
+      case ERR.SASLTOOLONG:
+      case ERR.SASLABORTED:
+      case ERR.SASLALREADY:
+      case ERR.NICKLOCKED:
+        // Not fatal: registration goes on, and a claimed nick falls back to nick_.
+        this.status(`could not prove your nick: ${msg.params[msg.params.length - 1] ?? ""}`);
+        for (const m of this.registration.onSaslDone()) this.send(m);
         return true;
       case "ERROR":
         // The goodbye after our own QUIT is not news. Otherwise it is not shown by

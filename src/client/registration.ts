@@ -21,6 +21,11 @@ export const WANTED_CAPS = [
   "draft/chathistory",
   "multi-prefix",
   "away-notify",
+  // Owned nicks: prove ours with SASL PLAIN; see who owns theirs.
+  "sasl",
+  "account-tag",
+  "extended-join",
+  "account-notify",
 ] as const;
 
 /** Refusals after which the server will not take any nick like ours. */
@@ -42,6 +47,8 @@ export interface Credentials {
   username: string;
   realname: string;
   password?: string;
+  /** The secret that proves (or claims) the nick, with SASL PLAIN. */
+  secret?: string;
 }
 
 /** A refused nick: try this one, or give up with this reason. */
@@ -99,7 +106,9 @@ export class Registration {
       case "LS": {
         this.capLs.push(...list.map((c) => c.split("=")[0] ?? c));
         if (more) return [];
-        const want = WANTED_CAPS.filter((c) => this.capLs.includes(c));
+        const want = WANTED_CAPS.filter(
+          (c) => this.capLs.includes(c) && (c !== "sasl" || this.creds.secret !== undefined),
+        );
         return want.length === 0
           ? [message("CAP", ["END"])]
           : [message("CAP", ["REQ", want.join(" ")])];
@@ -108,6 +117,10 @@ export class Registration {
         for (const c of list) {
           if (c.startsWith("-")) caps.delete(c.slice(1));
           else caps.add(c);
+        }
+        // Registration waits for the proof: CAP END comes after 903/904.
+        if (!this.state.registered && list.includes("sasl") && this.creds.secret !== undefined) {
+          return [message("AUTHENTICATE", ["PLAIN"])];
         }
         return end;
       case "NAK":
@@ -121,6 +134,24 @@ export class Registration {
         return [];
     }
     return [];
+  }
+
+  /** The server's `AUTHENTICATE +`: our PLAIN payload, in the 400-byte chunks SASL uses. */
+  onAuthenticate(msg: IrcMessage): IrcMessage[] {
+    const secret = this.creds.secret;
+    if (msg.params[0] !== "+" || secret === undefined) return [];
+    const payload = Buffer.from(`\0${this.wantNick}\0${secret}`).toString("base64");
+    const out: IrcMessage[] = [];
+    for (let i = 0; i < payload.length; i += 400) {
+      out.push(message("AUTHENTICATE", [payload.slice(i, i + 400)]));
+    }
+    if (payload.length % 400 === 0) out.push(message("AUTHENTICATE", ["+"]));
+    return out;
+  }
+
+  /** 902-907 ended the exchange: registration goes on either way. */
+  onSaslDone(): IrcMessage[] {
+    return this.state.registered ? [] : [message("CAP", ["END"])];
   }
 
   /** 432/433/437 before we are registered: the next nick to try. */
