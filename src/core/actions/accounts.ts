@@ -9,6 +9,7 @@ import { foldCase } from "../../protocol/casemap.ts";
 import { weakSecret } from "../../security/claim-secret.ts";
 import type { AuthResult } from "../api.ts";
 import { ChatError } from "../errors.ts";
+import { floorAt } from "../history.ts";
 import { type CoreParts, publishUser } from "../parts.ts";
 import type { Session } from "../state.ts";
 
@@ -115,7 +116,20 @@ export function authenticateCert(c: CoreParts, s: Session, nick: string | undefi
 
 function loggedIn(c: CoreParts, s: Session, account: string): void {
   s.account = account;
+  ownerFloor(c, s);
   if (s.registered) publishUser(c, s, "account", account);
+}
+
+/**
+ * Private history follows the owner: holding their own nick, a session reads
+ * its private conversations from when the nick was claimed, across sessions
+ * and restarts. Whatever an earlier, unowned holder received stays hidden.
+ */
+export function ownerFloor(c: CoreParts, s: Session): void {
+  if (s.folded === undefined || !owns(s, s.folded)) return;
+  const claim = c.accounts.claim(s.folded, c.now());
+  // No msgid marks the claim's moment: messages of that same millisecond stay hidden.
+  if (claim !== undefined) s.historyFloor = floorAt(claim.created, "");
 }
 
 function loggedOut(c: CoreParts, s: Session): void {
@@ -138,6 +152,7 @@ export function admitNick(c: CoreParts, s: Session): boolean {
       c.registry.releaseNick(s);
       c.registry.claimNick(s, folded);
       s.setIdentity(s.account, folded);
+      ownerFloor(c, s);
     }
   }
   if (s.folded === undefined || s.nick === undefined) return false;

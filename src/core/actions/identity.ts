@@ -8,7 +8,7 @@ import type { RegisterOutcome } from "../api.ts";
 import { ChatError } from "../errors.ts";
 import { type CoreParts, publishUser } from "../parts.ts";
 import type { Session } from "../state.ts";
-import { admitNick, checkNickChange } from "./accounts.ts";
+import { admitNick, checkNickChange, ownerFloor } from "./accounts.ts";
 
 /** An IRC line without tags, CR LF excluded: what every client can take (RFC 1459). */
 export const LINE_BYTES = 510;
@@ -32,6 +32,7 @@ export function setNick(c: CoreParts, s: Session, nick: string): void {
   if (oldFolded !== folded) c.history.nickClaimed(s, c.now(), c.ids.next());
   c.registry.claimNick(s, folded);
   s.setIdentity(nick, folded);
+  if (oldFolded !== folded) ownerFloor(c, s);
   if (!s.registered) return;
   moveInvites(s, oldFolded, folded);
   c.delivery.watchNick(s, folded);
