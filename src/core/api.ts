@@ -296,13 +296,16 @@ export interface CoreApi {
   setModes(name: string, changes: readonly ModeChange[]): string[];
 
   // ---- messages
-  /** To a room or a nick. Returns the recipient's name and away text for a nick. */
+  /**
+   * To a room or a nick. Returns the recipient's name and away text for a nick;
+   * `offline` when the nick's owner is away and the message is kept for them.
+   */
   send(
     command: "PRIVMSG" | "NOTICE",
     target: string,
     text: string,
     clientTags?: [string, string][],
-  ): { nick?: string; away?: string };
+  ): { nick?: string; away?: string; offline?: boolean };
   tagmsg(target: string, clientTags: [string, string][]): void;
 
   // ---- people

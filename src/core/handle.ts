@@ -171,7 +171,7 @@ export class CoreHandle implements CoreApi {
     target: string,
     text: string,
     clientTags?: [string, string][],
-  ): { nick?: string; away?: string } {
+  ): { nick?: string; away?: string; offline?: boolean } {
     return messaging.send(this.c, this.s, command, target, text, clientTags);
   }
   tagmsg(target: string, clientTags: [string, string][]): void {

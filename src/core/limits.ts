@@ -87,6 +87,8 @@ export interface Limits {
   /** Wrong secrets from one address per window, for any nick. */
   secretFailuresPerIp: number;
   secretFailuresWindowMs: number;
+  /** Private messages kept for one offline owner until their next login. */
+  offlineMessagesPerOwner: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
@@ -137,4 +139,5 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   secretFailuresPerNick: 5,
   secretFailuresPerIp: 10,
   secretFailuresWindowMs: 60_000,
+  offlineMessagesPerOwner: 200,
 });

@@ -46,7 +46,28 @@ const SCHEMA = `CREATE TABLE IF NOT EXISTS claims (
   created INTEGER NOT NULL,
   last_login INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS claims_certfp ON claims (certfp) WHERE certfp IS NOT NULL`;
+CREATE INDEX IF NOT EXISTS claims_certfp ON claims (certfp) WHERE certfp IS NOT NULL;
+CREATE TABLE IF NOT EXISTS offline (
+  id INTEGER PRIMARY KEY,
+  owner TEXT NOT NULL,
+  msgid TEXT NOT NULL,
+  time INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  target TEXT NOT NULL,
+  command TEXT NOT NULL,
+  text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS offline_owner ON offline (owner, id)`;
+
+/** A private message kept for an owner who was offline, delivered at their next login. */
+export interface OfflineMessage {
+  msgid: string;
+  time: number;
+  source: string;
+  target: string;
+  command: "PRIVMSG" | "NOTICE";
+  text: string;
+}
 
 export class ClaimStore {
   private readonly expiryMs: number;
@@ -114,10 +135,38 @@ export class ClaimStore {
       .run(now, folded);
   }
 
-  /** Drop a claim (owner's /unclaim, operator's RELEASE); true if there was one. */
+  /** Drop a claim (owner's /unclaim, operator's RELEASE) and what was kept for it; true if there was one. */
   remove(folded: string): boolean {
     const r = this.db.query<never, [string]>("DELETE FROM claims WHERE folded = ?").run(folded);
+    this.db.query<never, [string]>("DELETE FROM offline WHERE owner = ?").run(folded);
     return r.changes > 0;
+  }
+
+  /** Keep a message for an offline owner; past `limit` the oldest kept ones go. */
+  keepOffline(owner: string, m: OfflineMessage, limit: number): void {
+    this.db
+      .query<never, [string, string, number, string, string, string, string]>(
+        "INSERT INTO offline (owner, msgid, time, source, target, command, text) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      )
+      .run(owner, m.msgid, m.time, m.source, m.target, m.command, m.text);
+    this.db
+      .query<never, [string, string, number]>(
+        "DELETE FROM offline WHERE owner = ? AND id NOT IN (SELECT id FROM offline WHERE owner = ? ORDER BY id DESC LIMIT ?)",
+      )
+      .run(owner, owner, limit);
+  }
+
+  /** The messages kept for `owner`, oldest first, removed from the store. */
+  takeOffline(owner: string): OfflineMessage[] {
+    const rows = this.db
+      .query<OfflineMessage, [string]>(
+        "SELECT msgid, time, source, target, command, text FROM offline WHERE owner = ? ORDER BY id",
+      )
+      .all(owner);
+    if (rows.length > 0) {
+      this.db.query<never, [string]>("DELETE FROM offline WHERE owner = ?").run(owner);
+    }
+    return rows;
   }
 
   close(): void {

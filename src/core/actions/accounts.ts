@@ -167,6 +167,29 @@ export function admitNick(c: CoreParts, s: Session): boolean {
   return false;
 }
 
+/**
+ * Just registered as the owner of their nick: the private messages kept while
+ * they were away, with their original time. After the current turn, so they
+ * follow the welcome the front is about to send.
+ */
+export function deliverOffline(c: CoreParts, s: Session): void {
+  if (s.folded === undefined || !owns(s, s.folded)) return;
+  const kept = c.accounts.store.takeOffline(s.folded);
+  if (kept.length === 0) return;
+  queueMicrotask(() => {
+    for (const m of kept) {
+      if (s.gone) return;
+      const bytes = s.front.render({
+        ...m,
+        type: "message",
+        target: s.nick ?? m.target,
+        origin: { node: "offline", conn: 0 },
+      });
+      if (bytes !== null) s.conn.send(bytes);
+    }
+  });
+}
+
 /** NICK by a registered user: a claimed nick only for its owner, who may take it from a stale session. */
 export function checkNickChange(c: CoreParts, s: Session, nick: string): void {
   const folded = foldCase(nick);

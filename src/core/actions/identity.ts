@@ -8,7 +8,7 @@ import type { RegisterOutcome } from "../api.ts";
 import { ChatError } from "../errors.ts";
 import { type CoreParts, publishUser } from "../parts.ts";
 import type { Session } from "../state.ts";
-import { admitNick, checkNickChange, ownerFloor } from "./accounts.ts";
+import { admitNick, checkNickChange, deliverOffline, ownerFloor } from "./accounts.ts";
 
 /** An IRC line without tags, CR LF excluded: what every client can take (RFC 1459). */
 export const LINE_BYTES = 510;
@@ -83,6 +83,7 @@ export function register(c: CoreParts, s: Session, password: string | undefined)
   s.setIdentity(s.nick, s.folded);
   s.lastActive = c.now();
   c.delivery.watchNick(s, s.folded);
+  deliverOffline(c, s);
   c.log(`registered ${s.conn.remoteAddress} (id ${s.id}) as ${s.nick}`);
   return "registered";
 }

@@ -5,6 +5,7 @@
  */
 
 import type { MessageEvent } from "../../bus/events.ts";
+import { foldCase } from "../../protocol/casemap.ts";
 import { byteLength, clipBytes } from "../../protocol/text.ts";
 import { ChatError } from "../errors.ts";
 import { type CoreParts, eventBase } from "../parts.ts";
@@ -18,7 +19,7 @@ function resolve(
   c: CoreParts,
   s: Session,
   target: string,
-): { name: string; topics: string[]; away?: string; nick?: string } {
+): { name: string; topics: string[]; away?: string; nick?: string; offline?: string } {
   if (target.charCodeAt(0) === 35 /* # */) {
     const room = roomOf(c, target);
     const refused = sendRefusal(room, s);
@@ -27,7 +28,12 @@ function resolve(
   }
   const dest = c.registry.user(target);
   if (dest?.nick === undefined || dest.folded === undefined) {
-    throw new ChatError("noSuchNick", [target]);
+    // An owned nick whose owner is away keeps the message for their next login.
+    const claim = c.validNick(target) ? c.accounts.claim(foldCase(target), c.now()) : undefined;
+    if (claim === undefined) throw new ChatError("noSuchNick", [target]);
+    const topics = [claim.folded];
+    if (s.folded !== undefined && s.hasCap("echo-message")) topics.push(s.folded);
+    return { name: claim.nick, topics, nick: claim.nick, offline: claim.folded };
   }
   const topics = [dest.folded];
   // The sender's copy, for echo-message; not needed when writing to oneself.
@@ -48,7 +54,7 @@ export function send(
   target: string,
   text: string,
   clientTags: [string, string][] | undefined,
-): { nick?: string; away?: string } {
+): { nick?: string; away?: string; offline?: boolean } {
   if (!s.registered || s.nick === undefined) throw new ChatError("notRegistered");
   if (target === "") throw new ChatError("noRecipient", [], `No recipient given (${command})`);
   if (text === "") throw new ChatError("noTextToSend");
@@ -69,9 +75,24 @@ export function send(
   if (s.account !== null) ev.account = s.account;
   fitRelayed(ev);
   for (const topic of to.topics) c.bus.publish(topic, ev);
-  const result: { nick?: string; away?: string } = {};
+  const result: { nick?: string; away?: string; offline?: boolean } = {};
   if (to.nick !== undefined) result.nick = to.nick;
   if (to.away !== undefined) result.away = to.away;
+  if (to.offline !== undefined) {
+    c.accounts.store.keepOffline(
+      to.offline,
+      {
+        msgid: ev.msgid,
+        time: ev.time,
+        source: ev.source,
+        target: ev.target,
+        command,
+        text: ev.text,
+      },
+      c.limits.offlineMessagesPerOwner,
+    );
+    result.offline = true;
+  }
   return result;
 }
 
