@@ -20,6 +20,8 @@ export interface MessageEvent {
   history: boolean;
   /** Mentions our nick. */
   mention: boolean;
+  /** The sender proved they own their nick (account-tag names it): shown with a ✓. */
+  owned?: boolean;
 }
 
 export interface MembershipEvent {

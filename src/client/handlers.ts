@@ -126,6 +126,8 @@ function textMessage(kind: "PRIVMSG" | "NOTICE"): Handler {
       mention: !self && mentions(text, state.nick),
     };
     if (msgid !== undefined) ev.msgid = msgid;
+    const account = msg.tags.get("account");
+    if (account !== undefined && foldCase(account) === foldCase(nick)) ev.owned = true;
     return [ev];
   };
 }

@@ -144,19 +144,21 @@ export function formatTerminal(ev: ClientEvent, f: TerminalFormat): string[] {
   const text = sanitize(ev.text);
   let prefix: string;
   let prefixPlain: string;
+  // An owned nick gets a ✓, so its owner can be told from a look-alike.
+  const mark = ev.owned === true ? "✓" : "";
   if (ev.kind === "action") {
-    prefix = `* ${colourNick(ev.nick, c)} `;
-    prefixPlain = `* ${ev.nick} `;
+    prefix = `* ${colourNick(ev.nick, c)}${mark} `;
+    prefixPlain = `* ${ev.nick}${mark} `;
   } else if (ev.kind === "notice") {
-    prefix = `-${colourNick(ev.nick, c)}- `;
-    prefixPlain = `-${ev.nick}- `;
+    prefix = `-${colourNick(ev.nick, c)}${mark}- `;
+    prefixPlain = `-${ev.nick}${mark}- `;
   } else if (ev.self) {
     // Own lines: the nick in reverse video, so a glance tells mine from theirs.
     prefix = c ? `${REVERSE}<${ev.nick}>${RESET} ` : `<${ev.nick}> `;
     prefixPlain = `<${ev.nick}> `;
   } else {
-    prefix = `<${colourNick(ev.nick, c)}> `;
-    prefixPlain = `<${ev.nick}> `;
+    prefix = `<${colourNick(ev.nick, c)}${mark}> `;
+    prefixPlain = `<${ev.nick}${mark}> `;
   }
   const when = ev.history && !sameDay(ev.time, f.today ?? new Date()) ? dayStamp(ev.time) : t;
   // "~" marks replayed history; live lines get a space in its place so columns line up.

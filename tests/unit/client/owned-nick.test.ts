@@ -2,9 +2,11 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { handleLine } from "../../../src/client/handlers.ts";
 import { Registration } from "../../../src/client/registration.ts";
 import { secretFor, secretsPath } from "../../../src/client/secrets.ts";
 import { ClientState } from "../../../src/client/state.ts";
+import { formatTerminal } from "../../../src/client/ui/format.ts";
 import { parse, serialize } from "../../../src/protocol/message.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "chat-secrets-"));
@@ -65,5 +67,22 @@ describe("SASL PLAIN in registration", () => {
     expect(lines(none.onCap(parse(":srv CAP * LS :sasl server-time")))).toEqual([
       "CAP REQ server-time",
     ]);
+  });
+});
+
+describe("owned nicks on screen", () => {
+  const show = (line: string): string => {
+    const state = new ClientState("me");
+    state.registered = true;
+    const [ev] = handleLine(state, parse(line), Date.now());
+    if (ev === undefined) throw new Error("no event");
+    return formatTerminal(ev, { cols: 120, colour: false, current: "#r" }).join("");
+  };
+
+  test("a message whose account tag names the sender's nick shows a ✓; others do not", () => {
+    expect(show("@account=alice :alice!a@h PRIVMSG #r :hi")).toMatch(/<alice✓> hi$/);
+    expect(show(":bob!b@h PRIVMSG #r :hi")).toMatch(/<bob> hi$/);
+    // Logged in as alice but using another nick: that nick is not owned.
+    expect(show("@account=alice :alice_away!a@h PRIVMSG #r :hi")).toMatch(/<alice_away> hi$/);
   });
 });
