@@ -300,6 +300,9 @@ export class ClientConnection {
         this.closeReason = msg.params[msg.params.length - 1] ?? "closed";
         if (!this.everRegistered)
           this.fatalReason ??= `${this.where} refused us: ${this.closeReason}`;
+        // Our nick's owner (this user, elsewhere) took over: coming back would take it back, forever.
+        if (this.closeReason.includes("reconnected elsewhere"))
+          this.fatalReason ??= `you connected to ${this.where} as ${this.state.nick} from somewhere else; this session ends here`;
         return true;
       case ERR.PASSWDMISMATCH:
       case ERR.YOUREBANNEDCREEP:

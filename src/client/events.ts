@@ -20,7 +20,7 @@ export interface MessageEvent {
   history: boolean;
   /** Mentions our nick. */
   mention: boolean;
-  /** The sender proved they own their nick (account-tag names it): shown with a ✓. */
+  /** The sender proved they own their nick (account-tag names it); `--json` has it as "owned". */
   owned?: boolean;
 }
 

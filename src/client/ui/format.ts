@@ -144,21 +144,19 @@ export function formatTerminal(ev: ClientEvent, f: TerminalFormat): string[] {
   const text = sanitize(ev.text);
   let prefix: string;
   let prefixPlain: string;
-  // An owned nick gets a ✓, so its owner can be told from a look-alike.
-  const mark = ev.owned === true ? "✓" : "";
   if (ev.kind === "action") {
-    prefix = `* ${colourNick(ev.nick, c)}${mark} `;
-    prefixPlain = `* ${ev.nick}${mark} `;
+    prefix = `* ${colourNick(ev.nick, c)} `;
+    prefixPlain = `* ${ev.nick} `;
   } else if (ev.kind === "notice") {
-    prefix = `-${colourNick(ev.nick, c)}${mark}- `;
-    prefixPlain = `-${ev.nick}${mark}- `;
+    prefix = `-${colourNick(ev.nick, c)}- `;
+    prefixPlain = `-${ev.nick}- `;
   } else if (ev.self) {
     // Own lines: the nick in reverse video, so a glance tells mine from theirs.
     prefix = c ? `${REVERSE}<${ev.nick}>${RESET} ` : `<${ev.nick}> `;
     prefixPlain = `<${ev.nick}> `;
   } else {
-    prefix = `<${colourNick(ev.nick, c)}${mark}> `;
-    prefixPlain = `<${ev.nick}${mark}> `;
+    prefix = `<${colourNick(ev.nick, c)}> `;
+    prefixPlain = `<${ev.nick}> `;
   }
   const when = ev.history && !sameDay(ev.time, f.today ?? new Date()) ? dayStamp(ev.time) : t;
   // "~" marks replayed history; live lines get a space in its place so columns line up.
@@ -238,6 +236,7 @@ export interface JsonEvent {
   text: string | null;
   msgid: string | null;
   history?: boolean;
+  owned?: boolean;
 }
 
 /** The --json record: always the same six keys (null when not applicable), plus history. */
@@ -253,6 +252,8 @@ export function formatJson(ev: ClientEvent): JsonEvent {
       j.text = ev.text;
       j.msgid = ev.msgid ?? null;
       if (ev.history) j.history = true;
+      // The sender proved the nick is theirs (account-tag): the ✓ of the terminal's /whois.
+      if (ev.owned === true) j.owned = true;
       break;
     case "join":
     case "part":

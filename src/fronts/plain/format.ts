@@ -79,14 +79,12 @@ export function formatEvent(event: BusEvent, labelAll = false): string | null {
   const who = nickOf(event.source);
   switch (event.type) {
     case "message": {
-      // An owned nick is marked, so a person can tell the owner from a look-alike.
-      const name = event.account !== undefined && sameName(event.account, who) ? `${who}✓` : who;
-      if (!isChannel(event.target)) return privateLine(t, name, event.command, event.text);
+      if (!isChannel(event.target)) return privateLine(t, who, event.command, event.text);
       const line = messageLine(
         t,
         roomLabel(event.target, labelAll),
         event.command,
-        name,
+        who,
         event.text,
       );
       return line === "" ? null : line;

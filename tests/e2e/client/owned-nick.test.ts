@@ -72,3 +72,20 @@ test("chat join reconnects after a server restart and keeps its nick; another cl
   }
   expect(refusal).toMatch(/ 433 \* olive :Nickname olive is claimed/);
 }, 60_000);
+
+test("the same user's second chat join takes the nick over; the first ends with one line and does not fight back", async () => {
+  const s = await startServer(home.env);
+  try {
+    const first = spawnPty(["join", `127.0.0.1:${s.port}`, "--nick", "tom"], home.env);
+    await first.waitFor("* tom joined #lobby");
+    const second = spawnPty(["join", `127.0.0.1:${s.port}`, "--nick", "tom"], home.env);
+    await second.waitFor("* tom joined #lobby");
+    expect(await first.exited()).not.toBe(0);
+    expect(first.raw()).toContain("from somewhere else; this session ends here");
+    second.type("still here\r");
+    await second.waitFor("<tom> still here");
+    second.kill();
+  } finally {
+    await s.stop();
+  }
+}, 60_000);

@@ -46,7 +46,9 @@ describe("owned nicks on nc", () => {
     const watcher = await person("owen");
     await watcher.waitFor("*** Hello owen!");
     b.send("second line");
-    await watcher.waitFor(/<nora✓> second line$/);
+    await watcher.waitFor(/<nora> second line$/);
+    watcher.send("/who");
+    await watcher.waitFor(/in #lobby: .*nora✓/);
   });
 
   test("three wrong secrets, then another nick; the secret is never echoed or logged", async () => {

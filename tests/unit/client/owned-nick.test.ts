@@ -6,7 +6,7 @@ import { handleLine } from "../../../src/client/handlers.ts";
 import { Registration } from "../../../src/client/registration.ts";
 import { secretFor, secretsPath } from "../../../src/client/secrets.ts";
 import { ClientState } from "../../../src/client/state.ts";
-import { formatTerminal } from "../../../src/client/ui/format.ts";
+import { formatJson, formatTerminal } from "../../../src/client/ui/format.ts";
 import { parse, serialize } from "../../../src/protocol/message.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "chat-secrets-"));
@@ -71,18 +71,30 @@ describe("SASL PLAIN in registration", () => {
 });
 
 describe("owned nicks on screen", () => {
-  const show = (line: string): string => {
-    const state = new ClientState("me");
-    state.registered = true;
-    const [ev] = handleLine(state, parse(line), Date.now());
-    if (ev === undefined) throw new Error("no event");
-    return formatTerminal(ev, { cols: 120, colour: false, current: "#r" }).join("");
-  };
+  const state = new ClientState("me");
+  state.registered = true;
+  const events = (line: string) => handleLine(state, parse(line), Date.now());
 
-  test("a message whose account tag names the sender's nick shows a ✓; others do not", () => {
-    expect(show("@account=alice :alice!a@h PRIVMSG #r :hi")).toMatch(/<alice✓> hi$/);
-    expect(show(":bob!b@h PRIVMSG #r :hi")).toMatch(/<bob> hi$/);
-    // Logged in as alice but using another nick: that nick is not owned.
-    expect(show("@account=alice :alice_away!a@h PRIVMSG #r :hi")).toMatch(/<alice_away> hi$/);
+  test("WHOIS 330 for a nick's own account shows the ✓", () => {
+    const show = (line: string): string => {
+      const [ev] = events(line);
+      if (ev === undefined) throw new Error("no event");
+      return formatTerminal(ev, { cols: 120, colour: false, current: "#r" }).join("");
+    };
+    expect(show(":srv 330 me alice alice :is logged in as")).toMatch(/alice ✓ owns this nick$/);
+    expect(show(":srv 330 me alice_ alice :is logged in as")).toMatch(
+      /alice_ owns the nick alice$/,
+    );
+  });
+
+  test("--json marks a message whose account tag names its sender's nick as owned", () => {
+    const json = (line: string) => {
+      const [ev] = events(line);
+      if (ev === undefined) throw new Error("no event");
+      return formatJson(ev);
+    };
+    expect(json("@account=alice :alice!a@h PRIVMSG #r :hi").owned).toBe(true);
+    expect(json(":bob!b@h PRIVMSG #r :hi").owned).toBeUndefined();
+    expect(json("@account=alice :alice_away!a@h PRIVMSG #r :hi").owned).toBeUndefined();
   });
 });
