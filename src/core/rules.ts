@@ -11,10 +11,18 @@ import { ChatError } from "./errors.ts";
 import type { Limits } from "./limits.ts";
 import { OP, type Room, type Session, VOICE } from "./state.ts";
 
-export function isBanned(room: Room, prefix: string): boolean {
+/** The account extban's prefix (ISUPPORT EXTBAN=$,a). */
+export const ACCOUNT_EXTBAN = "$a:";
+
+export function isBanned(room: Room, prefix: string, account: string | null = null): boolean {
   if (room.bans.length === 0) return false;
-  // globMatch applies the casemapping itself.
-  return room.bans.some((b) => globMatch(b.mask, prefix));
+  // globMatch applies the casemapping itself. `$a:name` (the account extban) bans an
+  // owner under whatever nick they use; it matches no one who has not proved a nick.
+  return room.bans.some((b) =>
+    b.mask.startsWith(ACCOUNT_EXTBAN)
+      ? account !== null && globMatch(b.mask.slice(ACCOUNT_EXTBAN.length), account)
+      : globMatch(b.mask, prefix),
+  );
 }
 
 /** Why `s` may not join `room` with `key`, or undefined; an invitation overrides +k +l +i +b. */
@@ -32,7 +40,7 @@ export function joinRefusal(
     return new ChatError("channelIsFull", [room.name]);
   }
   if (room.flags.has("i")) return new ChatError("inviteOnlyChan", [room.name]);
-  if (isBanned(room, s.prefix)) return new ChatError("bannedFromChan", [room.name]);
+  if (isBanned(room, s.prefix, s.account)) return new ChatError("bannedFromChan", [room.name]);
   return undefined;
 }
 
@@ -42,7 +50,7 @@ export function sendRefusal(room: Room, s: Session): ChatError | undefined {
   if (status === undefined && room.flags.has("n")) {
     return new ChatError("cannotSendToChan", [room.name]);
   }
-  if (!status && (room.flags.has("m") || isBanned(room, s.prefix))) {
+  if (!status && (room.flags.has("m") || isBanned(room, s.prefix, s.account))) {
     return new ChatError("cannotSendToChan", [room.name]);
   }
   return undefined;
@@ -50,7 +58,11 @@ export function sendRefusal(room: Room, s: Session): ChatError | undefined {
 
 /** A channel ban mask in full form: `bob` -> `bob!*@*`; spaces and commas cannot be part of one. */
 export function normalizeMask(mask: string): string {
-  return normalizeBanMask(mask.replace(/[\s,]/g, "") || "*");
+  const bare = mask.replace(/[\s,]/g, "");
+  if (bare.toLowerCase().startsWith(ACCOUNT_EXTBAN) && bare.length > ACCOUNT_EXTBAN.length) {
+    return ACCOUNT_EXTBAN + bare.slice(ACCOUNT_EXTBAN.length);
+  }
+  return normalizeBanMask(bare || "*");
 }
 
 export interface ModeOutcome {

@@ -74,3 +74,33 @@ describe("account capabilities", () => {
     }
   });
 });
+
+describe("the $a: account extban", () => {
+  test("+b $a:alice keeps alice's owner out under any nick; others, and unowned look-alikes, get in", async () => {
+    t = await startTestServer();
+    const op = await t.client("op");
+    op.send("JOIN #r");
+    await op.expect(/ 366 op #r /);
+    op.send("MODE #r +b $a:alice");
+    await op.expect(/ MODE #r \+b :?\$a:alice/);
+    const alice = await saslClient(t.port, "alice", "correct horse");
+    alice.send("JOIN #r");
+    await alice.expect(/ 474 alice #r /);
+    alice.send("NICK disguised");
+    await alice.expect(/ NICK :?disguised/);
+    alice.send("JOIN #r");
+    await alice.expect(/ 474 disguised #r /);
+    const guest = await t.client("alice2");
+    guest.send("JOIN #r");
+    await guest.expect(/ JOIN :?#r/);
+    guest.send("PRIVMSG #r :not banned");
+    await op.expect("not banned");
+    alice.close();
+  });
+
+  test("ISUPPORT names the extban", async () => {
+    t = await startTestServer();
+    const c = await t.client("x");
+    expect(c.lines.some((l) => / 005 .*EXTBAN=\$,a/.test(l))).toBe(true);
+  });
+});

@@ -17,6 +17,8 @@ export function isupport(ctx: CommandContext): string[] {
     `CHANNELLEN=${l.channelLen}`,
     "CHANTYPES=#",
     `CHATHISTORY=${l.chathistoryMax}`,
+    // Owned nicks: +b $a:NAME bans the owner of NAME under any nick.
+    "EXTBAN=$,a",
     `KICKLEN=${l.kickLen}`,
     `MAXLIST=b:${l.maxBansPerRoom}`,
     `MAXTARGETS=${t}`,
