@@ -283,7 +283,17 @@ export class PlainFront implements Front, PlainContext {
         ? splitText(text, MESSAGE_BYTES)
         : splitText(action[1] ?? "", MESSAGE_BYTES - 9).map((p) => `\x01ACTION ${p}\x01`);
     let away: string | undefined;
-    for (const piece of pieces) away = this.core.send("PRIVMSG", target, piece).away;
+    let offline = false;
+    for (const piece of pieces) {
+      const r = this.core.send("PRIVMSG", target, piece);
+      away = r.away;
+      offline ||= r.offline === true;
+    }
+    if (offline) {
+      this.say(
+        `*** ${clean(target)} is offline; your message is kept and delivered when they next log in.`,
+      );
+    }
     return away;
   }
 

@@ -101,4 +101,25 @@ describe("owned nicks on nc", () => {
     const b = await person("rita");
     await b.waitFor("*** Hello rita!");
   });
+
+  test("a private message to an offline owner is kept, and the sender told so", async () => {
+    const a = await person("sam");
+    await a.waitFor("*** Hello sam!");
+    a.send("/claim sam-secret-phrase");
+    await a.waitFor("*** You now own sam");
+    a.send("/quit");
+    await a.waitFor("*** Bye!");
+    const b = await person("tess");
+    await b.waitFor("*** Hello tess!");
+    b.send("/msg sam see you later");
+    await b.waitFor(
+      "*** sam is offline; your message is kept and delivered when they next log in.",
+    );
+    b.send("/msg nobodyhere hi");
+    await b.waitFor("There is no one called nobodyhere here.");
+    const back = await person("sam");
+    await back.waitFor("is claimed by its owner");
+    back.send("sam-secret-phrase");
+    await back.waitFor("*tess* see you later");
+  });
 });
