@@ -32,6 +32,8 @@ interface Base {
    */
   msgid: string;
   origin: Origin;
+  /** The owned nick the source proved (account-tag, extended-join); absent for unowned nicks. */
+  account?: string;
 }
 
 /** PRIVMSG or NOTICE, to a room (target `#room`) or a person (target: their nick). */
@@ -137,8 +139,8 @@ export interface WallopsEvent extends Base {
  * first listed room the recipient shares.
  */
 export interface UserEvent extends Base {
-  type: "quit" | "nick" | "away" | "setname";
-  /** quit reason, new nick, away text ("" = back), or new real name (SETNAME) */
+  type: "quit" | "nick" | "away" | "setname" | "account";
+  /** quit reason, new nick, away text ("" = back), new real name (SETNAME), or account name ("" = logged out) */
   text: string;
   /** Casefolded rooms the person was in when it happened, in a stable order. */
   rooms: string[];
@@ -158,5 +160,11 @@ export type RoomEvent =
 export type BusEvent = RoomEvent | InviteEvent | UserEvent | WallopsEvent;
 
 export function isUserEvent(ev: BusEvent): ev is UserEvent {
-  return ev.type === "quit" || ev.type === "nick" || ev.type === "away" || ev.type === "setname";
+  return (
+    ev.type === "quit" ||
+    ev.type === "nick" ||
+    ev.type === "away" ||
+    ev.type === "setname" ||
+    ev.type === "account"
+  );
 }

@@ -16,6 +16,8 @@ export interface JoinConfig extends HostPort {
   /** Channel name with its prefix, e.g. "#lobby". */
   channel: string;
   password?: string;
+  /** The nick's secret given with --secret or CHAT_SECRET. */
+  secret?: string;
   tls: boolean;
   /** Lower-case hex SHA-256 of the server certificate, without colons. */
   fingerprint?: string;
@@ -39,6 +41,11 @@ export const joinArgs = {
   },
   room: { type: "string", description: "Room to join; a bare name means #name", default: "lobby" },
   password: { type: "string", description: "Server password (or set CHAT_PASSWORD)" },
+  secret: {
+    type: "string",
+    description:
+      "Secret that keeps your nick, from /secret on another machine (or set CHAT_SECRET)",
+  },
   tls: { type: "boolean", description: "Connect with TLS" },
   fp: { type: "string", description: "Expected server certificate fingerprint, SHA256:HEX" },
   insecure: { type: "boolean", description: "Skip TLS certificate checks" },
@@ -81,6 +88,8 @@ export function toJoinConfig(args: RawArgs, env: Record<string, string | undefin
   }
   const password = lastString(args.password) ?? env.CHAT_PASSWORD;
   if (password !== undefined && password !== "") config.password = password;
+  const secret = lastString(args.secret) ?? env.CHAT_SECRET;
+  if (secret !== undefined && secret !== "") config.secret = secret;
   const fp = lastString(args.fp);
   if (fp !== undefined) config.fingerprint = parseFingerprint(fp);
   return config;

@@ -3,6 +3,7 @@
  * or to pipe mode (stdin is not, or --json). Expected failures leave as
  * FatalError: one line on stderr, exit status 1.
  */
+
 import { userInfo } from "node:os";
 import { join } from "node:path";
 import { ClientConnection, type TlsTrust } from "../client/connection.ts";
@@ -10,6 +11,7 @@ import type { ClientEvent } from "../client/events.ts";
 import { IgnoreList } from "../client/ignore.ts";
 import { Interactive, type Tty } from "../client/interactive.ts";
 import { pipeOutput, readLines, runPipe } from "../client/pipe.ts";
+import { secretFor, secretsPath } from "../client/secrets.ts";
 import { sanitizeNick } from "../client/text.ts";
 import { defaultConfigDir } from "../security/paths.ts";
 import { checkServerTrust, tlsConnectOptions } from "../security/tls-client.ts";
@@ -58,6 +60,19 @@ function tlsTrust(config: JoinConfig, env: Env, ask: (q: string) => Promise<bool
 }
 
 /** Run the client; resolves to the process exit status. */
+/**
+ * The secret that keeps `nick` here: --secret/CHAT_SECRET, else the stored one,
+ * else a new one (stored 0600). A config folder we cannot write only costs
+ * the nick's protection, not the chat.
+ */
+function nickSecret(config: JoinConfig, env: Env, nick: string): string | undefined {
+  try {
+    return secretFor(secretsPath(env), config.host, config.port, nick, config.secret);
+  } catch {
+    return config.secret;
+  }
+}
+
 export async function runJoin(config: JoinConfig, env: Env = process.env): Promise<number> {
   const interactive = process.stdin.isTTY === true && !config.json && !config.once;
   return interactive ? runInteractive(config, env) : runPiped(config, env);
@@ -84,6 +99,7 @@ function connectionOptions(
     onClose,
   };
   if (config.password !== undefined) opts.password = config.password;
+  opts.secret = nickSecret(config, env, nick);
   if (config.tls) opts.tls = tlsTrust(config, env, ask);
   return opts;
 }

@@ -8,6 +8,7 @@ import { adminSocketPath } from "../admin/paths.ts";
 import { startAdminSocket } from "../admin/socket.ts";
 import { type MetricsServer, startMetrics } from "../metrics/http.ts";
 import { resolveTlsIdentity } from "../security/serve-tls.ts";
+import { ClaimStore } from "../store/claims.ts";
 import type { ModerationStore } from "../store/moderation.ts";
 import { defaultDbPath, openModeration, openStore } from "../store/open.ts";
 import { VERSION } from "../version.ts";
@@ -34,6 +35,14 @@ export async function runServe(config: ServeConfig, reload?: () => ServeConfig):
     ...(config.db !== undefined ? { db: config.db } : {}),
     onError,
   });
+  // Claims live in the history file (its folder now exists), so they survive restarts with it.
+  let claims: ClaimStore;
+  try {
+    claims = ClaimStore.open(config.db ?? defaultDbPath(), config.claimDays);
+  } catch (err) {
+    store.close();
+    throw err;
+  }
   let moderation: ModerationStore;
   try {
     moderation = openModeration(config.db, onError);
@@ -64,10 +73,12 @@ export async function runServe(config: ServeConfig, reload?: () => ServeConfig):
             ...(config.webPort !== undefined ? { port: config.webPort } : {}),
           }
         : false,
+      claims,
     });
   } catch (err) {
     moderation.close();
     store.close();
+    claims.close();
     throw err;
   }
   let metrics: MetricsServer | undefined;
@@ -143,6 +154,7 @@ export async function runServe(config: ServeConfig, reload?: () => ServeConfig):
         .then(() => {
           moderation.close();
           store.close();
+          claims.close();
         })
         .finally(resolve);
     };

@@ -51,6 +51,8 @@ export interface ServeConfig {
   webPort?: number;
   /** Origins allowed to open a WebSocket besides the page's own. */
   webOrigins: string[];
+  /** Days a claimed nick is kept without its owner logging in. */
+  claimDays: number;
 }
 
 const SERVER_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i;
@@ -148,6 +150,11 @@ export const serveArgs = {
     description:
       "Another origin allowed to connect over WebSocket, e.g. https://app.example (repeatable; * for any)",
   },
+  "claim-days": {
+    type: "string",
+    description: "Days a claimed nick is kept without its owner logging in",
+    default: "90",
+  },
 } as const;
 
 /** Check and type the flags; pure, so tested without starting anything. */
@@ -179,6 +186,7 @@ export function toServeConfig(args: RawArgs, env: Record<string, string | undefi
     ),
     web: args.web !== false,
     webOrigins: webOrigins(args["web-origin"]),
+    claimDays: parsePositiveInt(lastString(args["claim-days"]) ?? "90", "--claim-days"),
   };
   const webPort = lastString(args["web-port"]);
   if (webPort !== undefined) config.webPort = parsePort(webPort, "--web-port");

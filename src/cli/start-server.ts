@@ -11,6 +11,7 @@ import type { Limits } from "../core/limits.ts";
 import type { EventLog } from "../core/log.ts";
 import { ircFront } from "../fronts/irc/front.ts";
 import { plainFront } from "../fronts/plain/front.ts";
+import type { ClaimStore } from "../store/claims.ts";
 import type { ModerationStore } from "../store/moderation.ts";
 import type { HistoryStore } from "../store/store.ts";
 import { FlushScheduler } from "../transport/output.ts";
@@ -43,6 +44,10 @@ export interface StartOptions {
   tls?: { cert: string; key: string };
   /** The web client: served on the main port (default) and optionally its own; false: off. */
   web?: WebStartOptions | false;
+  /** Owned nicks; default: in memory, gone when the server stops. Closed by its opener. */
+  claims?: ClaimStore;
+  /** The server clock; tests inject one (claim expiry). */
+  now?: () => number;
 }
 
 export interface RunningServer {
@@ -96,6 +101,8 @@ export function startServer(opts: StartOptions): RunningServer {
     ...(opts.network ? { network: opts.network } : {}),
     ...(opts.bus ? { bus: opts.bus } : {}),
     ...(opts.moderation ? { moderation: opts.moderation } : {}),
+    ...(opts.claims ? { claims: opts.claims } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
     version: `chat-${VERSION}`,
   });
   // The durability contract: history commits before the turn's output is written.

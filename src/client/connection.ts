@@ -18,11 +18,12 @@ import { type IrcMessage, message } from "../protocol/message.ts";
 import { ERR } from "../protocol/numerics.ts";
 import { nickOf } from "../protocol/text.ts";
 import { CatchUp } from "./catch-up.ts";
+import type { ConnectionOptions } from "./connection-options.ts";
 import { CtcpResponder } from "./ctcp.ts";
-import { afterClose, isJoinRefusal, refusal } from "./ending.ts";
+import { afterClose, fatalError, isJoinRefusal, refusal } from "./ending.ts";
 import type { ClientEvent } from "./events.ts";
 import { handleLine } from "./handlers.ts";
-import { Link, type LinkEvents, type TlsTrust } from "./link.ts";
+import { Link, type LinkEvents } from "./link.ts";
 import { Liveness } from "./liveness.ts";
 import { canSendMultiline, multilineMessages } from "./multiline.ts";
 import { Outbox } from "./outbox.ts";
@@ -31,31 +32,8 @@ import { isNickRefusal, Registration } from "./registration.ts";
 import { Sender } from "./sender.ts";
 import { ClientState } from "./state.ts";
 
+export type { ConnectionOptions } from "./connection-options.ts";
 export type { TlsTrust } from "./link.ts";
-
-export interface ConnectionOptions {
-  host: string;
-  port: number;
-  nick: string;
-  username: string;
-  realname: string;
-  password?: string;
-  /** Rooms to join after registering. */
-  channels: string[];
-  tls?: TlsTrust;
-  /** Retry after a drop; otherwise a drop ends the session. */
-  reconnect: boolean;
-  onEvent(ev: ClientEvent): void;
-  /** The session is over (fatal error, or the link dropped without reconnect). */
-  onClose?(reason: string): void;
-  connectTimeoutMs?: number;
-  /** How many missed messages to ask for per room after a reconnect. */
-  catchUpLimit?: number;
-  /** Give up on a server that accepts TCP but never welcomes us. */
-  registerTimeoutMs?: number;
-  /** Silence after which we PING the server; twice this and the link is dead. */
-  idleMs?: number;
-}
 
 type Phase = "idle" | "connecting" | "registering" | "ready" | "waiting" | "closed";
 
@@ -88,6 +66,7 @@ export class ClientConnection {
 
   constructor(private readonly opts: ConnectionOptions) {
     this.state = new ClientState(opts.nick);
+    if (opts.secret !== undefined) this.state.secret = opts.secret;
     this.firstChannel = opts.channels[0] ?? "";
     this.registration = new Registration(this.state, opts);
     this.catchUp = new CatchUp(
@@ -268,6 +247,11 @@ export class ClientConnection {
 
   /** Lines about the link itself. True when the line is fully handled here. */
   private plumbing(msg: IrcMessage): boolean {
+    const sasl = this.registration.onSaslReply(msg, (text) => this.status(text));
+    if (sasl !== undefined) {
+      for (const m of sasl) this.send(m);
+      return true;
+    }
     switch (msg.command) {
       case "PING":
         this.send(message("PONG", msg.params));
@@ -283,8 +267,12 @@ export class ClientConnection {
         // itself: it becomes the one line that explains the close.
         if (this.quitting) return true;
         this.closeReason = msg.params[msg.params.length - 1] ?? "closed";
-        if (!this.everRegistered)
-          this.fatalReason ??= `${this.where} refused us: ${this.closeReason}`;
+        this.fatalReason ??= fatalError(
+          this.closeReason,
+          this.where,
+          this.state.nick,
+          this.everRegistered,
+        );
         return true;
       case ERR.PASSWDMISMATCH:
       case ERR.YOUREBANNEDCREEP:
@@ -388,19 +376,16 @@ export class ClientConnection {
    * takes it, else one message a line. Returns the number of messages sent.
    */
   sayLines(target: string, lines: readonly string[]): number {
-    if (
-      this.phase !== "ready" ||
-      !canSendMultiline(this.state, { target, lines }) ||
-      lines.length < 2
-    ) {
-      let sent = 0;
-      for (const l of lines) if (l.trim() !== "") sent += this.say(target, l);
-      return sent;
+    const batch = this.phase === "ready" && lines.length >= 2;
+    if (batch && canSendMultiline(this.state, { target, lines })) {
+      const messages = multilineMessages(this.state, target, lines, `ml${++this.batchSeq}`);
+      if (!messages.every((m) => this.send(m))) return 0;
+      this.sender.sentCount++;
+      return 1;
     }
-    const ref = `ml${++this.batchSeq}`;
-    for (const m of multilineMessages(this.state, target, lines, ref)) if (!this.send(m)) return 0;
-    this.sender.sentCount++;
-    return 1;
+    let sent = 0;
+    for (const l of lines) if (l.trim() !== "") sent += this.say(target, l);
+    return sent;
   }
 
   /**

@@ -67,3 +67,20 @@ export function refusal(msg: IrcMessage, where: string, gavePassword: boolean): 
   }
   return undefined;
 }
+
+/**
+ * An ERROR from the server that must end the session rather than reconnect:
+ * refused before we ever registered, or our nick's owner (this user,
+ * elsewhere) took over, where coming back would take it back, forever.
+ */
+export function fatalError(
+  reason: string,
+  where: string,
+  nick: string,
+  everRegistered: boolean,
+): string | undefined {
+  if (!everRegistered) return `${where} refused us: ${reason}`;
+  if (reason.includes("reconnected elsewhere"))
+    return `you connected to ${where} as ${nick} from somewhere else; this session ends here`;
+  return undefined;
+}

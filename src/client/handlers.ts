@@ -112,6 +112,8 @@ function textMessage(kind: "PRIVMSG" | "NOTICE"): Handler {
       mention: !self && mentions(text, state.nick),
     };
     if (msgid !== undefined) ev.msgid = msgid;
+    const account = msg.tags.get("account");
+    if (account !== undefined && foldCase(account) === foldCase(nick)) ev.owned = true;
     return [ev];
   };
 }
@@ -393,6 +395,12 @@ export const handlers: Record<string, Handler> = {
   [RPL.WHOISUSER]: info((m) => `${m.params[1]} is ${m.params[2]}@${m.params[3]} (${last(m)})`),
   [RPL.WHOISCHANNELS]: info((m) => `${m.params[1]} is in ${last(m)}`),
   [RPL.WHOISSERVER]: info((m) => `${m.params[1]} is on ${m.params[2]} (${last(m)})`),
+  // The nick is the account: an owner using their own nick gets the ✓.
+  [RPL.WHOISACCOUNT]: info((m) =>
+    foldCase(m.params[1] ?? "") === foldCase(m.params[2] ?? "")
+      ? `${m.params[1]} ✓ owns this nick`
+      : `${m.params[1]} owns the nick ${m.params[2]}`,
+  ),
   [RPL.WHOISIDLE]: info((m) => `${m.params[1]} has been idle ${m.params[2]} s`),
   [RPL.AWAY]: info((m) => `${m.params[1]} is away: ${last(m)}`),
   [RPL.UNAWAY]: info(last),

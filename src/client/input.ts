@@ -240,6 +240,22 @@ export const commands: Record<string, CommandSpec> = {
       };
     },
   },
+  secret: {
+    usage: "/secret",
+    help: "show the secret that keeps your nick (to use it on another machine)",
+    run: (_args, state) =>
+      state.secret === undefined
+        ? err("this connection has no secret (pipe mode without --secret?)")
+        : {
+            kind: "info",
+            text: `your secret for ${state.nick}: ${state.secret} (anyone who has it can take your nick: give it only to yourself, e.g. chat join --secret ... on another machine)`,
+          },
+  },
+  unclaim: {
+    usage: "/unclaim",
+    help: "give up your nick: anyone may take it once you leave",
+    run: () => ({ kind: "send", messages: [message("UNCLAIM", [])] }),
+  },
   away: {
     usage: "/away [MESSAGE]",
     help: "mark yourself away (no message: back again)",

@@ -6,7 +6,7 @@
  */
 import { foldCase } from "../protocol/casemap.ts";
 import { type IrcMessage, message } from "../protocol/message.ts";
-import { ERR } from "../protocol/numerics.ts";
+import { ERR, RPL } from "../protocol/numerics.ts";
 import { nickOf } from "../protocol/text.ts";
 import type { ClientState } from "./state.ts";
 import { fallbackNick } from "./text.ts";
@@ -24,6 +24,11 @@ export const WANTED_CAPS = [
   "draft/read-marker",
   "draft/multiline",
   "soju.im/search",
+  // Owned nicks: prove ours with SASL PLAIN; see who owns theirs.
+  "sasl",
+  "account-tag",
+  "extended-join",
+  "account-notify",
 ] as const;
 
 /** Refusals after which the server will not take any nick like ours. */
@@ -45,6 +50,8 @@ export interface Credentials {
   username: string;
   realname: string;
   password?: string;
+  /** The secret that proves (or claims) the nick, with SASL PLAIN. */
+  secret?: string;
 }
 
 /** A refused nick: try this one, or give up with this reason. */
@@ -107,7 +114,9 @@ export class Registration {
           if (eq > 0) this.state.capValues.set(c.slice(0, eq), c.slice(eq + 1));
         }
         if (more) return [];
-        const want = WANTED_CAPS.filter((c) => this.capLs.includes(c));
+        const want = WANTED_CAPS.filter(
+          (c) => this.capLs.includes(c) && (c !== "sasl" || this.creds.secret !== undefined),
+        );
         return want.length === 0
           ? [message("CAP", ["END"])]
           : [message("CAP", ["REQ", want.join(" ")])];
@@ -116,6 +125,10 @@ export class Registration {
         for (const c of list) {
           if (c.startsWith("-")) caps.delete(c.slice(1));
           else caps.add(c);
+        }
+        // Registration waits for the proof: CAP END comes after 903/904.
+        if (!this.state.registered && list.includes("sasl") && this.creds.secret !== undefined) {
+          return [message("AUTHENTICATE", ["PLAIN"])];
         }
         return end;
       case "NAK":
@@ -129,6 +142,47 @@ export class Registration {
         return [];
     }
     return [];
+  }
+
+  /** The server's `AUTHENTICATE +`: our PLAIN payload, in the 400-byte chunks SASL uses. */
+  /**
+   * SASL's lines (AUTHENTICATE, 903, and the failures, which are not fatal:
+   * registration goes on, and a claimed nick falls back to nick_); undefined
+   * for any other line.
+   */
+  onSaslReply(msg: IrcMessage, status: (text: string) => void): IrcMessage[] | undefined {
+    switch (msg.command) {
+      case "AUTHENTICATE":
+        return this.onAuthenticate(msg);
+      case RPL.SASLSUCCESS:
+        return this.onSaslDone();
+      case ERR.SASLFAIL:
+      case ERR.SASLTOOLONG:
+      case ERR.SASLABORTED:
+      case ERR.SASLALREADY:
+      case ERR.NICKLOCKED:
+        status(`could not prove your nick: ${msg.params[msg.params.length - 1] ?? ""}`);
+        return this.onSaslDone();
+      default:
+        return undefined;
+    }
+  }
+
+  onAuthenticate(msg: IrcMessage): IrcMessage[] {
+    const secret = this.creds.secret;
+    if (msg.params[0] !== "+" || secret === undefined) return [];
+    const payload = Buffer.from(`\0${this.wantNick}\0${secret}`).toString("base64");
+    const out: IrcMessage[] = [];
+    for (let i = 0; i < payload.length; i += 400) {
+      out.push(message("AUTHENTICATE", [payload.slice(i, i + 400)]));
+    }
+    if (payload.length % 400 === 0) out.push(message("AUTHENTICATE", ["+"]));
+    return out;
+  }
+
+  /** 902-907 ended the exchange: registration goes on either way. */
+  onSaslDone(): IrcMessage[] {
+    return this.state.registered ? [] : [message("CAP", ["END"])];
   }
 
   /** 432/433/437 before we are registered: the next nick to try. */

@@ -82,6 +82,9 @@ export class ClientState {
   /** Open batches: reference tag -> batch type. */
   readonly batches = new Map<string, string>();
 
+  /** The secret that keeps our nick (for /secret), when we have one. */
+  secret: string | undefined;
+
   constructor(nick: string) {
     this.nick = nick;
   }

@@ -31,7 +31,10 @@ export const PLAIN_VARIANT = 4;
 export const PLAIN_LABELLED_VARIANT = 5;
 /** draft/multiline (with batch): a multi-line message arrives as one BATCH. */
 export const V_MULTILINE = 8;
-export const VARIANT_COUNT = 16;
+/** account-tag and extended-join change the bytes too. */
+export const V_ACCOUNT_TAG = 16;
+export const V_EXTENDED_JOIN = 32;
+export const VARIANT_COUNT = 64;
 
 /** What the core asks of a front. */
 export interface Front {
@@ -154,6 +157,8 @@ export interface WhoEntry {
   bot: boolean;
   /** Seconds since the user last spoke (WHOX %l). */
   idleSeconds: number;
+  /** The owned nick they proved, or null. */
+  account: string | null;
 }
 
 export interface WhoisInfo {
@@ -169,6 +174,8 @@ export interface WhoisInfo {
   plain: boolean;
   idleSeconds: number;
   signon: number;
+  /** The owned nick they proved (WHOIS 330), or null. */
+  account: string | null;
 }
 
 export interface UserView {
@@ -242,6 +249,24 @@ export type RenameOutcome = "renamed" | "in-use" | "cannot-rename";
 /** What became of a REDACT; the IRC front gives each refusal its FAIL code. */
 export type RedactOutcome = "redacted" | "invalid-target" | "unknown-msgid" | "forbidden";
 
+/** Proving or claiming an owned nick. No field ever holds the secret. */
+export type AuthResult =
+  | { ok: true; account: string; created: boolean }
+  | {
+      ok: false;
+      reason:
+        | "wrong"
+        | "throttled"
+        | "unclaimed"
+        | "claimed"
+        | "invalid"
+        | "taken"
+        | "weak"
+        | "already"
+        | "nocert";
+      message: string;
+    };
+
 /** The core's actions and views, bound to one connection. */
 export interface CoreApi {
   readonly server: ServerInfo;
@@ -281,6 +306,24 @@ export interface CoreApi {
   quit(reason?: string): void;
   disconnect(reason: string): void;
 
+  // ---- owned nicks (the nick is the account name)
+  /** The owned nick this connection proved, or null. */
+  readonly account: string | null;
+  /** The owner's spelling when `nick` is claimed, else undefined. */
+  claimedBy(nick: string): string | undefined;
+  /** Prove `nick` with `secret`, or claim it ("either": whichever applies). */
+  authenticate(
+    nick: string,
+    secret: string,
+    mode: "login" | "claim" | "either",
+  ): Promise<AuthResult>;
+  /** Prove or claim a nick with this connection's TLS client certificate (SASL EXTERNAL). */
+  authenticateCert(nick: string | undefined): AuthResult;
+  /** Drop this connection's claim; returns the nick that was claimed. */
+  unclaim(): string;
+  /** Operators: drop anyone's claim; returns the nick as it was claimed. */
+  release(nick: string): string;
+
   // ---- rooms
   /** undefined: already in the room (nothing happened). */
   join(name: string, key?: string): JoinResult | undefined;
@@ -304,7 +347,10 @@ export interface CoreApi {
   setModes(name: string, changes: readonly ModeChange[]): string[];
 
   // ---- messages
-  /** To a room or a nick. Returns the recipient's name and away text for a nick. */
+  /**
+   * To a room or a nick. Returns the recipient's name and away text for a nick;
+   * `offline` when the nick's owner is away and the message is kept for them.
+   */
   send(
     command: "PRIVMSG" | "NOTICE",
     target: string,
@@ -312,7 +358,7 @@ export interface CoreApi {
     clientTags?: [string, string][],
     /** A draft/multiline batch: `text` may hold line feeds and exceed one line. */
     multiline?: boolean,
-  ): { nick?: string; away?: string };
+  ): { nick?: string; away?: string; offline?: boolean };
   tagmsg(target: string, clientTags: [string, string][]): void;
   /** REDACT (draft/message-redaction): withdraw a stored message of a room or a private chat. */
   redact(target: string, msgid: string, reason?: string): RedactOutcome;

@@ -25,6 +25,12 @@ const NAMES = [
   "draft/read-marker",
   "draft/multiline",
   "soju.im/search",
+  // Owned nicks (actions/accounts.ts).
+  "sasl",
+  "account-tag",
+  "account-notify",
+  "extended-join",
+  "draft/account-registration",
 ] as const;
 
 export type CapName = (typeof NAMES)[number];

@@ -12,9 +12,11 @@ import type { MessageBus } from "../bus/bus.ts";
 import { LocalBus } from "../bus/local.ts";
 import { ServerCounters } from "../metrics/counters.ts";
 import { isValidNick, sanitizeLine } from "../protocol/text.ts";
+import { ClaimStore } from "../store/claims.ts";
 import type { ModerationStore } from "../store/moderation.ts";
 import type { HistoryStore } from "../store/store.ts";
 import type { Conn, ConnHandler } from "../transport/conn.ts";
+import { Accounts } from "./accounts.ts";
 import { moveInvites } from "./actions/identity.ts";
 import { quitRooms } from "./actions/rooms.ts";
 import { Admission } from "./admission.ts";
@@ -55,6 +57,8 @@ export interface CoreOptions {
   /** Structured events (used instead of `log` when given): `chat serve --log-format`. */
   events?: EventLog;
   now?: () => number;
+  /** Owned nicks; default: a new in-memory store (90 days). */
+  claims?: ClaimStore;
 }
 
 /** What a reload may change while the server runs. */
@@ -72,6 +76,7 @@ export class Core implements CoreParts, SessionHost, Housekept {
   readonly info: ServerInfo;
   readonly registry: Registry;
   readonly admission: Admission;
+  readonly accounts: Accounts;
   readonly delivery: Delivery;
   readonly history: History;
   readonly bus: MessageBus;
@@ -115,6 +120,7 @@ export class Core implements CoreParts, SessionHost, Housekept {
       now: this.now,
       ...(opts.moderation ? { store: opts.moderation } : {}),
     });
+    this.accounts = new Accounts(opts.claims ?? ClaimStore.memory(), this.limits);
     this.delivery = new Delivery(this.bus, this.node, this.counters, (s, err) =>
       this.renderFailed(s, err),
     );

@@ -126,7 +126,13 @@ export class Delivery {
     const needs = USER_EVENT_CAP[ev.type];
     for (const m of room.members.keys()) {
       if (m.id === self) continue;
-      if (needs !== undefined && !m.hasCap(needs)) continue;
+      // The plain front words an account change as a sentence; IRC needs the cap.
+      if (
+        needs !== undefined &&
+        !m.hasCap(needs) &&
+        (ev.type !== "account" || m.front.kind === "irc")
+      )
+        continue;
       if (at > 0 && inEarlierRoom(m, ev.rooms, at)) continue;
       this.send(m, ev);
     }
@@ -183,6 +189,7 @@ const USER_EVENT_CAP: Readonly<Record<UserEvent["type"], string | undefined>> = 
   nick: undefined,
   away: "away-notify",
   setname: "setname",
+  account: "account-notify",
 };
 
 /** Whether `m` is in one of the rooms listed before index `at` (it was shown the event there). */

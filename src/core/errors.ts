@@ -40,6 +40,9 @@ const MESSAGES = {
   usersDontMatch: "Cant change mode for other users",
   invalidKey: "Key is not well-formed",
   invalidModeParam: "Invalid mode parameter",
+  nickClaimed: "Nickname is claimed by its owner",
+  notLoggedIn: "You have not claimed a nick",
+  notClaimed: "That nick is not claimed",
 } as const;
 
 export type ErrorCode = keyof typeof MESSAGES;

@@ -4,6 +4,7 @@
  */
 import type { BanKind } from "../security/bans.ts";
 import type { BanState, TopicState } from "../store/store.ts";
+import * as accounts from "./actions/accounts.ts";
 import * as identity from "./actions/identity.ts";
 import * as markers from "./actions/markers.ts";
 import * as messaging from "./actions/messaging.ts";
@@ -15,6 +16,7 @@ import * as redaction from "./actions/redaction.ts";
 import * as renaming from "./actions/rename.ts";
 import * as rooms from "./actions/rooms.ts";
 import type {
+  AuthResult,
   CaptureSink,
   CoreApi,
   Counts,
@@ -115,6 +117,25 @@ export class CoreHandle implements CoreApi {
     this.c.disconnect(this.s, reason);
   }
 
+  get account(): string | null {
+    return this.s.account;
+  }
+  claimedBy(nick: string): string | undefined {
+    return accounts.claimedBy(this.c, nick);
+  }
+  authenticate(nick: string, secret: string, mode: accounts.AuthMode): Promise<AuthResult> {
+    return accounts.authenticate(this.c, this.s, nick, secret, mode);
+  }
+  authenticateCert(nick: string | undefined): AuthResult {
+    return accounts.authenticateCert(this.c, this.s, nick);
+  }
+  unclaim(): string {
+    return accounts.unclaim(this.c, this.s);
+  }
+  release(nick: string): string {
+    return accounts.release(this.c, this.s, nick);
+  }
+
   join(name: string, key?: string): JoinResult | undefined {
     return rooms.join(this.c, this.s, name, key);
   }
@@ -167,7 +188,7 @@ export class CoreHandle implements CoreApi {
     text: string,
     clientTags?: [string, string][],
     multiline?: boolean,
-  ): { nick?: string; away?: string } {
+  ): { nick?: string; away?: string; offline?: boolean } {
     return messaging.send(this.c, this.s, command, target, text, clientTags, multiline);
   }
   tagmsg(target: string, clientTags: [string, string][]): void {

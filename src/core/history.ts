@@ -153,7 +153,7 @@ export class History {
       if (s.joined.has(folded)) return folded;
       const room = this.registry.room(target);
       if (room === undefined) return undefined;
-      if (room.flags.has("i") || room.key !== undefined || isBanned(room, s.prefix))
+      if (room.flags.has("i") || room.key !== undefined || isBanned(room, s.prefix, s.account))
         return undefined;
       return folded;
     }

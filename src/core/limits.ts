@@ -84,6 +84,13 @@ export interface Limits {
   keepaliveMs: number;
   /** How long a closing connection may take to flush its last words before a hard close, ms. */
   closeGraceMs: number;
+  /** Wrong secrets for one claimed nick per window, from anywhere, before it is locked. */
+  secretFailuresPerNick: number;
+  /** Wrong secrets from one address per window, for any nick. */
+  secretFailuresPerIp: number;
+  secretFailuresWindowMs: number;
+  /** Private messages kept for one offline owner until their next login. */
+  offlineMessagesPerOwner: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
@@ -132,4 +139,8 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   plainPasswordTries: 3,
   keepaliveMs: 120_000,
   closeGraceMs: 10_000,
+  secretFailuresPerNick: 5,
+  secretFailuresPerIp: 10,
+  secretFailuresWindowMs: 60_000,
+  offlineMessagesPerOwner: 200,
 });

@@ -6,6 +6,7 @@
 import type { MessageBus } from "../bus/bus.ts";
 import type { Origin } from "../bus/events.ts";
 import type { ServerCounters } from "../metrics/counters.ts";
+import type { Accounts } from "./accounts.ts";
 import type { Admission } from "./admission.ts";
 import type { ServerInfo } from "./api.ts";
 import type { Delivery } from "./delivery.ts";
@@ -28,6 +29,7 @@ export interface CoreParts {
   readonly info: ServerInfo;
   readonly registry: Registry;
   readonly admission: Admission;
+  readonly accounts: Accounts;
   readonly delivery: Delivery;
   readonly history: History;
   readonly bus: MessageBus;
@@ -50,13 +52,16 @@ export interface CoreParts {
 export function eventBase(
   c: CoreParts,
   s: Session,
-): { source: string; time: number; msgid: string; origin: Origin } {
-  return {
+): { source: string; time: number; msgid: string; origin: Origin; account?: string } {
+  const base: { source: string; time: number; msgid: string; origin: Origin; account?: string } = {
     source: s.prefix,
     time: c.now(),
     msgid: c.ids.next(),
     origin: { node: c.node, conn: s.id },
   };
+  // account-tag and extended-join show it; events of unowned nicks carry none.
+  if (s.account !== null) base.account = s.account;
+  return base;
 }
 
 /**
@@ -67,7 +72,7 @@ export function eventBase(
 export function publishUser(
   c: CoreParts,
   s: Session,
-  type: "quit" | "nick" | "away" | "setname",
+  type: "quit" | "nick" | "away" | "setname" | "account",
   text: string,
   source = s.prefix,
 ): void {

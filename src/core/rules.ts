@@ -14,28 +14,47 @@ import { OP, type Room, type Session, VOICE } from "./state.ts";
 
 /** The mute extban prefix: `+b m:mask` silences matching users without keeping them out. */
 export const MUTE_PREFIX = "m:";
+/**
+ * The account extban prefix (ISUPPORT EXTBAN=,am): `+b a:NAME` bans the owner
+ * of NAME under any nick; `$a:NAME` is taken as the same.
+ */
+export const ACCOUNT_EXTBAN = "a:";
 
-function matchesAny(list: readonly BanState[], prefix: string): boolean {
+/** One list entry against a user: an account extban matches only an owner. */
+function entryMatches(mask: string, prefix: string, account: string | null): boolean {
   // globMatch applies the casemapping itself.
-  return list.some((b) => globMatch(b.mask, prefix));
+  if (mask.startsWith(ACCOUNT_EXTBAN)) {
+    return account !== null && globMatch(mask.slice(ACCOUNT_EXTBAN.length), account);
+  }
+  return globMatch(mask, prefix);
+}
+
+function matchesAny(
+  list: readonly BanState[],
+  prefix: string,
+  account: string | null = null,
+): boolean {
+  return list.some((b) => entryMatches(b.mask, prefix, account));
 }
 
 /** Banned (+b, not a mute extban) and not excepted (+e). */
-export function isBanned(room: Room, prefix: string): boolean {
+export function isBanned(room: Room, prefix: string, account: string | null = null): boolean {
   if (room.bans.length === 0) return false;
   const banned = room.bans.some(
-    (b) => !b.mask.startsWith(MUTE_PREFIX) && globMatch(b.mask, prefix),
+    (b) => !b.mask.startsWith(MUTE_PREFIX) && entryMatches(b.mask, prefix, account),
   );
-  return banned && !matchesAny(room.exceptions, prefix);
+  return banned && !matchesAny(room.exceptions, prefix, account);
 }
 
 /** Muted by a `+b m:mask` extban and not excepted (+e). */
-export function isMuted(room: Room, prefix: string): boolean {
+export function isMuted(room: Room, prefix: string, account: string | null = null): boolean {
   if (room.bans.length === 0) return false;
   const muted = room.bans.some(
-    (b) => b.mask.startsWith(MUTE_PREFIX) && globMatch(b.mask.slice(MUTE_PREFIX.length), prefix),
+    (b) =>
+      b.mask.startsWith(MUTE_PREFIX) &&
+      entryMatches(b.mask.slice(MUTE_PREFIX.length), prefix, account),
   );
-  return muted && !matchesAny(room.exceptions, prefix);
+  return muted && !matchesAny(room.exceptions, prefix, account);
 }
 
 /**
@@ -55,10 +74,10 @@ export function joinRefusal(
   if (room.limit !== undefined && room.members.size >= room.limit) {
     return new ChatError("channelIsFull", [room.name]);
   }
-  if (room.flags.has("i") && !matchesAny(room.invexes, s.prefix)) {
+  if (room.flags.has("i") && !matchesAny(room.invexes, s.prefix, s.account)) {
     return new ChatError("inviteOnlyChan", [room.name]);
   }
-  if (isBanned(room, s.prefix)) return new ChatError("bannedFromChan", [room.name]);
+  if (isBanned(room, s.prefix, s.account)) return new ChatError("bannedFromChan", [room.name]);
   return undefined;
 }
 
@@ -80,7 +99,7 @@ export function sendRefusal(room: Room, s: Session, text = ""): ChatError | unde
     return new ChatError("cannotSendToChan", [room.name], "Cannot send CTCP to channel (+C)");
   }
   if (!status && room.flags.has("m")) return new ChatError("cannotSendToChan", [room.name]);
-  if (!status && (isBanned(room, s.prefix) || isMuted(room, s.prefix))) {
+  if (!status && (isBanned(room, s.prefix, s.account) || isMuted(room, s.prefix, s.account))) {
     return new ChatError(
       "cannotSendToChan",
       [room.name],
@@ -102,11 +121,17 @@ export type ListMode = "b" | "e" | "I";
  * cannot be part of one. A mute extban keeps its prefix: `m:bob` -> `m:bob!*@*`.
  */
 export function normalizeMask(mask: string): string {
-  const clean = mask.replace(/[\s,]/g, "");
-  if (clean.startsWith(MUTE_PREFIX)) {
-    return MUTE_PREFIX + normalizeBanMask(clean.slice(MUTE_PREFIX.length) || "*");
+  const bare = mask.replace(/[\s,]/g, "");
+  if (bare.startsWith(MUTE_PREFIX)) {
+    return MUTE_PREFIX + normalizeBanMask(bare.slice(MUTE_PREFIX.length) || "*");
   }
-  return normalizeBanMask(clean || "*");
+  const lower = bare.toLowerCase();
+  for (const account of [ACCOUNT_EXTBAN, `$${ACCOUNT_EXTBAN}`]) {
+    if (lower.startsWith(account) && bare.length > account.length) {
+      return ACCOUNT_EXTBAN + bare.slice(account.length);
+    }
+  }
+  return normalizeBanMask(bare || "*");
 }
 
 export interface ModeOutcome {

@@ -63,6 +63,8 @@ export class Session implements ConnHandler {
   registered = false;
   away: string | undefined;
   oper = false;
+  /** The owned nick this session proved (the account name), or null. */
+  account: string | null = null;
   /**
    * Capabilities, user modes and rooms start as shared empty values and get
    * their own only when first changed: most idle connections never change

@@ -79,6 +79,11 @@ export const RPL = {
   MONOFFLINE: "731",
   MONLIST: "732",
   ENDOFMONLIST: "733",
+  // SASL 3.1 (ircv3.net/specs/extensions/sasl-3.1).
+  LOGGEDIN: "900",
+  LOGGEDOUT: "901",
+  SASLSUCCESS: "903",
+  SASLMECHS: "908",
 } as const;
 
 export const ERR = {
@@ -128,6 +133,11 @@ export const ERR = {
   INVALIDKEY: "525",
   INVALIDMODEPARAM: "696",
   MONLISTFULL: "734",
+  NICKLOCKED: "902",
+  SASLFAIL: "904",
+  SASLTOOLONG: "905",
+  SASLABORTED: "906",
+  SASLALREADY: "907",
 } as const;
 
 export type Numeric = (typeof RPL)[keyof typeof RPL] | (typeof ERR)[keyof typeof ERR];

@@ -81,6 +81,10 @@ export class TlsSession {
     this.tls = new TLSSocket(this.wire as unknown as import("node:net").Socket, {
       isServer: true,
       secureContext: context,
+      // Ask for a client certificate without requiring or checking one: its
+      // fingerprint is a key for SASL EXTERNAL, not a claim to an identity.
+      requestCert: true,
+      rejectUnauthorized: false,
     });
     this.tls.on("data", (buf: Buffer) => {
       this.events.data(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
@@ -89,6 +93,13 @@ export class TlsSession {
     this.wire.on("drain", () => this.maybeDrain());
     this.tls.on("error", (err: Error) => this.fail(err));
     this.tls.on("end", () => this.end());
+  }
+
+  /** SHA-256 of the client's certificate as lowercase hex, or undefined when it sent none. */
+  peerFingerprint(): string | undefined {
+    const cert = this.tls.getPeerCertificate();
+    const fp = cert?.fingerprint256;
+    return typeof fp === "string" && fp !== "" ? fp.replaceAll(":", "").toLowerCase() : undefined;
   }
 
   /** Ciphertext that arrived on the raw socket. */

@@ -20,6 +20,8 @@ export interface Conn {
   readonly closed: boolean;
   /** True once the connection turned out to be TLS (for the metrics); absent: never. */
   readonly secure?: boolean;
+  /** SHA-256 of the TLS client certificate (lowercase hex), when the peer gave one. */
+  peerCertFingerprint?(): string | undefined;
 }
 
 /** Running byte totals a transport adds to (the server's metrics counters). */

@@ -214,6 +214,10 @@ class TcpConn implements Conn {
     this.admit(accept);
   }
 
+  peerCertFingerprint(): string | undefined {
+    return this.tls?.peerFingerprint();
+  }
+
   get queuedBytes(): number {
     return this.queue.queuedBytes;
   }

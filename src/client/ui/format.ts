@@ -245,6 +245,7 @@ export interface JsonEvent {
   history?: boolean;
   /** The message mentions us. */
   mention?: boolean;
+  owned?: boolean;
 }
 
 /** The --json record: always the same six keys (null when not applicable), plus history. */
@@ -261,6 +262,8 @@ export function formatJson(ev: ClientEvent): JsonEvent {
       j.msgid = ev.msgid ?? null;
       if (ev.history) j.history = true;
       if (ev.mention) j.mention = true;
+      // The sender proved the nick is theirs (account-tag): the ✓ of the terminal's /whois.
+      if (ev.owned === true) j.owned = true;
       break;
     case "join":
     case "part":

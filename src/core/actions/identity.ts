@@ -8,6 +8,7 @@ import type { RegisterOutcome } from "../api.ts";
 import { ChatError } from "../errors.ts";
 import { type CoreParts, eventBase, publishUser } from "../parts.ts";
 import type { Session } from "../state.ts";
+import { admitNick, checkNickChange, deliverOffline, ownerFloor } from "./accounts.ts";
 
 /** An IRC line without tags, CR LF excluded: what every client can take (RFC 1459). */
 export const LINE_BYTES = 510;
@@ -17,6 +18,8 @@ export function setNick(c: CoreParts, s: Session, nick: string): void {
   if (nick === "") throw new ChatError("noNicknameGiven");
   if (!c.validNick(nick)) throw new ChatError("erroneusNickname", [nick]);
   const folded = foldCase(nick);
+  // Before registration a claimed nick may be taken and proved later (SASL); register checks it.
+  if (s.registered && folded !== s.folded) checkNickChange(c, s, nick);
   const holder = c.registry.holder(nick);
   if (holder !== undefined && holder !== s) throw new ChatError("nicknameInUse", [nick]);
   if (s.nick === nick) return;
@@ -29,6 +32,7 @@ export function setNick(c: CoreParts, s: Session, nick: string): void {
   if (oldFolded !== folded) c.history.nickClaimed(s, c.now(), c.ids.next());
   c.registry.claimNick(s, folded);
   s.setIdentity(nick, folded);
+  if (oldFolded !== folded) ownerFloor(c, s);
   if (!s.registered) return;
   moveInvites(s, oldFolded, folded);
   c.delivery.watchNick(s, folded);
@@ -78,11 +82,14 @@ export function register(c: CoreParts, s: Session, password: string | undefined)
     c.disconnect(s, banned);
     return "refused";
   }
+  // A claimed nick only for its owner; the owner takes it over from a stale session.
+  if (!admitNick(c, s)) return "waiting";
   s.registered = true;
   c.registry.noteRegistered();
   s.setIdentity(s.nick, s.folded);
   s.lastActive = c.now();
   c.delivery.watchNick(s, s.folded);
+  deliverOffline(c, s);
   c.monitors.online(s);
   c.event({
     level: "info",

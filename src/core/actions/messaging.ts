@@ -5,6 +5,7 @@
  */
 
 import type { MessageEvent, TagmsgEvent } from "../../bus/events.ts";
+import { foldCase } from "../../protocol/casemap.ts";
 import { byteLength, clipBytes } from "../../protocol/text.ts";
 import { ChatError } from "../errors.ts";
 import { type CoreParts, eventBase } from "../parts.ts";
@@ -20,6 +21,8 @@ interface Destination {
   nick?: string;
   /** STATUSMSG: only members with at least this status see it. */
   statusmsg?: "@" | "+";
+  /** An owned nick whose owner is offline (casefolded): the message is kept for them. */
+  offline?: string;
 }
 
 /** Where a message goes: a room's topic, or a person's (and back to the sender's). */
@@ -39,7 +42,12 @@ function resolve(c: CoreParts, s: Session, target: string, text = ""): Destinati
   }
   const dest = c.registry.user(target);
   if (dest?.nick === undefined || dest.folded === undefined) {
-    throw new ChatError("noSuchNick", [target]);
+    // An owned nick whose owner is away keeps the message for their next login.
+    const claim = c.validNick(target) ? c.accounts.claim(foldCase(target), c.now()) : undefined;
+    if (claim === undefined) throw new ChatError("noSuchNick", [target]);
+    const topics = [claim.folded];
+    if (s.folded !== undefined && s.hasCap("echo-message")) topics.push(s.folded);
+    return { name: claim.nick, topics, nick: claim.nick, offline: claim.folded };
   }
   const topics = [dest.folded];
   // The sender's copy, for echo-message; not needed when writing to oneself.
@@ -61,7 +69,7 @@ export function send(
   text: string,
   clientTags: [string, string][] | undefined,
   multiline = false,
-): { nick?: string; away?: string } {
+): { nick?: string; away?: string; offline?: boolean } {
   if (!s.registered || s.nick === undefined) throw new ChatError("notRegistered");
   if (target === "") throw new ChatError("noRecipient", [], `No recipient given (${command})`);
   if (text === "") throw new ChatError("noTextToSend");
@@ -81,14 +89,30 @@ export function send(
   if (clientTags !== undefined && clientTags.length > 0) ev.clientTags = clientTags;
   if (to.statusmsg !== undefined) ev.statusmsg = to.statusmsg;
   if (s.umodes.has("B")) ev.bot = true;
+  if (s.account !== null) ev.account = s.account;
   // A multi-line message is cut into lines that fit when it is rendered, not here.
   if (multiline) ev.multiline = true;
   else fitRelayed(ev);
   for (const topic of to.topics) c.bus.publish(topic, ev);
   c.counters.messagesIn++;
-  const result: { nick?: string; away?: string } = {};
+  const result: { nick?: string; away?: string; offline?: boolean } = {};
   if (to.nick !== undefined) result.nick = to.nick;
   if (to.away !== undefined) result.away = to.away;
+  if (to.offline !== undefined) {
+    c.accounts.store.keepOffline(
+      to.offline,
+      {
+        msgid: ev.msgid,
+        time: ev.time,
+        source: ev.source,
+        target: ev.target,
+        command,
+        text: ev.text,
+      },
+      c.limits.offlineMessagesPerOwner,
+    );
+    result.offline = true;
+  }
   return result;
 }
 

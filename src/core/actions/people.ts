@@ -23,6 +23,7 @@ function whoEntry(c: CoreParts, m: Session, channel: string, status: number): Wh
     oper: m.oper,
     op: (status & OP) !== 0,
     voice: (status & VOICE) !== 0,
+    account: m.account,
   };
 }
 
@@ -104,6 +105,7 @@ export function whois(c: CoreParts, nick: string): WhoisInfo {
     plain: m.front.kind === "plain",
     idleSeconds: Math.max(0, Math.floor((c.now() - m.lastSpoke) / 1000)),
     signon: m.connectedAt,
+    account: m.account,
   };
 }
 

@@ -39,4 +39,10 @@ export const CAPABILITIES: Record<string, string | undefined> = {
   "draft/multiline": MULTILINE_CAP_VALUE,
   // SEARCH (handlers/search.ts): full-text search of the history one may read.
   "soju.im/search": undefined,
+  // Owned nicks (handlers/accounts.ts): the nick is the account name.
+  sasl: "PLAIN,EXTERNAL",
+  "account-tag": undefined,
+  "account-notify": undefined,
+  "extended-join": undefined,
+  "draft/account-registration": "before-connect",
 };

@@ -3,6 +3,7 @@
  * (registration, parameter count, operator). Add a command by adding a row.
  */
 import type { CommandSpec } from "./context.ts";
+import { authenticate, register, release, unclaim } from "./handlers/accounts.ts";
 import { batch } from "./handlers/batch.ts";
 import { invite, join, kick, list, names, part, topic } from "./handlers/channel.ts";
 import { help } from "./handlers/help.ts";
@@ -74,4 +75,9 @@ export const COMMANDS: Record<string, CommandSpec> = {
   LINKS: { handler: links, minParams: 0 },
   INFO: { handler: info, minParams: 0 },
   ADMIN: { handler: admin, minParams: 0 },
+  // Owned nicks (handlers/accounts.ts): SASL and REGISTER may come before registration.
+  AUTHENTICATE: { handler: authenticate, minParams: 1, preRegistration: true },
+  REGISTER: { handler: register, minParams: 3, preRegistration: true },
+  UNCLAIM: { handler: unclaim, minParams: 0 },
+  RELEASE: { handler: release, minParams: 1, operOnly: true },
 };

@@ -6,12 +6,20 @@ import type { ChatError, CoreApi } from "../../core/api.ts";
 import type { IrcMessage } from "../../protocol/message.ts";
 import type { MultilineBatches } from "./multiline.ts";
 
+/** A SASL exchange in progress: the mechanism and the base64 chunks so far (handlers/accounts.ts). */
+export interface SaslState {
+  mech: "PLAIN" | "EXTERNAL";
+  buffer: string;
+}
+
 export interface IrcReplies {
   /** CAP negotiation in progress: registration waits for CAP END. */
   capNegotiating: boolean;
   capVersion: number;
   /** PASS, kept until registration checks it. */
   password: string | undefined;
+  /** A SASL exchange in progress (handlers/accounts.ts). */
+  sasl: SaslState | undefined;
   /** `:server NNN nick params...` */
   reply(numeric: string, ...params: string[]): void;
   /** One already-safe line, no CR LF. */

@@ -40,6 +40,10 @@ const NUMERIC: Record<ErrorCode, Numeric> = {
   usersDontMatch: ERR.USERSDONTMATCH,
   invalidKey: ERR.INVALIDKEY,
   invalidModeParam: ERR.INVALIDMODEPARAM,
+  // A claimed nick is "in use" to anyone who has not proved it; front.ts adds a NOTE saying how.
+  nickClaimed: ERR.NICKNAMEINUSE,
+  notLoggedIn: ERR.SASLFAIL,
+  notClaimed: ERR.NOSUCHNICK,
 };
 
 export function toNumeric(err: ChatError): { numeric: Numeric; params: string[] } {

@@ -13,6 +13,8 @@ import {
   type CoreApi,
   type Front,
   type FrontFactory,
+  V_ACCOUNT_TAG,
+  V_EXTENDED_JOIN,
   V_MESSAGE_TAGS,
   V_MULTILINE,
   V_SERVER_TIME,
@@ -21,7 +23,7 @@ import { escapeTagValue, type IrcMessage, IrcParseError, parse } from "../../pro
 import { ERR, RPL } from "../../protocol/numerics.ts";
 import { batchRef } from "./batch.ts";
 import { COMMANDS } from "./commands.ts";
-import type { IrcReplies } from "./context.ts";
+import type { IrcReplies, SaslState } from "./context.ts";
 import { toNumeric } from "./errors.ts";
 import { failBatch } from "./handlers/batch.ts";
 import { renamedFallback } from "./handlers/rename.ts";
@@ -46,6 +48,7 @@ export class IrcFront implements Front, IrcReplies {
   capVersion = 0;
   /** PASS, kept until registration checks it. */
   password: string | undefined;
+  sasl: SaslState | undefined;
   /** The running command's replies; undefined between commands. */
   private replies: ReplyBuffer | undefined;
   private depth = 0;
@@ -64,6 +67,8 @@ export class IrcFront implements Front, IrcReplies {
     if (this.core.hasCap("server-time")) v |= V_SERVER_TIME;
     if (this.core.hasCap("message-tags")) v |= V_MESSAGE_TAGS;
     if (this.core.hasCap("draft/multiline") && this.core.hasCap("batch")) v |= V_MULTILINE;
+    if (this.core.hasCap("account-tag")) v |= V_ACCOUNT_TAG;
+    if (this.core.hasCap("extended-join")) v |= V_EXTENDED_JOIN;
     return v;
   }
 
@@ -279,6 +284,15 @@ export class IrcFront implements Front, IrcReplies {
   error(err: ChatError): void {
     const { numeric, params } = toNumeric(err);
     this.reply(numeric, ...params);
+    if (err.code === "nickClaimed") {
+      const nick = err.subject[0] ?? "*";
+      this.msg("NOTE", [
+        "NICK",
+        "CLAIMED",
+        nick,
+        `${nick} is claimed. If it is yours, prove it with SASL PLAIN (username ${nick}, password: your secret); otherwise choose another nick`,
+      ]);
+    }
   }
 
   notice(text: string): void {

@@ -5,7 +5,13 @@
  */
 
 import type { BusEvent } from "../../core/api.ts";
-import { V_MESSAGE_TAGS, V_MULTILINE, V_SERVER_TIME } from "../../core/api.ts";
+import {
+  V_ACCOUNT_TAG,
+  V_EXTENDED_JOIN,
+  V_MESSAGE_TAGS,
+  V_MULTILINE,
+  V_SERVER_TIME,
+} from "../../core/api.ts";
 import { escapeTagValue } from "../../protocol/message.ts";
 import { byteLength, clipBytes } from "../../protocol/text.ts";
 
@@ -36,10 +42,12 @@ export function tagPrefix(
   msgid?: string,
   clientTags?: readonly [string, string][],
   batch?: string,
+  account?: string,
 ): string {
   const parts: string[] = [];
   if (batch !== undefined) parts.push(`batch=${batch}`);
   if (variant & V_SERVER_TIME) parts.push(`time=${isoTime(time)}`);
+  if (account !== undefined && variant & V_ACCOUNT_TAG) parts.push(`account=${account}`);
   if (variant & V_MESSAGE_TAGS) {
     if (msgid !== undefined) parts.push(`msgid=${msgid}`);
     if (clientTags !== undefined) {
@@ -49,7 +57,7 @@ export function tagPrefix(
   return parts.length === 0 ? "" : `@${parts.join(";")} `;
 }
 
-function eventLine(ev: BusEvent): string {
+function eventLine(ev: BusEvent, variant: number): string {
   switch (ev.type) {
     case "message":
       return `:${ev.source} ${ev.command} ${ev.target} :${ev.text}`;
@@ -62,7 +70,10 @@ function eventLine(ev: BusEvent): string {
         ? `:${ev.source} REDACT ${ev.target} ${ev.redacted}`
         : `:${ev.source} REDACT ${ev.target} ${ev.redacted} :${ev.reason}`;
     case "join":
-      return `:${ev.source} JOIN ${ev.channel}`;
+      // extended-join: the account ("*" for none) and the real name.
+      return variant & V_EXTENDED_JOIN
+        ? `:${ev.source} JOIN ${ev.channel} ${ev.account ?? "*"} :${ev.realname}`
+        : `:${ev.source} JOIN ${ev.channel}`;
     case "part":
       return ev.reason === undefined
         ? `:${ev.source} PART ${ev.channel}`
@@ -88,6 +99,8 @@ function eventLine(ev: BusEvent): string {
       return `:${ev.source} SETNAME :${ev.text}`;
     case "wallops":
       return `:${ev.source} WALLOPS :${ev.text}`;
+    case "account":
+      return `:${ev.source} ACCOUNT ${ev.text === "" ? "*" : ev.text}`;
   }
 }
 
@@ -104,7 +117,8 @@ export function storedEventLine(json: string): string | undefined {
   }
   if (typeof ev !== "object" || ev === null || !("type" in ev) || !("source" in ev)) return;
   if (typeof ev.type !== "string" || !PLAYBACK_TYPES.has(ev.type)) return undefined;
-  return eventLine(ev as BusEvent);
+  // Played back in its plain form: stored events keep no account for extended-join.
+  return eventLine(ev as BusEvent, 0);
 }
 
 const PLAYBACK_TYPES: ReadonlySet<string> = new Set([
@@ -126,6 +140,8 @@ export interface MessageParts {
   time: number;
   msgid: string;
   clientTags?: readonly [string, string][];
+  /** The sender's owned nick (account-tag), live messages only. */
+  account?: string;
 }
 
 /** Bytes of one line, CR LF included, that every client accepts. */
@@ -142,7 +158,9 @@ export function messageLines(variant: number, m: MessageParts, outer?: string): 
   const head = `:${m.source} ${m.command} ${m.target} :`;
   const budget = Math.max(LINE_LIMIT - 2 - byteLength(head), 16);
   if (!m.text.includes("\n") && byteLength(m.text) <= budget)
-    return [`${tagPrefix(variant, m.time, m.msgid, m.clientTags, outer)}${head}${m.text}`];
+    return [
+      `${tagPrefix(variant, m.time, m.msgid, m.clientTags, outer, m.account)}${head}${m.text}`,
+    ];
   const pieces: { text: string; concat: boolean }[] = [];
   for (const line of m.text.split("\n")) {
     let rest = line;
@@ -157,7 +175,7 @@ export function messageLines(variant: number, m: MessageParts, outer?: string): 
   const out: string[] = [];
   if (variant & V_MULTILINE) {
     const ref = `ml${m.msgid.replace(/[^A-Za-z0-9]/g, "")}`;
-    const tags = tagPrefix(variant, m.time, m.msgid, m.clientTags, outer);
+    const tags = tagPrefix(variant, m.time, m.msgid, m.clientTags, outer, m.account);
     out.push(`${tags}:${m.source} BATCH +${ref} draft/multiline ${m.target}`);
     for (const p of pieces)
       out.push(`@batch=${ref}${p.concat ? ";draft/multiline-concat" : ""} ${head}${p.text}`);
@@ -168,8 +186,8 @@ export function messageLines(variant: number, m: MessageParts, outer?: string): 
   for (const p of pieces) {
     if (p.text === "") continue;
     const tags = first
-      ? tagPrefix(variant, m.time, m.msgid, m.clientTags, outer)
-      : tagPrefix(variant, m.time, undefined, undefined, outer);
+      ? tagPrefix(variant, m.time, m.msgid, m.clientTags, outer, m.account)
+      : tagPrefix(variant, m.time, undefined, undefined, outer, m.account);
     out.push(`${tags}${head}${p.text}`);
     first = false;
   }
@@ -186,9 +204,9 @@ export function renderEvent(ev: BusEvent, variant: number): Uint8Array {
   if (ev.type === "message" || ev.type === "tagmsg") {
     // A bot's messages carry the `bot` tag (IRCv3 bot mode), before its client tags.
     const clientTags = ev.bot === true ? [BOT_TAG, ...(ev.clientTags ?? [])] : ev.clientTags;
-    tags = tagPrefix(variant, ev.time, ev.msgid, clientTags);
+    tags = tagPrefix(variant, ev.time, ev.msgid, clientTags, undefined, ev.account);
   } else {
-    tags = tagPrefix(variant, ev.time, ev.msgid);
+    tags = tagPrefix(variant, ev.time, ev.msgid, undefined, undefined, ev.account);
   }
-  return encoder.encode(`${tags}${eventLine(ev)}\r\n`);
+  return encoder.encode(`${tags}${eventLine(ev, variant)}\r\n`);
 }

@@ -5,6 +5,7 @@
 import { ChatError } from "../../core/api.ts";
 import { sameName } from "../../protocol/casemap.ts";
 import { toChannel } from "../../protocol/text.ts";
+import { claim, OWNED, unclaim } from "./claims.ts";
 import type { CommandArgs, PlainContext } from "./context.ts";
 import { clean, HELP, idle, isChannel, nickOf, prefixOf } from "./format.ts";
 
@@ -94,7 +95,10 @@ function who(f: PlainContext, { first }: CommandArgs): void {
   }
   const { entries, note } = f.core.who(room, false);
   if (note !== undefined) f.say(`*** ${clean(note)}`);
-  const list = entries.map((p) => `${prefixOf(p)}${clean(p.nick)}${p.away ? " (away)" : ""}`);
+  const list = entries.map(
+    (p) =>
+      `${prefixOf(p)}${clean(p.nick)}${p.account !== null && sameName(p.account, p.nick) ? OWNED : ""}${p.away ? " (away)" : ""}`,
+  );
   f.say(`*** ${entries.length} in ${clean(room)}: ${list.join(", ")}`);
 }
 
@@ -238,6 +242,8 @@ export const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
   ["kick", kick],
   ["ban", ban],
   ["unban", unban],
+  ["claim", claim],
+  ["unclaim", unclaim],
   ["mute", (f, a) => mute(f, a, "+")],
   ["unmute", (f, a) => mute(f, a, "-")],
 ]);

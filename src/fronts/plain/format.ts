@@ -130,6 +130,10 @@ export function formatEvent(event: BusEvent, labelAll = false): string | null {
       // Only shown to clients with the setname / message-redaction capability,
       // which a person at nc never has.
       return null;
+    case "account":
+      return event.text === ""
+        ? `${t} * ${who} no longer owns their nick`
+        : `${t} * ${who} now owns the nick ${clean(event.text)} ✓`;
   }
 }
 
@@ -174,6 +178,7 @@ export const HELP = [
   "  /query NICK        typed lines go privately to NICK (/part to stop)",
   "  /me TEXT           describe an action: * you TEXT",
   "  /nick NAME         change your nickname",
+  "  /claim SECRET      keep your nickname for next time (/unclaim to give it up)",
   "  /who [ROOM]        who is in the room",
   "  /whois NICK        who someone is: rooms, away, idle time",
   "  /topic [TEXT]      show or set the room's topic",

@@ -18,6 +18,7 @@ import {
 } from "../../core/api.ts";
 import { foldCase, sameName } from "../../protocol/casemap.ts";
 import { splitText } from "../../protocol/text.ts";
+import { claimHint, proveSecret, SECRET_TRIES, secretPrompt } from "./claims.ts";
 import { ALIASES, COMMANDS } from "./commands.ts";
 import type { CommandArgs, PlainContext } from "./context.ts";
 import {
@@ -33,7 +34,7 @@ import {
   replayLines,
 } from "./format.ts";
 
-type Stage = "password" | "nick" | "chat" | "gone";
+type Stage = "password" | "nick" | "secret" | "checking" | "chat" | "gone";
 
 /**
  * Text bytes per message. 512 minus CR LF, the sender's `:nick!~user@host`
@@ -56,6 +57,8 @@ export class PlainFront implements Front, PlainContext {
   private password: string | undefined;
   /** Away messages already shown, by casefolded nick, so a /query is not repeated at. */
   private readonly awaySeen = new Map<string, string>();
+  /** The claimed nick whose secret is being asked for, and the tries left. */
+  private claimed: { owner: string; tries: number } | undefined;
 
   constructor(
     readonly core: CoreApi,
@@ -81,6 +84,8 @@ export class PlainFront implements Front, PlainContext {
     try {
       if (this.stage === "password") this.passwordLine(text.trim());
       else if (this.stage === "nick") this.nickLine(text.trim());
+      else if (this.stage === "secret") this.secretLine(text.trim());
+      else if (this.stage === "checking") this.say("*** Checking your secret, one moment...");
       else if (this.stage === "chat") this.chatLine(text);
     } catch (err) {
       if (err instanceof ChatError) this.error(err);
@@ -125,17 +130,67 @@ export class PlainFront implements Front, PlainContext {
       }
       nick = arg;
     }
+    const owner = this.core.claimedBy(nick);
+    if (owner !== undefined) {
+      this.claimed = { owner, tries: SECRET_TRIES };
+      this.stage = "secret";
+      this.say(secretPrompt(owner, SECRET_TRIES));
+      return;
+    }
+    this.enter(nick, false);
+  }
+
+  /** A line typed at a claimed nick's prompt: its secret, or /nick to pick another. */
+  private secretLine(typed: string): void {
+    const claimed = this.claimed;
+    if (typed === "" || claimed === undefined) return;
+    if (/^\/(nick|quit)\b/i.test(typed) || /^nick\s/i.test(typed)) {
+      this.stage = "nick";
+      this.claimed = undefined;
+      this.nickLine(typed);
+      return;
+    }
+    this.stage = "checking";
+    void proveSecret(this.core, claimed.owner, typed).then((r) => {
+      if (this.stage !== "checking") return;
+      if (r.ok) {
+        this.claimed = undefined;
+        this.stage = "nick";
+        this.enter(claimed.owner, true);
+        return;
+      }
+      claimed.tries--;
+      if (r.final || claimed.tries <= 0) {
+        this.claimed = undefined;
+        this.stage = "nick";
+        const why = r.final ? clean(r.message) : "That was the last try";
+        this.say(`*** ${why}. Pick another nickname:`);
+        return;
+      }
+      this.stage = "secret";
+      this.say(secretPrompt(claimed.owner, claimed.tries));
+    });
+  }
+
+  /** Take `nick` and register; `owned` when its secret was just proved. */
+  private enter(nick: string, owned: boolean): void {
     try {
       this.core.setNick(nick);
     } catch (err) {
       if (!(err instanceof ChatError)) throw err;
-      this.say(`*** ${this.nickProblem(nick, err)} Nickname:`);
-      return;
+      // The owner's own stale session holds it: registration hands it over.
+      if (!owned || err.code !== "nicknameInUse") {
+        this.say(`*** ${this.nickProblem(nick, err)} Nickname:`);
+        return;
+      }
+      this.core.setNick(this.core.suggestNick(nick));
     }
     this.core.setUser(nick, nick);
     if (this.core.register(this.password) !== "registered") return;
     this.stage = "chat";
-    this.say(`*** Hello ${this.core.nick ?? nick}! Type /help for commands.`);
+    const mark = owned ? " ✓" : "";
+    this.say(`*** Hello ${this.core.nick ?? nick}${mark}! Type /help for commands.`);
+    if (!owned) this.say(claimHint(this.core.nick ?? nick));
     this.joinRoom(DEFAULT_PLAIN_ROOM);
   }
 
@@ -175,6 +230,9 @@ export class PlainFront implements Front, PlainContext {
   nickProblem(nick: string, err: ChatError): string {
     if (err.code === "nicknameInUse") {
       return `${clean(nick)} is taken. Try ${this.core.suggestNick(nick)}?`;
+    }
+    if (err.code === "nickClaimed") {
+      return `${clean(nick)} is claimed by its owner. Try ${this.core.suggestNick(nick)}?`;
     }
     if (err.code === "erroneusNickname" || err.code === "noNicknameGiven") {
       return `${clean(nick)} can't be a nickname: ${NICK_RULES}.`;
@@ -225,7 +283,17 @@ export class PlainFront implements Front, PlainContext {
         ? splitText(text, MESSAGE_BYTES)
         : splitText(action[1] ?? "", MESSAGE_BYTES - 9).map((p) => `\x01ACTION ${p}\x01`);
     let away: string | undefined;
-    for (const piece of pieces) away = this.core.send("PRIVMSG", target, piece).away;
+    let offline = false;
+    for (const piece of pieces) {
+      const r = this.core.send("PRIVMSG", target, piece);
+      away = r.away;
+      offline ||= r.offline === true;
+    }
+    if (offline) {
+      this.say(
+        `*** ${clean(target)} is offline; your message is kept and delivered when they next log in.`,
+      );
+    }
     return away;
   }
 

@@ -166,17 +166,24 @@ describe("interactive clients", () => {
   });
 
   test("a taken nick falls back to nick_ and is reclaimed when it frees; Ctrl-C quits cleanly", async () => {
-    const first = pty("hank", server.port);
-    await ready(first, "hank");
+    // An IRC client without a claim holds the nick (another chat join would own
+    // it, and this user's own chat join takes its nick over: owned-nick.test.ts).
+    const first = await TestClient.connect(server.port);
+    first.send("NICK hank");
+    first.send("USER h 0 * :h");
+    await first.expect(/ 001 hank /);
+    first.send("JOIN #lobby");
+    await first.expect(/ 366 hank #lobby /);
     const second = pty("hank", server.port);
     await ready(second, "hank_");
 
-    first.type("\x03");
-    expect(await first.exited()).toBe(0);
+    first.send("QUIT :bye");
     await second.waitFor("* hank quit");
     await second.waitFor("* hank_ is now hank");
     second.type("it is me\r");
     await second.waitFor("<hank> it is me");
+    second.type("\x03");
+    expect(await second.exited()).toBe(0);
   });
 
   test("a plain-text (nc) user and an IRC library user talk with a chat join user", async () => {

@@ -155,6 +155,43 @@ test("weechat, python3-irc, an nc user and a raw client chat in #lobby with non-
   expect(log).toMatch(/\tncuser\t/);
 }, 30_000);
 
+test("weechat authenticates with SASL PLAIN: it claims its nick, and the server shows it owned", async () => {
+  t = await startTestServer();
+  const raw = await t.client("watcher");
+  raw.send("JOIN #lobby");
+  await raw.expect(/ 366 watcher #lobby /);
+  const dir = mkdtempSync(join(tmpdir(), "chat-weechat-sasl-"));
+  dirs.push(dir);
+  const wee = Bun.spawn(
+    [
+      "weechat-headless",
+      "--dir",
+      dir,
+      "-r",
+      [
+        `/server add t 127.0.0.1/${t.port} -notls -nicks=wsasl -username=wsasl -autojoin=#lobby`,
+        "/set irc.server.t.sasl_mechanism plain",
+        "/set irc.server.t.sasl_username wsasl",
+        "/set irc.server.t.sasl_password weechat-secret-1",
+        "/connect t",
+        "/wait 30 /quit",
+      ].join(";"),
+    ],
+    {
+      stdout: "ignore",
+      stderr: "ignore",
+      stdin: "ignore",
+      env: { ...process.env, LANG: "C.UTF-8" },
+    },
+  );
+  procs.push(wee);
+  await raw.expect(/^:wsasl!\S+ JOIN #lobby$/, 10_000);
+  raw.send("WHOIS wsasl");
+  await raw.expect(/ 330 watcher wsasl wsasl :is logged in as/);
+  expect(t.logs.some((l) => /claimed wsasl /.test(l))).toBe(true);
+  expect(t.logs.join("\n")).not.toContain("weechat-secret-1");
+}, 30_000);
+
 /** irssi's config: one autoconnecting server, one autojoined room, logs under `dir`. */
 function irssiConfig(dir: string, port: number): string {
   return `servers = ( { address = "127.0.0.1"; chatnet = "t"; port = "${port}"; autoconnect = "yes"; use_tls = "no"; } );

@@ -23,6 +23,7 @@ describe("toServeConfig", () => {
       history: 10_000,
       tls: false,
       opers: [],
+      claimDays: 90,
       floodLimit: true,
       quiet: false,
       network: "chat",
@@ -98,6 +99,7 @@ describe("toServeConfig", () => {
       logLevel: "debug",
       web: true,
       webOrigins: [],
+      claimDays: 90,
     });
   });
 

@@ -18,6 +18,7 @@ const entry: WhoEntry = {
   op: true,
   voice: false,
   bot: false,
+  account: null,
   idleSeconds: 42,
 };
 

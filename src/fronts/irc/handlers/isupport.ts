@@ -20,8 +20,9 @@ export function isupport(ctx: CommandContext): string[] {
     `CHATHISTORY=${l.chathistoryMax}`,
     "ELIST=CMNTU",
     "EXCEPTS=e",
-    // Mute extban without a prefix character, as InspIRCd writes it: `+b m:nick!*@*`.
-    "EXTBAN=,m",
+    // Extbans without a prefix character, as InspIRCd writes them: `+b m:nick!*@*`
+    // mutes; `+b a:NAME` bans the owner of NAME under any nick.
+    "EXTBAN=,am",
     "INVEX=I",
     `KICKLEN=${l.kickLen}`,
     `MAXLIST=b:${l.maxBansPerRoom},e:${l.maxBansPerRoom},I:${l.maxBansPerRoom}`,

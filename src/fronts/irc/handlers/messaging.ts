@@ -40,6 +40,14 @@ function send(ctx: CommandContext, msg: IrcMessage, command: "PRIVMSG" | "NOTICE
       if (command === "PRIVMSG" && r.away !== undefined && r.nick !== undefined) {
         irc.reply(RPL.AWAY, r.nick, r.away);
       }
+      if (command === "PRIVMSG" && r.offline === true && r.nick !== undefined) {
+        irc.msg("NOTE", [
+          "PRIVMSG",
+          "OFFLINE_KEPT",
+          r.nick,
+          `${r.nick} is offline; your message is kept and delivered when they next log in`,
+        ]);
+      }
     } catch (err) {
       // NOTICE must not generate error replies (RFC 2812 3.3.2).
       if (command === "NOTICE" && err instanceof ChatError) return;

@@ -8,6 +8,7 @@ import type { IrcMessage } from "../../../protocol/message.ts";
 import { ERR, RPL } from "../../../protocol/numerics.ts";
 import { CAPABILITIES } from "../caps.ts";
 import type { CommandContext } from "../context.ts";
+import { abortSasl } from "./accounts.ts";
 import { lusers, motd } from "./info.ts";
 import { sendIsupport } from "./isupport.ts";
 
@@ -102,6 +103,7 @@ export function user(ctx: CommandContext, msg: IrcMessage): void {
 function tryRegister(ctx: CommandContext): void {
   const { core, irc } = ctx;
   if (core.registered || irc.capNegotiating) return;
+  abortSasl(irc);
   if (core.register(irc.password) === "registered") welcome(ctx);
 }
 

@@ -81,6 +81,7 @@ export function whois(ctx: CommandContext, msg: IrcMessage): void {
   }
   if (line !== "") irc.reply(RPL.WHOISCHANNELS, w.nick, line);
   irc.reply(RPL.WHOISSERVER, w.nick, core.server.name, core.server.network);
+  if (w.account !== null) irc.reply(RPL.WHOISACCOUNT, w.nick, w.account, "is logged in as");
   if (w.away !== undefined) irc.reply(RPL.AWAY, w.nick, w.away);
   if (w.oper) irc.reply(RPL.WHOISOPERATOR, w.nick, "is an IRC operator");
   if (w.bot) irc.reply(RPL.WHOISBOT, w.nick, "is a bot");

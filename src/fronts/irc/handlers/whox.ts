@@ -67,8 +67,8 @@ export function whoxParams(
         out.push(String(e.idleSeconds));
         break;
       case "a":
-        // No accounts yet: 0 is WHOX's "not logged in".
-        out.push("0");
+        // The owned nick proved (the account name); 0 is WHOX's "not logged in".
+        out.push(e.account ?? "0");
         break;
       case "o":
         out.push("n/a");
