@@ -50,6 +50,8 @@ export class Session {
   /** Rooms the user asked to join: the first JOIN back selects the room. */
   readonly pendingSelect = new Set<string>();
   caps = new Set<string>();
+  /** CAP LS names gathered over its lines, until the last. */
+  capLs: string[] = [];
 
   constructor(
     readonly state: ChatState,
@@ -196,8 +198,12 @@ export class Session {
   static cap(s: Session, m: IrcMessage): void {
     const sub = m.params[1];
     const list = (m.params[m.params.length - 1] ?? "").split(" ").map((c) => c.split("=")[0]);
-    if (sub === "LS" && m.params[2] !== "*") {
-      const want = WANTED.filter((c) => list.includes(c));
+    if (sub === "LS") {
+      // CAP LS 302 may span lines: `CAP * LS * :...` until the last, which has no `*`.
+      s.capLs.push(...list);
+      if (m.params[2] === "*") return;
+      const offered = s.capLs.splice(0);
+      const want = WANTED.filter((c) => offered.includes(c));
       if (want.length > 0) s.send("CAP", ["REQ", want.join(" ")]);
       else s.raw("CAP END");
     } else if (sub === "ACK") {

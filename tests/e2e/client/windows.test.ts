@@ -73,7 +73,9 @@ describe("windows", () => {
   }, 60_000);
 
   test("what is read is told to the server (draft/read-marker) and kept for the next session", async () => {
-    const alice = pty("alice");
+    // A nick of its own (alice was claimed by an earlier test with another secret), and
+    // its secret, so the next session (another device) can prove the nick.
+    const alice = pty("dora", ["--secret", "windows-test-secret"]);
     await prompt(alice, "#lobby");
     alice.type("/join #dev\r");
     await prompt(alice, "#dev");
@@ -100,7 +102,17 @@ describe("windows", () => {
     expect(await alice.exited()).toBe(0);
 
     const next = await TestClient.connect(session.server().port);
-    await next.register("alice", { caps: ["draft/read-marker"] });
+    next.send("CAP LS 302");
+    next.send("CAP REQ :draft/read-marker sasl");
+    next.send("NICK dora");
+    next.send("USER dora 0 * :dora");
+    await next.expect(/ CAP \S+ ACK /);
+    next.send("AUTHENTICATE PLAIN");
+    await next.expect(/^AUTHENTICATE \+$/);
+    next.send(`AUTHENTICATE ${btoa("dora\0dora\0windows-test-secret")}`);
+    await next.expect(/ 903 /);
+    next.send("CAP END");
+    await next.expect(/ (376|422) /);
     next.send("JOIN #dev");
     const marker = await next.expect(/MARKREAD #dev/);
     const when = Date.parse(marker.split("timestamp=")[1] ?? "");
