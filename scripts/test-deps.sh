@@ -6,6 +6,7 @@ need=()
 command -v irssi >/dev/null 2>&1 || need+=(irssi)
 command -v weechat-headless >/dev/null 2>&1 || need+=(weechat-headless)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import irc' 2>/dev/null || need+=(python3-irc)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 echo "installing test dependencies from Debian: ${need[*]}"
