@@ -1,8 +1,17 @@
 /**
  * The bus between nodes, over one Redis Stream (`<prefix>bus`). Every node
  * reads the whole stream (its history tap must see the whole network), so
- * sharding it would buy nothing and lose the one order all nodes share: every
- * node delivers every event in the same order, per room and across rooms.
+ * sharding it would buy nothing and lose the one order all nodes share.
+ *
+ * Local first: an event is delivered to this node's subscribers and taps at
+ * once, synchronously, exactly as the in-process bus does (the core relies on
+ * it: a JOIN line reaches the joiner before its NAMES reply, an echo lands in
+ * the sender's reply buffer), and goes into the stream for the other nodes,
+ * which skip their own entries. So every node sees each node's events in that
+ * node's order, and all remote nodes see all events in the stream's one order;
+ * two messages sent at the same moment on two nodes may show in a different
+ * order on their two home nodes (history is ordered by server time, then by
+ * arrival, so CHATHISTORY agrees except within one millisecond).
  *
  * Publishing never blocks the caller: events queue in an outbox that goes to
  * Redis in one EVAL per turn (all XADDs of the batch, atomic, trimmed with
@@ -14,8 +23,9 @@
  *
  * Reading uses its own connection (XREAD BLOCK holds it) and resumes from the
  * last id it read on each shard, so after a blip nothing in the stream is
- * missed. Events are delivered through an in-process LocalBus: subscribers
- * and taps behave exactly as on one node, only later.
+ * missed. Remote events go through the same in-process LocalBus, then to
+ * the `remote` hooks (the cluster replica), which see them after delivery so
+ * that, say, a KICKed local user is shown its KICK before it leaves the room.
  */
 import { RedisClient } from "bun";
 import type { BusListener, BusTap, MessageBus } from "./bus.ts";
@@ -66,6 +76,14 @@ export interface RedisBusStats {
 
 type XreadReply = Record<string, [string, string[]][]> | null;
 
+/** Called with every event another node published, after local delivery. */
+export type RemoteHook = (topic: string, event: BusEvent) => void;
+/** Called with every control record another node sent (see `control`). */
+export type ControlHook = (record: Record<string, unknown>) => void;
+
+/** The topic control records travel under; no session can subscribe to it (not a nick or room). */
+const CONTROL = "\u0000control";
+
 export class RedisBus implements MessageBus {
   readonly stats: RedisBusStats = {
     roundTrips: 0,
@@ -91,6 +109,12 @@ export class RedisBus implements MessageBus {
   private readonly seen = new Map<string, number>();
   private down = false;
   private reading: Promise<void> | undefined;
+  private readonly remoteHooks: RemoteHook[] = [];
+  private readonly controlHooks: ControlHook[] = [];
+  /** The command link, for the cluster's shared state (nicks, heartbeats). */
+  get redis(): RedisClient {
+    return this.cmd;
+  }
 
   private constructor(
     private readonly cmd: RedisClient,
@@ -127,9 +151,33 @@ export class RedisBus implements MessageBus {
 
   publish(topic: string, event: BusEvent): void {
     if (this.closed) return;
+    this.local.publish(topic, event);
+    this.enqueue(topic, JSON.stringify(event));
+  }
+
+  /** Send a record to the other nodes only (the cluster's own messages: users, heartbeats). */
+  control(record: Record<string, unknown>): void {
+    if (this.closed) return;
+    this.enqueue(CONTROL, JSON.stringify(record));
+  }
+
+  onRemote(hook: RemoteHook): void {
+    this.remoteHooks.push(hook);
+  }
+
+  onControl(hook: ControlHook): void {
+    this.controlHooks.push(hook);
+  }
+
+  /** True while both links to Redis work (false during a blip). */
+  get connected(): boolean {
+    return !this.down;
+  }
+
+  private enqueue(topic: string, json: string): void {
     this.outbox.push({
       topic,
-      json: JSON.stringify(event),
+      json,
       seq: ++this.seq,
     });
     this.stats.published++;
@@ -237,6 +285,8 @@ export class RedisBus implements MessageBus {
         this.lastId = id;
         const f = fieldMap(fields);
         const from = f.u ?? "";
+        // Our own entries were delivered here when they were published.
+        if (from === this.id) continue;
         const seq = Number(f.s);
         if (seq <= (this.seen.get(from) ?? 0)) {
           this.stats.duplicatesDropped++;
@@ -244,15 +294,26 @@ export class RedisBus implements MessageBus {
         }
         this.seen.set(from, seq);
         if (f.t === undefined || f.e === undefined) continue;
-        let ev: BusEvent;
+        let parsed: unknown;
         try {
-          ev = JSON.parse(f.e) as BusEvent;
+          parsed = JSON.parse(f.e);
         } catch {
           this.log(`redis bus: skipped an unreadable entry ${id} on ${key}`);
           continue;
         }
         this.stats.delivered++;
-        this.local.publish(f.t, ev);
+        try {
+          if (f.t === CONTROL) {
+            for (const h of this.controlHooks) h(parsed as Record<string, unknown>);
+            continue;
+          }
+          const ev = parsed as BusEvent;
+          this.local.publish(f.t, ev);
+          for (const h of this.remoteHooks) h(f.t, ev);
+        } catch (err) {
+          // One bad entry must not stop this node from reading the rest of the stream.
+          this.log(`redis bus: entry ${id} failed: ${err instanceof Error ? err.stack : err}`);
+        }
       }
     }
   }

@@ -39,27 +39,60 @@ async function until(cond: () => boolean, ms = 5000): Promise<void> {
   for (let i = 0; i < ms / 10 && !cond(); i++) await Bun.sleep(10);
 }
 
-test("two nodes see each other's events on a room in one and the same order", async () => {
+test("every node sees every event; nodes that only read see one and the same order", async () => {
   const prefix = `two${++n}:`;
   const a = await connect(prefix);
   const b = await connect(prefix);
-  const seenA: string[] = [];
-  const seenB: string[] = [];
+  const watchers = [await connect(prefix), await connect(prefix)];
   const text = (e: { type: string }): string =>
     e.type === "message" ? (e as MessageEvent).text : "";
-  a.subscribe("#r", (e) => seenA.push(text(e)));
-  b.subscribe("#r", (e) => seenB.push(text(e)));
+  const seen = [a, b, ...watchers].map((bus) => {
+    const got: string[] = [];
+    bus.subscribe("#r", (e) => got.push(text(e)));
+    return got;
+  });
   for (let i = 0; i < 50; i++) {
     a.publish("#r", msg(`a${i}`));
     b.publish("#r", msg(`b${i}`));
   }
-  await until(() => seenA.length >= 100 && seenB.length >= 100);
-  expect(seenA.length).toBe(100);
-  expect(seenB).toEqual(seenA);
-  // Each node's own events keep their order.
-  expect(seenA.filter((t) => t.startsWith("a"))).toEqual(
-    Array.from({ length: 50 }, (_, i) => `a${i}`),
-  );
+  await until(() => seen.every((s) => s.length >= 100));
+  const inOrder = (p: string): string[] => Array.from({ length: 50 }, (_, i) => `${p}${i}`);
+  for (const s of seen) {
+    expect(s.length).toBe(100);
+    // Each node's own events keep their order everywhere.
+    expect(s.filter((t) => t.startsWith("a"))).toEqual(inOrder("a"));
+    expect(s.filter((t) => t.startsWith("b"))).toEqual(inOrder("b"));
+  }
+  expect(seen[3]).toEqual(seen[2] as string[]);
+  for (const bus of [a, b, ...watchers]) bus.close();
+});
+
+test("the publishing node delivers at once, in the same turn, like the in-process bus", async () => {
+  const a = await connect();
+  const got: string[] = [];
+  a.subscribe("#r", (e) => got.push((e as MessageEvent).text));
+  a.publish("#r", msg("now"));
+  expect(got).toEqual(["now"]);
+  await Bun.sleep(100);
+  expect(got).toEqual(["now"]);
+  a.close();
+});
+
+test("control records reach the other nodes only", async () => {
+  const prefix = `ctl${++n}:`;
+  const a = await connect(prefix);
+  const b = await connect(prefix);
+  const atA: unknown[] = [];
+  const atB: unknown[] = [];
+  a.onControl((r) => atA.push(r));
+  b.onControl((r) => atB.push(r));
+  const tapped: string[] = [];
+  b.tap((t) => tapped.push(t));
+  a.control({ kind: "beat", node: "x" });
+  await until(() => atB.length >= 1);
+  expect(atB).toEqual([{ kind: "beat", node: "x" }]);
+  expect(atA).toEqual([]);
+  expect(tapped).toEqual([]);
   a.close();
   b.close();
 });
