@@ -161,6 +161,11 @@ export class RedisBus implements MessageBus {
     this.enqueue(CONTROL, JSON.stringify(record));
   }
 
+  /** Deliver to this node's subscribers only (what a node lost can no longer publish: its users' QUITs). */
+  deliverHere(topic: string, event: BusEvent): void {
+    if (!this.closed) this.local.publish(topic, event);
+  }
+
   onRemote(hook: RemoteHook): void {
     this.remoteHooks.push(hook);
   }

@@ -25,6 +25,7 @@ import { History } from "./history.ts";
 import { type Housekept, tick } from "./housekeeping.ts";
 import { DEFAULT_LIMITS, type Limits } from "./limits.ts";
 import { MsgIds } from "./msgid.ts";
+import type { NodeHooks } from "./node-hooks.ts";
 import type { CoreParts, OperLogin } from "./parts.ts";
 import { Registry } from "./registry.ts";
 import { looksLikeIrc } from "./sniff.ts";
@@ -62,6 +63,8 @@ export class Core implements CoreParts, SessionHost, Housekept {
   readonly ids: MsgIds;
   readonly opers: readonly OperLogin[];
   readonly node: string;
+  /** Set by a cluster (src/cluster) after construction; undefined on a lone node. */
+  hooks: NodeHooks | undefined;
   readonly now: () => number;
   readonly throttled = new Set<Session>();
   private readonly fronts: { irc: FrontFactory; plain?: FrontFactory };
@@ -89,7 +92,8 @@ export class Core implements CoreParts, SessionHost, Housekept {
     this.bus = opts.bus ?? new LocalBus();
     // Unique per run: a restarted node must not be mistaken for its earlier self.
     this.node = `${createdAt.toString(36)}.${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
-    this.ids = new MsgIds(createdAt.toString(36));
+    // The node name, not the start time alone: two nodes may start in the same millisecond.
+    this.ids = new MsgIds(this.node);
     this.registry = new Registry(this.limits.whowasEntries);
     this.admission = new Admission(this.limits, opts.password);
     this.delivery = new Delivery(this.bus, this.node, (s, err) => this.renderFailed(s, err));
@@ -254,6 +258,7 @@ export class Core implements CoreParts, SessionHost, Housekept {
     if (s.registered && s.nick !== undefined) {
       quitRooms(this, s, reason);
       this.registry.rememberWhowas(s, this.now());
+      this.hooks?.gone(s);
     }
     moveInvites(s, s.folded, undefined);
     this.delivery.unwatchNick(s);

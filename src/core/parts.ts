@@ -11,6 +11,7 @@ import type { Delivery } from "./delivery.ts";
 import type { History } from "./history.ts";
 import type { Limits } from "./limits.ts";
 import type { MsgIds } from "./msgid.ts";
+import type { NodeHooks } from "./node-hooks.ts";
 import type { Registry } from "./registry.ts";
 import type { Session } from "./state.ts";
 
@@ -32,6 +33,8 @@ export interface CoreParts {
   readonly opers: readonly OperLogin[];
   /** This node's name on the bus. */
   readonly node: string;
+  /** Set when this node is one of several (src/cluster). */
+  readonly hooks?: NodeHooks | undefined;
   now(): number;
   log(line: string): void;
   /** Remove a session everywhere and close its connection. Idempotent. */

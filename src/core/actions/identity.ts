@@ -33,6 +33,7 @@ export function setNick(c: CoreParts, s: Session, nick: string): void {
   moveInvites(s, oldFolded, folded);
   c.delivery.watchNick(s, folded);
   publishUser(c, s, "nick", nick, oldPrefix);
+  c.hooks?.nickChanged(s, oldFolded);
 }
 
 /**
@@ -77,6 +78,7 @@ export function register(c: CoreParts, s: Session, password: string | undefined)
   s.setIdentity(s.nick, s.folded);
   s.lastActive = c.now();
   c.delivery.watchNick(s, s.folded);
+  c.hooks?.registered(s);
   c.log(`registered ${s.conn.remoteAddress} (id ${s.id}) as ${s.nick}`);
   return "registered";
 }
