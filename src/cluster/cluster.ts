@@ -169,18 +169,18 @@ export class Cluster implements NodeHooks {
   private dropNode(node: string, reason: string): void {
     this.lastSeen.delete(node);
     const users = this.replica.usersOf(node);
-    for (const g of users) {
+    for (const [conn, g] of users) {
       const rooms = [...g.joined.keys()];
       const ev = {
         type: "quit" as const,
         source: g.prefix,
         time: this.core.now(),
-        origin: { node, conn: 0 },
+        origin: { node, conn },
         text: reason,
         rooms,
       };
       for (const r of rooms) this.bus.deliverHere(r, ev);
-      this.replica.drop(node, g.id);
+      this.replica.drop(node, conn);
     }
     this.log(`node ${node}: ${reason} (${users.length} users)`);
   }

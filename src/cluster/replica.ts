@@ -97,10 +97,12 @@ export class Replica {
     private readonly irc: FrontFactory,
   ) {}
 
-  /** How many users live on `node` here (for tests and node-lost reports). */
-  usersOf(node: string): Session[] {
+  /** The users of `node` here, with their connection number on that node. */
+  usersOf(node: string): [number, Session][] {
     const prefix = `${node}/`;
-    return [...this.ghosts].filter(([k]) => k.startsWith(prefix)).map(([, g]) => g);
+    return [...this.ghosts]
+      .filter(([k]) => k.startsWith(prefix))
+      .map(([k, g]) => [Number(k.slice(prefix.length)), g]);
   }
 
   ghost(node: string, conn: number): Session | undefined {
