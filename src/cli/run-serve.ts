@@ -4,6 +4,8 @@
  */
 
 import { hostname } from "node:os";
+import { redact } from "../bus/redis.ts";
+import { joinNetwork } from "../cluster/join-network.ts";
 import type { OperLogin } from "../core/core.ts";
 import { OperCredentials } from "../security/password.ts";
 import { resolveTlsIdentity } from "../security/serve-tls.ts";
@@ -11,6 +13,7 @@ import { defaultDbPath, openStore } from "../store/open.ts";
 import { historyLine, joinHints, otherWaysLine } from "./serve-banner.ts";
 import { defaultServerName, type ServeConfig } from "./serve-config.ts";
 import { type RunningServer, startServer } from "./start-server.ts";
+import { FatalError } from "./usage-error.ts";
 
 function hashOpers(config: ServeConfig): OperLogin[] {
   // Hashed at start (argon2id) so plain passwords are not kept in server state;
@@ -32,6 +35,17 @@ export async function runServe(config: ServeConfig): Promise<void> {
   const log = config.quiet
     ? undefined
     : (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  // Over Redis: connect before listening, so an unreachable Redis is a clear error at start.
+  const network =
+    config.redis === undefined
+      ? undefined
+      : await joinNetwork({
+          url: config.redis,
+          log: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
+        }).catch((err: unknown) => {
+          store.close();
+          throw new FatalError(err instanceof Error ? err.message : String(err));
+        });
   let running: RunningServer;
   try {
     running = startServer({
@@ -50,8 +64,12 @@ export async function runServe(config: ServeConfig): Promise<void> {
       opers,
       ...(log ? { log } : {}),
       ...(tls ? { tls } : {}),
+      ...(network !== undefined ? { bus: network.bus } : {}),
+      ...(config.reusePort === true ? { reusePort: true } : {}),
     });
+    network?.start(running.core);
   } catch (err) {
+    network?.close();
     store.close();
     throw err;
   }
@@ -60,6 +78,7 @@ export async function runServe(config: ServeConfig): Promise<void> {
     `chat server listening on ${shown}:${running.port}`,
     historyLine(config.db ?? defaultDbPath()),
   ];
+  if (config.redis !== undefined) out.push(`Node of the network at ${redact(config.redis)}`);
   const hints = joinHints(config.host, running.port);
   if (tls !== undefined) {
     // The fingerprint travels with the invite, so a guest's first connection is
@@ -83,8 +102,9 @@ export async function runServe(config: ServeConfig): Promise<void> {
     const onSignal = (): void => {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
-      void running
-        .stop()
+      void (network?.leave() ?? Promise.resolve())
+        .then(() => running.stop())
+        .then(() => network?.close())
         .then(() => store.close())
         .finally(resolve);
     };

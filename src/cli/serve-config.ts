@@ -32,6 +32,10 @@ export interface ServeConfig {
   /** Connection caps; undefined keeps the core's defaults. */
   maxPerIp?: number;
   maxClients?: number;
+  /** redis:// or rediss:// URL: run as one node of a network (docs/CLUSTER.md). */
+  redis?: string;
+  /** Share the port with other `chat serve --redis` processes on this host. */
+  reusePort?: boolean;
 }
 
 const SERVER_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i;
@@ -92,6 +96,16 @@ export const serveArgs = {
     description: "Connections allowed from one address (default 100)",
   },
   "max-clients": { type: "string", description: "Connections allowed in total (default 19000)" },
+  redis: {
+    type: "string",
+    description:
+      "Join a network of nodes over Redis: redis://[user:pass@]host:port[/db] or rediss:// (or set CHAT_REDIS)",
+  },
+  "reuse-port": {
+    type: "boolean",
+    description:
+      "Share the port with other chat serve --redis processes on this host (SO_REUSEPORT)",
+  },
 } as const;
 
 /** Check and type the flags; pure, so tested without starting anything. */
@@ -116,6 +130,14 @@ export function toServeConfig(args: RawArgs, env: Record<string, string | undefi
     quiet: args.quiet === true,
     network: checkNetwork(lastString(args.network) ?? "chat"),
   };
+  if (args["reuse-port"] === true) config.reusePort = true;
+  const redis = lastString(args.redis) ?? env.CHAT_REDIS;
+  if (redis !== undefined && redis !== "") config.redis = checkRedisUrl(redis);
+  if (config.reusePort === true && config.redis === undefined) {
+    throw new UsageError(
+      "--reuse-port needs --redis: processes sharing a port must form one network, or users would land on separate servers",
+    );
+  }
   const name = lastString(args.name);
   if (name !== undefined) {
     if (!isServerName(name)) {
@@ -140,6 +162,22 @@ export function toServeConfig(args: RawArgs, env: Record<string, string | undefi
   const motd = lastString(args.motd);
   if (motd !== undefined) config.motd = motd;
   return config;
+}
+
+/** redis:// or rediss:// with a host; anything else is a usage error naming the form. */
+function checkRedisUrl(url: string): string {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === undefined || !/^rediss?:$/.test(parsed.protocol) || parsed.hostname === "") {
+    throw new UsageError(
+      "--redis must be redis://[user:pass@]host:port[/db] or rediss://... for TLS, e.g. redis://127.0.0.1:6379",
+    );
+  }
+  return url;
 }
 
 function checkNetwork(network: string): string {

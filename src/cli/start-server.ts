@@ -34,6 +34,8 @@ export interface StartOptions {
   bus?: MessageBus;
   /** Also serve TLS on the same port (the first byte tells TLS from plain text). */
   tls?: { cert: string; key: string };
+  /** Share the port with other processes (SO_REUSEPORT; only sensible with --redis). */
+  reusePort?: boolean;
 }
 
 export interface RunningServer {
@@ -94,6 +96,7 @@ export function startServer(opts: StartOptions): RunningServer {
         keepaliveMs: core.limits.keepaliveMs,
         closeGraceMs: core.limits.closeGraceMs,
         ...(opts.tls ? { tls: opts.tls } : {}),
+        ...(opts.reusePort === true ? { reusePort: true } : {}),
       },
       (conn) => core.accept(conn),
       scheduler,

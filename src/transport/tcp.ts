@@ -27,6 +27,8 @@ export interface TcpListenOptions {
    * security/tls-session.ts for why this is not Bun.listen's own `tls` option.
    */
   tls?: { cert: string; key: string };
+  /** SO_REUSEPORT: several processes (cluster nodes) share the port and the kernel spreads connections. */
+  reusePort?: boolean;
 }
 
 export interface TcpListener {
@@ -161,6 +163,7 @@ export function listenTcp(
   const listener: TCPSocketListener<TcpConn | undefined> = Bun.listen<TcpConn | undefined>({
     hostname: opts.hostname,
     port: opts.port,
+    ...(opts.reusePort === true ? { reusePort: true } : {}),
     socket: {
       open(socket) {
         const conn = new TcpConn(socket, scheduler, opts);
