@@ -166,7 +166,8 @@ export class Replica {
         const who = g ?? this.fromMask(ev);
         if (who !== undefined) {
           who.realname = ev.realname;
-          this.enter(who, ev.channel, -1, ev.time);
+          // The home node decided op or not; two nodes that each opened the room both keep theirs.
+          this.enter(who, ev.channel, ev.op === true ? OP : 0, ev.time);
         }
         return;
       }
@@ -245,12 +246,10 @@ export class Replica {
     return this.user({ node: ev.origin.node, conn: ev.origin.conn, ...m, realname: "" });
   }
 
-  /** Put `g` in a room; status -1 means "as a join decides": op if the room was empty. */
+  /** Put `g` in a room with its status bits. */
   private enter(g: Session, name: string, status: number, now: number): void {
     const room = this.roomNamed(name, now);
-    const had = room.members.get(g);
-    const st = status >= 0 ? status : room.members.size === 0 ? OP : 0;
-    if (had === undefined || status >= 0) room.members.set(g, st);
+    room.members.set(g, status);
     if (g.folded !== undefined) room.invites.delete(g.folded);
     g.addRoom(room);
   }

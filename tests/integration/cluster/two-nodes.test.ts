@@ -4,7 +4,7 @@
  * KICK, TOPIC, MODE, INVITE, AWAY and NICK, and see the whole network in
  * NAMES, WHO, WHOIS and LUSERS.
  */
-import { afterAll, afterEach, beforeAll, describe, test } from "bun:test";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { startNode, type TestNode, until } from "../../helpers/cluster.ts";
 import type { TestClient } from "../../helpers/irc-client.ts";
 import { startTestRedis, type TestRedis } from "../../helpers/redis.ts";
@@ -32,6 +32,11 @@ async function network(): Promise<[TestNode, TestNode]> {
   return [a, b];
 }
 
+/** Wait until `node` knows the room exists (someone elsewhere opened it), so a join there is not a second opener. */
+async function opened(node: TestNode, room: string): Promise<void> {
+  await until(() => (node.running.core.registry.room(room)?.members.size ?? 0) > 0);
+}
+
 async function inRoom(c: TestClient, room: string): Promise<void> {
   c.send(`JOIN ${room}`);
   await c.expect(new RegExp(` 366 \\S+ ${room} `));
@@ -43,6 +48,7 @@ describe("two nodes, one network", () => {
     const alice = await a.client("alice");
     const bob = await b.client("bob");
     await inRoom(alice, "#r");
+    await opened(b, "#r");
     await inRoom(bob, "#r");
     await alice.expect(/:bob!\S+ JOIN #r/);
     alice.send("PRIVMSG #r :hello from a");
@@ -60,6 +66,7 @@ describe("two nodes, one network", () => {
     const alice = await a.client("alice");
     const bob = await b.client("bob", { realname: "Bob B" });
     await inRoom(alice, "#r");
+    await opened(b, "#r");
     await inRoom(bob, "#r");
     await alice.expect(/:bob!\S+ JOIN #r/);
     alice.send("NAMES #r");
@@ -86,6 +93,7 @@ describe("two nodes, one network", () => {
     const alice = await a.client("alice", { caps: ["away-notify"] });
     const bob = await b.client("bob");
     await inRoom(alice, "#r");
+    await opened(b, "#r");
     await inRoom(bob, "#r");
     await alice.expect(/:bob!\S+ JOIN #r/);
 
@@ -130,6 +138,22 @@ describe("two nodes, one network", () => {
 
     bob.send("PART #r :bye");
     await alice.expect(/:robert!\S+ PART #r :bye$/);
+  });
+
+  test("two people opening one room on two nodes at once are both op, the same on both nodes", async () => {
+    const [a, b] = await network();
+    const alice = await a.client("alice");
+    const bob = await b.client("bob");
+    alice.send("JOIN #both");
+    bob.send("JOIN #both");
+    await alice.expect(/:bob!\S+ JOIN #both/);
+    await bob.expect(/:alice!\S+ JOIN #both/);
+    alice.send("NAMES #both");
+    const onA = await alice.expect(/ 353 alice = #both :/);
+    bob.send("NAMES #both");
+    const onB = await bob.expect(/ 353 bob = #both :/);
+    const ops = (line: string): string[] => (line.split(" :")[1] ?? "").split(" ").sort();
+    expect(ops(onA)).toEqual(ops(onB));
   });
 
   test("a node started later learns who is already there", async () => {
