@@ -112,6 +112,19 @@ export class Cluster implements NodeHooks {
     this.bus.control({ k: "gone", node: this.core.node, conn: s.id });
   }
 
+  disconnectRemote(s: Session, reason: string): boolean {
+    const home = this.replica.homeOf(s);
+    if (home === undefined) return false;
+    this.bus.control({
+      k: "disconnect",
+      node: this.core.node,
+      to: home.node,
+      conn: home.conn,
+      reason,
+    });
+    return true;
+  }
+
   // ---- internals
 
   private async claim(s: Session): Promise<void> {
@@ -205,6 +218,13 @@ export class Cluster implements NodeHooks {
       case "bye":
         this.dropNode(node, typeof r.reason === "string" ? r.reason : "Server shutting down");
         return;
+      case "disconnect": {
+        if (r.to !== this.core.node) return;
+        for (const s of this.core.sessions) {
+          if (s.id === Number(r.conn)) this.core.disconnect(s, String(r.reason ?? "Disconnected"));
+        }
+        return;
+      }
       case "nick-lost": {
         if (node !== this.core.node) return;
         for (const s of this.held.keys()) {

@@ -109,6 +109,16 @@ export class Replica {
     return this.ghosts.get(`${node}/${conn}`);
   }
 
+  /** Where a ghost lives: its home node and connection number there. */
+  homeOf(g: Session): { node: string; conn: number } | undefined {
+    for (const [key, s] of this.ghosts) {
+      if (s !== g) continue;
+      const slash = key.lastIndexOf("/");
+      return { node: key.slice(0, slash), conn: Number(key.slice(slash + 1)) };
+    }
+    return undefined;
+  }
+
   /** A user registered on another node (or is listed in its snapshot). */
   user(r: UserRecord): Session {
     const key = `${r.node}/${r.conn}`;

@@ -243,6 +243,8 @@ export class Core implements CoreParts, SessionHost, Housekept {
   /** Remove a session everywhere and close its connection. Idempotent. */
   disconnect(s: Session, reason: string): void {
     if (s.gone) return;
+    // A user of another node: its home node disconnects it (and publishes its QUIT).
+    if (s.id < 0 && this.hooks?.disconnectRemote(s, reason) === true) return;
     s.gone = true;
     s.captured = undefined;
     this.registry.sessions.delete(s);

@@ -12,4 +12,9 @@ export interface NodeHooks {
   nickChanged(s: Session, from: string | undefined): void;
   /** A registered local session is gone (after its QUIT was published). */
   gone(s: Session): void;
+  /**
+   * `s` is to be disconnected (KILL, a server ban): if it is the replica of a
+   * user on another node, pass the request to that node and return true.
+   */
+  disconnectRemote(s: Session, reason: string): boolean;
 }

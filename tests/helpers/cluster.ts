@@ -5,6 +5,7 @@
  */
 import { RedisBus } from "../../src/bus/redis.ts";
 import { Cluster } from "../../src/cluster/cluster.ts";
+import type { OperLogin } from "../../src/core/core.ts";
 import { ircFront } from "../../src/fronts/irc/front.ts";
 import type { TestRedis } from "./redis.ts";
 import { startTestServer, type TestServer } from "./server.ts";
@@ -20,7 +21,7 @@ export const FAST = { heartbeatMs: 100, nodeTtlMs: 600 };
 
 export async function startNode(
   redis: TestRedis,
-  opts: { prefix?: string; heartbeatMs?: number; nodeTtlMs?: number } = {},
+  opts: { prefix?: string; heartbeatMs?: number; nodeTtlMs?: number; opers?: OperLogin[] } = {},
 ): Promise<TestNode> {
   const prefix = opts.prefix ?? "chat:";
   const logs: string[] = [];
@@ -30,7 +31,7 @@ export async function startNode(
     blockMs: 200,
     log: (l) => logs.push(l),
   });
-  const t = await startTestServer({ bus });
+  const t = await startTestServer({ bus, ...(opts.opers ? { opers: opts.opers } : {}) });
   const cluster = new Cluster(t.running.core, bus, ircFront, {
     prefix,
     heartbeatMs: opts.heartbeatMs ?? FAST.heartbeatMs,

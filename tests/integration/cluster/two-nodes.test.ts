@@ -156,6 +156,31 @@ describe("two nodes, one network", () => {
     expect(ops(onA)).toEqual(ops(onB));
   });
 
+  test("an operator on one node KILLs a user on the other: that node disconnects them", async () => {
+    const prefix = `kill${++n}:`;
+    const opers = [{ name: "root", verify: (p: string) => p === "pw" }];
+    const a = await startNode(redis, { prefix, opers });
+    const b = await startNode(redis, { prefix });
+    nodes.push(a, b);
+    const alice = await a.client("alice");
+    const bob = await b.client("bob");
+    const carol = await b.client("carol");
+    await inRoom(alice, "#r");
+    await opened(b, "#r");
+    await inRoom(bob, "#r");
+    await inRoom(carol, "#r");
+    await alice.expect(/:carol!\S+ JOIN #r/);
+    alice.send("OPER root pw");
+    await alice.expect(/ 381 alice /);
+    alice.send("KILL bob :spam");
+    await bob.expect(/^ERROR :.*Killed by alice \(spam\)/);
+    await bob.waitClosed();
+    await carol.expect(/:bob!\S+ QUIT :Killed by alice \(spam\)$/);
+    await alice.expect(/:bob!\S+ QUIT :Killed by alice \(spam\)$/);
+    await until(() => a.running.core.registry.user("bob") === undefined);
+    expect(b.running.core.registry.user("bob")).toBeUndefined();
+  });
+
   test("a node started later learns who is already there", async () => {
     const prefix = `late${++n}:`;
     const a = await startNode(redis, { prefix });
