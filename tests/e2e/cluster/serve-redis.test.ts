@@ -9,6 +9,7 @@ import { ensureChatBinary } from "../../helpers/binary.ts";
 import { TestClient } from "../../helpers/irc-client.ts";
 import { startTestRedis, type TestRedis } from "../../helpers/redis.ts";
 import { type ServeProcess, serveCommand, spawnServe } from "../../helpers/serve-process.ts";
+import { LineClient } from "../../integration/plain/harness.ts";
 
 let redis: TestRedis;
 beforeAll(async () => {
@@ -56,6 +57,31 @@ test("two binaries with --redis: a room and a private message cross between them
     await alice.expect(/:bob!\S+ QUIT :/, 5000);
   } finally {
     for (const c of clients) c.close();
+    await a.stop("SIGTERM");
+    await b.stop("SIGTERM");
+  }
+}, 30_000);
+
+test("a human on nc on one node and an IRC client on the other share #lobby", async () => {
+  const a = await node([]);
+  const b = await node([]);
+  const alice = await TestClient.connect(a.port);
+  const ann = await LineClient.connect(b.port);
+  try {
+    await alice.register("alice");
+    alice.send("JOIN #lobby");
+    await alice.expect(/ 366 alice #lobby /);
+    ann.send("ann");
+    await ann.waitFor("*** Hello ann!");
+    await alice.expect(/:ann!\S+ JOIN #lobby/);
+    ann.send("hello from nc");
+    await alice.expect(/:ann!\S+ PRIVMSG #lobby :hello from nc$/);
+    alice.send("PRIVMSG #lobby :hi ann");
+    const line = await ann.waitFor("hi ann");
+    expect(line).toContain("alice");
+  } finally {
+    alice.close();
+    ann.close();
     await a.stop("SIGTERM");
     await b.stop("SIGTERM");
   }
