@@ -50,6 +50,8 @@ interface Client {
   /** Slow-path (pre-ready) line buffer. */
   text: string;
   lsCaps: string[];
+  /** The server acked labeled-response: this client labels what it sends, as a modern client does. */
+  labeled: boolean;
   nick: string;
   sentThisPhase: number;
   error: string;
@@ -136,7 +138,9 @@ function handleLine(client: Client, line: string): void {
         if (want.length > 0) w.write(`CAP REQ :${want.join(" ")}\r\n`);
         else w.write("CAP END\r\n");
       } else if (sub === "ACK") {
-        if (client.spec.id === cfg.clients[0]?.id) ackedCaps = trailing.split(" ").filter(Boolean);
+        const acked = trailing.split(" ").filter(Boolean);
+        if (client.spec.id === cfg.clients[0]?.id) ackedCaps = acked;
+        client.labeled = acked.includes("labeled-response");
         w.write("CAP END\r\n");
       } else if (sub === "NAK") {
         w.write("CAP END\r\n");
@@ -342,6 +346,7 @@ async function setup(cfg: WorkerInit): Promise<void> {
       now: 0,
       text: "",
       lsCaps: [],
+      labeled: false,
       nick: spec.nick,
       sentThisPhase: 0,
       error: "",
@@ -434,7 +439,9 @@ async function runPhase(cfg: WorkerInit, ph: WorkerPhase): Promise<void> {
         s.sentThisPhase += n;
         sent += n;
         let out = "";
-        while (n-- > 0) out += line;
+        // A labeled PRIVMSG is answered with an ACK (no echo-message): the sender reads it too.
+        if (s.labeled) while (n-- > 0) out += `@label=${s.sentThisPhase - n} ${line}`;
+        else while (n-- > 0) out += line;
         s.transport.write(out);
       }
       if (now >= endAt) {

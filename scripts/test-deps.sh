@@ -7,6 +7,12 @@ command -v irssi >/dev/null 2>&1 || need+=(irssi)
 command -v weechat-headless >/dev/null 2>&1 || need+=(weechat-headless)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v file >/dev/null 2>&1 || need+=(file)
+# The release test runs the linux-arm64 build under qemu-user with Debian's aarch64 C library.
+command -v qemu-aarch64-static >/dev/null 2>&1 || need+=(qemu-user-static)
+[ -e /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 ] || need+=(libc6-arm64-cross)
+# contrib/chat.service is checked with systemd-analyze verify.
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import irc' 2>/dev/null || need+=(python3-irc)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 echo "installing test dependencies from Debian: ${need[*]}"

@@ -6,17 +6,20 @@
  */
 import "./cli/plain-output.ts";
 import { type ArgsDef, type CommandDef, defineCommand, runCommand, showUsage } from "citty";
+import admin from "./cli/admin-command.ts";
+import { adminArgs } from "./cli/admin-config.ts";
 import join from "./cli/join-command.ts";
 import { joinArgs } from "./cli/join-config.ts";
 import { checkRawArgs, type FlagSpec } from "./cli/options.ts";
 import serve from "./cli/serve-command.ts";
 import { serveArgs } from "./cli/serve-config.ts";
 import { FatalError, UsageError } from "./cli/usage-error.ts";
-import { VERSION } from "./version.ts";
+import { VERSION, VERSION_LINE } from "./version.ts";
 
 const subCommands: Record<string, { cmd: CommandDef<ArgsDef>; args: ArgsDef }> = {
   serve: { cmd: serve as CommandDef<ArgsDef>, args: serveArgs },
   join: { cmd: join as CommandDef<ArgsDef>, args: joinArgs },
+  admin: { cmd: admin as CommandDef<ArgsDef>, args: adminArgs },
 };
 
 const main = defineCommand({
@@ -25,7 +28,7 @@ const main = defineCommand({
     version: VERSION,
     description: "A chat server and client in one file; speaks IRC, and plain text to nc/telnet",
   },
-  subCommands: { serve, join },
+  subCommands: { serve, join, admin },
 });
 
 function fail(message: string, code: number, hint?: string): never {
@@ -40,7 +43,7 @@ async function run(argv: string[]): Promise<void> {
     process.exit(2);
   }
   if (first === "--version" || first === "-v") {
-    process.stdout.write(`${VERSION}\n`);
+    process.stdout.write(`${VERSION_LINE}\n`);
     return;
   }
   if (first === "--help" || first === "-h" || first === "help") {
@@ -56,7 +59,7 @@ async function run(argv: string[]): Promise<void> {
     );
   }
   if (rest.includes("--version")) {
-    process.stdout.write(`${VERSION}\n`);
+    process.stdout.write(`${VERSION_LINE}\n`);
     return;
   }
   if (rest.includes("--help") || rest.includes("-h")) {

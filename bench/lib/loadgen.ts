@@ -161,7 +161,8 @@ export class LoadGen {
           port: opts.port,
           mode: opts.mode,
           clients: slices[i] ?? [],
-          caps: opts.caps ?? ["server-time", "message-tags"],
+          // labeled-response and batch where offered (issue 12): the fan-out is measured with them on.
+          caps: opts.caps ?? ["server-time", "message-tags", "labeled-response", "batch"],
           connectConcurrency: opts.connectConcurrency ?? 64,
           setupTimeoutMs,
           payloadBytes: opts.payloadBytes ?? 32,

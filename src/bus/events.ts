@@ -26,6 +26,11 @@ interface Base {
   source: string;
   /** ms since the epoch, server time. */
   time: number;
+  /**
+   * Server-assigned id (IRCv3 message-ids): every event carries one, so a
+   * message-tags client can refer to any line it was shown (history, redaction).
+   */
+  msgid: string;
   origin: Origin;
 }
 
@@ -36,17 +41,47 @@ export interface MessageEvent extends Base {
   /** The room's or the recipient's name as the network displays it. */
   target: string;
   text: string;
-  msgid: string;
   /** Client-only tags (`+typing` etc.) passed on to message-tags clients. */
   clientTags?: [string, string][];
+  /** STATUSMSG (target `@#room` / `+#room`): only members with this status or higher get it. */
+  statusmsg?: "@" | "+";
+  /** Sent by a user with the bot mode (+B): message-tags clients see the `bot` tag. */
+  bot?: true;
+  /**
+   * From a draft/multiline batch: `text` may hold line feeds and lines longer
+   * than IRC's limit; fronts cut it into lines (or one BATCH) when rendering.
+   */
+  multiline?: true;
 }
 
 /** TAGMSG: client-only tags with no text (typing notifications, reactions). Not stored. */
 export interface TagmsgEvent extends Base {
   type: "tagmsg";
   target: string;
-  msgid: string;
   clientTags: [string, string][];
+  statusmsg?: "@" | "+";
+  bot?: true;
+}
+
+/**
+ * draft/message-redaction: the message `redacted` of a room (target `#room`)
+ * or a private conversation (target: the recipient's nick) is withdrawn.
+ * Published where the message went; every node's history forgets it.
+ */
+export interface RedactEvent extends Base {
+  type: "redact";
+  target: string;
+  redacted: string;
+  reason?: string;
+}
+
+/** draft/channel-rename: room `from` is now called `channel` (same members, modes, topic). */
+export interface RenameEvent extends Base {
+  type: "rename";
+  channel: string;
+  from: string;
+  /** "" when none was given. */
+  reason: string;
 }
 
 export interface JoinEvent extends Base {
@@ -84,11 +119,17 @@ export interface ModeEvent extends Base {
   modes: string[];
 }
 
-/** Published on the invitee's nick topic. */
+/** Published on the invitee's nick topic, and on the room's for invite-notify. */
 export interface InviteEvent extends Base {
   type: "invite";
   channel: string;
   invitee: string;
+}
+
+/** WALLOPS from an operator, published on the nick topic of each +w user. */
+export interface WallopsEvent extends Base {
+  type: "wallops";
+  text: string;
 }
 
 /**
@@ -98,8 +139,8 @@ export interface InviteEvent extends Base {
  * first listed room the recipient shares.
  */
 export interface UserEvent extends Base {
-  type: "quit" | "nick" | "away";
-  /** quit reason, new nick, or away text ("" = back) */
+  type: "quit" | "nick" | "away" | "setname";
+  /** quit reason, new nick, away text ("" = back), or new real name (SETNAME) */
   text: string;
   /** Casefolded rooms the person was in when it happened, in a stable order. */
   rooms: string[];
@@ -108,14 +149,16 @@ export interface UserEvent extends Base {
 export type RoomEvent =
   | MessageEvent
   | TagmsgEvent
+  | RedactEvent
+  | RenameEvent
   | JoinEvent
   | PartEvent
   | KickEvent
   | TopicEvent
   | ModeEvent;
 
-export type BusEvent = RoomEvent | InviteEvent | UserEvent;
+export type BusEvent = RoomEvent | InviteEvent | UserEvent | WallopsEvent;
 
 export function isUserEvent(ev: BusEvent): ev is UserEvent {
-  return ev.type === "quit" || ev.type === "nick" || ev.type === "away";
+  return ev.type === "quit" || ev.type === "nick" || ev.type === "away" || ev.type === "setname";
 }

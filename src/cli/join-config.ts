@@ -21,6 +21,10 @@ export interface JoinConfig extends HostPort {
   fingerprint?: string;
   insecure: boolean;
   json: boolean;
+  /** Bell and desktop notification (OSC 9/777) for mentions and private lines. */
+  notify: boolean;
+  /** Send stdin, print nothing but errors, exit once delivery is confirmed. */
+  once: boolean;
 }
 
 export const joinArgs = {
@@ -39,6 +43,17 @@ export const joinArgs = {
   fp: { type: "string", description: "Expected server certificate fingerprint, SHA256:HEX" },
   insecure: { type: "boolean", description: "Skip TLS certificate checks" },
   json: { type: "boolean", description: "Print one JSON object per event (for scripts)" },
+  once: {
+    type: "boolean",
+    description:
+      "Send stdin to the room, print only errors, and exit when the server has taken every line",
+  },
+  notify: {
+    type: "boolean",
+    description:
+      "Ring and raise a desktop notification for mentions and private lines (--no-notify: off)",
+    default: true,
+  },
 } as const;
 
 export function toJoinConfig(args: RawArgs, env: Record<string, string | undefined>): JoinConfig {
@@ -52,6 +67,8 @@ export function toJoinConfig(args: RawArgs, env: Record<string, string | undefin
     tls: args.tls === true || args.fp !== undefined,
     insecure: args.insecure === true,
     json: args.json === true,
+    notify: args.notify !== false,
+    once: args.once === true,
   };
   const nick = lastString(args.nick) ?? env.CHAT_NICK;
   if (nick !== undefined && nick !== "") {

@@ -4,16 +4,28 @@
  * FatalError: one line on stderr, exit status 1.
  */
 import { userInfo } from "node:os";
+import { join } from "node:path";
 import { ClientConnection, type TlsTrust } from "../client/connection.ts";
 import type { ClientEvent } from "../client/events.ts";
+import { IgnoreList } from "../client/ignore.ts";
 import { Interactive, type Tty } from "../client/interactive.ts";
 import { pipeOutput, readLines, runPipe } from "../client/pipe.ts";
 import { sanitizeNick } from "../client/text.ts";
+import { defaultConfigDir } from "../security/paths.ts";
 import { checkServerTrust, tlsConnectOptions } from "../security/tls-client.ts";
 import type { JoinConfig } from "./join-config.ts";
 import { FatalError } from "./usage-error.ts";
 
 type Env = Record<string, string | undefined>;
+
+/** `$XDG_CONFIG_HOME/chat/ignore`; none (nothing kept) when no home folder is known. */
+function ignoreFile(env: Env): string | undefined {
+  try {
+    return join(defaultConfigDir(env), "ignore");
+  } catch {
+    return undefined;
+  }
+}
 
 function loginName(env: Env): string {
   try {
@@ -47,7 +59,7 @@ function tlsTrust(config: JoinConfig, env: Env, ask: (q: string) => Promise<bool
 
 /** Run the client; resolves to the process exit status. */
 export async function runJoin(config: JoinConfig, env: Env = process.env): Promise<number> {
-  const interactive = process.stdin.isTTY === true && !config.json;
+  const interactive = process.stdin.isTTY === true && !config.json && !config.once;
   return interactive ? runInteractive(config, env) : runPiped(config, env);
 }
 
@@ -107,10 +119,13 @@ async function runPiped(config: JoinConfig, env: Env): Promise<number> {
     connectionOptions(
       config,
       env,
-      false,
+      // Reconnect and catch up as the interactive mode does; lines read while
+      // offline are held and their delivery checked at the end.
+      true,
       (ev) => {
         const o = pipeOutput(ev, config.json);
-        if (o.out !== undefined) out(o.out);
+        // --once only sends: what others say is not its business, errors are.
+        if (o.out !== undefined && !config.once) out(o.out);
         if (o.err !== undefined) err(o.err);
       },
       (reason) => lose(reason),
@@ -139,6 +154,7 @@ async function runPiped(config: JoinConfig, env: Env): Promise<number> {
 function processTty(): Tty {
   return {
     cols: () => process.stdout.columns || 80,
+    rows: () => process.stdout.rows || 24,
     write: (s) => {
       process.stdout.write(s);
     },
@@ -161,7 +177,10 @@ function processTty(): Tty {
 }
 
 async function runInteractive(config: JoinConfig, env: Env): Promise<number> {
-  const ui = new Interactive(processTty());
+  const ui = new Interactive(processTty(), {
+    notify: config.notify,
+    ignore: new IgnoreList(ignoreFile(env)),
+  });
   let fatal: string | undefined;
   const conn = new ClientConnection(
     connectionOptions(

@@ -4,45 +4,56 @@
  */
 
 import { hostname } from "node:os";
+import { adminSocketPath } from "../admin/paths.ts";
+import { startAdminSocket } from "../admin/socket.ts";
 import { redact } from "../bus/redis.ts";
 import { joinNetwork } from "../cluster/join-network.ts";
-import type { OperLogin } from "../core/core.ts";
-import { OperCredentials } from "../security/password.ts";
+import { type MetricsServer, startMetrics } from "../metrics/http.ts";
 import { resolveTlsIdentity } from "../security/serve-tls.ts";
-import { defaultDbPath, openStore } from "../store/open.ts";
+import type { ModerationStore } from "../store/moderation.ts";
+import { defaultDbPath, openModeration, openStore } from "../store/open.ts";
+import { VERSION } from "../version.ts";
+import { Logger } from "./logger.ts";
+import { hashOpers, Reloader, secretsOf, serveLimits } from "./reload.ts";
 import { historyLine, joinHints, otherWaysLine } from "./serve-banner.ts";
 import { defaultServerName, type ServeConfig } from "./serve-config.ts";
 import { type RunningServer, startServer } from "./start-server.ts";
 import { FatalError } from "./usage-error.ts";
 
-function hashOpers(config: ServeConfig): OperLogin[] {
-  // Hashed at start (argon2id) so plain passwords are not kept in server state;
-  // the OPER handler awaits verify, which runs off the event loop.
-  return new OperCredentials(config.opers).logins();
-}
-
-/** Start the server and resolve once it has shut down cleanly. */
-export async function runServe(config: ServeConfig): Promise<void> {
+/** Start the server and resolve once it has shut down cleanly; `reload` re-reads the settings (SIGHUP). */
+export async function runServe(config: ServeConfig, reload?: () => ServeConfig): Promise<void> {
+  const logger = new Logger(
+    (line) => process.stderr.write(line),
+    config.logFormat,
+    config.logLevel,
+  );
+  logger.setSecrets(secretsOf(config));
+  // Storage trouble while running (disk full, I/O error) is an error, logged
+  // even with --quiet; live relay goes on and the store retries on the next turn.
+  const onError = (line: string): void => logger.log("error", "store-error", line);
   const store = openStore({
     history: config.history,
     ...(config.db !== undefined ? { db: config.db } : {}),
-    // Storage trouble while running (disk full, I/O error) is logged even with
-    // --quiet; live relay goes on and the store retries on the next turn.
-    onError: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
+    onError,
   });
+  let moderation: ModerationStore;
+  try {
+    moderation = openModeration(config.db, onError);
+  } catch (err) {
+    store.close();
+    throw err;
+  }
   const opers = hashOpers(config);
   const tls = await resolveTlsIdentity(config, process.env);
-  const log = config.quiet
-    ? undefined
-    : (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   // Over Redis: connect before listening, so an unreachable Redis is a clear error at start.
   const network =
     config.redis === undefined
       ? undefined
       : await joinNetwork({
           url: config.redis,
-          log: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
+          log: (line) => logger.log("warn", "cluster", line),
         }).catch((err: unknown) => {
+          moderation.close();
           store.close();
           throw new FatalError(err instanceof Error ? err.message : String(err));
         });
@@ -52,17 +63,14 @@ export async function runServe(config: ServeConfig): Promise<void> {
       host: config.host,
       port: config.port,
       store,
-      limits: {
-        floodLimit: config.floodLimit,
-        ...(config.maxPerIp !== undefined ? { maxConnectionsPerIp: config.maxPerIp } : {}),
-        ...(config.maxClients !== undefined ? { maxConnections: config.maxClients } : {}),
-      },
+      moderation,
+      limits: serveLimits(config),
       serverName: config.name ?? defaultServerName(hostname()),
       network: config.network,
       ...(config.password !== undefined ? { password: config.password } : {}),
       ...(config.motd !== undefined ? { motd: config.motd } : {}),
       opers,
-      ...(log ? { log } : {}),
+      events: (e) => logger.event(e),
       ...(tls ? { tls } : {}),
       ...(network !== undefined ? { bus: network.bus } : {}),
       ...(config.reusePort === true ? { reusePort: true } : {}),
@@ -70,9 +78,31 @@ export async function runServe(config: ServeConfig): Promise<void> {
     network?.start(running.core);
   } catch (err) {
     network?.close();
+    moderation.close();
     store.close();
     throw err;
   }
+  let metrics: MetricsServer | undefined;
+  if (config.metrics !== undefined) {
+    try {
+      metrics = startMetrics({
+        ...config.metrics,
+        core: running.core,
+        version: VERSION,
+        ...(config.db !== ":memory:" ? { dbPath: config.db ?? defaultDbPath() } : {}),
+      });
+    } catch (err) {
+      await running.stop();
+      moderation.close();
+      store.close();
+      throw err;
+    }
+  }
+  const socketPath = config.adminSocket ?? adminSocketPath(config.db);
+  const admin =
+    socketPath === undefined
+      ? undefined
+      : await startAdminSocket(socketPath, running.core, (line) => onError(line));
   const shown = running.host.includes(":") ? `[${running.host}]` : running.host;
   const out: string[] = [
     `chat server listening on ${shown}:${running.port}`,
@@ -96,16 +126,37 @@ export async function runServe(config: ServeConfig): Promise<void> {
     out.push("Others can join with:", ...hints);
   }
   out.push(otherWaysLine(config.host, running.port));
+  if (metrics !== undefined) {
+    const mh = metrics.host.includes(":") ? `[${metrics.host}]` : metrics.host;
+    out.push(`Metrics: http://${mh}:${metrics.port}/metrics (health: /healthz)`);
+  }
+  if (admin !== undefined)
+    out.push(`Admin socket: ${admin.path} (chat admin rooms|users|kick|ban)`);
   process.stdout.write(`${out.join("\n")}\n`);
+
+  const reloader = new Reloader(config, {
+    load: reload ?? (() => config),
+    running,
+    env: process.env,
+    logger,
+  });
+  const onHangup = (): void => void reloader.reload();
+  process.on("SIGHUP", onHangup);
 
   await new Promise<void>((resolve) => {
     const onSignal = (): void => {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
+      process.off("SIGHUP", onHangup);
+      metrics?.stop();
+      admin?.stop();
       void (network?.leave() ?? Promise.resolve())
         .then(() => running.stop())
-        .then(() => network?.close())
-        .then(() => store.close())
+        .then(() => {
+          network?.close();
+          moderation.close();
+          store.close();
+        })
         .finally(resolve);
     };
     process.on("SIGINT", onSignal);

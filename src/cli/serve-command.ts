@@ -2,9 +2,11 @@
  * The citty definition of `chat serve`. The server code is imported only when
  * the command runs, so `chat join` and `--help` never load it.
  */
+import { readFileSync } from "node:fs";
 import { defineCommand } from "citty";
-import { collectRepeated, type RawArgs } from "./options.ts";
-import { serveArgs, toServeConfig } from "./serve-config.ts";
+import { type LoadedConfig, loadServeConfig } from "./load-config.ts";
+import type { RawArgs } from "./options.ts";
+import { serveArgs } from "./serve-config.ts";
 
 export default defineCommand({
   meta: {
@@ -13,13 +15,25 @@ export default defineCommand({
   },
   args: serveArgs,
   async run({ args, rawArgs }) {
-    // citty keeps only the last --oper; every one given counts.
-    const config = toServeConfig(
-      { ...(args as RawArgs), oper: collectRepeated(rawArgs, "oper") },
-      process.env,
-    );
+    // Flags > CHAT_* > --config file > defaults; SIGHUP runs the same load again.
+    const load = (): LoadedConfig =>
+      loadServeConfig(
+        {
+          rawArgs,
+          parsed: args as RawArgs,
+          env: process.env,
+          readFile: (path) => readFileSync(path, "utf8"),
+        },
+        serveArgs,
+      );
+    const loaded = load();
+    if (loaded.args["print-config"] === true) {
+      const { formatConfig } = await import("./print-config.ts");
+      process.stdout.write(formatConfig(loaded, serveArgs));
+      return;
+    }
     const { runServe } = await import("./run-serve.ts");
     // citty runs cleanup as soon as run returns, so stay here until shutdown.
-    await runServe(config);
+    await runServe(loaded.config, () => load().config);
   },
 });

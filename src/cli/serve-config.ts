@@ -1,4 +1,10 @@
 /** `chat serve` flags and the pure check that turns them into a ServeConfig. */
+
+import type { LogLevel } from "../core/log.ts";
+import { LOG_LEVELS } from "../core/log.ts";
+import { LOG_FORMATS, type LogFormat } from "./logger.ts";
+import { parseMetricsAddress } from "./metrics-flag.ts";
+import type { HostPort } from "./options.ts";
 import {
   DEFAULT_HISTORY,
   DEFAULT_PORT,
@@ -32,6 +38,13 @@ export interface ServeConfig {
   /** Connection caps; undefined keeps the core's defaults. */
   maxPerIp?: number;
   maxClients?: number;
+  logFormat: LogFormat;
+  /** Default info; --quiet alone means warn. */
+  logLevel: LogLevel;
+  /** `--metrics`: serve Prometheus text here; undefined: off. */
+  metrics?: HostPort;
+  /** `--admin-socket`: where `chat admin` reaches this server; default beside the --db file. */
+  adminSocket?: string;
   /** redis:// or rediss:// URL: run as one node of a network (docs/CLUSTER.md). */
   redis?: string;
   /** Share the port with other `chat serve --redis` processes on this host. */
@@ -106,6 +119,32 @@ export const serveArgs = {
     description:
       "Share the port with other chat serve --redis processes on this host (SO_REUSEPORT)",
   },
+  "log-format": {
+    type: "string",
+    description: "Log lines on stderr as text or json (one event a line)",
+    default: "text",
+  },
+  "log-level": {
+    type: "string",
+    description: "Least important events logged: debug, info, warn or error (default info)",
+  },
+  config: {
+    type: "string",
+    description: "TOML file of settings; keys are these flag names (or set CHAT_CONFIG)",
+  },
+  "print-config": {
+    type: "boolean",
+    description: "Print the effective settings (secrets masked) and exit",
+  },
+  metrics: {
+    type: "string",
+    description: "Serve Prometheus metrics and /healthz on [HOST:]PORT (host default 127.0.0.1)",
+  },
+  "admin-socket": {
+    type: "string",
+    description:
+      "Unix socket for `chat admin` (default: beside the --db file, chat.db -> chat.sock; none for :memory:)",
+  },
 } as const;
 
 /** Check and type the flags; pure, so tested without starting anything. */
@@ -129,6 +168,12 @@ export function toServeConfig(args: RawArgs, env: Record<string, string | undefi
     floodLimit: args["flood-limit"] !== false,
     quiet: args.quiet === true,
     network: checkNetwork(lastString(args.network) ?? "chat"),
+    logFormat: oneOf(lastString(args["log-format"]) ?? "text", LOG_FORMATS, "--log-format"),
+    logLevel: oneOf(
+      lastString(args["log-level"]) ?? (args.quiet === true ? "warn" : "info"),
+      LOG_LEVELS,
+      "--log-level",
+    ),
   };
   if (args["reuse-port"] === true) config.reusePort = true;
   const redis = lastString(args.redis) ?? env.CHAT_REDIS;
@@ -161,6 +206,13 @@ export function toServeConfig(args: RawArgs, env: Record<string, string | undefi
   if (tlsKey !== undefined) config.tlsKey = tlsKey;
   const motd = lastString(args.motd);
   if (motd !== undefined) config.motd = motd;
+  const metrics = lastString(args.metrics);
+  if (metrics !== undefined) config.metrics = parseMetricsAddress(metrics);
+  const adminSocket = lastString(args["admin-socket"]);
+  if (adminSocket !== undefined) {
+    if (adminSocket.trim() === "") throw new UsageError("--admin-socket must be a file path");
+    config.adminSocket = adminSocket;
+  }
   return config;
 }
 
@@ -178,6 +230,17 @@ function checkRedisUrl(url: string): string {
     );
   }
   return url;
+}
+
+function oneOf<T extends string>(raw: string, allowed: readonly T[], flag: string): T {
+  const v = raw.trim().toLowerCase();
+  const hit = allowed.find((a) => a === v);
+  if (hit === undefined) {
+    throw new UsageError(
+      `${flag} must be one of ${allowed.join(", ")}, not ${JSON.stringify(raw)}`,
+    );
+  }
+  return hit;
 }
 
 function checkNetwork(network: string): string {

@@ -8,8 +8,10 @@ import type { MessageBus } from "../bus/bus.ts";
 import type { FrontFactory } from "../core/api.ts";
 import { Core, type OperLogin } from "../core/core.ts";
 import type { Limits } from "../core/limits.ts";
+import type { EventLog } from "../core/log.ts";
 import { ircFront } from "../fronts/irc/front.ts";
 import { plainFront } from "../fronts/plain/front.ts";
+import type { ModerationStore } from "../store/moderation.ts";
 import type { HistoryStore } from "../store/store.ts";
 import { FlushScheduler } from "../transport/output.ts";
 import { listenTcp, type TcpListener } from "../transport/tcp.ts";
@@ -20,6 +22,8 @@ export interface StartOptions {
   host: string;
   port: number;
   store: HistoryStore;
+  /** Server bans and lockouts kept across restarts (default: memory only). Not closed by stop(). */
+  moderation?: ModerationStore;
   limits?: Partial<Limits>;
   password?: string;
   motd?: string;
@@ -27,6 +31,8 @@ export interface StartOptions {
   /** Default: the nc/telnet front (fronts/plain). `null` turns human detection off. */
   plainFront?: FrontFactory | null;
   log?: (line: string) => void;
+  /** Structured log events; used instead of `log` when given. */
+  events?: EventLog;
   serverName?: string;
   /** NETWORK in ISUPPORT; default chat. */
   network?: string;
@@ -42,6 +48,8 @@ export interface RunningServer {
   readonly host: string;
   readonly port: number;
   readonly core: Core;
+  /** A renewed TLS certificate for new connections; throws (keeping the old) if unusable. */
+  setTls(tls: { cert: string; key: string }): void;
   /** Tell clients, flush output and history, close the listener. Does not close the store. */
   stop(reason?: string): Promise<void>;
 }
@@ -68,8 +76,6 @@ export function listenProblem(err: unknown, host: string, port: number): string 
 /** Start a server on host:port (port 0 picks a free one). */
 export function startServer(opts: StartOptions): RunningServer {
   const store = opts.store;
-  // The durability contract: history commits before the turn's output is written.
-  const scheduler = new FlushScheduler(() => store.flush());
   // Humans on nc/telnet get the plain front unless a caller turns detection off.
   const plain = opts.plainFront === null ? undefined : (opts.plainFront ?? plainFront());
   const core = new Core({
@@ -80,10 +86,24 @@ export function startServer(opts: StartOptions): RunningServer {
     ...(opts.motd !== undefined ? { motd: opts.motd } : {}),
     ...(opts.opers ? { opers: opts.opers } : {}),
     ...(opts.log ? { log: opts.log } : {}),
+    ...(opts.events ? { events: opts.events } : {}),
     ...(opts.serverName ? { serverName: opts.serverName } : {}),
     ...(opts.network ? { network: opts.network } : {}),
     ...(opts.bus ? { bus: opts.bus } : {}),
+    ...(opts.moderation ? { moderation: opts.moderation } : {}),
     version: `chat-${VERSION}`,
+  });
+  // The durability contract: history commits before the turn's output is written.
+  // Timed once per turn that appended something, never per message: the
+  // history commit latency histogram.
+  const counters = core.counters;
+  let appended = 0;
+  const scheduler = new FlushScheduler(() => {
+    if (counters.historyAppends === appended) return store.flush();
+    appended = counters.historyAppends;
+    const t0 = performance.now();
+    store.flush();
+    counters.historyFlush.observe((performance.now() - t0) / 1000);
   });
   let listener: TcpListener;
   try {
@@ -97,6 +117,7 @@ export function startServer(opts: StartOptions): RunningServer {
         closeGraceMs: core.limits.closeGraceMs,
         ...(opts.tls ? { tls: opts.tls } : {}),
         ...(opts.reusePort === true ? { reusePort: true } : {}),
+        counts: core.counters,
       },
       (conn) => core.accept(conn),
       scheduler,
@@ -110,6 +131,7 @@ export function startServer(opts: StartOptions): RunningServer {
     host: listener.hostname,
     port: listener.port,
     core,
+    setTls: (tls) => listener.setTls(tls),
     stop(reason = "Server shutting down"): Promise<void> {
       stopped ??= (async () => {
         listener.stop();

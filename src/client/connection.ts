@@ -24,6 +24,7 @@ import type { ClientEvent } from "./events.ts";
 import { handleLine } from "./handlers.ts";
 import { Link, type LinkEvents, type TlsTrust } from "./link.ts";
 import { Liveness } from "./liveness.ts";
+import { canSendMultiline, multilineMessages } from "./multiline.ts";
 import { Outbox } from "./outbox.ts";
 import { Reconnect } from "./reconnect.ts";
 import { isNickRefusal, Registration } from "./registration.ts";
@@ -66,6 +67,8 @@ interface Deferred {
 export class ClientConnection {
   readonly state: ClientState;
   private phase: Phase = "idle";
+  /** Numbers our own draft/multiline batch references. */
+  private batchSeq = 0;
   private link: Link | undefined;
   private everRegistered = false;
   private quitting = false;
@@ -378,6 +381,26 @@ export class ClientConnection {
       this.emit({ type: "error", time: new Date(), text: error });
     }
     return 0;
+  }
+
+  /**
+   * Say several lines (a paste): one draft/multiline message where the server
+   * takes it, else one message a line. Returns the number of messages sent.
+   */
+  sayLines(target: string, lines: readonly string[]): number {
+    if (
+      this.phase !== "ready" ||
+      !canSendMultiline(this.state, { target, lines }) ||
+      lines.length < 2
+    ) {
+      let sent = 0;
+      for (const l of lines) if (l.trim() !== "") sent += this.say(target, l);
+      return sent;
+    }
+    const ref = `ml${++this.batchSeq}`;
+    for (const m of multilineMessages(this.state, target, lines, ref)) if (!this.send(m)) return 0;
+    this.sender.sentCount++;
+    return 1;
   }
 
   /**

@@ -20,6 +20,8 @@ export interface MessageEvent {
   history: boolean;
   /** Mentions our nick. */
   mention: boolean;
+  /** A /search result (soju.im/search batch), not traffic: listed, never filed in a window. */
+  found?: boolean;
 }
 
 export interface MembershipEvent {

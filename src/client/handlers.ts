@@ -12,7 +12,10 @@ import { ERR, RPL } from "../protocol/numerics.ts";
 import { nickOf } from "../protocol/text.ts";
 import { parseCtcp } from "./ctcp.ts";
 import type { ClientEvent, MessageEvent, MessageKind } from "./events.ts";
+import { collectMultiline } from "./multiline.ts";
+import { foundMessage } from "./search.ts";
 import type { ClientState } from "./state.ts";
+import { mentions } from "./text.ts";
 
 type Handler = (state: ClientState, msg: IrcMessage, now: number) => ClientEvent[];
 
@@ -47,23 +50,6 @@ function inHistoryBatch(state: ClientState, msg: IrcMessage): boolean {
   if (ref === undefined) return false;
   const type = state.batches.get(ref);
   return type !== undefined && HISTORY_BATCHES.has(type);
-}
-
-/** Whole-word, case-insensitive match of our nick in a message. */
-export function mentions(text: string, nick: string): boolean {
-  if (nick === "") return false;
-  const t = foldCase(text);
-  const n = foldCase(nick);
-  let i = t.indexOf(n);
-  while (i !== -1) {
-    const before = i === 0 ? "" : t.charAt(i - 1);
-    const after = t.charAt(i + n.length);
-    // Brackets count as punctuation here: "[alice]" mentions alice far more often than it names "[alice]".
-    const isWord = (c: string): boolean => /[a-z0-9_\-\\`^|]/.test(c);
-    if (!isWord(before) && !isWord(after)) return true;
-    i = t.indexOf(n, i + 1);
-  }
-  return false;
 }
 
 /** PREFIX=(qaohv)~&@%+ -> "~&@%+"; splits a NAMES entry into its highest prefix and the nick. */
@@ -356,6 +342,16 @@ const invite: Handler = (_state, msg, now) => [
   },
 ];
 
+/** MARKREAD <target> <timestamp=...|*>: where this user (on any device) has read up to. */
+function readMarker(state: ClientState, msg: IrcMessage): ClientEvent[] {
+  const key = foldCase(msg.params[0] ?? "");
+  const value = msg.params[1] ?? "*";
+  const time = value.startsWith("timestamp=") ? Date.parse(value.slice(10)) : Number.NaN;
+  if (Number.isNaN(time)) state.readMarkers.delete(key);
+  else if (time > (state.readMarkers.get(key) ?? 0)) state.readMarkers.set(key, time);
+  return [];
+}
+
 export const handlers: Record<string, Handler> = {
   PRIVMSG: textMessage("PRIVMSG"),
   NOTICE: textMessage("NOTICE"),
@@ -369,6 +365,7 @@ export const handlers: Record<string, Handler> = {
   MODE: mode,
   INVITE: invite,
   ERROR: errorLine,
+  MARKREAD: readMarker,
   FAIL: standardReply,
   WARN: standardReply,
   NOTE: standardReply,
@@ -417,6 +414,14 @@ export const handlers: Record<string, Handler> = {
  * are ignored; unknown numerics become info (2xx-3xx) or errors (4xx-5xx).
  */
 export function handleLine(state: ClientState, msg: IrcMessage, now: number): ClientEvent[] {
+  // A draft/multiline batch is one message: its lines wait for its end.
+  const whole = collectMultiline(state, msg);
+  if (whole === "held") return [];
+  const line = whole ?? msg;
+  // A search result (a multi-line one too) is a found line, not traffic.
+  const found = foundMessage(state, line, now);
+  if (found !== undefined) return [found];
+  if (whole !== undefined) return handlers.PRIVMSG?.(state, whole, now) ?? [];
   const h = handlers[msg.command];
   if (h !== undefined) return h(state, msg, now);
   if (/^[45]\d\d$/.test(msg.command)) return errorReply(state, msg, now);

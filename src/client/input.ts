@@ -4,6 +4,7 @@
  */
 import { type IrcMessage, IrcParseError, message, parse } from "../protocol/message.ts";
 import { toChannel as roomName } from "../protocol/text.ts";
+import { parseSearchArgs } from "./search.ts";
 import type { ClientState } from "./state.ts";
 
 export type Action =
@@ -11,6 +12,16 @@ export type Action =
   | { kind: "say"; target: string; text: string; action: boolean; notice?: boolean }
   | { kind: "send"; messages: IrcMessage[] }
   | { kind: "switch"; target: string }
+  /** Go to window N (0-based), as Alt-N does. */
+  | { kind: "window"; index: number }
+  /** Close a window that is not a room (a private conversation). */
+  | { kind: "close"; target: string }
+  | { kind: "search"; words: string; target?: string }
+  /** Show search result N (1-based) in its window. */
+  | { kind: "jump"; index: number }
+  | { kind: "mentions" }
+  /** Ignore (or stop ignoring) a nick; no nick lists the ignored. */
+  | { kind: "ignore"; nick?: string; ignored: boolean }
   | { kind: "join"; channels: string[]; key?: string }
   | { kind: "help"; lines: string[] }
   | { kind: "quit"; reason: string }
@@ -100,7 +111,7 @@ export const commands: Record<string, CommandSpec> = {
   },
   part: {
     usage: "/part [ROOM] [REASON]",
-    help: "leave the current room (or ROOM)",
+    help: "leave the current room (or ROOM) and close its window; closes a private window",
     run(args, state) {
       const [first, rest] = firstWord(args);
       // "/part #dev bye" or "/part dev" (a room we are in) name the room; otherwise
@@ -112,20 +123,80 @@ export const commands: Record<string, CommandSpec> = {
           : undefined;
       const room = named ?? state.current;
       const reason = named !== undefined ? rest : args.trim();
+      // A private conversation has nothing to leave on the server: its window closes.
+      if (named === undefined && room !== undefined && !state.isChannel(room))
+        return { kind: "close", target: room };
       if (room === undefined || !state.isChannel(room)) return err("usage: /part ROOM [REASON]");
       const params = reason === "" ? [room] : [room, reason];
       return { kind: "send", messages: [message("PART", params)] };
     },
   },
   switch: {
-    usage: "/switch ROOM|NICK",
-    help: "make ROOM (or a NICK in your rooms) the one typed lines go to; joins ROOM if needed",
+    usage: "/switch ROOM|NICK|N",
+    help: "go to the window of ROOM, NICK or number N; joins ROOM if needed",
     run: (args, state) => switchTo(args, state),
   },
   j: {
     usage: "/j ROOM",
     help: "short for /switch",
     run: (args, state) => switchTo(args, state),
+  },
+  list: {
+    usage: "/list [MASK]",
+    help: "list the rooms on the server, with their user counts and topics",
+    run(args) {
+      const [mask] = firstWord(args);
+      return { kind: "send", messages: [message("LIST", mask === "" ? [] : [mask])] };
+    },
+  },
+  search: {
+    usage: "/search WORDS [in ROOM]",
+    help: "search the server's history (every room you are in, or ROOM); /jump N shows a result",
+    run(args, state) {
+      const q = parseSearchArgs(args);
+      if (q.words === "") return err("usage: /search WORDS [in ROOM]");
+      const a: Action = { kind: "search", words: q.words };
+      if (q.target !== undefined)
+        a.target =
+          state.isChannel(q.target) || state.roomsOf(q.target).length > 0
+            ? q.target
+            : toChannel(q.target, state);
+      return a;
+    },
+  },
+  jump: {
+    usage: "/jump N",
+    help: "go to search result N in its window, with the lines around it",
+    run(args) {
+      const [n] = firstWord(args);
+      if (!/^[1-9][0-9]*$/.test(n))
+        return err("usage: /jump N (a number from the /search results)");
+      return { kind: "jump", index: Number(n) };
+    },
+  },
+  mentions: {
+    usage: "/mentions",
+    help: "list the recent lines that mention you, across all windows",
+    run: () => ({ kind: "mentions" }),
+  },
+  ignore: {
+    usage: "/ignore [NICK]",
+    help: "stop showing NICK's lines (kept in your config folder); no NICK lists them",
+    run(args) {
+      const [nick] = firstWord(args);
+      return nick === ""
+        ? { kind: "ignore", ignored: true }
+        : { kind: "ignore", nick, ignored: true };
+    },
+  },
+  unignore: {
+    usage: "/unignore NICK",
+    help: "show NICK's lines again",
+    run(args) {
+      const [nick] = firstWord(args);
+      if (nick === "") return err("usage: /unignore NICK");
+      return { kind: "ignore", nick, ignored: false };
+    },
   },
   who: {
     usage: "/who [ROOM|NICK]",
@@ -175,6 +246,37 @@ export const commands: Record<string, CommandSpec> = {
     run(args) {
       const text = args.trim();
       return { kind: "send", messages: [message("AWAY", text === "" ? [] : [text])] };
+    },
+  },
+  back: {
+    usage: "/back",
+    help: "you are no longer away",
+    run: () => ({ kind: "send", messages: [message("AWAY", [])] }),
+  },
+  mode: {
+    usage: "/mode [ROOM|NICK] [MODES [ARGS]]",
+    help: "show or change the modes of the current room (or ROOM, or yourself)",
+    run(args, state) {
+      const words = args
+        .trim()
+        .split(/\s+/)
+        .filter((w) => w !== "");
+      const first = words[0];
+      const named = first !== undefined && (state.isChannel(first) || state.isMe(first));
+      const target = named ? first : state.current;
+      if (target === undefined) return err(NOT_IN_ROOM);
+      return { kind: "send", messages: [message("MODE", [target, ...words.slice(named ? 1 : 0)])] };
+    },
+  },
+  invite: {
+    usage: "/invite NICK [ROOM]",
+    help: "invite NICK to the current room (or ROOM)",
+    run(args, state) {
+      const [nick, rest] = firstWord(args);
+      const room = firstWord(rest)[0] || state.current;
+      if (nick === "") return err("usage: /invite NICK [ROOM]");
+      if (room === undefined) return err(NOT_IN_ROOM);
+      return { kind: "send", messages: [message("INVITE", [nick, toChannel(room, state)])] };
     },
   },
   kick: {
@@ -260,6 +362,7 @@ function banMask(who: string): string {
 
 function switchTo(args: string, state: ClientState): Action {
   const [name] = firstWord(args);
+  if (/^[1-9][0-9]*$/.test(name)) return { kind: "window", index: Number(name) - 1 };
   if (name === "") {
     const rooms = [...state.rooms.values()].map((r) => r.name);
     return {
@@ -282,9 +385,16 @@ export function helpLines(): string[] {
   const width = Math.max(...Object.values(commands).map((c) => c.usage.length));
   return [
     ...Object.values(commands).map((c) => `${c.usage.padEnd(width)}  ${c.help}`),
+    "Windows: every room and private conversation has one; the status line above the prompt",
+    "      numbers them, (3) counts unread lines, ! marks a mention or a private line.",
+    "      Alt-1..9 go to window N, Alt-Left/Right or Ctrl-P/Ctrl-N the previous/next one,",
+    "      PageUp/PageDown scroll the window (past the top, older history is fetched).",
     "Keys: Tab completes nicks and commands, Up/Down recall lines, Ctrl-A/E start/end,",
+    "      Ctrl-Left/Right or Alt-B/F move by words, Ctrl-K deletes to the end,",
     "      Ctrl-W/U delete a word/to the start, Ctrl-L redraws, Ctrl-C drops the typed line",
     "      (Up recalls it); Ctrl-C or Ctrl-D on an empty line quits.",
+    "Paste: a pasted block of lines goes as one message where the server allows it",
+    "      (draft/multiline); otherwise one message a line, asking first above 3 lines.",
     "Lines marked ~ after the time are history; //text sends a line starting with /.",
   ];
 }

@@ -5,9 +5,11 @@
  * echoes, then a PONG), QUIT and exit 0.
  */
 import { FatalError } from "../cli/usage-error.ts";
+import { safeJson } from "../protocol/text.ts";
 import type { ClientConnection } from "./connection.ts";
 import type { ClientEvent } from "./events.ts";
 import { formatJson, formatPlain } from "./ui/format.ts";
+import { clean } from "./ui/safe.ts";
 
 export interface PipeIO {
   /** Input lines, ending when input ends. */
@@ -28,14 +30,14 @@ const ACK_TIMEOUT_MS = 30_000;
 /** Render one event for pipe output; own echoes are not news to the script that sent them. */
 export function pipeOutput(ev: ClientEvent, json: boolean): { out?: string; err?: string } {
   if (ev.type === "message" && ev.self && !ev.history) return {};
-  if (json) return { out: JSON.stringify(formatJson(ev)) };
+  if (json) return { out: safeJson(formatJson(ev)) };
   if (ev.type === "message") {
     // Server notices (connection statistics and the like) are not room traffic.
     if (ev.room === "") return {};
     const line = formatPlain(ev);
     return line === undefined ? {} : { out: line };
   }
-  if (ev.type === "error") return { err: `chat: ${ev.text}` };
+  if (ev.type === "error") return { err: `chat: ${clean(ev.text)}` };
   return {};
 }
 
@@ -64,9 +66,20 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
+/** Poll (bounded) until the connection is back: lines held while offline go out on reconnect. */
+async function connected(conn: ClientConnection, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!conn.connected) {
+    if (Date.now() > deadline) throw new FatalError(`could not reconnect to ${conn.where}`);
+    await Bun.sleep(100);
+  }
+}
+
 /**
- * Drive a started connection in pipe mode. `lost` rejects when the link drops
- * (pipe mode does not reconnect: a script should learn that lines may be lost).
+ * Drive a started connection in pipe mode. It reconnects and catches up like
+ * the interactive mode: lines read while the link is down are held and sent
+ * once it is back, and at the end every line's delivery is checked (the echo
+ * count). `lost` rejects when the connection ends for good.
  */
 export async function runPipe(
   conn: ClientConnection,
@@ -79,13 +92,16 @@ export async function runPipe(
     for await (const line of io.lines) {
       if (line.trim() === "") continue;
       const sent = conn.say(room, line);
-      if (sent === 0) throw new FatalError(`could not send to ${room}: not connected`);
+      if (sent === 0 && conn.connected)
+        throw new FatalError(`could not send to ${room}: not connected`);
       inFlight += sent;
       if (inFlight >= WINDOW) {
+        await connected(conn, ACK_TIMEOUT_MS);
         await withTimeout(conn.barrier(), ACK_TIMEOUT_MS, `${conn.where} stopped answering`);
         inFlight = 0;
       }
     }
+    await connected(conn, ACK_TIMEOUT_MS);
     await withTimeout(conn.barrier(), ACK_TIMEOUT_MS, `${conn.where} stopped answering`);
     // With echo-message every accepted line came back before the PONG; a shortfall
     // means the server refused some (its error was printed on stderr).

@@ -21,6 +21,9 @@ export const WANTED_CAPS = [
   "draft/chathistory",
   "multi-prefix",
   "away-notify",
+  "draft/read-marker",
+  "draft/multiline",
+  "soju.im/search",
 ] as const;
 
 /** Refusals after which the server will not take any nick like ours. */
@@ -98,6 +101,11 @@ export class Registration {
     switch (sub) {
       case "LS": {
         this.capLs.push(...list.map((c) => c.split("=")[0] ?? c));
+        // Values (CAP LS 302) carry limits, e.g. draft/multiline=max-bytes=4096,max-lines=32.
+        for (const c of list) {
+          const eq = c.indexOf("=");
+          if (eq > 0) this.state.capValues.set(c.slice(0, eq), c.slice(eq + 1));
+        }
         if (more) return [];
         const want = WANTED_CAPS.filter((c) => this.capLs.includes(c));
         return want.length === 0

@@ -4,6 +4,7 @@
  * handlers mutate it, the UI reads it.
  */
 import { foldCase } from "../protocol/casemap.ts";
+import type { IrcMessage } from "../protocol/message.ts";
 
 export interface RoomState {
   /** Name as the server spells it, e.g. "#lobby". */
@@ -17,6 +18,14 @@ export interface RoomState {
   namesFresh: boolean;
   /** folded nick -> status prefix from the last NAMES reply ("@" for operators). */
   prefixes?: Map<string, string>;
+}
+
+/** A draft/multiline batch being received (multiline.ts). */
+export interface OpenMultiline {
+  /** The `BATCH +ref` line: its source, tags (msgid, time, an outer batch) and target. */
+  open: IrcMessage;
+  text: string;
+  lines: number;
 }
 
 /** Remembers the last N msgids so replays and catch-up never show a line twice. */
@@ -52,6 +61,8 @@ export class ClientState {
   registered = false;
   /** Capabilities the server acknowledged. */
   readonly caps = new Set<string>();
+  /** Values the server gave its capabilities in CAP LS 302 (name -> value). */
+  readonly capValues = new Map<string, string>();
   readonly isupport = new Map<string, string>();
   /** folded room name -> room. */
   readonly rooms = new Map<string, RoomState>();
@@ -64,6 +75,10 @@ export class ClientState {
   /** folded room -> server time (ms) of that newest message. */
   readonly lastTime = new Map<string, number>();
   readonly seen = new SeenIds();
+  /** draft/read-marker: folded room or nick -> time (ms) of the last line read there. */
+  readonly readMarkers = new Map<string, number>();
+  /** Open draft/multiline batches being received: reference tag -> what has come. */
+  readonly multiline = new Map<string, OpenMultiline>();
   /** Open batches: reference tag -> batch type. */
   readonly batches = new Map<string, string>();
 

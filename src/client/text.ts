@@ -2,6 +2,8 @@
  * Small pure helpers for what the client sends: how much text fits in one
  * PRIVMSG, and choosing nicknames (the grammar itself is in src/protocol).
  */
+
+import { foldCase } from "../protocol/casemap.ts";
 import { DEFAULT_NICK_LEN, isValidNick, NICK_PATTERN } from "../protocol/text.ts";
 
 /**
@@ -35,4 +37,21 @@ export function fallbackNick(
   if (attempt <= 2) return `${base.slice(0, DEFAULT_NICK_LEN - attempt)}${"_".repeat(attempt)}`;
   const digits = String(Math.floor(random() * 9000) + 1000);
   return `${base.slice(0, DEFAULT_NICK_LEN - digits.length)}${digits}`;
+}
+
+/** Whole-word, case-insensitive match of our nick in a message. */
+export function mentions(text: string, nick: string): boolean {
+  if (nick === "") return false;
+  const t = foldCase(text);
+  const n = foldCase(nick);
+  let i = t.indexOf(n);
+  while (i !== -1) {
+    const before = i === 0 ? "" : t.charAt(i - 1);
+    const after = t.charAt(i + n.length);
+    // Brackets count as punctuation here: "[alice]" mentions alice far more often than it names "[alice]".
+    const isWord = (c: string): boolean => /[a-z0-9_\-\\`^|]/.test(c);
+    if (!isWord(before) && !isWord(after)) return true;
+    i = t.indexOf(n, i + 1);
+  }
+  return false;
 }

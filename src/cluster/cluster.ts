@@ -186,6 +186,7 @@ export class Cluster implements NodeHooks {
       const rooms = [...g.joined.keys()];
       const ev = {
         type: "quit" as const,
+        msgid: this.core.ids.next(),
         source: g.prefix,
         time: this.core.now(),
         origin: { node, conn },

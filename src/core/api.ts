@@ -29,7 +29,9 @@ export const V_MESSAGE_TAGS = 2;
 export const PLAIN_VARIANT = 4;
 /** A plain user in several rooms: every room line names its room. */
 export const PLAIN_LABELLED_VARIANT = 5;
-export const VARIANT_COUNT = 8;
+/** draft/multiline (with batch): a multi-line message arrives as one BATCH. */
+export const V_MULTILINE = 8;
+export const VARIANT_COUNT = 16;
 
 /** What the core asks of a front. */
 export interface Front {
@@ -38,8 +40,12 @@ export interface Front {
   variant(): number;
   /** The front takes over the connection (a plain front greets here). */
   start(): void;
-  /** One input line, already stripped of NUL/CR/control bytes. */
-  line(text: string): void;
+  /**
+   * One input line, already stripped of NUL/CR/control bytes. `invalidUtf8`:
+   * its bytes were not UTF-8 (U+FFFD stands in for them); the IRC front
+   * refuses such a line (UTF8ONLY), the plain front shows the replacement.
+   */
+  line(text: string, invalidUtf8?: boolean): void;
   /** A line over the framing limit arrived and was dropped. */
   overlong(): void;
   /**
@@ -56,6 +62,14 @@ export interface Front {
   ping(): Uint8Array | null;
   /** Last words before the core closes the connection. */
   farewell(reason: string): Uint8Array;
+  /**
+   * A room this user is in was renamed and the client cannot be told so
+   * (no draft/channel-rename): show it as leaving `from` and joining `to`.
+   * Without this method the rendered rename event is shown instead.
+   */
+  renamed?(from: string, to: string, reason: string): void;
+  /** MONITOR: watched nicks came online (`nick!user@host`) or went offline (`nick`). */
+  monitor?(online: boolean, targets: readonly string[]): void;
 }
 
 export type FrontFactory = (core: CoreApi) => Front;
@@ -92,6 +106,8 @@ export interface RoomView {
   members: MemberView[];
   /** Set when members were left out: the sentence saying so. */
   note?: string;
+  /** +s secret, +p private, or public: NAMES shows `@`, `*` or `=`. */
+  visibility: "secret" | "private" | "public";
 }
 
 export interface JoinResult {
@@ -104,6 +120,10 @@ export interface RoomSummary {
   name: string;
   users: number;
   topic: string;
+  /** ms since the epoch (ELIST C). */
+  created: number;
+  /** When the topic was set, ms (ELIST T); undefined without a topic. */
+  topicTime?: number;
 }
 
 export interface ModeView {
@@ -130,6 +150,10 @@ export interface WhoEntry {
   oper: boolean;
   op: boolean;
   voice: boolean;
+  /** Bot mode (+B): WHO flag B. */
+  bot: boolean;
+  /** Seconds since the user last spoke (WHOX %l). */
+  idleSeconds: number;
 }
 
 export interface WhoisInfo {
@@ -140,6 +164,8 @@ export interface WhoisInfo {
   rooms: { name: string; op: boolean; voice: boolean }[];
   away: string | undefined;
   oper: boolean;
+  /** Bot mode (+B): RPL_WHOISBOT 335. */
+  bot: boolean;
   plain: boolean;
   idleSeconds: number;
   signon: number;
@@ -180,6 +206,17 @@ export type HistoryAnswer =
   | { ok: true; target: string; entries: HistoryEntry[] }
   | { ok: false; reason: "invalid-target" | "store-error"; message: string };
 
+/** SEARCH (soju.im/search): words, and where, from whom and when to look. */
+export interface SearchRequest {
+  words: string;
+  /** One room or nick; all one may read when absent. */
+  target?: string;
+  from?: string;
+  after?: number;
+  before?: number;
+  limit: number;
+}
+
 export interface HistoryTargetView {
   name: string;
   time: number;
@@ -190,12 +227,20 @@ export interface ServerBanView {
   pattern: string;
   reason: string;
   setBy: string;
+  /** ms since the epoch; absent: until lifted. */
+  expiresAt?: number;
 }
 
 /** `refused`: the core told the user why (wrong password, server ban) and closed the connection. */
 export type OperOutcome = "granted" | "already" | "throttled" | "refused";
 
 export type RegisterOutcome = "registered" | "waiting" | "refused";
+
+/** What became of a RENAME; refusals that have numerics (403, 442, 482) are ChatErrors. */
+export type RenameOutcome = "renamed" | "in-use" | "cannot-rename";
+
+/** What became of a REDACT; the IRC front gives each refusal its FAIL code. */
+export type RedactOutcome = "redacted" | "invalid-target" | "unknown-msgid" | "forbidden";
 
 /** The core's actions and views, bound to one connection. */
 export interface CoreApi {
@@ -247,8 +292,14 @@ export interface CoreApi {
   setTopic(name: string, text: string): void;
   kick(name: string, nick: string, reason: string): void;
   invite(nick: string, name: string): { nick: string; channel: string; away?: string };
+  /** RENAME (draft/channel-rename), for room and server operators. */
+  rename(from: string, to: string, reason: string): RenameOutcome;
   channelModes(name: string): ModeView;
   banList(name: string): { channel: string; bans: readonly BanState[] };
+  /** A list mode's entries: `b` bans, `e` ban exceptions, `I` invite exceptions. */
+  modeList(name: string, mode: "b" | "e" | "I"): { channel: string; entries: readonly BanState[] };
+  /** Rooms this user holds a pending invitation to (INVITE with no parameters). */
+  pendingInvites(): string[];
   /** Apply channel mode changes; returns what changed (mode string and params). */
   setModes(name: string, changes: readonly ModeChange[]): string[];
 
@@ -259,11 +310,17 @@ export interface CoreApi {
     target: string,
     text: string,
     clientTags?: [string, string][],
+    /** A draft/multiline batch: `text` may hold line feeds and exceed one line. */
+    multiline?: boolean,
   ): { nick?: string; away?: string };
   tagmsg(target: string, clientTags: [string, string][]): void;
+  /** REDACT (draft/message-redaction): withdraw a stored message of a room or a private chat. */
+  redact(target: string, msgid: string, reason?: string): RedactOutcome;
 
   // ---- people
   setAway(text: string | undefined): void;
+  /** SETNAME: "invalid" (nothing changed) for an empty, overlong or control-character name. */
+  setRealname(realname: string): "ok" | "invalid";
   userModes(): string;
   /** Apply `+i`, `-w`, `-o`...; returns the applied string and whether a flag was unknown. */
   setUserModes(target: string, modes: string): { applied: string; unknown: boolean };
@@ -272,15 +329,26 @@ export interface CoreApi {
   whowas(nick: string, count: number): WhowasEntry[];
   user(nick: string): UserView | undefined;
   counts(): Counts;
+  /** MONITOR: watch nicks; online ones as `nick!user@host`, and those past the limit. */
+  monitorAdd(nicks: readonly string[]): { online: string[]; offline: string[]; full: string[] };
+  monitorRemove(nicks: readonly string[]): void;
+  monitorClear(): void;
+  /** Watched nicks, casefolded. */
+  monitorList(): string[];
+  monitorStatus(): { online: string[]; offline: string[] };
 
   // ---- operators
   /** OPER, checked off the event loop; a refusal was already told to the user (464). */
   operLogin(name: string, password: string): OperOutcome | Promise<OperOutcome>;
   kill(nick: string, reason: string): string;
+  /** WALLOPS to every +w user (operators only). */
+  wallops(text: string): void;
+  /** `durationMs`: the ban expires after it; absent: until lifted. Kept across restarts. */
   addServerBan(
     kind: BanKind,
     pattern: string,
     reason: string,
+    durationMs?: number,
   ): { pattern: string; removed: number };
   liftServerBan(kind: BanKind, pattern: string): string | undefined;
   serverBans(kind: BanKind): ServerBanView[];
@@ -288,6 +356,12 @@ export interface CoreApi {
   // ---- history
   history(target: string, query: HistoryQuery, limit: number): HistoryAnswer;
   historyTargets(from: number, to: number, limit: number): HistoryTargetView[];
+  /** Full-text search of the history one may read (the same rule as CHATHISTORY). */
+  search(req: SearchRequest): HistoryAnswer;
+  /** draft/read-marker: the last read time (ms) of a room or nick; throws notOnChannel for a room one is not in. */
+  readMarker(target: string): number | undefined;
+  /** Move the read marker forward (never back, never past now); returns the stored time. */
+  setReadMarker(target: string, time: number): number;
   /** A fresh id for a BATCH reference. */
   newId(): string;
 }

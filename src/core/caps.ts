@@ -14,6 +14,17 @@ const NAMES = [
   "userhost-in-names",
   "cap-notify",
   "draft/chathistory",
+  "labeled-response",
+  "standard-replies",
+  "setname",
+  "invite-notify",
+  "draft/event-playback",
+  "draft/message-redaction",
+  "draft/channel-rename",
+  "extended-monitor",
+  "draft/read-marker",
+  "draft/multiline",
+  "soju.im/search",
 ] as const;
 
 export type CapName = (typeof NAMES)[number];

@@ -10,7 +10,9 @@
  */
 import type { MessageBus } from "../bus/bus.ts";
 import { LocalBus } from "../bus/local.ts";
+import { ServerCounters } from "../metrics/counters.ts";
 import { isValidNick, sanitizeLine } from "../protocol/text.ts";
+import type { ModerationStore } from "../store/moderation.ts";
 import type { HistoryStore } from "../store/store.ts";
 import type { Conn, ConnHandler } from "../transport/conn.ts";
 import { moveInvites } from "./actions/identity.ts";
@@ -24,17 +26,21 @@ import { CoreHandle } from "./handle.ts";
 import { History } from "./history.ts";
 import { type Housekept, tick } from "./housekeeping.ts";
 import { DEFAULT_LIMITS, type Limits } from "./limits.ts";
+import type { EventLog, LogEvent } from "./log.ts";
+import { Monitors } from "./monitor.ts";
 import { MsgIds } from "./msgid.ts";
 import type { NodeHooks } from "./node-hooks.ts";
 import type { CoreParts, OperLogin } from "./parts.ts";
 import { Registry } from "./registry.ts";
 import { looksLikeIrc } from "./sniff.ts";
-import { Room, Session, type SessionHost } from "./state.ts";
+import { type BackloggedLine, Room, Session, type SessionHost } from "./state.ts";
 
 export type { OperLogin } from "./parts.ts";
 
 export interface CoreOptions {
   store: HistoryStore;
+  /** Where server bans and lockouts are kept across restarts; default: memory only. */
+  moderation?: ModerationStore;
   /** The IRC front (for TCP, TLS and later WebSocket) and, optionally, the human one. */
   fronts: { irc: FrontFactory; plain?: FrontFactory };
   bus?: MessageBus;
@@ -47,13 +53,23 @@ export interface CoreOptions {
   opers?: OperLogin[];
   /** One line per connect/disconnect (stderr in `chat serve`); omit to stay silent. */
   log?: (line: string) => void;
+  /** Structured events (used instead of `log` when given): `chat serve --log-format`. */
+  events?: EventLog;
   now?: () => number;
+}
+
+/** What a reload may change while the server runs. */
+export interface Reconfiguration {
+  motd: string | undefined;
+  opers: OperLogin[];
+  limits: Partial<Limits>;
 }
 
 const encoder = new TextEncoder();
 
 export class Core implements CoreParts, SessionHost, Housekept {
-  readonly limits: Readonly<Limits>;
+  /** Replaced whole (never edited) by `reconfigure`. */
+  limits: Readonly<Limits>;
   readonly info: ServerInfo;
   readonly registry: Registry;
   readonly admission: Admission;
@@ -61,14 +77,17 @@ export class Core implements CoreParts, SessionHost, Housekept {
   readonly history: History;
   readonly bus: MessageBus;
   readonly ids: MsgIds;
-  readonly opers: readonly OperLogin[];
+  readonly monitors = new Monitors();
+  opers: readonly OperLogin[];
   readonly node: string;
   /** Set by a cluster (src/cluster) after construction; undefined on a lone node. */
   hooks: NodeHooks | undefined;
   readonly now: () => number;
   readonly throttled = new Set<Session>();
+  /** What the metrics endpoint reports; plain numbers the hot paths increment. */
+  readonly counters = new ServerCounters();
   private readonly fronts: { irc: FrontFactory; plain?: FrontFactory };
-  private readonly logLine: (line: string) => void;
+  private readonly logEvent: EventLog;
   private timer: ReturnType<typeof setInterval> | undefined;
   private nextId = 1;
   closing = false;
@@ -88,16 +107,28 @@ export class Core implements CoreParts, SessionHost, Housekept {
     };
     this.fronts = opts.fronts;
     this.opers = opts.opers ?? [];
-    this.logLine = opts.log ?? (() => {});
+    const line = opts.log;
+    this.logEvent = opts.events ?? (line ? (e) => line(e.msg) : () => {});
     this.bus = opts.bus ?? new LocalBus();
     // Unique per run: a restarted node must not be mistaken for its earlier self.
     this.node = `${createdAt.toString(36)}.${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
     // The node name, not the start time alone: two nodes may start in the same millisecond.
     this.ids = new MsgIds(this.node);
     this.registry = new Registry(this.limits.whowasEntries);
-    this.admission = new Admission(this.limits, opts.password);
-    this.delivery = new Delivery(this.bus, this.node, (s, err) => this.renderFailed(s, err));
-    this.history = new History(opts.store, this.bus, this.registry, (n) => this.validNick(n));
+    this.admission = new Admission(this.limits, opts.password, {
+      now: this.now,
+      ...(opts.moderation ? { store: opts.moderation } : {}),
+    });
+    this.delivery = new Delivery(this.bus, this.node, this.counters, (s, err) =>
+      this.renderFailed(s, err),
+    );
+    this.history = new History(
+      opts.store,
+      this.bus,
+      this.registry,
+      (n) => this.validNick(n),
+      this.counters,
+    );
     for (const state of opts.store.loadRooms()) {
       const room = Room.fromState(state);
       this.registry.rooms.set(room.folded, room);
@@ -110,7 +141,11 @@ export class Core implements CoreParts, SessionHost, Housekept {
   }
 
   log(line: string): void {
-    this.logLine(line);
+    this.logEvent({ level: "info", event: "message", msg: line });
+  }
+
+  event(e: LogEvent): void {
+    this.logEvent(e);
   }
 
   validNick(nick: string): boolean {
@@ -121,16 +156,24 @@ export class Core implements CoreParts, SessionHost, Housekept {
   accept(conn: Conn): ConnHandler | undefined {
     const ip = conn.remoteAddress;
     if (this.closing) {
+      this.counters.refused.shutdown++;
       conn.close(encoder.encode("ERROR :Server shutting down\r\n"));
       return undefined;
     }
     const refused = this.admission.refusal(ip, this.registry.sessions.size, this.now());
     if (refused !== undefined) {
+      this.counters.refused[refused.reason]++;
       conn.close(encoder.encode(`ERROR :${refused.error}\r\n`));
-      this.log(`refused ${ip}: ${refused.log}`);
+      this.event({
+        level: "warn",
+        event: "refused",
+        msg: `refused ${ip}: ${refused.log}`,
+        fields: { ip, reason: refused.log },
+      });
       return undefined;
     }
     this.admission.admitted(ip);
+    this.counters.connectionsAccepted++;
     const id = this.nextId++;
     const s = new Session(id, conn, this, this.now());
     s.api = new CoreHandle(this, s);
@@ -142,13 +185,35 @@ export class Core implements CoreParts, SessionHost, Housekept {
       s.bucket = new TokenBucket(this.limits.floodBurst, this.limits.floodRate, this.now());
     }
     this.registry.sessions.add(s);
-    this.log(`connect ${ip} (id ${id})`);
+    this.event({
+      level: "info",
+      event: "connect",
+      msg: `connect ${ip} (id ${id})`,
+      fields: { ip, id },
+    });
     return s;
+  }
+
+  /**
+   * A reload (SIGHUP): new MOTD, operator logins and limits take effect at once,
+   * and every connection stays. Operators already logged in stay operators;
+   * the flood setting is applied to open connections too.
+   */
+  reconfigure(change: Reconfiguration): void {
+    this.limits = Object.freeze({ ...this.limits, ...change.limits });
+    this.info.limits = this.limits;
+    this.info.motd = change.motd;
+    this.opers = change.opers;
+    this.admission.setLimits(this.limits);
+    for (const s of this.registry.sessions) {
+      if (!this.limits.floodLimit) s.bucket = undefined;
+      else s.bucket ??= new TokenBucket(this.limits.floodBurst, this.limits.floodRate, this.now());
+    }
   }
 
   // ---- SessionHost: the transport's calls for one session
 
-  input(s: Session, raw: string): void {
+  input(s: Session, raw: string, invalidUtf8 = false): void {
     const now = this.now();
     s.lastActive = now;
     s.pingSentAt = 0;
@@ -159,15 +224,16 @@ export class Core implements CoreParts, SessionHost, Housekept {
     }
     if (s.bucket !== undefined && (s.backlog !== undefined || !s.bucket.take(now))) {
       if (s.backlog === undefined) s.backlog = [];
-      s.backlog.push(text);
+      s.backlog.push(invalidUtf8 ? { invalidUtf8: text } : text);
       if (s.backlog.length > this.limits.floodBacklog) {
+        this.counters.floodDisconnects++;
         this.disconnect(s, "Excess Flood");
         return;
       }
       this.throttled.add(s);
       return;
     }
-    this.runLine(s, text);
+    this.runLine(s, text, invalidUtf8);
   }
 
   overlong(s: Session): void {
@@ -176,6 +242,7 @@ export class Core implements CoreParts, SessionHost, Housekept {
   }
 
   closed(s: Session, reason: string): void {
+    if (reason === "SendQ exceeded") this.counters.sendQDisconnects++;
     this.disconnect(s, reason);
   }
 
@@ -183,23 +250,30 @@ export class Core implements CoreParts, SessionHost, Housekept {
   drainBacklog(s: Session, now: number): boolean {
     while (s.backlog !== undefined && s.backlog.length > 0 && !s.gone) {
       if (s.bucket !== undefined && !s.bucket.take(now)) return true;
-      this.runLine(s, s.backlog.shift() as string);
+      const held = s.backlog.shift() as BackloggedLine;
+      if (typeof held === "string") this.runLine(s, held, false);
+      else this.runLine(s, held.invalidUtf8, true);
     }
     s.backlog = undefined;
     return false;
   }
 
   /** Run one input line through the session's front, containing any exception to it. */
-  private runLine(s: Session, text: string): void {
+  private runLine(s: Session, text: string, invalidUtf8: boolean): void {
     try {
-      s.front.line(text);
+      s.front.line(text, invalidUtf8);
     } catch (err) {
       if (err instanceof ChatError) {
         s.front.error(err);
         return;
       }
       s.captured = undefined;
-      this.log(`internal error on connection ${s.id}: ${err instanceof Error ? err.stack : err}`);
+      this.event({
+        level: "error",
+        event: "internal-error",
+        msg: `internal error on connection ${s.id}: ${err instanceof Error ? err.stack : err}`,
+        fields: { id: s.id },
+      });
       this.disconnect(s, "Internal server error");
     }
   }
@@ -234,9 +308,12 @@ export class Core implements CoreParts, SessionHost, Housekept {
 
   /** A front threw while rendering for `s`: cut off only `s`, after the fan-out loop. */
   private renderFailed(s: Session, err: unknown): void {
-    this.log(
-      `internal error rendering for connection ${s.id}: ${err instanceof Error ? err.stack : err}`,
-    );
+    this.event({
+      level: "error",
+      event: "internal-error",
+      msg: `internal error rendering for connection ${s.id}: ${err instanceof Error ? err.stack : err}`,
+      fields: { id: s.id },
+    });
     queueMicrotask(() => this.disconnect(s, "Internal server error"));
   }
 
@@ -263,10 +340,22 @@ export class Core implements CoreParts, SessionHost, Housekept {
       this.hooks?.gone(s);
     }
     moveInvites(s, s.folded, undefined);
+    this.monitors.clear(s);
+    if (s.registered && s.nick !== undefined) this.monitors.offline(s.nick);
     this.delivery.unwatchNick(s);
     this.registry.releaseNick(s);
     if (!s.conn.closed) s.conn.close(s.front.farewell(reason));
-    this.log(`disconnect ${ip} (id ${s.id}${s.nick ? `, ${s.nick}` : ""}): ${reason}`);
+    this.logDisconnect(s, reason);
+  }
+
+  private logDisconnect(s: Session, reason: string): void {
+    const ip = s.conn.remoteAddress;
+    this.event({
+      level: "info",
+      event: "disconnect",
+      msg: `disconnect ${ip} (id ${s.id}${s.nick ? `, ${s.nick}` : ""}): ${reason}`,
+      fields: { ip, id: s.id, nick: s.nick, reason },
+    });
   }
 
   /** Tell every client, close every connection, stop the timer. The caller flushes and closes the store. */
@@ -283,9 +372,7 @@ export class Core implements CoreParts, SessionHost, Housekept {
           ? s.front.farewell(reason)
           : encoder.encode(`ERROR :${reason}\r\n`),
       );
-      this.log(
-        `disconnect ${s.conn.remoteAddress} (id ${s.id}${s.nick ? `, ${s.nick}` : ""}): ${reason}`,
-      );
+      this.logDisconnect(s, reason);
     }
     this.registry.registeredCount = 0;
     this.registry.invisibleCount = 0;

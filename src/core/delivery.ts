@@ -6,18 +6,24 @@
  * alone (see bus/events.ts):
  *   - room messages and TAGMSG skip their sender unless it asked for
  *     echo-message; TAGMSG reaches only message-tags clients;
- *   - QUIT, NICK and AWAY skip the person themselves and reach each recipient
- *     once, in the first of the event's rooms the recipient is in; AWAY only
- *     away-notify clients;
+ *   - QUIT, NICK, AWAY and SETNAME skip the person themselves and reach each
+ *     recipient once, in the first of the event's rooms the recipient is in;
+ *     AWAY only away-notify clients, SETNAME only setname clients;
+ *   - a RENAME reaches draft/channel-rename members as is; the others' fronts
+ *     show it as their own PART and JOIN (Front.renamed);
+ *   - a REDACT reaches the members (or the holder) with draft/message-redaction,
+ *     the redactor included;
+ *   - an INVITE on a room topic (invite-notify) reaches the members with that
+ *     capability, not the inviter (who has RPL_INVITING);
  *   - on a nick topic: the holder, except the sender's echo copy without
- *     echo-message.
+ *     echo-message, and a SETNAME only with the setname capability.
  */
 import type { MessageBus } from "../bus/bus.ts";
-import type { BusEvent, UserEvent } from "../bus/events.ts";
+import type { BusEvent, MessageEvent, RenameEvent, TagmsgEvent, UserEvent } from "../bus/events.ts";
 import { isUserEvent } from "../bus/events.ts";
 import { foldCase } from "../protocol/casemap.ts";
 import { VARIANT_COUNT } from "./api.ts";
-import type { Room, Session } from "./state.ts";
+import { OP, type Room, type Session, VOICE } from "./state.ts";
 
 export class Delivery {
   /** One rendering per variant per event; reused to avoid allocation. */
@@ -26,6 +32,7 @@ export class Delivery {
   constructor(
     private readonly bus: MessageBus,
     private readonly node: string,
+    private readonly counters: { deliveriesOut: number },
     /** A front threw while rendering for `s`: the core cuts off that one session. */
     private readonly broken: (s: Session, err: unknown) => void,
   ) {}
@@ -62,16 +69,40 @@ export class Delivery {
     const members = room.members.keys();
     switch (ev.type) {
       case "message":
+        if (ev.statusmsg !== undefined) {
+          this.toStatus(room, ev, self);
+          return;
+        }
         for (const m of members) {
           if (m.id === self && !m.hasCap("echo-message")) continue;
           this.send(m, ev);
         }
         return;
       case "tagmsg":
+        if (ev.statusmsg !== undefined) {
+          this.toStatus(room, ev, self);
+          return;
+        }
         for (const m of members) {
           if (!m.hasCap("message-tags")) continue;
           if (m.id === self && !m.hasCap("echo-message")) continue;
           this.send(m, ev);
+        }
+        return;
+      case "rename":
+        for (const m of members) {
+          if (m.hasCap("draft/channel-rename") || m.front.renamed === undefined) this.send(m, ev);
+          // A change of case only needs no PART and JOIN.
+          else if (foldCase(ev.from) !== foldCase(ev.channel)) this.fallback(m, ev);
+        }
+        return;
+      case "redact":
+        // The redactor too: its client removes the line as everyone else's does.
+        for (const m of members) if (m.hasCap("draft/message-redaction")) this.send(m, ev);
+        return;
+      case "invite":
+        for (const m of members) {
+          if (m.id !== self && m.hasCap("invite-notify")) this.send(m, ev);
         }
         return;
       default:
@@ -79,18 +110,31 @@ export class Delivery {
     }
   }
 
+  /** STATUSMSG: members with the status (`@`: operators; `+`: voiced or operators). */
+  private toStatus(room: Room, ev: MessageEvent | TagmsgEvent, self: number): void {
+    const need = ev.statusmsg === "@" ? OP : OP | VOICE;
+    for (const [m, status] of room.members) {
+      if (ev.type === "tagmsg" && !m.hasCap("message-tags")) continue;
+      // The sender's echo comes back whatever its own status.
+      if (m.id === self ? !m.hasCap("echo-message") : (status & need) === 0) continue;
+      this.send(m, ev);
+    }
+  }
+
   private userToRoom(room: Room, ev: UserEvent, self: number): void {
     const at = ev.rooms.indexOf(room.folded);
-    const away = ev.type === "away";
+    const needs = USER_EVENT_CAP[ev.type];
     for (const m of room.members.keys()) {
       if (m.id === self) continue;
-      if (away && !m.hasCap("away-notify")) continue;
+      if (needs !== undefined && !m.hasCap(needs)) continue;
       if (at > 0 && inEarlierRoom(m, ev.rooms, at)) continue;
       this.send(m, ev);
     }
   }
 
   private toUser(s: Session, ev: BusEvent): void {
+    if (ev.type === "setname" && !s.hasCap("setname")) return;
+    if (ev.type === "redact" && !s.hasCap("draft/message-redaction")) return;
     if (ev.type === "message" || ev.type === "tagmsg") {
       if (ev.type === "tagmsg" && !s.hasCap("message-tags")) return;
       // On the sender's own topic this is the echo copy (unless it wrote to itself).
@@ -99,6 +143,15 @@ export class Delivery {
     }
     this.cache.fill(undefined);
     this.send(s, ev);
+  }
+
+  /** A rename shown as PART and JOIN by the member's own front (not shared bytes: it is theirs). */
+  private fallback(m: Session, ev: RenameEvent): void {
+    try {
+      m.front.renamed?.(ev.from, ev.channel, ev.reason);
+    } catch (err) {
+      this.broken(m, err);
+    }
   }
 
   /** Queue `ev` to `m`, rendered at most once per variant since the cache was cleared. */
@@ -117,11 +170,20 @@ export class Delivery {
       cache[v] = bytes;
     }
     if (bytes === null) return;
+    this.counters.deliveriesOut++;
     // Session.send, inlined: this runs once per recipient per event.
     if (m.captured === undefined) m.conn.send(bytes);
     else m.captured.bytes(bytes);
   }
 }
+
+/** The capability a recipient needs to be shown a change of a person, where one is needed. */
+const USER_EVENT_CAP: Readonly<Record<UserEvent["type"], string | undefined>> = {
+  quit: undefined,
+  nick: undefined,
+  away: "away-notify",
+  setname: "setname",
+};
 
 /** Whether `m` is in one of the rooms listed before index `at` (it was shown the event there). */
 function inEarlierRoom(m: Session, rooms: readonly string[], at: number): boolean {

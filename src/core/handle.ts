@@ -5,10 +5,14 @@
 import type { BanKind } from "../security/bans.ts";
 import type { BanState, TopicState } from "../store/store.ts";
 import * as identity from "./actions/identity.ts";
+import * as markers from "./actions/markers.ts";
 import * as messaging from "./actions/messaging.ts";
 import * as modes from "./actions/modes.ts";
 import * as oper from "./actions/oper.ts";
 import * as people from "./actions/people.ts";
+import * as presence from "./actions/presence.ts";
+import * as redaction from "./actions/redaction.ts";
+import * as renaming from "./actions/rename.ts";
 import * as rooms from "./actions/rooms.ts";
 import type {
   CaptureSink,
@@ -21,9 +25,12 @@ import type {
   ModeChange,
   ModeView,
   OperOutcome,
+  RedactOutcome,
   RegisterOutcome,
+  RenameOutcome,
   RoomSummary,
   RoomView,
+  SearchRequest,
   ServerBanView,
   ServerInfo,
   UserView,
@@ -118,13 +125,13 @@ export class CoreHandle implements CoreApi {
     rooms.partAll(this.c, this.s);
   }
   names(name: string): RoomView | undefined {
-    return rooms.names(this.c, name);
+    return rooms.names(this.c, this.s, name);
   }
   list(names?: readonly string[]): RoomSummary[] {
-    return rooms.list(this.c, names);
+    return rooms.list(this.c, this.s, names);
   }
   topic(name: string): TopicState | undefined {
-    return rooms.roomOf(this.c, name).topic;
+    return rooms.readTopic(this.c, this.s, name);
   }
   setTopic(name: string, text: string): void {
     rooms.topic(this.c, this.s, name, text);
@@ -135,11 +142,20 @@ export class CoreHandle implements CoreApi {
   invite(nick: string, name: string): { nick: string; channel: string; away?: string } {
     return rooms.invite(this.c, this.s, nick, name);
   }
+  rename(from: string, to: string, reason: string): RenameOutcome {
+    return renaming.rename(this.c, this.s, from, to, reason);
+  }
   channelModes(name: string): ModeView {
     return modes.channelModes(this.c, this.s, name);
   }
   banList(name: string): { channel: string; bans: readonly BanState[] } {
     return modes.banList(this.c, name);
+  }
+  modeList(name: string, mode: "b" | "e" | "I"): { channel: string; entries: readonly BanState[] } {
+    return modes.modeList(this.c, name, mode);
+  }
+  pendingInvites(): string[] {
+    return rooms.pendingInvites(this.s);
   }
   setModes(name: string, changes: readonly ModeChange[]): string[] {
     return modes.setModes(this.c, this.s, name, changes);
@@ -150,15 +166,23 @@ export class CoreHandle implements CoreApi {
     target: string,
     text: string,
     clientTags?: [string, string][],
+    multiline?: boolean,
   ): { nick?: string; away?: string } {
-    return messaging.send(this.c, this.s, command, target, text, clientTags);
+    return messaging.send(this.c, this.s, command, target, text, clientTags, multiline);
   }
   tagmsg(target: string, clientTags: [string, string][]): void {
     messaging.tagmsg(this.c, this.s, target, clientTags);
   }
 
+  redact(target: string, msgid: string, reason?: string): RedactOutcome {
+    return redaction.redact(this.c, this.s, target, msgid, reason);
+  }
+
   setAway(text: string | undefined): void {
     identity.setAway(this.c, this.s, text);
+  }
+  setRealname(realname: string): "ok" | "invalid" {
+    return identity.setRealname(this.c, this.s, realname);
   }
   userModes(): string {
     return `+${[...this.s.umodes].sort().join("")}`;
@@ -181,6 +205,21 @@ export class CoreHandle implements CoreApi {
   counts(): Counts {
     return this.c.registry.counts();
   }
+  monitorAdd(nicks: readonly string[]): { online: string[]; offline: string[]; full: string[] } {
+    return presence.monitorAdd(this.c, this.s, nicks);
+  }
+  monitorRemove(nicks: readonly string[]): void {
+    presence.monitorRemove(this.c, this.s, nicks);
+  }
+  monitorClear(): void {
+    presence.monitorClear(this.c, this.s);
+  }
+  monitorList(): string[] {
+    return presence.monitorList(this.s);
+  }
+  monitorStatus(): { online: string[]; offline: string[] } {
+    return presence.monitorStatus(this.c, this.s);
+  }
 
   operLogin(name: string, password: string): OperOutcome | Promise<OperOutcome> {
     return oper.oper(this.c, this.s, name, password);
@@ -188,12 +227,16 @@ export class CoreHandle implements CoreApi {
   kill(nick: string, reason: string): string {
     return oper.kill(this.c, this.s, nick, reason);
   }
+  wallops(text: string): void {
+    presence.wallops(this.c, this.s, text);
+  }
   addServerBan(
     kind: BanKind,
     pattern: string,
     reason: string,
+    durationMs?: number,
   ): { pattern: string; removed: number } {
-    return oper.addServerBan(this.c, this.s, kind, pattern, reason);
+    return oper.addServerBan(this.c, this.s, kind, pattern, reason, durationMs);
   }
   liftServerBan(kind: BanKind, pattern: string): string | undefined {
     return oper.liftServerBan(this.c, kind, pattern);
@@ -207,6 +250,15 @@ export class CoreHandle implements CoreApi {
   }
   historyTargets(from: number, to: number, limit: number): HistoryTargetView[] {
     return this.c.history.targets(this.s, from, to, limit);
+  }
+  search(req: SearchRequest): HistoryAnswer {
+    return this.c.history.search(this.s, req);
+  }
+  readMarker(target: string): number | undefined {
+    return markers.readMarker(this.c, this.s, target);
+  }
+  setReadMarker(target: string, time: number): number {
+    return markers.setReadMarker(this.c, this.s, target, time);
   }
   newId(): string {
     return this.c.ids.next();

@@ -17,13 +17,19 @@ import type { MessageBus } from "../bus/bus.ts";
 import type { BusEvent } from "../bus/events.ts";
 import { foldCase } from "../protocol/casemap.ts";
 import { nickOf } from "../protocol/text.ts";
+import type { SearchQuery } from "../store/search.ts";
 import type { HistoryEntry, HistoryRef, HistoryStore } from "../store/store.ts";
 import { isPrivateKey, privateKey } from "../store/store.ts";
-import type { HistoryAnswer, HistoryQuery, HistoryTargetView } from "./api.ts";
+import type { HistoryAnswer, HistoryQuery, HistoryTargetView, SearchRequest } from "./api.ts";
+import { queryMerged } from "./merged-history.ts";
 import { parseMsgid } from "./msgid.ts";
+import { eventsKey, playbackEntry, queryWithEvents } from "./playback.ts";
 import type { Registry } from "./registry.ts";
 import { isBanned } from "./rules.ts";
 import type { HistoryFloor, Session } from "./state.ts";
+
+/** Private chats read together for CHATHISTORY `*` at most (the most recently active). */
+const MAX_DIRECT_CHATS = 200;
 
 /** The reference "the end of time", so LATEST <ref> can ask for the newest after ref. */
 const END_OF_TIME: HistoryRef = { time: Number.MAX_SAFE_INTEGER };
@@ -53,6 +59,8 @@ export class History {
     bus: MessageBus,
     private readonly registry: Registry,
     private readonly validNick: (nick: string) => boolean,
+    /** Messages handed to the store, for the metrics (and to time only commits with work). */
+    private readonly counters: { historyAppends: number } = { historyAppends: 0 },
   ) {
     this.stopTap = bus.tap((topic, ev) => this.record(topic, ev));
   }
@@ -62,12 +70,36 @@ export class History {
   }
 
   private record(topic: string, ev: BusEvent): void {
-    if (ev.type !== "message") return;
+    const room = topic.charCodeAt(0) === 35; /* # */
+    if (ev.type === "redact") {
+      // Forgotten where it was kept: the room, or (from its home topic) the private chat.
+      if (room) this.store.redact(topic, ev.redacted);
+      else if (topic === foldCase(ev.target)) {
+        this.store.redact(privateKey(foldCase(nickOf(ev.source)), topic), ev.redacted);
+      }
+      return;
+    }
+    if (ev.type === "rename") {
+      // The room's history, messages and events, follows it to its new name,
+      // so whoever creates a room of the old name later does not read it.
+      const from = foldCase(ev.from);
+      this.store.moveConversation(from, topic, ev.channel);
+      this.store.moveConversation(eventsKey(from), eventsKey(topic), ev.channel);
+      return;
+    }
+    if (ev.type !== "message") {
+      // JOIN, PART, ... in a room: kept for draft/event-playback (playback.ts).
+      const entry = room ? playbackEntry(topic, ev) : undefined;
+      if (entry !== undefined) this.store.append(entry);
+      return;
+    }
+    // A STATUSMSG is for some members only: replaying it to everyone would leak it.
+    if (ev.statusmsg !== undefined) return;
     // A room message crosses only its room's topic; a private one also the
     // sender's own (its echo), which is not stored twice.
-    const room = topic.charCodeAt(0) === 35; /* # */
     if (!room && topic !== foldCase(ev.target)) return;
     const key = room ? topic : privateKey(foldCase(nickOf(ev.source)), topic);
+    this.counters.historyAppends++;
     this.store.append({
       msgid: ev.msgid,
       time: ev.time,
@@ -81,6 +113,21 @@ export class History {
 
   latest(key: string, limit: number): HistoryEntry[] {
     return this.store.latest(key, limit);
+  }
+
+  /** The stored message `msgid` of conversation `key`, if it is still kept. */
+  message(key: string, msgid: string): HistoryEntry | undefined {
+    // AROUND with a limit of 1 answers the referenced message itself.
+    const [hit] = this.store.around(key, { msgid }, 1);
+    return hit?.msgid === msgid ? hit : undefined;
+  }
+
+  /**
+   * Whether `s` wrote `entry`: its nick, and sent since `s` took that nick
+   * (whoever takes a nick later did not write what was said under it before).
+   */
+  wrote(s: Session, entry: HistoryEntry): boolean {
+    return foldCase(nickOf(entry.source)) === s.folded && aboveFloor(s.historyFloor, entry);
   }
 
   /** `s` took a nick it did not hold before (case changes do not count); `marker` is a fresh msgid. */
@@ -115,13 +162,18 @@ export class History {
   }
 
   read(s: Session, target: string, q: HistoryQuery, limit: number): HistoryAnswer {
+    if (target === "*") return this.readDirect(s, q, limit);
     const key = this.keyFor(s, target);
     if (key === undefined) {
       return { ok: false, reason: "invalid-target", message: "Messages could not be retrieved" };
     }
     let entries: HistoryEntry[];
     try {
-      entries = this.query(key, q, limit);
+      // A room's events are a place to count from for everyone (message-ids), and
+      // are answered too with draft/event-playback.
+      entries = isPrivateKey(key)
+        ? this.query(key, q, limit)
+        : queryWithEvents(this.store, key, q, limit, s.hasCap("draft/event-playback"));
     } catch (err) {
       return {
         ok: false,
@@ -135,6 +187,29 @@ export class History {
       ? (this.registry.room(target)?.name ?? target)
       : (this.registry.holder(target)?.nick ?? target);
     return { ok: true, target: shown, entries };
+  }
+
+  /**
+   * CHATHISTORY with the target `*`: every private chat of `s` as one
+   * conversation, from when `s` took its nick (the same floor as for one chat).
+   */
+  private readDirect(s: Session, q: HistoryQuery, limit: number): HistoryAnswer {
+    if (s.folded === undefined) {
+      return { ok: false, reason: "invalid-target", message: "Messages could not be retrieved" };
+    }
+    const chats = this.store.targets([], Number.MAX_SAFE_INTEGER, 0, MAX_DIRECT_CHATS, s.folded);
+    const keys = chats.filter((c) => this.privateVisible(s, c)).map((c) => c.key);
+    let entries: HistoryEntry[];
+    try {
+      entries = queryMerged(this.store, keys, keys, q, limit);
+    } catch (err) {
+      return {
+        ok: false,
+        reason: "store-error",
+        message: `Messages could not be retrieved: ${err instanceof Error ? err.message : String(err)}`,
+      };
+    }
+    return { ok: true, target: "*", entries: entries.filter((e) => this.privateVisible(s, e)) };
   }
 
   private query(key: string, q: HistoryQuery, limit: number): HistoryEntry[] {
@@ -153,6 +228,32 @@ export class History {
       case "between":
         return store.between(key, q.from, q.to, limit);
     }
+  }
+
+  /**
+   * SEARCH: matches in `req.target`, or in every room `s` is in and its own
+   * private conversations; private ones only above the nick's floor.
+   */
+  search(s: Session, req: SearchRequest): HistoryAnswer {
+    let keys: string[];
+    let nick: string | undefined;
+    if (req.target !== undefined) {
+      const key = this.keyFor(s, req.target);
+      if (key === undefined)
+        return { ok: false, reason: "invalid-target", message: "Messages could not be searched" };
+      keys = [key];
+    } else {
+      keys = [...s.joined.keys()];
+      nick = s.folded;
+    }
+    const q: SearchQuery = { words: req.words, limit: req.limit };
+    if (req.from !== undefined) q.from = foldCase(req.from);
+    if (req.after !== undefined) q.after = req.after;
+    if (req.before !== undefined) q.before = req.before;
+    const entries = this.store
+      .search(keys, q, nick)
+      .filter((e) => !isPrivateKey(e.key) || this.privateVisible(s, e));
+    return { ok: true, target: req.target ?? "*", entries };
   }
 
   /** CHATHISTORY TARGETS: the conversations `s` may read with activity between two times. */

@@ -65,6 +65,8 @@ export interface Limits {
   keyLen: number;
   /** Bans one room keeps (ISUPPORT MAXLIST b:). */
   maxBansPerRoom: number;
+  /** Nicks one MONITOR list may hold (ISUPPORT MONITOR). */
+  maxMonitor: number;
   /** Entries one WHO with a mask answers, so `WHO *` cannot flood the asker. */
   whoMaxEntries: number;
   /** Messages (or targets) one CHATHISTORY command returns (ISUPPORT CHATHISTORY). */
@@ -120,6 +122,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   realnameLen: 128,
   keyLen: 23,
   maxBansPerRoom: 100,
+  maxMonitor: 100,
   whoMaxEntries: 500,
   chathistoryMax: 100,
   operTries: 3,

@@ -5,11 +5,14 @@
  */
 import type { MessageBus } from "../bus/bus.ts";
 import type { Origin } from "../bus/events.ts";
+import type { ServerCounters } from "../metrics/counters.ts";
 import type { Admission } from "./admission.ts";
 import type { ServerInfo } from "./api.ts";
 import type { Delivery } from "./delivery.ts";
 import type { History } from "./history.ts";
 import type { Limits } from "./limits.ts";
+import type { LogEvent } from "./log.ts";
+import type { Monitors } from "./monitor.ts";
 import type { MsgIds } from "./msgid.ts";
 import type { NodeHooks } from "./node-hooks.ts";
 import type { Registry } from "./registry.ts";
@@ -30,40 +33,54 @@ export interface CoreParts {
   readonly history: History;
   readonly bus: MessageBus;
   readonly ids: MsgIds;
+  readonly monitors: Monitors;
   readonly opers: readonly OperLogin[];
+  readonly counters: ServerCounters;
   /** This node's name on the bus. */
   readonly node: string;
   /** Set when this node is one of several (src/cluster). */
   readonly hooks?: NodeHooks | undefined;
   now(): number;
   log(line: string): void;
+  /** A structured log event (connects, opers, kills, bans, ...). */
+  event(e: LogEvent): void;
   /** Remove a session everywhere and close its connection. Idempotent. */
   disconnect(s: Session, reason: string): void;
   validNick(nick: string): boolean;
 }
 
-/** The common part of every event `s` causes now. */
+/** The common part of every event `s` causes now, with a fresh msgid (message-ids). */
 export function eventBase(
   c: CoreParts,
   s: Session,
-): { source: string; time: number; origin: Origin } {
-  return { source: s.prefix, time: c.now(), origin: { node: c.node, conn: s.id } };
+): { source: string; time: number; msgid: string; origin: Origin } {
+  return {
+    source: s.prefix,
+    time: c.now(),
+    msgid: c.ids.next(),
+    origin: { node: c.node, conn: s.id },
+  };
 }
 
 /**
  * A change of the person (QUIT, NICK, AWAY): once on each of their rooms'
  * topics, carrying the list, so each room-mate sees it once (delivery.ts).
- * A NICK also goes to their own nick topic: they see it even in no room.
+ * A NICK (and a SETNAME) also goes to their own nick topic: they see it even in no room.
  */
 export function publishUser(
   c: CoreParts,
   s: Session,
-  type: "quit" | "nick" | "away",
+  type: "quit" | "nick" | "away" | "setname",
   text: string,
   source = s.prefix,
 ): void {
   const rooms = [...s.joined.keys()];
-  const ev = { ...eventBase(c, s), source, type, text, rooms };
-  if (type === "nick" && s.folded !== undefined) c.bus.publish(s.folded, ev);
-  for (const r of rooms) c.bus.publish(r, ev);
+  // Each topic's copy has its own msgid: history keeps the event once per room
+  // (event-playback), and a msgid names one stored line.
+  const ev = () => ({ ...eventBase(c, s), source, type, text, rooms });
+  // NICK and SETNAME are also shown to the person themselves (setname: with the cap).
+  if ((type === "nick" || type === "setname") && s.folded !== undefined) {
+    c.bus.publish(s.folded, ev());
+  }
+  for (const r of rooms) c.bus.publish(r, ev());
 }

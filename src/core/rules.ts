@@ -6,18 +6,42 @@
 import { foldCase } from "../protocol/casemap.ts";
 import { globMatch, normalizeMask as normalizeBanMask } from "../security/bans.ts";
 import { secretsEqual } from "../security/password.ts";
+import type { BanState } from "../store/store.ts";
 import type { ModeChange } from "./api.ts";
 import { ChatError } from "./errors.ts";
 import type { Limits } from "./limits.ts";
 import { OP, type Room, type Session, VOICE } from "./state.ts";
 
-export function isBanned(room: Room, prefix: string): boolean {
-  if (room.bans.length === 0) return false;
+/** The mute extban prefix: `+b m:mask` silences matching users without keeping them out. */
+export const MUTE_PREFIX = "m:";
+
+function matchesAny(list: readonly BanState[], prefix: string): boolean {
   // globMatch applies the casemapping itself.
-  return room.bans.some((b) => globMatch(b.mask, prefix));
+  return list.some((b) => globMatch(b.mask, prefix));
 }
 
-/** Why `s` may not join `room` with `key`, or undefined; an invitation overrides +k +l +i +b. */
+/** Banned (+b, not a mute extban) and not excepted (+e). */
+export function isBanned(room: Room, prefix: string): boolean {
+  if (room.bans.length === 0) return false;
+  const banned = room.bans.some(
+    (b) => !b.mask.startsWith(MUTE_PREFIX) && globMatch(b.mask, prefix),
+  );
+  return banned && !matchesAny(room.exceptions, prefix);
+}
+
+/** Muted by a `+b m:mask` extban and not excepted (+e). */
+export function isMuted(room: Room, prefix: string): boolean {
+  if (room.bans.length === 0) return false;
+  const muted = room.bans.some(
+    (b) => b.mask.startsWith(MUTE_PREFIX) && globMatch(b.mask.slice(MUTE_PREFIX.length), prefix),
+  );
+  return muted && !matchesAny(room.exceptions, prefix);
+}
+
+/**
+ * Why `s` may not join `room` with `key`, or undefined; an invitation
+ * overrides +k +l +i +b, and an invite exception (+I) overrides +i.
+ */
 export function joinRefusal(
   room: Room,
   s: Session,
@@ -31,26 +55,58 @@ export function joinRefusal(
   if (room.limit !== undefined && room.members.size >= room.limit) {
     return new ChatError("channelIsFull", [room.name]);
   }
-  if (room.flags.has("i")) return new ChatError("inviteOnlyChan", [room.name]);
+  if (room.flags.has("i") && !matchesAny(room.invexes, s.prefix)) {
+    return new ChatError("inviteOnlyChan", [room.name]);
+  }
   if (isBanned(room, s.prefix)) return new ChatError("bannedFromChan", [room.name]);
   return undefined;
 }
 
-/** +n keeps outsiders out; +m and bans silence all but voiced members and operators. */
-export function sendRefusal(room: Room, s: Session): ChatError | undefined {
+/** A CTCP other than ACTION (/me): what +C refuses. */
+export function isCtcp(text: string): boolean {
+  return text.charCodeAt(0) === 1 && !text.startsWith("\x01ACTION");
+}
+
+/**
+ * +n keeps outsiders out; +m, bans and mutes silence all but voiced members
+ * and operators; +C refuses CTCPs (not /me) from everyone.
+ */
+export function sendRefusal(room: Room, s: Session, text = ""): ChatError | undefined {
   const status = room.members.get(s);
   if (status === undefined && room.flags.has("n")) {
     return new ChatError("cannotSendToChan", [room.name]);
   }
-  if (!status && (room.flags.has("m") || isBanned(room, s.prefix))) {
-    return new ChatError("cannotSendToChan", [room.name]);
+  if (room.flags.has("C") && isCtcp(text)) {
+    return new ChatError("cannotSendToChan", [room.name], "Cannot send CTCP to channel (+C)");
+  }
+  if (!status && room.flags.has("m")) return new ChatError("cannotSendToChan", [room.name]);
+  if (!status && (isBanned(room, s.prefix) || isMuted(room, s.prefix))) {
+    return new ChatError(
+      "cannotSendToChan",
+      [room.name],
+      "Cannot send to channel (you are banned or muted)",
+    );
   }
   return undefined;
 }
 
-/** A channel ban mask in full form: `bob` -> `bob!*@*`; spaces and commas cannot be part of one. */
+/** The list a list mode keeps: +b bans, +e exceptions, +I invite exceptions. */
+export function listOf(room: Room, mode: ListMode): BanState[] {
+  return mode === "b" ? room.bans : mode === "e" ? room.exceptions : room.invexes;
+}
+
+export type ListMode = "b" | "e" | "I";
+
+/**
+ * A channel ban mask in full form: `bob` -> `bob!*@*`; spaces and commas
+ * cannot be part of one. A mute extban keeps its prefix: `m:bob` -> `m:bob!*@*`.
+ */
 export function normalizeMask(mask: string): string {
-  return normalizeBanMask(mask.replace(/[\s,]/g, "") || "*");
+  const clean = mask.replace(/[\s,]/g, "");
+  if (clean.startsWith(MUTE_PREFIX)) {
+    return MUTE_PREFIX + normalizeBanMask(clean.slice(MUTE_PREFIX.length) || "*");
+  }
+  return normalizeBanMask(clean || "*");
 }
 
 export interface ModeOutcome {
@@ -119,6 +175,9 @@ function applyOne(
     case "m":
     case "n":
     case "t":
+    case "s":
+    case "p":
+    case "C":
       if (room.flags.has(c.mode) === add) return NOTHING;
       if (add) room.flags.add(c.mode);
       else room.flags.delete(c.mode);
@@ -149,15 +208,18 @@ function applyOne(
       room.limit = n;
       return String(n);
     }
-    case "b": {
+    case "b":
+    case "e":
+    case "I": {
+      const list = listOf(room, c.mode);
       const mask = normalizeMask(c.param ?? "");
-      const at = room.bans.findIndex((b) => foldCase(b.mask) === foldCase(mask));
+      const at = list.findIndex((b) => foldCase(b.mask) === foldCase(mask));
       if (add) {
-        if (at !== -1 || room.bans.length >= limits.maxBansPerRoom) return NOTHING;
-        room.bans.push({ mask, setBy: actor.prefix, setAt: now });
+        if (at !== -1 || list.length >= limits.maxBansPerRoom) return NOTHING;
+        list.push({ mask, setBy: actor.prefix, setAt: now });
       } else {
         if (at === -1) return NOTHING;
-        room.bans.splice(at, 1);
+        list.splice(at, 1);
       }
       return mask;
     }

@@ -20,7 +20,7 @@ export type SessionMode = "undecided" | "irc" | "plain-tentative" | "plain";
 
 /** What a session hands its input to (the core), so this module needs no core import. */
 export interface SessionHost {
-  input(s: Session, text: string): void;
+  input(s: Session, text: string, invalidUtf8: boolean): void;
   overlong(s: Session): void;
   closed(s: Session, reason: string): void;
 }
@@ -31,6 +31,9 @@ export interface HistoryFloor {
   boot: string;
   seq: number;
 }
+
+/** A held line: its text, or the text of a line that was not UTF-8 (the front refuses it). */
+export type BackloggedLine = string | { invalidUtf8: string };
 
 /** Shared, never mutated: the types only let callers read them. */
 const NO_STRINGS: ReadonlySet<string> = new Set<string>();
@@ -79,11 +82,13 @@ export class Session implements ConnHandler {
   gone = false;
   bucket: TokenBucket | undefined;
   /** Lines waiting for flood tokens; allocated only while throttled. */
-  backlog: string[] | undefined;
+  backlog: BackloggedLine[] | undefined;
   historyFloor: HistoryFloor | undefined;
   nickWindow: SlidingWindow | undefined;
   joinWindow: SlidingWindow | undefined;
   operFailures = 0;
+  /** MONITOR: casefolded nicks this user watches (see monitor.ts); allocated on first use. */
+  monitoring: Set<string> | undefined;
   /** This node's bus subscription for the session's nick, while it holds one. */
   unwatchNick: (() => void) | undefined;
   private readonly owner: SessionHost;
@@ -156,8 +161,8 @@ export class Session implements ConnHandler {
 
   // ---- ConnHandler: the transport's calls, handed to the core ----
 
-  line(raw: string): void {
-    if (!this.gone) this.owner.input(this, raw);
+  line(raw: string, invalidUtf8 = false): void {
+    if (!this.gone) this.owner.input(this, raw, invalidUtf8);
   }
 
   overlong(_bytes: number): void {
@@ -180,22 +185,26 @@ function displayHost(remote: string): string {
 
 /** A room: members with their status, topic, modes, bans and invites. */
 export class Room {
-  readonly folded: string;
+  /** Changes only by RENAME (actions/rename.ts), which re-keys the room everywhere. */
+  folded: string;
   /** Insertion-ordered: NAMES lists members in join order. */
   readonly members = new Map<Session, number>();
   topic: TopicState | undefined;
-  /** Flag modes without parameters: i m n t. */
+  /** Flag modes without parameters: i m n t, and s p C (secret, private, no CTCP). */
   readonly flags = new Set<string>(["n", "t"]);
   key: string | undefined;
   limit: number | undefined;
   bans: BanState[] = [];
+  /** +e ban exceptions and +I invite exceptions. */
+  exceptions: BanState[] = [];
+  invexes: BanState[] = [];
   /** Casefolded nicks invited since the last time they joined. */
   readonly invites = new Set<string>();
   /** This node's bus subscription for the room, while it has local members. */
   unsubscribe: (() => void) | undefined;
 
   constructor(
-    readonly name: string,
+    public name: string,
     readonly created: number,
   ) {
     this.folded = foldCase(name);
@@ -209,6 +218,8 @@ export class Room {
     room.key = state.key;
     room.limit = state.limit;
     room.bans = [...state.bans];
+    room.exceptions = [...(state.exceptions ?? [])];
+    room.invexes = [...(state.invexes ?? [])];
     return room;
   }
 
@@ -222,6 +233,8 @@ export class Room {
     if (this.topic !== undefined) state.topic = this.topic;
     if (this.key !== undefined) state.key = this.key;
     if (this.limit !== undefined) state.limit = this.limit;
+    if (this.exceptions.length > 0) state.exceptions = [...this.exceptions];
+    if (this.invexes.length > 0) state.invexes = [...this.invexes];
     return state;
   }
 
@@ -233,8 +246,15 @@ export class Room {
       this.key !== undefined ||
       this.limit !== undefined ||
       this.bans.length > 0 ||
+      this.exceptions.length > 0 ||
+      this.invexes.length > 0 ||
       !defaultFlags
     );
+  }
+
+  /** How NAMES and LIST show the room: secret (+s) `@`, private (+p) `*`, else public `=`. */
+  get visibility(): "secret" | "private" | "public" {
+    return this.flags.has("s") ? "secret" : this.flags.has("p") ? "private" : "public";
   }
 
   isOp(s: Session): boolean {

@@ -3,14 +3,18 @@
  *
  * Lines end in LF (a preceding CR is dropped). Bytes are buffered until the line
  * is complete and only then decoded, so a multi-byte UTF-8 character split across
- * chunks arrives whole. Invalid UTF-8 becomes U+FFFD rather than an exception.
+ * chunks arrives whole. Invalid UTF-8 becomes U+FFFD rather than an exception,
+ * and the line is marked, so the IRC front can refuse it (UTF8ONLY).
  * A line longer than the limit is reported once as `overlong` and its remaining
  * bytes are discarded up to the next LF, so memory per connection stays bounded.
  * The limit counts the line without its terminator, so CRLF and LF clients get
  * the same limit even when the CR and the LF arrive in different chunks.
  */
 
-export type FrameEvent = { kind: "line"; line: string } | { kind: "overlong"; bytes: number };
+/** `invalidUtf8`: the line's bytes were not UTF-8 (`line` has U+FFFD in their place). */
+export type FrameEvent =
+  | { kind: "line"; line: string; invalidUtf8?: true }
+  | { kind: "overlong"; bytes: number };
 
 /** IRC's 512 bytes for the message body plus 8191 for IRCv3 tags. */
 export const DEFAULT_MAX_LINE_BYTES = 512 + 8191;
@@ -18,6 +22,8 @@ export const DEFAULT_MAX_LINE_BYTES = 512 + 8191;
 const LF = 10;
 const CR = 13;
 const decoder = new TextDecoder("utf-8", { fatal: false });
+/** Throws on invalid UTF-8: how a line is found to be invalid (UTF8ONLY refuses it). */
+const strictDecoder = new TextDecoder("utf-8", { fatal: true });
 
 const IAC = 255;
 const SB = 250;
@@ -171,7 +177,7 @@ export class LineFramer {
         this.pendingBytes = 0;
         continue;
       }
-      events.push({ kind: "line", line: this.takeLine(piece) });
+      events.push(this.takeLine(piece));
     }
     return events;
   }
@@ -207,7 +213,7 @@ export class LineFramer {
     return held !== undefined && held[held.length - 1] === CR;
   }
 
-  private takeLine(last: Uint8Array): string {
+  private takeLine(last: Uint8Array): FrameEvent {
     let bytes: Uint8Array;
     const pending = this.pending;
     if (pending === undefined || pending.length === 0) {
@@ -225,6 +231,11 @@ export class LineFramer {
     }
     let end = bytes.length;
     if (end > 0 && bytes[end - 1] === CR) end--;
-    return decoder.decode(bytes.subarray(0, end));
+    const body = bytes.subarray(0, end);
+    try {
+      return { kind: "line", line: strictDecoder.decode(body) };
+    } catch {
+      return { kind: "line", line: decoder.decode(body), invalidUtf8: true };
+    }
   }
 }

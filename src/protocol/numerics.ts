@@ -6,6 +6,10 @@ export const RPL = {
   MYINFO: "004",
   ISUPPORT: "005",
   UMODEIS: "221",
+  ADMINME: "256",
+  ADMINLOC1: "257",
+  ADMINLOC2: "258",
+  ADMINEMAIL: "259",
   LUSERCLIENT: "251",
   LUSEROP: "252",
   LUSERUNKNOWN: "253",
@@ -35,18 +39,32 @@ export const RPL = {
   NOTOPIC: "331",
   TOPIC: "332",
   TOPICWHOTIME: "333",
+  WHOISBOT: "335",
+  /** INVITE with no parameters: one line per pending invitation, then 337. */
+  INVITED: "336",
+  ENDOFINVITED: "337",
   WHOISACTUALLY: "338",
   INVITING: "341",
   VERSION: "351",
+  /** +I invite exceptions (INVEX). */
   INVITELIST: "346",
   ENDOFINVITELIST: "347",
+  /** +e ban exceptions (EXCEPTS). */
+  EXCEPTLIST: "348",
+  ENDOFEXCEPTLIST: "349",
   WHOREPLY: "352",
+  /** WHOX: the fields the asker chose. */
+  WHOSPCRPL: "354",
+  LINKS: "364",
+  ENDOFLINKS: "365",
   NAMREPLY: "353",
   ENDOFNAMES: "366",
   BANLIST: "367",
   ENDOFBANLIST: "368",
   ENDOFWHOWAS: "369",
+  INFO: "371",
   MOTD: "372",
+  ENDOFINFO: "374",
   MOTDSTART: "375",
   ENDOFMOTD: "376",
   WHOISHOST: "378",
@@ -54,9 +72,17 @@ export const RPL = {
   YOUREOPER: "381",
   TIME: "391",
   WHOISSECURE: "671",
+  HELPSTART: "704",
+  HELPTXT: "705",
+  ENDOFHELP: "706",
+  MONONLINE: "730",
+  MONOFFLINE: "731",
+  MONLIST: "732",
+  ENDOFMONLIST: "733",
 } as const;
 
 export const ERR = {
+  UNKNOWNERROR: "400",
   NOSUCHNICK: "401",
   NOSUCHSERVER: "402",
   NOSUCHCHANNEL: "403",
@@ -98,8 +124,10 @@ export const ERR = {
   NOOPERHOST: "491",
   UMODEUNKNOWNFLAG: "501",
   USERSDONTMATCH: "502",
+  HELPNOTFOUND: "524",
   INVALIDKEY: "525",
   INVALIDMODEPARAM: "696",
+  MONLISTFULL: "734",
 } as const;
 
 export type Numeric = (typeof RPL)[keyof typeof RPL] | (typeof ERR)[keyof typeof ERR];

@@ -39,6 +39,15 @@ export function sanitizeLine(line: string): string {
 }
 
 /**
+ * Whole terminal control sequences, so their parameter text goes with them
+ * (`ESC [2J` must not leave `[2J` behind): CSI (7-bit and C1), OSC, DCS, SOS,
+ * PM and APC strings up to their terminator (or the end of the text when a
+ * hostile sender leaves one open), and two-byte ESC sequences.
+ */
+const TERMINAL_SEQUENCE =
+  /(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[ -/]*[0-~]?/g;
+
+/**
  * IRC colour codes with their digits, other C0/C1 controls (ESC, so no CSI,
  * OSC or DCS sequence can start), DEL, bidirectional controls (which make a
  * line read differently from what was sent) and the Unicode line and paragraph
@@ -48,11 +57,30 @@ const TERMINAL_UNSAFE =
   /\x03(?:\d{1,2}(?:,\d{1,2})?)?|\x04(?:[0-9a-fA-F]{6}(?:,[0-9a-fA-F]{6})?)?|[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /**
- * Text from the network made safe for a terminal: formatting and control
- * characters removed, tabs and new lines shown as spaces.
+ * Text from the network made safe for a terminal: control sequences with
+ * their parameters, formatting and control characters removed, tabs and new
+ * lines shown as spaces.
  */
 export function clean(text: string): string {
-  return text.replace(TERMINAL_UNSAFE, "").replace(/[\t\n]/g, " ");
+  return text
+    .replace(TERMINAL_SEQUENCE, "")
+    .replace(TERMINAL_UNSAFE, "")
+    .replace(/[\t\n]/g, " ");
+}
+
+/** What JSON.stringify leaves raw but a terminal acts on: DEL, C1, bidi and line separators. */
+const JSON_UNSAFE = /[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * JSON for a line of output: like JSON.stringify, and the characters it would
+ * leave raw that a terminal reading the output acts on escaped as `\\uXXXX`
+ * (they occur only inside strings, so the result is the same JSON value).
+ */
+export function safeJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    JSON_UNSAFE,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 const encoder = new TextEncoder();

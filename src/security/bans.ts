@@ -1,6 +1,8 @@
 /**
  * Server-wide bans set by operators (like IRC's KLINE and DLINE): by
- * `nick!user@host` mask, or by IP address / CIDR range. Pure, in memory.
+ * `nick!user@host` mask, or by IP address / CIDR range, each until lifted or
+ * until it expires. Pure, in memory (the core saves them through a
+ * ModerationStore so they outlive a restart).
  */
 import { foldCase } from "../protocol/casemap.ts";
 
@@ -13,6 +15,8 @@ export interface ServerBan {
   reason: string;
   setBy: string;
   setAt: number;
+  /** ms since the epoch; undefined: until lifted. */
+  expiresAt?: number;
 }
 
 export interface BanSubject {
@@ -132,11 +136,21 @@ export function isIpPattern(raw: string): boolean {
   return ipv4ToInt(base) !== undefined || ipv6ToBigInt(base) !== undefined;
 }
 
+/**
+ * True for an IP pattern that covers every address (`*`, `*.*`, `0.0.0.0/0`,
+ * `::/0`): as a lasting ban it would lock out everyone, the host included.
+ */
+export function coversEveryAddress(pattern: string): boolean {
+  const [base = "", bits] = pattern.split("/");
+  return /^[*?.:]+$/.test(base) || (bits !== undefined && /^0+$/.test(bits));
+}
+
 export class ServerBans {
   private bans: ServerBan[] = [];
 
-  list(): readonly ServerBan[] {
-    return this.bans;
+  /** The bans in force at `now` (every one when `now` is not given). */
+  list(now?: number): readonly ServerBan[] {
+    return now === undefined ? this.bans : this.bans.filter((b) => live(b, now));
   }
 
   /** Adds or replaces (same kind and pattern); returns the stored ban. */
@@ -160,11 +174,12 @@ export class ServerBans {
     return found;
   }
 
-  /** The first ban that applies to this user, if any. */
-  match(who: BanSubject): ServerBan | undefined {
+  /** The first ban in force at `now` that applies to this user, if any. */
+  match(who: BanSubject, now?: number): ServerBan | undefined {
     const full = `${who.nick}!${who.user}@${who.host}`;
     const byIp = `${who.nick}!${who.user}@${who.ip}`;
     for (const b of this.bans) {
+      if (now !== undefined && !live(b, now)) continue;
       if (
         b.kind === "ip"
           ? ipMatches(b.pattern, who.ip)
@@ -177,9 +192,15 @@ export class ServerBans {
   }
 
   /** An IP ban that refuses a connection before it says anything. */
-  matchIp(ip: string): ServerBan | undefined {
-    return this.bans.find((b) => b.kind === "ip" && ipMatches(b.pattern, ip));
+  matchIp(ip: string, now?: number): ServerBan | undefined {
+    return this.bans.find(
+      (b) => b.kind === "ip" && (now === undefined || live(b, now)) && ipMatches(b.pattern, ip),
+    );
   }
+}
+
+function live(b: ServerBan, now: number): boolean {
+  return b.expiresAt === undefined || b.expiresAt > now;
 }
 
 function samePattern(a: string, b: string): boolean {

@@ -14,6 +14,7 @@ import {
   type Span,
 } from "./queries.ts";
 import { RetentionLedger } from "./retention.ts";
+import { matches, type SearchQuery } from "./search.ts";
 import { type HistoryEntry, type HistoryStore, isPrivateKey, type RoomState } from "./store.ts";
 
 export interface MemoryStoreOptions {
@@ -41,6 +42,24 @@ class Conversation {
     let i = this.items.length;
     while (i > this.start && compareCut(this.at(i - 1 - this.start).cut, item.cut) > 0) i--;
     this.items.splice(i, 0, item);
+  }
+
+  /** Every live message, oldest first, leaving this conversation empty. */
+  drain(): Stored[] {
+    const out = this.items.slice(this.start);
+    this.items = [];
+    this.start = 0;
+    return out;
+  }
+
+  /** Remove the message `msgid`; whether it was here. */
+  remove(msgid: string): boolean {
+    for (let i = this.start; i < this.items.length; i++) {
+      if (this.items[i]?.entry.msgid !== msgid) continue;
+      this.items.splice(i, 1);
+      return true;
+    }
+    return false;
   }
 
   /** Remove the `n` oldest messages and return them. */
@@ -131,6 +150,8 @@ export class MemoryStore extends IndexedHistory implements HistoryStore {
   protected readonly index = new MemoryIndex();
   private readonly retention: RetentionLedger;
   private readonly rooms = new Map<string, RoomState>();
+  /** "nick target" -> time. */
+  private readonly markers = new Map<string, number>();
   private seq = 0;
 
   constructor(opts: MemoryStoreOptions) {
@@ -150,6 +171,12 @@ export class MemoryStore extends IndexedHistory implements HistoryStore {
     byMsgid.set(entry.msgid, { key: entry.key, cut });
     conv.insert({ entry: { ...entry }, cut });
     this.retention.added(entry.key, 1);
+    this.trim();
+  }
+
+  /** Drop what retention says is over the limit. */
+  private trim(): void {
+    const { conversations, byMsgid } = this.index;
     for (const trim of this.retention.plan()) {
       const dropped = conversations.get(trim.key)?.dropOldest(trim.count) ?? [];
       for (const d of dropped) byMsgid.delete(d.entry.msgid);
@@ -159,6 +186,36 @@ export class MemoryStore extends IndexedHistory implements HistoryStore {
 
   flush(): void {
     // Nothing to commit: appends are visible at once.
+  }
+
+  moveConversation(from: string, to: string, target: string): void {
+    const { conversations, byMsgid } = this.index;
+    const moving = conversations.get(from);
+    if (moving === undefined || from === to) return;
+    conversations.delete(from);
+    let dest = conversations.get(to);
+    if (dest === undefined) {
+      dest = new Conversation();
+      conversations.set(to, dest);
+    }
+    for (const item of moving.drain()) {
+      item.entry.key = to;
+      item.entry.target = target;
+      byMsgid.set(item.entry.msgid, { key: to, cut: item.cut });
+      dest.insert(item);
+    }
+    this.retention.set(from, 0);
+    this.retention.set(to, dest.length);
+    this.trim();
+  }
+
+  redact(key: string, msgid: string): boolean {
+    const where = this.index.byMsgid.get(msgid);
+    if (where?.key !== key) return false;
+    if (this.index.conversations.get(key)?.remove(msgid) !== true) return false;
+    this.index.byMsgid.delete(msgid);
+    this.retention.added(key, -1);
+    return true;
   }
 
   saveRoom(room: RoomState): void {
@@ -176,7 +233,30 @@ export class MemoryStore extends IndexedHistory implements HistoryStore {
       .map(([, r]) => structuredClone(r));
   }
 
+  search(keys: readonly string[], q: SearchQuery, nick?: string): HistoryEntry[] {
+    const all = new Set(keys);
+    if (nick !== undefined) for (const k of this.index.privateKeysOf(nick)) all.add(k);
+    const found: HistoryEntry[] = [];
+    for (const key of all) {
+      const conv = this.index.conversations.get(key);
+      if (conv === undefined) continue;
+      for (const e of conv.slice(0, Number.MAX_SAFE_INTEGER))
+        if (matches(e, q, foldCase)) found.push(e);
+    }
+    found.sort((a, b) => a.time - b.time);
+    return found.slice(Math.max(0, found.length - q.limit));
+  }
+
+  readMarker(nick: string, target: string): number | undefined {
+    return this.markers.get(`${nick} ${target}`);
+  }
+
+  saveReadMarker(nick: string, target: string, time: number): void {
+    this.markers.set(`${nick} ${target}`, time);
+  }
+
   close(): void {
+    this.markers.clear();
     this.index.conversations.clear();
     this.index.byMsgid.clear();
     this.retention.forget();

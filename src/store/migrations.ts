@@ -44,4 +44,53 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (room, mask)
   );
   `,
+  // 2: the +e (ban exception) and +I (invite exception) lists, one table, `mode` saying which.
+  `
+  CREATE TABLE room_lists (
+    room TEXT NOT NULL REFERENCES rooms (folded) ON DELETE CASCADE,
+    mode TEXT NOT NULL,
+    mask TEXT NOT NULL,
+    set_by TEXT NOT NULL,
+    set_at INTEGER NOT NULL,
+    PRIMARY KEY (room, mode, mask)
+  );
+  `,
+  // 3: draft/read-marker: how far each nick has read each conversation (ms).
+  `
+  CREATE TABLE read_markers (
+    nick TEXT NOT NULL,
+    target TEXT NOT NULL,
+    time INTEGER NOT NULL,
+    PRIMARY KEY (nick, target)
+  ) WITHOUT ROWID;
+  `,
+  // 4: SEARCH (soju.im/search): a full-text index of message text, kept in step
+  // with the messages table by triggers (appends, retention, any deletion).
+  `
+  CREATE VIRTUAL TABLE messages_fts USING fts5(
+    text,
+    content = 'messages',
+    content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2',
+    detail = none,
+    columnsize = 0
+  );
+  CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages
+  WHEN new.command IN ('PRIVMSG', 'NOTICE') BEGIN
+    INSERT INTO messages_fts (rowid, text) VALUES (new.id, new.text);
+  END;
+  CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages
+  WHEN old.command IN ('PRIVMSG', 'NOTICE') BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+  END;
+  CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages
+  WHEN old.command IN ('PRIVMSG', 'NOTICE') BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    INSERT INTO messages_fts (rowid, text) VALUES (new.id, new.text);
+  END;
+  -- Only messages are indexed (event-playback rows hold JSON): the triggers
+  -- and this first fill agree, as an external-content index requires.
+  INSERT INTO messages_fts (rowid, text)
+    SELECT id, text FROM messages WHERE command IN ('PRIVMSG', 'NOTICE');
+  `,
 ];

@@ -5,6 +5,8 @@ import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { StoreOpenError } from "./errors.ts";
+import { MemoryModeration, type ModerationStore } from "./moderation.ts";
+import { SqliteModeration } from "./sqlite/moderation.ts";
 import { SqliteStore } from "./sqlite.ts";
 import type { HistoryStore } from "./store.ts";
 
@@ -58,4 +60,16 @@ export function openStore(opts: OpenStoreOptions): HistoryStore {
     }
   }
   return store;
+}
+
+/**
+ * Server bans and lockouts in the same database as the history (open the
+ * history store first: it creates the file); memory only for ":memory:".
+ */
+export function openModeration(
+  db: string | undefined,
+  onError: (message: string) => void,
+): ModerationStore {
+  const path = db ?? defaultDbPath();
+  return path === ":memory:" ? new MemoryModeration() : new SqliteModeration(path, onError);
 }

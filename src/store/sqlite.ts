@@ -8,11 +8,14 @@ import type { Database } from "bun:sqlite";
 import { checkIntegrityInBackground, type IntegrityResult } from "./integrity.ts";
 import { IndexedHistory } from "./queries.ts";
 import { checkHistoryLimit } from "./retention.ts";
+import type { SearchQuery } from "./search.ts";
 import { openDatabase } from "./sqlite/database.ts";
-import { ErrorLog, oneLine } from "./sqlite/log.ts";
+import { describe, ErrorLog, oneLine } from "./sqlite/log.ts";
+import { SqliteMarkers } from "./sqlite/markers.ts";
 import { Pruner } from "./sqlite/pruner.ts";
 import { SqliteIndex } from "./sqlite/reads.ts";
 import { SqliteRooms } from "./sqlite/rooms.ts";
+import { SqliteSearch } from "./sqlite/search.ts";
 import { BatchWriter } from "./sqlite/writer.ts";
 import type { HistoryEntry, HistoryStore, RoomState } from "./store.ts";
 
@@ -45,6 +48,8 @@ export class SqliteStore extends IndexedHistory implements HistoryStore {
   private readonly log: ErrorLog;
   private readonly writer: BatchWriter;
   private readonly rooms: SqliteRooms;
+  private readonly markers: SqliteMarkers;
+  private readonly searcher: SqliteSearch;
   private readonly pruner: Pruner;
   private stopIntegrityCheck: (() => void) | undefined;
   private closed = false;
@@ -57,6 +62,8 @@ export class SqliteStore extends IndexedHistory implements HistoryStore {
     this.db = openDatabase(opts.path);
     this.index = new SqliteIndex(this.db, this.log);
     this.rooms = new SqliteRooms(this.db, opts.path, this.log);
+    this.markers = new SqliteMarkers(this.db, this.log);
+    this.searcher = new SqliteSearch(this.db, this.log);
     this.pruner = new Pruner(this.db, this.log, {
       history,
       step: opts.pruneStep ?? 500,
@@ -80,6 +87,30 @@ export class SqliteStore extends IndexedHistory implements HistoryStore {
     this.writer.flush();
   }
 
+  moveConversation(from: string, to: string, target: string): void {
+    if (this.closed || from === to) return;
+    this.writer.flush();
+    try {
+      this.db.run("UPDATE messages SET key = ?, target = ? WHERE key = ?", [to, target, from]);
+      this.pruner.moved(from, to);
+    } catch (err) {
+      this.log.report(`history: could not move ${from} to ${to}: ${describe(err)}`);
+    }
+  }
+
+  redact(key: string, msgid: string): boolean {
+    if (this.closed) return false;
+    this.writer.flush();
+    try {
+      const res = this.db.run("DELETE FROM messages WHERE key = ? AND msgid = ?", [key, msgid]);
+      if (res.changes > 0) this.pruner.removed(key);
+      return res.changes > 0;
+    } catch (err) {
+      this.log.report(`history: could not redact ${msgid} in ${key}: ${describe(err)}`);
+      return false;
+    }
+  }
+
   saveRoom(room: RoomState): void {
     if (!this.closed) this.rooms.save(room);
   }
@@ -91,6 +122,20 @@ export class SqliteStore extends IndexedHistory implements HistoryStore {
   /** Called at start: a damaged rooms table stops the server (StoreOpenError) rather than forgetting rooms. */
   loadRooms(): RoomState[] {
     return this.rooms.load();
+  }
+
+  search(keys: readonly string[], q: SearchQuery, nick?: string): HistoryEntry[] {
+    if (this.closed) return [];
+    this.writer.flush();
+    return this.searcher.search(keys, q, nick);
+  }
+
+  readMarker(nick: string, target: string): number | undefined {
+    return this.closed ? undefined : this.markers.read(nick, target);
+  }
+
+  saveReadMarker(nick: string, target: string, time: number): void {
+    if (!this.closed) this.markers.save(nick, target, time);
   }
 
   /**

@@ -14,7 +14,25 @@
  * line, exit status 1.
  */
 
-export type HistoryCommand = "PRIVMSG" | "NOTICE";
+/** A full-text search (search.ts has the matching rules). */
+export interface SearchQuery {
+  /** What to look for; every token must occur. */
+  words: string;
+  /** Only messages from this nick (casefolded). */
+  from?: string;
+  /** Only messages strictly after / before these times (ms). */
+  after?: number;
+  before?: number;
+  limit: number;
+}
+
+export type HistoryCommand = "PRIVMSG" | "NOTICE" | PlaybackCommand;
+
+/**
+ * Room events kept for draft/event-playback (core/playback.ts), under their
+ * own conversation key so they never push messages out of retention.
+ */
+export type PlaybackCommand = "JOIN" | "PART" | "KICK" | "TOPIC" | "MODE" | "QUIT" | "NICK";
 
 export interface HistoryEntry {
   /** Server-assigned unique id, sent as the `msgid` tag. */
@@ -34,7 +52,10 @@ export interface HistoryEntry {
   /** Full source `nick!user@host` of the sender. */
   source: string;
   command: HistoryCommand;
-  /** Message text as sent on the wire (a /me is the CTCP ACTION form). */
+  /**
+   * Message text as sent on the wire (a /me is the CTCP ACTION form); for a
+   * playback event, the event itself as JSON.
+   */
   text: string;
 }
 
@@ -63,6 +84,9 @@ export interface RoomState {
   key?: string;
   limit?: number;
   bans: BanState[];
+  /** +e ban exceptions and +I invite exceptions; absent when empty. */
+  exceptions?: BanState[];
+  invexes?: BanState[];
 }
 
 /** One row of `targets`: a conversation and its latest message in the range. */
@@ -126,11 +150,34 @@ export interface HistoryStore {
     limit: number,
     nick?: string,
   ): HistoryTarget[];
+  /**
+   * Forget one message of a conversation (draft/message-redaction), with
+   * everything buffered committed first; whether it was there.
+   */
+  redact(key: string, msgid: string): boolean;
+  /**
+   * Move conversation `from` to key `to` (a RENAME), its rows now naming
+   * `target`; merged in order with whatever `to` already held.
+   */
+  moveConversation(from: string, to: string, target: string): void;
+  /**
+   * Full-text search (the rules of search.ts) in the conversations among
+   * `keys` (plus, when `nick` is given, every private conversation that
+   * casefolded nick takes part in): the newest `q.limit` matches, oldest first.
+   */
+  search(keys: readonly string[], q: SearchQuery, nick?: string): HistoryEntry[];
   /** Insert or replace a room's state, keyed by its casefolded name; written at once. */
   saveRoom(room: RoomState): void;
   /** Forget a room (any case of its name). */
   deleteRoom(name: string): void;
   loadRooms(): RoomState[];
+  /**
+   * draft/read-marker: the time (ms) of the last message a casefolded nick has
+   * read in a conversation (casefolded channel or nick), undefined when unknown.
+   */
+  readMarker(nick: string, target: string): number | undefined;
+  /** Record a read marker; written at once (it is rare and must survive a restart). */
+  saveReadMarker(nick: string, target: string, time: number): void;
   /** Flush and release the database. */
   close(): void;
 }

@@ -18,11 +18,24 @@ export interface Conn {
   /** Bytes queued and not yet accepted by the socket. */
   readonly queuedBytes: number;
   readonly closed: boolean;
+  /** True once the connection turned out to be TLS (for the metrics); absent: never. */
+  readonly secure?: boolean;
+}
+
+/** Running byte totals a transport adds to (the server's metrics counters). */
+export interface ByteCounts {
+  /** Bytes of text received (after TLS). */
+  bytesIn: number;
+  /** Bytes the sockets accepted (before TLS). */
+  bytesOut: number;
 }
 
 export interface ConnHandler {
-  /** One complete line, CR LF removed, decoded as UTF-8 (invalid bytes become U+FFFD). */
-  line(line: string): void;
+  /**
+   * One complete line, CR LF removed, decoded as UTF-8 (invalid bytes become
+   * U+FFFD, and `invalidUtf8` is true).
+   */
+  line(line: string, invalidUtf8?: boolean): void;
   /** A line longer than the framing limit arrived and was discarded. */
   overlong(bytes: number): void;
   /** The connection is gone. `reason` is what other users are told. Called once. */

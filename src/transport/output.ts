@@ -6,6 +6,7 @@
  * dirty connection's pending bytes with a single `write`. A partial write keeps
  * the remainder and waits for `drain`. Each queue is capped in bytes.
  */
+import type { ByteCounts } from "./conn.ts";
 
 /** The minimal socket surface the queue needs (Bun's Socket fits it). */
 export interface ByteSink {
@@ -42,6 +43,7 @@ export class SendQueue {
     private readonly sink: ByteSink,
     private readonly scheduler: FlushScheduler,
     readonly capBytes: number,
+    private readonly counts?: ByteCounts,
   ) {}
 
   get queuedBytes(): number {
@@ -100,6 +102,7 @@ export class SendQueue {
         this.markClosed();
         return;
       }
+      if (this.counts !== undefined) this.counts.bytesOut += n;
       if (n < data.length) {
         // Keep the remainder as one chunk: a view of a lone chunk, a copy out of scratch.
         this.chunks = [single ? data.subarray(n) : data.slice(n)];

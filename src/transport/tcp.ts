@@ -7,7 +7,7 @@ import type { SecureContext } from "node:tls";
 import type { Socket, TCPSocketListener } from "bun";
 import { LineFramer } from "../protocol/framing.ts";
 import { looksLikeTls, makeSecureContext, TlsSession } from "../security/tls-session.ts";
-import type { Acceptor, Conn, ConnHandler } from "./conn.ts";
+import type { Acceptor, ByteCounts, Conn, ConnHandler } from "./conn.ts";
 import { type FlushScheduler, SendQueue } from "./output.ts";
 
 export interface TcpListenOptions {
@@ -29,6 +29,8 @@ export interface TcpListenOptions {
   tls?: { cert: string; key: string };
   /** SO_REUSEPORT: several processes (cluster nodes) share the port and the kernel spreads connections. */
   reusePort?: boolean;
+  /** Totals of bytes in and out to add to (the metrics); omitted: not counted. */
+  counts?: ByteCounts;
 }
 
 export interface TcpListener {
@@ -36,6 +38,11 @@ export interface TcpListener {
   readonly port: number;
   /** Stop accepting; existing connections stay until the core closes them. */
   stop(): void;
+  /**
+   * Serve this certificate to connections from now on (a renewed one); open
+   * TLS connections keep theirs. Throws if it cannot be used, keeping the old.
+   */
+  setTls(identity: { cert: string; key: string }): void;
 }
 
 const encoder = new TextEncoder();
@@ -53,6 +60,7 @@ class TcpConn implements Conn {
   /** The socket's close callback ran: nothing left to force. */
   socketClosed = false;
   private readonly closeGraceMs: number;
+  private readonly counts: ByteCounts | undefined;
 
   constructor(
     readonly socket: Socket<TcpConn | undefined>,
@@ -69,7 +77,8 @@ class TcpConn implements Conn {
           },
         }
       : socket;
-    this.queue = new SendQueue(sink, scheduler, opts.sendQBytes);
+    this.queue = new SendQueue(sink, scheduler, opts.sendQBytes, opts.counts);
+    this.counts = opts.counts;
     // Telnet users arrive here too; their negotiation bytes are never valid UTF-8 text.
     this.framer = new LineFramer(opts.maxLineBytes, { telnet: true });
     this.closeGraceMs = opts.closeGraceMs;
@@ -106,6 +115,10 @@ class TcpConn implements Conn {
 
   get queuedBytes(): number {
     return this.queue.queuedBytes;
+  }
+
+  get secure(): boolean {
+    return this.tls !== undefined;
   }
 
   get closed(): boolean {
@@ -145,10 +158,11 @@ class TcpConn implements Conn {
 
   onData(chunk: Uint8Array): void {
     if (this.reported) return;
+    if (this.counts !== undefined) this.counts.bytesIn += chunk.length;
     const events = this.framer.push(chunk);
     for (const ev of events) {
       if (this.reported || this.handler === undefined) return;
-      if (ev.kind === "line") this.handler.line(ev.line);
+      if (ev.kind === "line") this.handler.line(ev.line, ev.invalidUtf8 === true);
       else this.handler.overlong(ev.bytes);
     }
   }
@@ -159,7 +173,8 @@ export function listenTcp(
   accept: Acceptor,
   scheduler: FlushScheduler,
 ): TcpListener {
-  const tlsContext = opts.tls ? makeSecureContext(opts.tls) : undefined;
+  // Swapped by setTls; read for each new connection's first bytes.
+  let tlsContext = opts.tls ? makeSecureContext(opts.tls) : undefined;
   const listener: TCPSocketListener<TcpConn | undefined> = Bun.listen<TcpConn | undefined>({
     hostname: opts.hostname,
     port: opts.port,
@@ -206,6 +221,11 @@ export function listenTcp(
     port: listener.port,
     stop() {
       listener.stop(false);
+    },
+    setTls(identity) {
+      if (tlsContext === undefined)
+        throw new Error("TLS was not on at start; restart to turn it on");
+      tlsContext = makeSecureContext(identity);
     },
   };
 }

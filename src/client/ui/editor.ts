@@ -16,7 +16,9 @@ export type EditorResult =
   | { kind: "complete" }
   | { kind: "interrupt" }
   | { kind: "eof" }
-  | { kind: "redraw" };
+  | { kind: "redraw" }
+  /** A pasted block of several lines (what was typed before it leads the first). */
+  | { kind: "paste"; lines: string[] };
 
 export class LineEditor {
   /** The line as grapheme clusters, so one keypress deletes one visible character. */
@@ -175,6 +177,17 @@ export class LineEditor {
       case "ctrl-l":
         return { kind: "redraw" };
       case "escape":
+      case "paste": {
+        const pasted = (key as { text: string }).text;
+        const lines = (this.takeLine() + pasted).replace(/\n$/, "").split("\n");
+        return { kind: "paste", lines };
+      }
+      // Window and scrolling keys belong to the window list, not the line.
+      case "alt-digit":
+      case "page-up":
+      case "page-down":
+      case "window-next":
+      case "window-prev":
         return { kind: "none" };
     }
   }

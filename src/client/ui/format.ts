@@ -4,8 +4,8 @@
  * `formatJson` is the --json object. Pure.
  */
 import { foldCase } from "../../protocol/casemap.ts";
-import { clean } from "../../protocol/text.ts";
 import type { ClientEvent } from "../events.ts";
+import { safeEvent } from "./safe.ts";
 
 export function hhmm(d: Date): string {
   return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
@@ -21,9 +21,6 @@ export function nickColour(nick: string): number {
   for (let i = 0; i < key.length; i++) h = ((h * 33) ^ key.charCodeAt(i)) >>> 0;
   return NICK_COLOURS[h % NICK_COLOURS.length] as number;
 }
-
-/** Terminal control characters in remote text could move the cursor or retitle windows. */
-export const sanitize = clean;
 
 const ESC = "\x1b[";
 const RESET = `${ESC}0m`;
@@ -43,10 +40,11 @@ function roomTag(room: string | undefined, current: string | undefined): string 
 
 /** One line a script can parse: `HH:MM <nick> text`; events other than messages get `* `. */
 export function formatPlain(
-  ev: ClientEvent,
+  raw: ClientEvent,
   current?: string,
   today: Date = new Date(),
 ): string | undefined {
+  const ev = safeEvent(raw);
   let t = hhmm(ev.time);
   switch (ev.type) {
     case "message": {
@@ -54,10 +52,18 @@ export function formatPlain(
       // twice), and history from another day carries its date.
       if (ev.history) t = `${sameDay(ev.time, today) ? t : dayStamp(ev.time)}~`;
       const tag = roomTag(ev.room, current);
-      const text = sanitize(ev.text);
-      if (ev.kind === "action") return `${t} ${tag}* ${ev.nick} ${text}`;
-      if (ev.kind === "notice") return `${t} ${tag}-${ev.nick}- ${text}`;
-      return `${t} ${tag}<${ev.nick}> ${text}`;
+      // A multi-line message is one output line per line, each parseable alone.
+      const head =
+        ev.kind === "action"
+          ? `${t} ${tag}* ${ev.nick} `
+          : ev.kind === "notice"
+            ? `${t} ${tag}-${ev.nick}- `
+            : `${t} ${tag}<${ev.nick}> `;
+      return ev.text
+        .split("\n")
+        .filter((l, i) => l !== "" || i === 0)
+        .map((l) => head + l)
+        .join("\n");
     }
     default: {
       const line = describe(ev, current);
@@ -67,39 +73,38 @@ export function formatPlain(
 }
 
 /** The dim one-liner for membership and status events. */
-export function describe(ev: ClientEvent, current?: string): string | undefined {
+export function describe(raw: ClientEvent, current?: string): string | undefined {
+  const ev = safeEvent(raw);
   switch (ev.type) {
     case "message":
       return undefined;
     case "join":
       return `* ${ev.nick} joined ${ev.room}`;
     case "part":
-      return `* ${ev.nick} left ${ev.room}${ev.text ? ` (${sanitize(ev.text)})` : ""}`;
+      return `* ${ev.nick} left ${ev.room}${ev.text ? ` (${ev.text})` : ""}`;
     case "kick":
       // Said to the person it happened to, with the way back (which a ban may still refuse).
       if (ev.self)
-        return `* you were kicked from ${ev.room} by ${ev.nick}${ev.text ? ` (${sanitize(ev.text)})` : ""}; /join ${ev.room} to go back`;
-      return `* ${ev.target ?? "?"} was kicked from ${ev.room} by ${ev.nick}${ev.text ? ` (${sanitize(ev.text)})` : ""}`;
+        return `* you were kicked from ${ev.room} by ${ev.nick}${ev.text ? ` (${ev.text})` : ""}; /join ${ev.room} to go back`;
+      return `* ${ev.target ?? "?"} was kicked from ${ev.room} by ${ev.nick}${ev.text ? ` (${ev.text})` : ""}`;
     case "quit": {
       // IRC wraps what the person wrote in "Quit: ", and says "Client quit" when they wrote nothing.
       const own = ev.text.startsWith("Quit: ") ? ev.text.slice(6) : ev.text;
       const why = own === "Client quit" ? "" : own;
-      return `* ${ev.nick} quit${why ? ` (${sanitize(why)})` : ""}`;
+      return `* ${ev.nick} quit${why ? ` (${why})` : ""}`;
     }
     case "nick":
       return `* ${ev.nick} is now ${ev.newNick}`;
     case "topic":
       if (ev.nick !== undefined && ev.nick !== "")
-        return `* ${ev.nick} set the topic of ${ev.room}: ${sanitize(ev.text)}`;
-      return ev.text === ""
-        ? `* ${ev.room} has no topic`
-        : `* topic of ${ev.room}: ${sanitize(ev.text)}`;
+        return `* ${ev.nick} set the topic of ${ev.room}: ${ev.text}`;
+      return ev.text === "" ? `* ${ev.room} has no topic` : `* topic of ${ev.room}: ${ev.text}`;
     case "names":
       return `* in ${ev.room}: ${ev.nicks.map((n) => `${ev.prefixes?.get(foldCase(n)) ?? ""}${n}`).join(" ")}`;
     case "info":
-      return `${roomTag(ev.room, current)}* ${sanitize(ev.text)}`;
+      return `${roomTag(ev.room, current)}* ${ev.text}`;
     case "error":
-      return `! ${sanitize(ev.text)}`;
+      return `! ${ev.text}`;
     case "status":
       return `* ${ev.text}`;
   }
@@ -130,7 +135,8 @@ function dayStamp(d: Date): string {
  * A line (possibly several, wrapped) for the interactive screen. Message text
  * wraps under itself, measured with Bun.stringWidth so CJK and emoji align.
  */
-export function formatTerminal(ev: ClientEvent, f: TerminalFormat): string[] {
+export function formatTerminal(raw: ClientEvent, f: TerminalFormat): string[] {
+  const ev = safeEvent(raw);
   const t = hhmm(ev.time);
   const c = f.colour;
   if (ev.type !== "message") {
@@ -141,7 +147,7 @@ export function formatTerminal(ev: ClientEvent, f: TerminalFormat): string[] {
     return c ? body.map((l) => `${style}${l}${RESET}`) : body;
   }
   const tag = roomTag(ev.room, f.current);
-  const text = sanitize(ev.text);
+  const text = ev.text;
   let prefix: string;
   let prefixPlain: string;
   if (ev.kind === "action") {
@@ -163,7 +169,8 @@ export function formatTerminal(ev: ClientEvent, f: TerminalFormat): string[] {
   const stamp = ev.history ? `${when}~` : `${when} `;
   const head = `${stamp} ${tag}`;
   const indent = Bun.stringWidth(head) + Bun.stringWidth(prefixPlain);
-  const lines = wrapBody(text, f.cols, indent);
+  // Each line of a multi-line message wraps under the first, as a long line does.
+  const lines = text.split("\n").flatMap((l) => wrapBody(l, f.cols, indent));
   const styleText = (s: string): string => {
     if (!c) return s;
     if (ev.mention) return `${BOLD}${ESC}33m${s}${RESET}`;
@@ -236,6 +243,8 @@ export interface JsonEvent {
   text: string | null;
   msgid: string | null;
   history?: boolean;
+  /** The message mentions us. */
+  mention?: boolean;
 }
 
 /** The --json record: always the same six keys (null when not applicable), plus history. */
@@ -244,13 +253,14 @@ export function formatJson(ev: ClientEvent): JsonEvent {
   const j: JsonEvent = { ...base, room: null, nick: null, text: null, msgid: null };
   switch (ev.type) {
     case "message":
-      j.type = ev.kind === "privmsg" ? "message" : ev.kind;
+      j.type = ev.found === true ? "search" : ev.kind === "privmsg" ? "message" : ev.kind;
       // Server notices belong to no room.
       j.room = ev.room === "" ? null : ev.room;
       j.nick = ev.nick;
       j.text = ev.text;
       j.msgid = ev.msgid ?? null;
       if (ev.history) j.history = true;
+      if (ev.mention) j.mention = true;
       break;
     case "join":
     case "part":

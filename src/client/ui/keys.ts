@@ -5,6 +5,10 @@
 
 export type Key =
   | { name: "text"; text: string }
+  /** A bracketed paste with a line break in it: the whole block, to send as one. */
+  | { name: "paste"; text: string }
+  /** Alt-1..9: go to window N. */
+  | { name: "alt-digit"; digit: number }
   | {
       name:
         | "enter"
@@ -27,6 +31,10 @@ export type Key =
         | "ctrl-w"
         | "word-left"
         | "word-right"
+        | "page-up"
+        | "page-down"
+        | "window-next"
+        | "window-prev"
         | "escape";
     };
 
@@ -44,8 +52,11 @@ const CSI_KEYS: Record<string, Key["name"]> = {
   "3~": "delete",
   "1;5C": "word-right",
   "1;5D": "word-left",
-  "1;3C": "word-right",
-  "1;3D": "word-left",
+  // Alt-arrows move between windows (Ctrl-arrows and Alt-b/f still move by words).
+  "1;3C": "window-next",
+  "1;3D": "window-prev",
+  "5~": "page-up",
+  "6~": "page-down",
 };
 
 const CONTROL: Record<number, Key["name"]> = {
@@ -61,8 +72,9 @@ const CONTROL: Record<number, Key["name"]> = {
   11: "ctrl-k",
   12: "ctrl-l",
   13: "enter",
-  14: "down",
-  16: "up",
+  // Ctrl-N / Ctrl-P: next and previous window, as in irssi.
+  14: "window-next",
+  16: "window-prev",
   21: "ctrl-u",
   23: "ctrl-w",
   127: "backspace",
@@ -72,6 +84,8 @@ export class KeyDecoder {
   private readonly utf8 = new TextDecoder("utf-8", { fatal: false });
   private carry = "";
   private pasting = false;
+  /** Text of the bracketed paste in progress. */
+  private pasted = "";
 
   /** Decode a chunk; `flush` treats a trailing lone ESC as the Escape key. */
   push(bytes: Uint8Array, flush = false): Key[] {
@@ -85,9 +99,46 @@ export class KeyDecoder {
     };
     let i = 0;
     while (i < s.length) {
+      if (this.pasting) {
+        // Everything up to the end marker is pasted text, line breaks included.
+        const end = s.indexOf("\x1b[201~", i);
+        if (end === -1) {
+          // Keep a possibly cut end marker for the next chunk.
+          const cut = s.lastIndexOf("\x1b", s.length - 1);
+          const keep = cut >= i && s.length - cut < 6 ? cut : s.length;
+          this.pasted += s.slice(i, keep);
+          this.carry = s.slice(keep);
+          break;
+        }
+        this.pasted += s.slice(i, end);
+        i = end + 6;
+        this.pasting = false;
+        const block = this.pasted.replace(/\r\n?/g, "\n").replace(/\t/g, " ");
+        this.pasted = "";
+        if (block.replace(/\n$/, "").includes("\n")) {
+          emitText();
+          keys.push({ name: "paste", text: block });
+        } else {
+          // One line (perhaps with its Enter) types as it always did.
+          text += block.replace(/\n$/, "");
+          if (block.endsWith("\n")) {
+            emitText();
+            keys.push({ name: "enter" });
+          }
+        }
+        continue;
+      }
       const c = s.charCodeAt(i);
       if (c === 27) {
         const rest = s.slice(i);
+        // ESC ESC [C / ESC ESC [D: Alt-arrows as macOS Terminal and rxvt send them.
+        const alt = /^\x1b\x1b\[([CD])/.exec(rest);
+        if (alt !== null) {
+          emitText();
+          keys.push({ name: alt[1] === "C" ? "window-next" : "window-prev" });
+          i += alt[0].length;
+          continue;
+        }
         const m = /^\x1b(?:\[([0-9;]*)([A-Za-z~])|O([A-Za-z])|([^[O]))/.exec(rest);
         if (m === null) {
           if (rest.length < 8 && !flush && /^\x1b(\[[0-9;]*|O)?$/.test(rest)) {
@@ -125,6 +176,8 @@ export class KeyDecoder {
           if (m[4] === "b") keys.push({ name: "word-left" });
           else if (m[4] === "f") keys.push({ name: "word-right" });
           else if (m[4] === "\x7f") keys.push({ name: "ctrl-w" });
+          else if (m[4] >= "1" && m[4] <= "9")
+            keys.push({ name: "alt-digit", digit: Number(m[4]) });
           // A lone Escape followed by typing must not swallow the typed character.
           else if (m[4] >= " ") keys.push({ name: "text", text: m[4] });
         }

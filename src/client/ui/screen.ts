@@ -29,6 +29,25 @@ export class Screen {
     this.cols = cols;
   }
 
+  /** The status line drawn above the prompt ("" for none): windows, unread counts. */
+  private status = "";
+
+  setStatus(styled: string): void {
+    if (styled === this.status) return;
+    this.status = styled;
+    this.redraw();
+  }
+
+  /** Change the status line without drawing: the next draw shows it. */
+  setStatusQuiet(styled: string): void {
+    this.status = styled;
+  }
+
+  /** Ring the terminal bell (a mention in a window not shown). */
+  bell(): void {
+    this.write("\x07");
+  }
+
   setPrompt(styled: string, plain: string): void {
     this.prompt = styled;
     this.promptPlain = plain;
@@ -49,6 +68,15 @@ export class Screen {
    * can be read whole, and the cursor put back on the typed text.
    */
   private promptRows(): string {
+    if (this.status === "") return this.inputRows();
+    const rows = this.inputRows();
+    // The status row sits above the input rows: one more row to climb when clearing.
+    this.rowsAbove += 1;
+    this.multiRow = true;
+    return `${this.status}\x1b[K\r\n${rows}`;
+  }
+
+  private inputRows(): string {
     const fit = this.editor.layout(this.promptPlain, this.cols, MAX_PROMPT_ROWS);
     if (fit === undefined || fit.rows.length === 1) {
       const { line, cursorCol } = this.editor.render(this.promptPlain, this.cols);
@@ -77,6 +105,14 @@ export class Screen {
     this.write(
       `${clear}${lines.join("\r\n")}\r\n${bell ? "\x07" : ""}${CLEAR_LINE}${this.promptRows()}`,
     );
+  }
+
+  /** Clear the screen and show `lines` (a window's view), then the prompt area. */
+  repaint(lines: readonly string[]): void {
+    this.rowsAbove = 0;
+    this.multiRow = false;
+    const body = lines.length === 0 ? "" : `${lines.join("\r\n")}\r\n`;
+    this.write(`\x1b[2J\x1b[H${body}${this.promptRows()}`);
   }
 
   redraw(): void {

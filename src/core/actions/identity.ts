@@ -3,10 +3,10 @@
  * modes, and leaving.
  */
 import { foldCase, sameName } from "../../protocol/casemap.ts";
-import { byteLength, clipBytes } from "../../protocol/text.ts";
+import { byteLength, clipBytes, nickOf } from "../../protocol/text.ts";
 import type { RegisterOutcome } from "../api.ts";
 import { ChatError } from "../errors.ts";
-import { type CoreParts, publishUser } from "../parts.ts";
+import { type CoreParts, eventBase, publishUser } from "../parts.ts";
 import type { Session } from "../state.ts";
 
 /** An IRC line without tags, CR LF excluded: what every client can take (RFC 1459). */
@@ -33,6 +33,11 @@ export function setNick(c: CoreParts, s: Session, nick: string): void {
   moveInvites(s, oldFolded, folded);
   c.delivery.watchNick(s, folded);
   publishUser(c, s, "nick", nick, oldPrefix);
+  // MONITOR: the old nick went offline and the new one came online (not for a mere case change).
+  if (oldFolded !== folded) {
+    c.monitors.offline(nickOf(oldPrefix));
+    c.monitors.online(s);
+  }
   c.hooks?.nickChanged(s, oldFolded);
 }
 
@@ -69,6 +74,7 @@ export function register(c: CoreParts, s: Session, password: string | undefined)
   // A server ban (KLINE/DLINE) ends the connection here, before any welcome.
   const banned = c.admission.serverBanReason(s);
   if (banned !== undefined) {
+    c.counters.refused.kline++;
     s.front.error(new ChatError("youreBannedCreep", [], banned));
     c.disconnect(s, banned);
     return "refused";
@@ -79,7 +85,13 @@ export function register(c: CoreParts, s: Session, password: string | undefined)
   s.lastActive = c.now();
   c.delivery.watchNick(s, s.folded);
   c.hooks?.registered(s);
-  c.log(`registered ${s.conn.remoteAddress} (id ${s.id}) as ${s.nick}`);
+  c.monitors.online(s);
+  c.event({
+    level: "info",
+    event: "registered",
+    msg: `registered ${s.conn.remoteAddress} (id ${s.id}) as ${s.nick}`,
+    fields: { ip: s.conn.remoteAddress, id: s.id, nick: s.nick },
+  });
   return "registered";
 }
 
@@ -101,12 +113,27 @@ export function quit(c: CoreParts, s: Session, reason: string): void {
   c.disconnect(s, `Quit: ${clipBytes(reason, room)}`);
 }
 
+/**
+ * SETNAME: a new real name, seen by setname clients sharing a room and by the
+ * user. Refused (nothing changes) when empty or over NAMELEN: IRCv3 setname
+ * says FAIL INVALID_REALNAME rather than a silent cut.
+ */
+export function setRealname(c: CoreParts, s: Session, realname: string): "ok" | "invalid" {
+  if (!s.registered) throw new ChatError("notRegistered");
+  if (realname === "" || byteLength(realname) > c.limits.realnameLen) return "invalid";
+  if (realname === s.realname) return "ok";
+  s.realname = realname;
+  publishUser(c, s, "setname", realname);
+  return "ok";
+}
+
 /** AWAY: set (text) or clear (undefined); away-notify clients sharing a room are told. */
 export function setAway(c: CoreParts, s: Session, text: string | undefined): void {
   const clipped = text === undefined || text === "" ? undefined : clipBytes(text, c.limits.awayLen);
   if (clipped === s.away) return;
   s.away = clipped;
   publishUser(c, s, "away", clipped ?? "");
+  c.monitors.away(s, { ...eventBase(c, s), type: "away", text: clipped ?? "", rooms: [] });
 }
 
 /** MODE <own nick> [+|-]modes: +i and +w, and -o to drop operator status. */
@@ -129,7 +156,7 @@ export function setUserModes(
       sign = m;
       continue;
     }
-    if (m === "i" || m === "w" || (m === "o" && sign === "-")) {
+    if (m === "i" || m === "w" || m === "B" || (m === "o" && sign === "-")) {
       const has = s.umodes.has(m);
       if (sign === "+" && !has) s.addUmode(m);
       else if (sign === "-" && has) s.deleteUmode(m);

@@ -7,7 +7,7 @@ import type { BanState } from "../../store/store.ts";
 import type { ModeChange, ModeView } from "../api.ts";
 import { ChatError } from "../errors.ts";
 import { type CoreParts, eventBase } from "../parts.ts";
-import { applyModes } from "../rules.ts";
+import { applyModes, type ListMode, listOf } from "../rules.ts";
 import type { Session } from "../state.ts";
 import { roomOf, saveRoom } from "./rooms.ts";
 
@@ -22,6 +22,16 @@ export function banList(
 ): { channel: string; bans: readonly BanState[] } {
   const room = roomOf(c, name);
   return { channel: room.name, bans: room.bans };
+}
+
+/** A list mode's entries: +b bans, +e exceptions, +I invite exceptions. */
+export function modeList(
+  c: CoreParts,
+  name: string,
+  mode: ListMode,
+): { channel: string; entries: readonly BanState[] } {
+  const room = roomOf(c, name);
+  return { channel: room.name, entries: listOf(room, mode) };
 }
 
 /**
@@ -45,6 +55,16 @@ export function setModes(
       channel: room.name,
       modes: out.modes,
     });
+    // Bans are moderation a host may need to trace later; other modes are not logged.
+    if (/b/.test(out.modes[0] ?? "")) {
+      const modes = out.modes.join(" ");
+      c.event({
+        level: "info",
+        event: "ban",
+        msg: `MODE ${room.name} ${modes} by ${s.nick ?? "?"}`,
+        fields: { channel: room.name, modes, by: s.nick },
+      });
+    }
   }
   if (out.failed !== undefined) throw out.failed;
   return out.modes;

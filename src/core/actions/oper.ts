@@ -38,10 +38,22 @@ function settle(c: CoreParts, s: Session, name: string, ok: boolean): OperOutcom
     s.addUmode("o");
     c.registry.operCount++;
     s.operFailures = 0;
-    c.log(`oper ${s.nick} (${name}) from ${s.host}`);
+    c.event({
+      level: "info",
+      event: "oper",
+      msg: `oper ${s.nick} (${name}) from ${s.host}`,
+      fields: { nick: s.nick, name, host: s.host, ip: s.conn.remoteAddress },
+    });
     return "granted";
   }
   s.operFailures++;
+  // The name tried, never the password: a typo may have put the password there too.
+  c.event({
+    level: "warn",
+    event: "oper-failed",
+    msg: `failed OPER by ${s.nick ?? "?"} from ${s.conn.remoteAddress}`,
+    fields: { nick: s.nick, ip: s.conn.remoteAddress },
+  });
   s.front.error(new ChatError("passwdMismatch"));
   if (s.operFailures >= c.limits.operTries) c.disconnect(s, "Too many failed OPER attempts");
   return "refused";
@@ -53,6 +65,12 @@ export function kill(c: CoreParts, s: Session, nick: string, reason: string): st
   if (target === undefined) throw new ChatError("noSuchNick", [nick]);
   const why = `Killed by ${s.nick ?? "an operator"} (${reason})`;
   if (target.front.kind === "plain") target.front.notice(why);
+  c.event({
+    level: "info",
+    event: "kill",
+    msg: `kill ${target.nick ?? nick} by ${s.nick ?? "an operator"}: ${reason}`,
+    fields: { nick: target.nick ?? nick, by: s.nick, reason },
+  });
   c.disconnect(target, why);
   return target.nick ?? nick;
 }
@@ -72,13 +90,34 @@ export function addServerBan(
   kind: BanKind,
   pattern: string,
   reason: string,
+  durationMs?: number,
 ): { pattern: string; removed: number } {
-  const ban = c.admission.bans.add({
+  return banFromServer(c, s.nick ?? "operator", kind, pattern, reason, durationMs);
+}
+
+/** Add a server ban set by `setBy` and remove whoever it matches now (also the admin socket's ban). */
+export function banFromServer(
+  c: CoreParts,
+  setBy: string,
+  kind: BanKind,
+  pattern: string,
+  reason: string,
+  durationMs?: number,
+): { pattern: string; removed: number } {
+  const now = c.now();
+  const ban = c.admission.addBan({
     kind,
     pattern,
     reason,
-    setBy: s.nick ?? "operator",
-    setAt: c.now(),
+    setBy,
+    setAt: now,
+    ...(durationMs !== undefined && durationMs > 0 ? { expiresAt: now + durationMs } : {}),
+  });
+  c.event({
+    level: "info",
+    event: kind === "mask" ? "kline" : "dline",
+    msg: `${kind === "mask" ? "KLINE" : "DLINE"} ${ban.pattern} by ${setBy}: ${reason}`,
+    fields: { pattern: ban.pattern, by: setBy, reason },
   });
   let removed = 0;
   for (const other of [...c.registry.sessions]) {
@@ -97,12 +136,25 @@ export function addServerBan(
 }
 
 export function liftServerBan(c: CoreParts, kind: BanKind, pattern: string): string | undefined {
-  return c.admission.bans.remove(kind, pattern)?.pattern;
+  const lifted = c.admission.removeBan(kind, pattern)?.pattern;
+  if (lifted !== undefined) {
+    const name = kind === "mask" ? "unkline" : "undline";
+    c.event({
+      level: "info",
+      event: name,
+      msg: `${name.toUpperCase()} ${lifted}`,
+      fields: { pattern: lifted },
+    });
+  }
+  return lifted;
 }
 
 export function serverBans(c: CoreParts, kind: BanKind): ServerBanView[] {
-  return c.admission.bans
-    .list()
-    .filter((b) => b.kind === kind)
-    .map((b) => ({ kind: b.kind, pattern: b.pattern, reason: b.reason, setBy: b.setBy }));
+  return c.admission.listBans(kind).map((b) => ({
+    kind: b.kind,
+    pattern: b.pattern,
+    reason: b.reason,
+    setBy: b.setBy,
+    ...(b.expiresAt !== undefined ? { expiresAt: b.expiresAt } : {}),
+  }));
 }

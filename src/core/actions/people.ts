@@ -8,9 +8,12 @@ import type { UserView, WhoEntry, WhoisInfo, WhowasEntry } from "../api.ts";
 import { ChatError } from "../errors.ts";
 import type { CoreParts } from "../parts.ts";
 import { OP, type Session, VOICE } from "../state.ts";
+import { hiddenFrom } from "./rooms.ts";
 
-function whoEntry(m: Session, channel: string, status: number): WhoEntry {
+function whoEntry(c: CoreParts, m: Session, channel: string, status: number): WhoEntry {
   return {
+    bot: m.umodes.has("B"),
+    idleSeconds: Math.max(0, Math.floor((c.now() - m.lastSpoke) / 1000)),
     channel,
     nick: m.nick ?? "*",
     user: m.user,
@@ -29,8 +32,10 @@ function sharesRoom(a: Session, b: Session): boolean {
 }
 
 /**
- * WHO <room> lists its members (capped); WHO <mask> matches nicks and hosts,
- * skipping invisible users who share no room with the asker.
+ * WHO <room> lists its members (capped; nothing for a secret room the asker is
+ * not in, and no invisible members to an outsider); WHO <mask> matches nicks
+ * and hosts, skipping invisible users who share no room with the asker; an
+ * exact nick finds its user even when invisible.
  */
 export function who(
   c: CoreParts,
@@ -41,12 +46,15 @@ export function who(
   const room = c.registry.room(mask);
   const entries: WhoEntry[] = [];
   if (room !== undefined) {
+    if (hiddenFrom(room, s)) return { entries };
+    const outsider = !room.members.has(s) && !s.oper;
     const max = c.limits.maxListMembers;
     let seen = 0;
     for (const [m, st] of room.members) {
       if (max > 0 && seen++ >= max) break;
       if (opersOnly && !m.oper) continue;
-      entries.push(whoEntry(m, room.name, st));
+      if (outsider && m.umodes.has("i")) continue;
+      entries.push(whoEntry(c, m, room.name, st));
     }
     if (max > 0 && room.members.size > max) {
       return {
@@ -57,13 +65,20 @@ export function who(
     return { entries };
   }
   if (mask.startsWith("#")) return { entries };
+  if (!/[*?]/.test(mask)) {
+    const exact = c.registry.user(mask);
+    if (exact?.nick !== undefined && exact.registered) {
+      if (!opersOnly || exact.oper) entries.push(whoEntry(c, exact, "*", 0));
+      return { entries };
+    }
+  }
   const pattern = foldCase(mask === "0" ? "*" : mask);
   for (const m of c.registry.holders()) {
     if (!m.registered || m.nick === undefined) continue;
     if (opersOnly && !m.oper) continue;
     if (!globMatch(pattern, m.folded ?? "") && !globMatch(pattern, foldCase(m.host))) continue;
     if (m !== s && m.umodes.has("i") && !sharesRoom(s, m)) continue;
-    entries.push(whoEntry(m, "*", 0));
+    entries.push(whoEntry(c, m, "*", 0));
     if (entries.length >= c.limits.whoMaxEntries) break;
   }
   return { entries };
@@ -85,6 +100,7 @@ export function whois(c: CoreParts, nick: string): WhoisInfo {
     rooms,
     away: m.away,
     oper: m.oper,
+    bot: m.umodes.has("B"),
     plain: m.front.kind === "plain",
     idleSeconds: Math.max(0, Math.floor((c.now() - m.lastSpoke) / 1000)),
     signon: m.connectedAt,

@@ -5,7 +5,7 @@
  */
 import { foldCase } from "../../protocol/casemap.ts";
 import { byteLength, clipBytes } from "../../protocol/text.ts";
-import type { JoinResult, MemberView, RoomSummary, RoomView } from "../api.ts";
+import type { JoinResult, MemberView, RoomSummary, RoomView, TopicState } from "../api.ts";
 import { ChatError } from "../errors.ts";
 import { type CoreParts, eventBase, publishUser } from "../parts.ts";
 import { joinRefusal } from "../rules.ts";
@@ -97,7 +97,7 @@ export function roomView(c: CoreParts, room: Room): RoomView {
     if (max > 0 && members.length >= max) break;
     members.push(memberView(m, st));
   }
-  const view: RoomView = { channel: room.name, members };
+  const view: RoomView = { channel: room.name, members, visibility: room.visibility };
   if (room.topic !== undefined) view.topic = room.topic;
   if (max > 0 && room.members.size > max) {
     view.note = `${room.name} has ${room.members.size} members; only the first ${max} are listed`;
@@ -114,17 +114,39 @@ function memberView(m: Session, status: number): MemberView {
   };
 }
 
-export function names(c: CoreParts, name: string): RoomView | undefined {
-  const room = c.registry.room(name);
-  return room === undefined ? undefined : roomView(c, room);
+/** A secret (+s) room does not exist for those outside it (NAMES, LIST, WHO). */
+export function hiddenFrom(room: Room, s: Session): boolean {
+  return room.flags.has("s") && !room.members.has(s) && !s.oper;
 }
 
-export function list(c: CoreParts, wanted: readonly string[] | undefined): RoomSummary[] {
+export function names(c: CoreParts, s: Session, name: string): RoomView | undefined {
+  const room = c.registry.room(name);
+  return room === undefined || hiddenFrom(room, s) ? undefined : roomView(c, room);
+}
+
+/** `s` undefined: the host (the admin socket), who sees every room. */
+export function list(
+  c: CoreParts,
+  s: Session | undefined,
+  wanted: readonly string[] | undefined,
+): RoomSummary[] {
   const rooms =
     wanted !== undefined && wanted.length > 0
       ? wanted.map((n) => c.registry.room(n)).filter((r) => r !== undefined)
       : [...c.registry.rooms.values()];
-  return rooms.map((r) => ({ name: r.name, users: r.members.size, topic: r.topic?.text ?? "" }));
+  const out: RoomSummary[] = [];
+  for (const r of rooms) {
+    if (s !== undefined && hiddenFrom(r, s)) continue;
+    const summary: RoomSummary = {
+      name: r.name,
+      users: r.members.size,
+      topic: r.topic?.text ?? "",
+      created: r.created,
+    };
+    if (r.topic !== undefined) summary.topicTime = r.topic.setAt;
+    out.push(summary);
+  }
+  return out;
 }
 
 export function part(c: CoreParts, s: Session, name: string, reason: string | undefined): void {
@@ -149,6 +171,13 @@ export function leave(c: CoreParts, room: Room, s: Session): void {
     c.delivery.unwatchRoom(room);
     if (!room.persistent) c.registry.rooms.delete(room.folded);
   }
+}
+
+/** TOPIC without text: the topic, except of a secret room to someone outside it (442). */
+export function readTopic(c: CoreParts, s: Session, name: string): TopicState | undefined {
+  const room = roomOf(c, name);
+  if (hiddenFrom(room, s)) throw new ChatError("notOnChannel", [room.name]);
+  return room.topic;
 }
 
 export function topic(c: CoreParts, s: Session, name: string, text: string): void {
@@ -190,6 +219,12 @@ export function kick(c: CoreParts, s: Session, name: string, nick: string, reaso
     victim: shown,
     reason: clipBytes(reason, Math.min(c.limits.kickLen, fits)),
   });
+  c.event({
+    level: "info",
+    event: "kick",
+    msg: `KICK ${room.name} ${shown} by ${s.nick ?? "?"}: ${reason}`,
+    fields: { channel: room.name, nick: shown, by: s.nick, reason },
+  });
   leave(c, room, victim);
 }
 
@@ -214,15 +249,22 @@ export function invite(
     invitee.invitedTo.add(room);
   }
   const channel = room?.name ?? name;
-  c.bus.publish(invitee.folded, {
-    ...eventBase(c, s),
-    type: "invite",
-    channel,
-    invitee: invitee.nick,
-  });
+  const ev = { ...eventBase(c, s), type: "invite" as const, channel, invitee: invitee.nick };
+  c.bus.publish(invitee.folded, ev);
+  // invite-notify: the room's members with the capability see it too (delivery.ts).
+  if (room !== undefined) c.bus.publish(room.folded, ev);
   const result: { nick: string; channel: string; away?: string } = { nick: invitee.nick, channel };
   if (invitee.away !== undefined) result.away = invitee.away;
   return result;
+}
+
+/** INVITE with no parameters: the rooms `s` holds a pending invitation to. */
+export function pendingInvites(s: Session): string[] {
+  const out: string[] = [];
+  for (const room of s.invitedTo ?? []) {
+    if (s.folded !== undefined && room.invites.has(s.folded)) out.push(room.name);
+  }
+  return out;
 }
 
 /** Leave every room (JOIN 0). */

@@ -4,6 +4,7 @@
  */
 import type { ChatError, CoreApi } from "../../core/api.ts";
 import type { IrcMessage } from "../../protocol/message.ts";
+import type { MultilineBatches } from "./multiline.ts";
 
 export interface IrcReplies {
   /** CAP negotiation in progress: registration waits for CAP END. */
@@ -19,6 +20,8 @@ export interface IrcReplies {
   msg(command: string, params: string[], source?: string): void;
   notice(text: string): void;
   error(err: ChatError): void;
+  /** This connection's open draft/multiline batch. */
+  readonly multiline: MultilineBatches;
 }
 
 export interface CommandContext {

@@ -14,20 +14,33 @@ import {
   type Front,
   type FrontFactory,
   V_MESSAGE_TAGS,
+  V_MULTILINE,
   V_SERVER_TIME,
 } from "../../core/api.ts";
-import { type IrcMessage, IrcParseError, parse } from "../../protocol/message.ts";
-import { ERR } from "../../protocol/numerics.ts";
+import { escapeTagValue, type IrcMessage, IrcParseError, parse } from "../../protocol/message.ts";
+import { ERR, RPL } from "../../protocol/numerics.ts";
+import { batchRef } from "./batch.ts";
 import { COMMANDS } from "./commands.ts";
 import type { IrcReplies } from "./context.ts";
 import { toNumeric } from "./errors.ts";
+import { failBatch } from "./handlers/batch.ts";
+import { renamedFallback } from "./handlers/rename.ts";
+import { MultilineBatches } from "./multiline.ts";
 import { middle, renderEvent } from "./render.ts";
-import { ReplyBuffer } from "./replies.ts";
+import { type LabelFrame, ReplyBuffer } from "./replies.ts";
+import { fail } from "./standard-replies.ts";
+
+/** labeled-response: a longer label is ignored (the spec caps it at 64 bytes). */
+const MAX_LABEL_BYTES = 64;
 
 const encoder = new TextEncoder();
 
+/** A line waiting behind a command that waits: its text, or a non-UTF-8 line's. */
+type HeldLine = string | { invalidUtf8: string };
+
 export class IrcFront implements Front, IrcReplies {
   readonly kind = "irc";
+  readonly multiline = new MultilineBatches();
   /** CAP negotiation in progress: registration waits for CAP END. */
   capNegotiating = false;
   capVersion = 0;
@@ -40,7 +53,9 @@ export class IrcFront implements Front, IrcReplies {
    * Lines that arrived while a command was still waiting (OPER's password
    * check): run in order once it is done, so replies come in command order.
    */
-  private held: string[] | undefined;
+  private held: HeldLine[] | undefined;
+  /** The command that made `held` keeps its reply buffer until it is done (parked). */
+  private parked = false;
 
   constructor(readonly core: CoreApi) {}
 
@@ -48,14 +63,19 @@ export class IrcFront implements Front, IrcReplies {
     let v = 0;
     if (this.core.hasCap("server-time")) v |= V_SERVER_TIME;
     if (this.core.hasCap("message-tags")) v |= V_MESSAGE_TAGS;
+    if (this.core.hasCap("draft/multiline") && this.core.hasCap("batch")) v |= V_MULTILINE;
     return v;
   }
 
   start(): void {}
 
-  line(text: string): void {
+  line(text: string, invalidUtf8 = false): void {
     if (this.held !== undefined) {
-      this.held.push(text);
+      this.held.push(invalidUtf8 ? { invalidUtf8: text } : text);
+      return;
+    }
+    if (invalidUtf8) {
+      this.refuseInvalidUtf8(text);
       return;
     }
     let msg: IrcMessage;
@@ -65,7 +85,7 @@ export class IrcFront implements Front, IrcReplies {
       if (err instanceof IrcParseError) return; // blank line: nothing to do
       throw err;
     }
-    this.begin();
+    this.begin(this.labelOf(msg));
     try {
       if (this.checkBodyLength(text, msg)) this.dispatch(msg);
     } finally {
@@ -75,6 +95,13 @@ export class IrcFront implements Front, IrcReplies {
 
   private dispatch(msg: IrcMessage): void {
     const core = this.core;
+    // A line of an open draft/multiline batch is collected, not run.
+    const ref = msg.tags.get("batch");
+    if (ref !== undefined && msg.command !== "BATCH" && this.multiline.has(ref)) {
+      const fail = this.multiline.add(msg);
+      if (fail !== undefined) failBatch({ core, irc: this }, fail);
+      return;
+    }
     const spec = COMMANDS[msg.command];
     if (spec === undefined) {
       this.reply(ERR.UNKNOWNCOMMAND, middle(msg.command), "Unknown command");
@@ -101,21 +128,55 @@ export class IrcFront implements Front, IrcReplies {
     }
   }
 
-  /** Hold this client's later lines until `pending` settles, then run them in order. */
+  /**
+   * UTF8ONLY: a line that was not UTF-8 is refused whole, never relayed with
+   * replacement characters, with the FAIL the IRCv3 UTF8ONLY spec gives.
+   */
+  private refuseInvalidUtf8(text: string): void {
+    let command = "*";
+    try {
+      command = parse(text).command;
+    } catch (err) {
+      if (!(err instanceof IrcParseError)) throw err;
+    }
+    this.begin();
+    try {
+      fail(
+        this,
+        command,
+        "INVALID_UTF8",
+        [],
+        "Message rejected, your IRC software MUST use UTF-8 encoding on this network",
+      );
+    } finally {
+      this.end();
+    }
+  }
+
+  /**
+   * Hold this client's later lines until `pending` settles, then run them in
+   * order. The waiting command's reply buffer stays open (parked) so its late
+   * answer is part of the same reply (one labeled response).
+   */
   private hold(pending: Promise<void>): void {
     this.held = [];
+    this.parked = true;
     const resume = (): void => {
       const queue = this.held ?? [];
       this.held = undefined;
+      this.parked = false;
+      this.flushReplies();
       for (let i = 0; i < queue.length; i++) {
         try {
-          this.line(queue[i] as string);
+          const next = queue[i] as HeldLine;
+          if (typeof next === "string") this.line(next);
+          else this.line(next.invalidUtf8, true);
         } catch {
           this.core.disconnect("Internal server error");
           return;
         }
         // A held line that waits again keeps the rest behind it.
-        const again = this.held as string[] | undefined;
+        const again = this.held as HeldLine[] | undefined;
         if (again !== undefined) {
           again.push(...queue.slice(i + 1));
           return;
@@ -125,10 +186,24 @@ export class IrcFront implements Front, IrcReplies {
     pending.then(resume, resume);
   }
 
+  /** The labeled-response frame for a command tagged `label`, if the client asked for it. */
+  private labelOf(msg: IrcMessage): LabelFrame | undefined {
+    const label = msg.tags.get("label");
+    if (label === undefined || label === "" || !this.core.hasCap("labeled-response")) return;
+    if (Buffer.byteLength(label) > MAX_LABEL_BYTES) return;
+    const core = this.core;
+    return {
+      tag: `label=${escapeTagValue(label)}`,
+      server: core.server.name,
+      batch: core.hasCap("batch"),
+      ref: () => batchRef(core.newId()),
+    };
+  }
+
   /** Start collecting: replies and the core's output to us wait for the command's end. */
-  private begin(): void {
+  private begin(label?: LabelFrame): void {
     if (this.depth++ === 0) {
-      this.replies = new ReplyBuffer();
+      this.replies = new ReplyBuffer(label);
       this.core.capture(this.replies);
     }
   }
@@ -136,7 +211,7 @@ export class IrcFront implements Front, IrcReplies {
   private end(): void {
     if (--this.depth !== 0) return;
     this.core.capture(undefined);
-    this.flushReplies();
+    if (!this.parked) this.flushReplies();
   }
 
   /** The body (without tags) is limited to 512 bytes with CR LF, per RFC 1459. */
@@ -219,6 +294,34 @@ export class IrcFront implements Front, IrcReplies {
     this.core.capture(undefined);
     this.flushReplies();
     return encoder.encode(`ERROR :Closing link: ${this.core.host} (${reason})\r\n`);
+  }
+
+  renamed(from: string, to: string, reason: string): void {
+    const ctx = { core: this.core, irc: this };
+    // While OPER waits, these lines are no part of its reply: they go out at
+    // once, and the parked buffer (with its label) stays as it was.
+    if (this.parked) {
+      const parked = this.replies;
+      this.replies = undefined;
+      try {
+        renamedFallback(ctx, from, to, reason);
+      } finally {
+        this.replies = parked;
+      }
+      return;
+    }
+    // Collected and written as one piece, like a command's replies.
+    this.begin();
+    try {
+      renamedFallback(ctx, from, to, reason);
+    } finally {
+      this.end();
+    }
+  }
+
+  monitor(online: boolean, targets: readonly string[]): void {
+    const list = targets.join(",");
+    this.reply(online ? RPL.MONONLINE : RPL.MONOFFLINE, list);
   }
 
   render(ev: BusEvent): Uint8Array {

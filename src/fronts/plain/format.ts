@@ -43,6 +43,15 @@ export function dayAndClock(time: number, now: number): string {
 
 export const ACTION = /^\x01ACTION(?: (.*?))?\x01?$/s;
 
+/** Lines of a multi-line message formatted one by one (blank ones left out), CR LF between. */
+function eachLine(text: string, format: (line: string) => string): string {
+  return text
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map(format)
+    .join("\r\n");
+}
+
 /**
  * One message as a line. `where` is the room shown before the nick, or "" when
  * the reader knows the room already.
@@ -54,6 +63,9 @@ export function messageLine(
   nick: string,
   text: string,
 ): string {
+  // A draft/multiline message: one line per line, each with its prefix.
+  if (text.includes("\n") && !text.startsWith("\x01"))
+    return eachLine(text, (l) => messageLine(time, where, command, nick, l));
   const room = where === "" ? "" : `${clean(where)} `;
   const action = command === "PRIVMSG" ? ACTION.exec(text) : null;
   if (action !== null) return `${time} ${room}* ${nick} ${clean(action[1] ?? "")}`;
@@ -79,14 +91,10 @@ export function formatEvent(event: BusEvent, labelAll = false): string | null {
   const who = nickOf(event.source);
   switch (event.type) {
     case "message": {
-      if (!isChannel(event.target)) return privateLine(t, who, event.command, event.text);
-      const line = messageLine(
-        t,
-        roomLabel(event.target, labelAll),
-        event.command,
-        who,
-        event.text,
-      );
+      // A STATUSMSG (`@#room`) shows in its room, like any message there.
+      const target = event.statusmsg === undefined ? event.target : event.target.slice(1);
+      if (!isChannel(target)) return privateLine(t, who, event.command, event.text);
+      const line = messageLine(t, roomLabel(target, labelAll), event.command, who, event.text);
       return line === "" ? null : line;
     }
     case "tagmsg":
@@ -103,6 +111,8 @@ export function formatEvent(event: BusEvent, labelAll = false): string | null {
         : `${t} * ${who} set the topic of ${clean(event.channel)} to: ${clean(event.text)}`;
     case "mode":
       return `${t} * ${who} set mode ${clean(event.modes.join(" "))} on ${clean(event.channel)}`;
+    case "wallops":
+      return `${t} * WALLOPS from ${who}: ${clean(event.text)}`;
     case "invite":
       return `${t} * ${who} invites ${clean(event.invitee)} to ${clean(event.channel)} (type /join ${clean(event.channel)})`;
     case "quit":
@@ -113,6 +123,13 @@ export function formatEvent(event: BusEvent, labelAll = false): string | null {
       return event.text === ""
         ? `${t} * ${who} is back`
         : `${t} * ${who} is away: ${clean(event.text)}`;
+    case "rename":
+      return `${t} * ${who} renamed ${clean(event.from)} to ${clean(event.channel)}${reason(event.reason)}`;
+    case "setname":
+    case "redact":
+      // Only shown to clients with the setname / message-redaction capability,
+      // which a person at nc never has.
+      return null;
   }
 }
 
@@ -123,6 +140,8 @@ function privateLine(
   command: "PRIVMSG" | "NOTICE",
   text: string,
 ): string | null {
+  if (text.includes("\n") && !text.startsWith("\x01"))
+    return eachLine(text, (l) => privateLine(t, who, command, l) ?? "");
   const action = command === "PRIVMSG" ? ACTION.exec(text) : null;
   if (action !== null) return `${t} * ${who} ${clean(action[1] ?? "")} (privately)`;
   if (text.startsWith("\x01")) return null;
@@ -243,8 +262,9 @@ export function replayLines(
   if (entries.length === 0) return [];
   const lines = [`*** Recent messages in ${clean(channel)} (history):`];
   for (const e of entries) {
+    if (e.command !== "PRIVMSG" && e.command !== "NOTICE") continue;
     const line = messageLine(dayAndClock(e.time, now), "", e.command, nickOf(e.source), e.text);
-    if (line !== "") lines.push(`[history] ${line}`);
+    for (const l of line.split("\r\n")) if (l !== "") lines.push(`[history] ${l}`);
   }
   lines.push("*** End of history.");
   return lines;

@@ -265,6 +265,13 @@ export class PlainFront implements Front, PlainContext {
     return line === null ? null : bytes(line);
   }
 
+  /** A room this person is in got a new name (RENAME): keep talking in it under that name. */
+  renamed(from: string, to: string, reason: string): void {
+    if (this.current !== undefined && sameName(this.current, from)) this.current = to;
+    const why = reason === "" ? "" : ` (${clean(reason)})`;
+    this.say(`*** ${clean(from)} is now called ${clean(to)}${why}.`);
+  }
+
   overlong(): void {
     this.notice("That line was too long and was not sent.");
   }

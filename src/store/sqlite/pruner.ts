@@ -32,6 +32,21 @@ export class Pruner {
     this.ledger = new RetentionLedger(opts.history);
   }
 
+  /** A row of `key` was deleted outside retention (a redaction). */
+  removed(key: string): void {
+    if (this.ledger.count(key) !== undefined) this.ledger.added(key, -1);
+  }
+
+  /** Rows of `from` now belong to `to`: `from` holds none, `to` is counted again. */
+  moved(from: string, to: string): void {
+    this.ledger.set(from, 0);
+    const row = this.db
+      .query<{ n: number }, [string]>("SELECT COUNT(*) AS n FROM messages WHERE key = ?")
+      .get(to);
+    this.ledger.set(to, row?.n ?? 0);
+    if (this.ledger.overLimit) this.schedule();
+  }
+
   /** Account for rows just committed (a first sight counts what is there). */
   committed(added: Added): void {
     for (const [key, n] of added) {

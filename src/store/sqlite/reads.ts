@@ -8,7 +8,7 @@ import type { ConversationIndex, Cut, Span } from "../queries.ts";
 import type { HistoryCommand, HistoryEntry } from "../store.ts";
 import { describe, type ErrorLog } from "./log.ts";
 
-interface MessageRow {
+export interface MessageRow {
   id: number;
   msgid: string;
   time: number;
@@ -19,16 +19,29 @@ interface MessageRow {
   text: string;
 }
 
-const COLS = "id, msgid, time, key, target, source, command, text";
+export const COLS = "id, msgid, time, key, target, source, command, text";
 
-function toEntry(row: MessageRow): HistoryEntry {
+/** What a stored row's command may be; anything else reads as PRIVMSG. */
+const COMMANDS: ReadonlySet<string> = new Set<HistoryCommand>([
+  "PRIVMSG",
+  "NOTICE",
+  "JOIN",
+  "PART",
+  "KICK",
+  "TOPIC",
+  "MODE",
+  "QUIT",
+  "NICK",
+]);
+
+export function toEntry(row: MessageRow): HistoryEntry {
   return {
     msgid: row.msgid,
     time: row.time,
     key: row.key,
     target: row.target,
     source: row.source,
-    command: row.command === "NOTICE" ? "NOTICE" : ("PRIVMSG" satisfies HistoryCommand),
+    command: COMMANDS.has(row.command) ? (row.command as HistoryCommand) : "PRIVMSG",
     text: row.text,
   };
 }

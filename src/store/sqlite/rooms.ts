@@ -1,5 +1,5 @@
 /**
- * Room state (topic, modes, bans) in the rooms and bans tables, keyed by the
+ * Room state (topic, modes, bans, +e/+I lists) in the rooms, bans and room_lists tables, keyed by the
  * casefolded channel name. Written at once, not batched: it changes rarely and
  * must survive a restart exactly as it was last set.
  */
@@ -26,6 +26,10 @@ interface BanRow {
   mask: string;
   set_by: string;
   set_at: number;
+}
+
+interface ListRow extends BanRow {
+  mode: string;
 }
 
 type RoomParams = [
@@ -75,6 +79,16 @@ export class SqliteRooms {
           "INSERT OR REPLACE INTO bans (room, mask, set_by, set_at) VALUES (?, ?, ?, ?)",
         );
         for (const ban of room.bans) addBan.run(folded, ban.mask, ban.setBy, ban.setAt);
+        this.db.query<never, [string]>("DELETE FROM room_lists WHERE room = ?").run(folded);
+        const addEntry = this.db.query<never, [string, string, string, string, number]>(
+          "INSERT OR REPLACE INTO room_lists (room, mode, mask, set_by, set_at) VALUES (?, ?, ?, ?, ?)",
+        );
+        for (const [mode, list] of [
+          ["e", room.exceptions],
+          ["I", room.invexes],
+        ] as const) {
+          for (const e of list ?? []) addEntry.run(folded, mode, e.mask, e.setBy, e.setAt);
+        }
       })();
     } catch (err) {
       this.log.report(`history: could not save room ${room.name}: ${describe(err)}`);
@@ -93,10 +107,16 @@ export class SqliteRooms {
   load(): RoomState[] {
     let rooms: RoomRow[];
     let bans: BanRow[];
+    let lists: ListRow[];
     try {
       rooms = this.db.query<RoomRow, []>("SELECT * FROM rooms ORDER BY folded").all();
       bans = this.db
         .query<BanRow, []>("SELECT room, mask, set_by, set_at FROM bans ORDER BY rowid")
+        .all();
+      lists = this.db
+        .query<ListRow, []>(
+          "SELECT room, mode, mask, set_by, set_at FROM room_lists ORDER BY rowid",
+        )
         .all();
     } catch (err) {
       throw new StoreOpenError(this.path, `cannot read the saved rooms: ${describe(err)}`, err);
@@ -110,7 +130,22 @@ export class SqliteRooms {
       }
       list.push({ mask: b.mask, setBy: b.set_by, setAt: b.set_at });
     }
-    return rooms.map((r) => toRoom(r, byRoom.get(r.folded) ?? []));
+    const listed = new Map<string, { exceptions?: BanState[]; invexes?: BanState[] }>();
+    for (const l of lists) {
+      let entry = listed.get(l.room);
+      if (entry === undefined) {
+        entry = {};
+        listed.set(l.room, entry);
+      }
+      const key = l.mode === "e" ? "exceptions" : "invexes";
+      const list = entry[key] ?? [];
+      list.push({ mask: l.mask, setBy: l.set_by, setAt: l.set_at });
+      entry[key] = list;
+    }
+    return rooms.map((r) => ({
+      ...toRoom(r, byRoom.get(r.folded) ?? []),
+      ...listed.get(r.folded),
+    }));
   }
 }
 

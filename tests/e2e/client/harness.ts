@@ -94,6 +94,8 @@ const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
  */
 export class Term {
   rows: string[][] = [[]];
+  /** The first row of the screen since the last clear (ESC [2J). */
+  top = 0;
   x = 0;
   y = 0;
   bells = 0;
@@ -188,6 +190,7 @@ export class Term {
         if (n === 2) {
           this.rows.push([]);
           this.y = this.rows.length - 1;
+          this.top = this.y;
           this.x = 0;
         } else if (n === 0) {
           // Erase below: the rest of this row and every row under it.
@@ -213,6 +216,14 @@ export class Term {
     return this.rows.map((_, y) => this.rowText(y)).join("\n");
   }
 
+  /** The rows shown since the screen was last cleared: what the user sees now. */
+  screenText(): string {
+    return this.rows
+      .slice(this.top)
+      .map((_, i) => this.rowText(this.top + i))
+      .join("\n");
+  }
+
   /** The row the cursor is on: where the prompt lives. */
   cursorRow(): string {
     return this.rowText(this.y);
@@ -224,6 +235,8 @@ export interface PtyClient {
   term: Term;
   /** Everything written to the terminal, escape sequences removed (for full-screen programs). */
   raw(): string;
+  /** Everything written to the terminal exactly as written, escape sequences included. */
+  bytes(): string;
   type(s: string): void;
   /** Wait until the screen (scrollback included) matches. */
   waitFor(pattern: RegExp | string, ms?: number): Promise<void>;
@@ -281,6 +294,7 @@ export function spawnPtyCommand(
     proc,
     term,
     raw: () => stripAnsi(raw),
+    bytes: () => raw,
     type(s) {
       proc.terminal?.write(s);
     },

@@ -79,8 +79,18 @@ describe("interactive clients", () => {
     // A private message is filed under its sender and rings too.
     const bells = alice.term.bells;
     bob.type("/msg alice just between us\r");
-    await alice.waitFor("[bob] <bob> just between us");
+    // It opens a window of its own, marked on the status line; Alt-2 shows it.
+    await alice.waitUntil(
+      (t) => t.rowText(t.y - 1).includes("2:bob(1!)"),
+      "bob's window on the status line, unread and marked",
+    );
     expect(alice.term.bells).toBeGreaterThan(bells);
+    alice.type("\x1b2");
+    await alice.waitUntil(
+      (t) => /<bob> just between us/.test(t.screenText()) && t.cursorRow().startsWith("[bob]"),
+      "bob's window shown",
+    );
+    expect(alice.term.rowText(alice.term.y - 1)).toContain("[2:bob]");
 
     alice.type("/quit\r");
     expect(await alice.exited()).toBe(0);
@@ -101,7 +111,9 @@ describe("interactive clients", () => {
     const t = dave.term;
     expect(t.cursorRow()).toBe("[#lobby] half typed");
     expect(t.x).toBe("[#lobby] half typed".length);
-    expect(t.rowText(t.y - 1)).toMatch(/^\d\d:\d\d +<carol> interrupting you$/);
+    // Above the prompt is the status line, and above that the message.
+    expect(t.rowText(t.y - 1)).toBe("[1:#lobby]");
+    expect(t.rowText(t.y - 2)).toMatch(/^\d\d:\d\d +<carol> interrupting you$/);
 
     // The editor still holds the whole line: finishing it sends it intact.
     dave.type(" and finished\r");
@@ -125,7 +137,8 @@ describe("interactive clients", () => {
     await gina.waitFor("<hal> while you type");
     await gina.waitUntil(shownWhole, "the whole line redrawn under the message");
     const t = gina.term;
-    expect(t.rowText(t.y - 2)).toMatch(/^\d\d:\d\d +<hal> while you type$/);
+    expect(t.rowText(t.y - 2)).toBe("[1:#lobby]");
+    expect(t.rowText(t.y - 3)).toMatch(/^\d\d:\d\d +<hal> while you type$/);
     gina.type("\r");
     // Wrapped on hal's screen too: compare with the line breaks taken out.
     await hal.waitUntil(

@@ -208,9 +208,11 @@ describe("CHATHISTORY on a room with a few thousand messages", () => {
 
   test("malformed requests get FAIL CHATHISTORY standard replies", async () => {
     c.send("CHATHISTORY FROB #big * 10");
-    await c.expect(/ FAIL CHATHISTORY INVALID_PARAMS FROB :Unknown command$/);
+    await c.expect(/ FAIL CHATHISTORY UNKNOWN_COMMAND FROB :Unknown command$/);
     c.send("CHATHISTORY BEFORE #big");
-    await c.expect(/ FAIL CHATHISTORY INVALID_PARAMS BEFORE :Insufficient parameters$/);
+    await c.expect(/ FAIL CHATHISTORY NEED_MORE_PARAMS BEFORE :Missing parameters$/);
+    c.send("CHATHISTORY BEFORE #big msgid=m5 10 extra");
+    await c.expect(/ FAIL CHATHISTORY INVALID_PARAMS BEFORE :Too many parameters$/);
     c.send("CHATHISTORY BEFORE #big timestamp=yesterday 10");
     await c.expect(/ FAIL CHATHISTORY INVALID_PARAMS BEFORE timestamp=yesterday :/);
     c.send("CHATHISTORY BEFORE #big msgid=m5 0");

@@ -9,7 +9,7 @@ import { clock, formatEvent } from "../../../src/fronts/plain/format.ts";
 import { clean, splitText } from "../../../src/protocol/text.ts";
 
 const time = new Date(2026, 0, 2, 9, 5).getTime();
-const base = { source: "bob!~bob@10.0.0.1", time, origin: { node: "n", conn: 1 } };
+const base = { source: "bob!~bob@10.0.0.1", time, msgid: "e1", origin: { node: "n", conn: 1 } };
 
 describe("plain event lines", () => {
   test.each<[string, BusEvent, string | null]>([
@@ -19,9 +19,53 @@ describe("plain event lines", () => {
       "09:05 <bob> hi",
     ],
     [
+      "a multi-line message (draft/multiline) is one line per line, blank ones left out",
+      {
+        ...base,
+        type: "message",
+        target: "#lobby",
+        command: "PRIVMSG",
+        text: "first\n\nsecond \x1b[2Jline",
+        msgid: "1",
+        multiline: true,
+      },
+      "09:05 <bob> first\r\n09:05 <bob> second line",
+    ],
+    [
+      "a private multi-line message too",
+      {
+        ...base,
+        type: "message",
+        target: "alice",
+        command: "PRIVMSG",
+        text: "a\nb",
+        msgid: "1",
+        multiline: true,
+      },
+      "09:05 *bob* a\r\n09:05 *bob* b",
+    ],
+    [
       "message in another room names the room",
       { ...base, type: "message", target: "#dev", command: "PRIVMSG", text: "hi", msgid: "1" },
       "09:05 #dev <bob> hi",
+    ],
+    [
+      "STATUSMSG shows in its room, not as a private message",
+      {
+        ...base,
+        type: "message",
+        target: "@#dev",
+        command: "PRIVMSG",
+        text: "ops",
+        msgid: "1",
+        statusmsg: "@",
+      },
+      "09:05 #dev <bob> ops",
+    ],
+    [
+      "wallops",
+      { ...base, type: "wallops", text: "restart soon" },
+      "09:05 * WALLOPS from bob: restart soon",
     ],
     [
       "action",
@@ -132,7 +176,8 @@ describe("plain event lines", () => {
       victim: "e\x1bve",
       reason: "r\x00\x9bx",
     });
-    expect(line).toBe("09:05 * eve was kicked from #lobby by b[31mob (rx)");
+    // A control sequence goes whole: ESC [31m, ESC v and the C1 CSI \x9b x with what they take.
+    expect(line).toBe("09:05 * ee was kicked from #lobby by bob (r)");
   });
 
   test("property: splitText keeps every piece within the byte budget and loses no text", () => {

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
+import { fingerprintOfDer } from "../../../src/security/fingerprint.ts";
 import type { TestClient } from "../../helpers/irc-client.ts";
 import type { TestServer } from "../../helpers/server.ts";
 
@@ -261,4 +262,24 @@ export function freedAfterEach(): Live {
     for (const f of live.cleanups.splice(0)) f();
   });
   return live;
+}
+
+/** The fingerprint a new TLS connection to `port` on 127.0.0.1 is shown. */
+export function peerFingerprint(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    Bun.connect({
+      hostname: "127.0.0.1",
+      port,
+      tls: { rejectUnauthorized: false },
+      socket: {
+        handshake(s) {
+          const raw = s.getPeerCertificate()?.raw;
+          s.end();
+          if (raw) resolve(fingerprintOfDer(raw));
+          else reject(new Error("no certificate"));
+        },
+        data() {},
+      },
+    }).catch(reject);
+  });
 }

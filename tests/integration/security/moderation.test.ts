@@ -235,6 +235,13 @@ describe("server operators", () => {
     // The operator refuses to lock out everyone by mistake.
     root.send("KLINE *");
     await root.expect(/NOTICE root :Refusing to K-line everyone/);
+    // Nor every address: a D-line is kept across restarts, so this would stay.
+    for (const everyone of ["*", "0.0.0.0/0", "0::/0"]) {
+      root.send(`DLINE ${everyone}`);
+      await root.expect(`NOTICE root :Refusing to D-line every address (${everyone})`);
+    }
+    root.send("DLINE");
+    await root.expect(/NOTICE root :No D-lines set/);
     root.send("KLINE");
     await root.expect(/NOTICE root :KLINE carol!\*@\* by root: flooding/);
     root.send("UNKLINE carol");

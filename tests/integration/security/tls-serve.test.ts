@@ -11,10 +11,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
-import { fingerprintOfDer } from "../../../src/security/fingerprint.ts";
 import { TestClient } from "../../helpers/irc-client.ts";
 import { serveCommand, spawnServe } from "../../helpers/serve-process.ts";
-import { LineClient, opensslCert, Signal } from "./helpers.ts";
+import { LineClient, opensslCert, peerFingerprint, Signal } from "./helpers.ts";
 
 const ROOT = join(import.meta.dir, "..", "..", "..");
 const MAIN = join(ROOT, "src", "main.ts");
@@ -61,26 +60,6 @@ function opensslFp(certPath: string): string {
     { encoding: "utf8" },
   );
   return `SHA256:${(out.trim().split("=")[1] ?? "").replaceAll(":", "").toLowerCase()}`;
-}
-
-/** The fingerprint a TLS client sees on `port`. */
-async function peerFingerprint(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    Bun.connect({
-      hostname: "127.0.0.1",
-      port,
-      tls: { rejectUnauthorized: false },
-      socket: {
-        handshake(s) {
-          const raw = s.getPeerCertificate()?.raw;
-          s.end();
-          if (raw) resolve(fingerprintOfDer(raw));
-          else reject(new Error("no certificate"));
-        },
-        data() {},
-      },
-    }).catch(reject);
-  });
 }
 
 async function joinPipe(

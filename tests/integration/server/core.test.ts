@@ -17,11 +17,11 @@ describe("registration", () => {
     expect(await c.expect(/ 001 alice :Welcome/)).toContain("alice!~alice@127.0.0.1");
     await c.expect(/ 002 alice /);
     await c.expect(/ 003 alice /);
-    await c.expect(/ 004 alice \S+ \S+ iow biklmnotv/);
+    await c.expect(/ 004 alice \S+ \S+ Biow CIbeiklmnopstv :?Ibeklov$/);
     const isupport = `${await c.expect(/ 005 alice /)} ${await c.expect(/ 005 alice /)}`;
     expect(isupport).toContain("CASEMAPPING=rfc1459");
     expect(isupport).toContain("PREFIX=(ov)@+");
-    expect(isupport).toContain("CHANMODES=b,k,l,imnt");
+    expect(isupport).toContain("CHANMODES=beI,k,l,Cimnpst");
     await c.expect(/ 251 alice :There are 1 users and 0 invisible/);
     await c.expect(/ 375 alice /);
     await c.expect(/ 372 alice :- be nice/);

@@ -54,7 +54,7 @@ describe("limits and bad input", () => {
     expect(got).not.toContain("xxxx");
   });
 
-  test("invalid UTF-8 is replaced, never crashes, others unaffected", async () => {
+  test("invalid UTF-8 is refused with FAIL INVALID_UTF8 (UTF8ONLY), never crashes, others unaffected", async () => {
     const { a, b } = await room({});
     const bad = new Uint8Array([
       ...new TextEncoder().encode("PRIVMSG #r :bad "),
@@ -65,11 +65,13 @@ describe("limits and bad input", () => {
       ...new TextEncoder().encode(" end\r\n"),
     ]);
     a.sendRaw(bad);
-    const line = await b.expect(/PRIVMSG #r :bad /);
-    expect(line).toContain("\uFFFD");
-    expect(line).toEndWith(" end");
+    await a.expect(/^:\S+ FAIL PRIVMSG INVALID_UTF8 :/);
     b.send("PRIVMSG #r :fine");
     await a.expect(/PRIVMSG #r :fine$/);
+    a.send("PRIVMSG #r :fine");
+    await b.expect(/PRIVMSG #r :fine$/);
+    // Nothing of the refused line reached the room, with or without replacement characters.
+    expect(b.lines.some((l) => l.includes("PRIVMSG #r :bad"))).toBe(false);
   });
 
   test("NUL, bare CR and control bytes are stripped, never relayed raw", async () => {

@@ -233,3 +233,41 @@ test("irssi and python3-irc see the topic, nick changes and kicks", async () => 
   r.reader.releaseLock();
   expect(r.line).toBe("KICK op #ops pybot2 bye bot");
 }, 30_000);
+
+test("weechat negotiates setname: its /setname reaches room-mates and is shown back to it", async () => {
+  t = await startTestServer();
+  const raw = await t.client("watcher", { caps: ["setname"] });
+  raw.send("JOIN #lobby");
+  await raw.expect(/ 366 watcher #lobby /);
+  const dir = mkdtempSync(join(tmpdir(), "chat-weechat-"));
+  dirs.push(dir);
+  const wee = Bun.spawn(
+    [
+      "weechat-headless",
+      "--dir",
+      dir,
+      "-r",
+      [
+        "/set logger.file.flush_delay 0",
+        `/server add t 127.0.0.1/${t.port} -notls -nicks=wee -username=wee -autojoin=#lobby`,
+        '/set irc.server.t.capabilities "*"',
+        "/connect t",
+        "/wait 3 /command -buffer irc.server.t irc /setname Wee Renamed",
+        "/wait 30 /quit",
+      ].join(";"),
+    ],
+    {
+      stdout: "ignore",
+      stderr: "ignore",
+      stdin: "ignore",
+      env: { ...process.env, LANG: "C.UTF-8" },
+    },
+  );
+  procs.push(wee);
+  await raw.expect(/^:wee!\S+ JOIN #lobby$/, 10_000);
+  expect(await raw.expect(/ SETNAME /, 10_000)).toMatch(/^:wee!\S+ SETNAME :Wee Renamed$/);
+  raw.send("WHOIS wee");
+  expect(await raw.expect(/ 311 watcher wee /)).toEndWith(" :Wee Renamed");
+  // weechat understood the SETNAME sent back to it: it says so in its server buffer.
+  await waitFileContains(join(dir, "logs", "irc.server.t.weechatlog"), "Wee Renamed", 10_000);
+}, 30_000);

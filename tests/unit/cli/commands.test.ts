@@ -26,6 +26,8 @@ describe("toServeConfig", () => {
       floodLimit: true,
       quiet: false,
       network: "chat",
+      logFormat: "text",
+      logLevel: "info",
     });
   });
 
@@ -59,6 +61,10 @@ describe("toServeConfig", () => {
       "5",
       "--max-clients",
       "50",
+      "--log-format",
+      "json",
+      "--log-level",
+      "debug",
     ]);
     expect(c).toEqual({
       host: "127.0.0.1",
@@ -77,7 +83,14 @@ describe("toServeConfig", () => {
       network: "ExampleNet",
       maxPerIp: 5,
       maxClients: 50,
+      logFormat: "json",
+      logLevel: "debug",
     });
+  });
+
+  test("--quiet alone means log level warn; an explicit --log-level wins", () => {
+    expect(serve(["--quiet"]).logLevel).toBe("warn");
+    expect(serve(["--quiet", "--log-level", "error"]).logLevel).toBe("error");
   });
 
   test.each([
@@ -88,6 +101,8 @@ describe("toServeConfig", () => {
     [["--network", "my net"], /--network must be 1 to 32/],
     [["--network", "x".repeat(33)], /--network must be 1 to 32/],
     [["--max-per-ip", "0"], /--max-per-ip must be a whole number/],
+    [["--log-format", "xml"], /--log-format must be one of text, json, not "xml"/],
+    [["--log-level", "loud"], /--log-level must be one of debug, info, warn, error/],
     [["--max-clients", "lots"], /--max-clients must be a whole number/],
   ])("refuses %p", (argv, message) => {
     expect(() => serve(argv)).toThrow(UsageError);
@@ -144,6 +159,8 @@ describe("toJoinConfig", () => {
       tls: false,
       insecure: false,
       json: false,
+      notify: true,
+      once: false,
     });
   });
 
@@ -171,6 +188,8 @@ describe("toJoinConfig", () => {
         `SHA256:${fp}`,
         "--insecure",
         "--json",
+        "--no-notify",
+        "--once",
       ]),
     ).toEqual({
       host: "h",
@@ -182,6 +201,8 @@ describe("toJoinConfig", () => {
       fingerprint: fp,
       insecure: true,
       json: true,
+      notify: false,
+      once: true,
     });
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { parseArgs } from "citty";
 import fc from "fast-check";
 import { joinArgs, toJoinConfig } from "../../../src/cli/join-config.ts";
+import { parseMetricsAddress } from "../../../src/cli/metrics-flag.ts";
 import {
   checkRawArgs,
   collectRepeated,
@@ -240,5 +241,26 @@ describe("any command line", () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe("--metrics [HOST:]PORT", () => {
+  test("a bare port is on loopback; a host or [v6] can be given", () => {
+    expect(parseMetricsAddress("9100")).toEqual({ host: "127.0.0.1", port: 9100 });
+    expect(parseMetricsAddress(":9100")).toEqual({ host: "127.0.0.1", port: 9100 });
+    expect(parseMetricsAddress("0.0.0.0:9100")).toEqual({ host: "0.0.0.0", port: 9100 });
+    expect(parseMetricsAddress("[::1]:9100")).toEqual({ host: "::1", port: 9100 });
+  });
+
+  test.each(["", "abc", "host:", "[::1]", "1.2.3.4:99999", "a b:1"])("%p is refused", (raw) => {
+    expect(() => parseMetricsAddress(raw)).toThrow(/--metrics/);
+  });
+
+  test("off unless given", () => {
+    expect(toServeConfig({}, {}).metrics).toBeUndefined();
+    expect(toServeConfig({ metrics: "9200" }, {}).metrics).toEqual({
+      host: "127.0.0.1",
+      port: 9200,
+    });
   });
 });

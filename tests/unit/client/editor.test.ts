@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { complete, LineEditor } from "../../../src/client/ui/editor.ts";
-import { KeyDecoder } from "../../../src/client/ui/keys.ts";
+import { type Key, KeyDecoder } from "../../../src/client/ui/keys.ts";
 
 const enc = new TextEncoder();
 
@@ -51,10 +51,25 @@ describe("key decoding", () => {
     expect(dec.push(bytes.subarray(1))).toEqual([{ name: "text", text: "é" }]);
   });
 
-  test("a bracketed paste of two lines submits each line", () => {
+  test("a bracketed paste of two lines is one paste of both, after what was typed", () => {
     const ed = new LineEditor();
-    const kinds = type(ed, "\x1b[200~one\ntwo\n\x1b[201~");
-    expect(kinds.filter((k) => k === "submit")).toHaveLength(2);
+    type(ed, "say: ");
+    const dec = new KeyDecoder();
+    const bytes = new TextEncoder().encode("\x1b[200~one\r\ntwo\n\x1b[201~");
+    // Cut inside the end marker: the decoder waits for the rest.
+    const keys = [
+      ...dec.push(bytes.subarray(0, bytes.length - 3)),
+      ...dec.push(bytes.subarray(bytes.length - 3)),
+    ];
+    expect(keys).toEqual([{ name: "paste", text: "one\ntwo\n" }]);
+    expect(ed.feed(keys[0] as Key)).toEqual({ kind: "paste", lines: ["say: one", "two"] });
+    expect(ed.text).toBe("");
+  });
+
+  test("a pasted single line with its Enter is typed and submitted as before", () => {
+    const ed = new LineEditor();
+    const kinds = type(ed, "\x1b[200~just one\n\x1b[201~");
+    expect(kinds.filter((k) => k === "submit")).toHaveLength(1);
   });
 });
 

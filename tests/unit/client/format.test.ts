@@ -5,9 +5,9 @@ import {
   formatPlain,
   formatTerminal,
   nickColour,
-  sanitize,
   wrapText,
 } from "../../../src/client/ui/format.ts";
+import { clean as sanitize } from "../../../src/client/ui/safe.ts";
 
 const strip = (s: string): string => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
 
@@ -48,7 +48,7 @@ describe("plain (pipe) lines", () => {
   });
 
   test("terminal control sequences from the network are stripped", () => {
-    expect(sanitize("a\x1b[2Jb\x07c\x0304,05red")).toBe("a[2Jbcred");
+    expect(sanitize("a\x1b[2Jb\x07c\x0304,05red")).toBe("abcred");
   });
 });
 

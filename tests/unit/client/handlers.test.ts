@@ -1,8 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import type { ClientEvent } from "../../../src/client/events.ts";
-import { handleLine, handlers, mentions } from "../../../src/client/handlers.ts";
+import { handleLine, handlers } from "../../../src/client/handlers.ts";
 import { ClientState } from "../../../src/client/state.ts";
+import { mentions } from "../../../src/client/text.ts";
 import { formatTerminal } from "../../../src/client/ui/format.ts";
 import { type IrcMessage, parse } from "../../../src/protocol/message.ts";
 

@@ -132,8 +132,66 @@ describe("slash commands", () => {
       "away",
       "quit",
       "raw",
+      "list",
+      "search",
+      "jump",
+      "mentions",
+      "back",
+      "whois",
+      "names",
+      "mode",
+      "kick",
+      "ban",
+      "invite",
+      "ignore",
+      "unignore",
     ])
       expect(commandNames).toContain(c);
+  });
+
+  test("/help names every key the client reacts to", () => {
+    const text = helpLines().join("\n");
+    for (const key of [
+      "Alt-1..9",
+      "Alt-Left/Right",
+      "Ctrl-P/Ctrl-N",
+      "PageUp/PageDown",
+      "Tab",
+      "Up/Down",
+      "Ctrl-A/E",
+      "Ctrl-Left/Right",
+      "Alt-B/F",
+      "Ctrl-K",
+      "Ctrl-W/U",
+      "Ctrl-L",
+      "Ctrl-C",
+      "Ctrl-D",
+    ])
+      expect(text).toContain(key);
+  });
+
+  test("the new commands: /search [in ROOM], /jump, /mode, /invite, /back, /part of a private window", () => {
+    const st = inLobby();
+    expect(parseInput("/search deploy failed in dev", st)).toEqual({
+      kind: "search",
+      words: "deploy failed",
+      target: "#dev",
+    });
+    expect(parseInput("/search deploy", st)).toEqual({ kind: "search", words: "deploy" });
+    expect(parseInput("/jump 3", st)).toEqual({ kind: "jump", index: 3 });
+    expect(parseInput("/jump x", st).kind).toBe("error");
+    const sent = (line: string): string[] => {
+      const a = parseInput(line, st);
+      return a.kind === "send" ? a.messages.map((m) => [m.command, ...m.params].join(" ")) : [];
+    };
+    expect(sent("/mode +t")).toEqual(["MODE #lobby +t"]);
+    expect(sent("/mode #dev +k key")).toEqual(["MODE #dev +k key"]);
+    expect(sent("/invite carol")).toEqual(["INVITE carol #lobby"]);
+    expect(sent("/back")).toEqual(["AWAY"]);
+    expect(sent("/list")).toEqual(["LIST"]);
+    st.current = "bob";
+    expect(parseInput("/part", st)).toEqual({ kind: "close", target: "bob" });
+    expect(parseInput("/switch 2", st)).toEqual({ kind: "window", index: 1 });
   });
 
   test("commands without their argument explain their usage", () => {

@@ -8,7 +8,12 @@ import { expect, test } from "bun:test";
 import type { MessageBus } from "../../../src/bus/bus.ts";
 import type { BusEvent, MessageEvent } from "../../../src/bus/events.ts";
 
-const base = { source: "a!~a@10.0.0.1", time: 1_700_000_000_000, origin: { node: "n1", conn: 7 } };
+const base = {
+  source: "a!~a@10.0.0.1",
+  time: 1_700_000_000_000,
+  msgid: "m0",
+  origin: { node: "n1", conn: 7 },
+};
 
 const msg = (text: string): MessageEvent => ({
   ...base,
@@ -41,6 +46,9 @@ export const EVERY_EVENT: readonly [string, BusEvent][] = [
   ["#r", { ...base, type: "quit", text: "Quit: bye", rooms: ["#r", "#s"] }],
   ["a2", { ...base, type: "nick", text: "a2", rooms: [] }],
   ["#r", { ...base, type: "away", text: "lunch", rooms: ["#r"] }],
+  ["#r", { ...base, type: "setname", text: "Alice Liddell", rooms: ["#r"] }],
+  ["#r", { ...base, type: "redact", target: "#r", redacted: "m1", reason: "typo" }],
+  ["#new", { ...base, type: "rename", channel: "#new", from: "#r", reason: "" }],
 ];
 
 /** Wait until `got` has `n` events (a networked bus delivers asynchronously). */

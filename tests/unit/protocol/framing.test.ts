@@ -267,3 +267,14 @@ describe("telnet negotiation", () => {
     );
   });
 });
+
+describe("UTF-8 validity", () => {
+  test("a line that is not UTF-8 is marked; valid ones are not", () => {
+    const f = new LineFramer();
+    const events = f.push(new Uint8Array([0x61, 0xe9, 0x62, 0x0a, 0xc3, 0xa9, 0x0a]));
+    expect(events).toEqual([
+      { kind: "line", line: "a\uFFFDb", invalidUtf8: true },
+      { kind: "line", line: "é" },
+    ]);
+  });
+});

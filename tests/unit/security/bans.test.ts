@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { addressKey } from "../../../src/security/address.ts";
 import {
+  coversEveryAddress,
   globMatch,
   ipMatches,
   isIpPattern,
@@ -84,5 +85,16 @@ describe("addressKey (what counts as one address for per-address limits)", () =>
     expect(addressKey("2001:db8:1:3::1")).not.toBe(addressKey("2001:db8:1:2::1"));
     expect(addressKey("::1")).toBe("0000:0000:0000:0000::/64");
     expect(addressKey("not-an-address")).toBe("not-an-address");
+  });
+});
+
+describe("coversEveryAddress", () => {
+  test("only patterns that match every address", () => {
+    for (const p of ["*", "*.*", "*:*", "0.0.0.0/0", "::/0", "10.0.0.0/00"]) {
+      expect(coversEveryAddress(p)).toBe(true);
+    }
+    for (const p of ["10.*", "10.0.0.0/8", "2001:db8::/32", "127.0.0.1"]) {
+      expect(coversEveryAddress(p)).toBe(false);
+    }
   });
 });

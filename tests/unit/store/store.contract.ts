@@ -62,6 +62,37 @@ export function runStoreContract(name: string, subject: ContractSubject): void {
       }
     });
 
+    test("moveConversation gives a conversation a new key and target, merged in order", () => {
+      const s = make(4);
+      for (const i of [1, 3]) s.append(msg("#old", i));
+      for (const i of [2, 4, 5]) s.append(msg("#new", i, { msgid: `n-${i}` }));
+      s.flush();
+      s.moveConversation("#old", "#new", "#New");
+      subject.settle?.(s);
+      expect(s.latest("#old", 10)).toEqual([]);
+      const moved = s.latest("#new", 10);
+      // Five messages over a limit of four: the oldest goes.
+      expect(texts(moved)).toEqual(["line 2", "line 3", "line 4", "line 5"]);
+      expect(moved.find((e) => e.text === "line 3")?.target).toBe("#New");
+      expect(texts(s.around("#new", { msgid: "old-3" }, 1))).toEqual(["line 3"]);
+    });
+
+    test("redact forgets one message of one conversation, even one not yet flushed", () => {
+      const s = filled(3, 4);
+      s.append(msg("#dev", 4));
+      expect(s.redact("#ops", "dev-2")).toBe(false);
+      expect(s.redact("#dev", "dev-2")).toBe(true);
+      expect(s.redact("#dev", "dev-2")).toBe(false);
+      expect(s.redact("#dev", "dev-4")).toBe(true);
+      expect(texts(s.latest("#dev", 10))).toEqual(["line 1", "line 3"]);
+      expect(s.around("#dev", { msgid: "dev-2" }, 3)).toEqual([]);
+      // Retention counts what is left: five messages now, so only the oldest goes.
+      for (const i of [5, 6, 7]) s.append(msg("#dev", i));
+      s.flush();
+      subject.settle?.(s);
+      expect(texts(s.latest("#dev", 10))).toEqual(["line 3", "line 5", "line 6", "line 7"]);
+    });
+
     test("latest returns the newest messages oldest first, all fields intact", () => {
       const s = make();
       s.append(msg("#dev", 1, { command: "NOTICE", text: "\u0001ACTION waves\u0001 ünïcode" }));
@@ -273,8 +304,93 @@ export function runStoreContract(name: string, subject: ContractSubject): void {
       expect(s.loadRooms()).toEqual([plain]);
     });
 
+    test("the +e and +I lists round-trip with the room and go with it", () => {
+      const s = make();
+      const room: RoomState = {
+        name: "#lists",
+        created: T0,
+        flags: "int",
+        bans: [{ mask: "m:troll!*@*", setBy: "alice", setAt: T0 + 1 }],
+        exceptions: [{ mask: "friend!*@*", setBy: "alice", setAt: T0 + 2 }],
+        invexes: [
+          { mask: "*!*@10.0.0.*", setBy: "bob", setAt: T0 + 3 },
+          { mask: "guest!*@*", setBy: "bob", setAt: T0 + 4 },
+        ],
+      };
+      s.saveRoom(room);
+      expect(s.loadRooms()).toEqual([room]);
+      const emptied: RoomState = { name: "#lists", created: T0, flags: "int", bans: [] };
+      s.saveRoom(emptied);
+      expect(s.loadRooms()).toEqual([emptied]);
+      s.saveRoom(room);
+      s.deleteRoom("#LISTS");
+      expect(s.loadRooms()).toEqual([]);
+    });
+
+    test("search finds every word, in the conversations asked, newest matches oldest first", () => {
+      const s = make(1000);
+      const say = (key: string, i: number, text: string, source = "alice!a@h") =>
+        s.append(msg(key, i, { text, source }));
+      say("#dev", 1, "the Build is green");
+      say("#dev", 2, "build broke again", "bob!b@h");
+      say("#dev", 3, "Café build done");
+      say("#ops", 4, "build the ops box");
+      say("alice bob", 5, "private build note");
+      say("carol dave", 6, "their build");
+      s.flush();
+      const q = (words: string, over = {}) => ({ words, limit: 10, ...over });
+      const texts2 = (es: HistoryEntry[]) => es.map((e) => e.text);
+      expect(texts2(s.search(["#dev"], q("build")))).toEqual([
+        "the Build is green",
+        "build broke again",
+        "Café build done",
+      ]);
+      // Every word must occur; case and accents do not matter; word order does not.
+      expect(texts2(s.search(["#dev"], q("BUILD cafe")))).toEqual(["Café build done"]);
+      expect(texts2(s.search(["#dev"], q("green build")))).toEqual(["the Build is green"]);
+      expect(s.search(["#dev"], q("buil"))).toEqual([]);
+      // Only the keys asked, plus the nick's own private conversations.
+      expect(texts2(s.search(["#dev", "#ops"], q("build"), "bob")).length).toBe(5);
+      expect(texts2(s.search([], q("build"), "carol"))).toEqual(["their build"]);
+      // The newest `limit`, given oldest first; from, after and before narrow it.
+      expect(texts2(s.search(["#dev"], q("build", { limit: 2 })))).toEqual([
+        "build broke again",
+        "Café build done",
+      ]);
+      expect(texts2(s.search(["#dev"], q("build", { from: "bob" })))).toEqual([
+        "build broke again",
+      ]);
+      expect(
+        texts2(s.search(["#dev"], q("build", { after: T0 + 1000, before: T0 + 3000 }))),
+      ).toEqual(["build broke again"]);
+      // Query syntax is not passed through: quotes and operators are only words.
+      expect(s.search(["#dev"], q('build" OR "x'))).toEqual([]);
+      expect(s.search(["#dev"], q("*"))).toEqual([]);
+    });
+
+    test("read markers are kept per nick and conversation, and replaced", () => {
+      const s = make();
+      expect(s.readMarker("alice", "#dev")).toBeUndefined();
+      s.saveReadMarker("alice", "#dev", T0);
+      s.saveReadMarker("alice", "bob", T0 + 5);
+      s.saveReadMarker("carol", "#dev", T0 + 9);
+      s.saveReadMarker("alice", "#dev", T0 + 2);
+      expect(s.readMarker("alice", "#dev")).toBe(T0 + 2);
+      expect(s.readMarker("alice", "bob")).toBe(T0 + 5);
+      expect(s.readMarker("carol", "#dev")).toBe(T0 + 9);
+      expect(s.readMarker("bob", "#dev")).toBeUndefined();
+    });
+
     if (subject.reopen !== undefined) {
       const reopen = subject.reopen;
+      test("reopening keeps read markers", () => {
+        let s = make(1000);
+        s.saveReadMarker("alice", "#dev", T0 + 7);
+        s = reopen(s, 1000);
+        open.push(s);
+        expect(s.readMarker("alice", "#dev")).toBe(T0 + 7);
+      });
+
       test("reopening the database keeps messages, order and rooms", () => {
         let s = make(1000);
         for (let i = 1; i <= 30; i++) s.append(msg("#dev", i));

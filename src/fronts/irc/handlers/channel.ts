@@ -3,9 +3,11 @@
  */
 import { prefixOf, type RoomView } from "../../../core/api.ts";
 import type { IrcMessage } from "../../../protocol/message.ts";
-import { RPL } from "../../../protocol/numerics.ts";
+import { ERR, RPL } from "../../../protocol/numerics.ts";
 import type { CommandContext } from "../context.ts";
+import { matches, parseList } from "./elist.ts";
 import { replay } from "./history.ts";
+import { sendMarker } from "./read-marker.ts";
 import { eachTarget, splitList, targetList } from "./targets.ts";
 
 // JOIN <channel>{,<channel>} [<key>{,<key>}]  |  JOIN 0
@@ -33,10 +35,16 @@ export function join(ctx: CommandContext, msg: IrcMessage): void {
         String(Math.floor(topic.setAt / 1000)),
       );
     }
+    // draft/read-marker: the room's marker after its JOIN, before RPL_ENDOFNAMES.
+    if (core.hasCap("draft/read-marker"))
+      sendMarker(ctx, joined.room.channel, core.readMarker(joined.room.channel));
     sendNames(ctx, joined.room);
     if (joined.replay !== undefined) replay(ctx, joined.room.channel, joined.replay);
   });
 }
+
+/** RPL_NAMREPLY's channel symbol: `@` secret (+s), `*` private (+p), `=` public. */
+const SYMBOL: Record<RoomView["visibility"], string> = { secret: "@", private: "*", public: "=" };
 
 /** RPL_NAMREPLY lines (split to stay under the line limit) and RPL_ENDOFNAMES. */
 export function sendNames(ctx: CommandContext, room: RoomView): void {
@@ -44,7 +52,8 @@ export function sendNames(ctx: CommandContext, room: RoomView): void {
   if (room.note !== undefined) irc.notice(room.note);
   const full = core.hasCap("userhost-in-names");
   const multi = core.hasCap("multi-prefix");
-  const head = `:${core.server.name} ${RPL.NAMREPLY} ${core.nick ?? "*"} = ${room.channel} :`;
+  const symbol = SYMBOL[room.visibility];
+  const head = `:${core.server.name} ${RPL.NAMREPLY} ${core.nick ?? "*"} ${symbol} ${room.channel} :`;
   // Bytes, not characters: a room name may be non-ASCII.
   const budget = 480 - Buffer.byteLength(head);
   let line = "";
@@ -101,18 +110,32 @@ export function names(ctx: CommandContext, msg: IrcMessage): void {
   }
 }
 
-// LIST [<channel>{,<channel>}]
+// LIST [<channel>|<elist condition>{,...}]   (ELIST=CMNTU: see elist.ts)
 export function list(ctx: CommandContext, msg: IrcMessage): void {
   const { core, irc } = ctx;
+  const query = parseList(splitList(msg.params[0]));
+  // Only conditions: every room is a candidate; names (with or without conditions): those rooms.
+  const rooms =
+    query.names.length === 0 && query.keep.length > 0 ? core.list() : core.list(query.names);
+  const now = core.now();
   irc.reply(RPL.LISTSTART, "Channel", "Users  Name");
-  for (const r of core.list(splitList(msg.params[0]))) {
-    irc.reply(RPL.LIST, r.name, String(r.users), r.topic);
+  for (const r of rooms) {
+    if (matches(query, r, now)) irc.reply(RPL.LIST, r.name, String(r.users), r.topic);
   }
   irc.reply(RPL.LISTEND, "End of /LIST");
 }
 
-// INVITE <nickname> <channel>
+// INVITE <nickname> <channel>  |  INVITE   (no parameters: your pending invitations)
 export function invite(ctx: CommandContext, msg: IrcMessage): void {
+  if (msg.params.length === 0) {
+    for (const channel of ctx.core.pendingInvites()) ctx.irc.reply(RPL.INVITED, channel);
+    ctx.irc.reply(RPL.ENDOFINVITED, "End of /INVITE list");
+    return;
+  }
+  if (msg.params.length < 2) {
+    ctx.irc.reply(ERR.NEEDMOREPARAMS, "INVITE", "Not enough parameters");
+    return;
+  }
   const invited = ctx.core.invite(msg.params[0] as string, msg.params[1] as string);
   ctx.irc.reply(RPL.INVITING, invited.nick, invited.channel);
   if (invited.away !== undefined) ctx.irc.reply(RPL.AWAY, invited.nick, invited.away);

@@ -10,16 +10,24 @@ import {
   type HistoryQuery,
   type HistoryRef,
   V_MESSAGE_TAGS,
+  V_MULTILINE,
   V_SERVER_TIME,
 } from "../../../core/api.ts";
 import type { IrcMessage } from "../../../protocol/message.ts";
 import type { CommandContext } from "../context.ts";
-import { isoTime, tagPrefix } from "../render.ts";
+import { isoTime, messageLines, storedEventLine, tagPrefix } from "../render.ts";
+import { fail as standardFail } from "../standard-replies.ts";
 
-type Code = "INVALID_PARAMS" | "INVALID_TARGET" | "MESSAGE_ERROR";
+/** The codes the chathistory spec gives (UNKNOWN_COMMAND and NEED_MORE_PARAMS are MUSTs). */
+type Code =
+  | "UNKNOWN_COMMAND"
+  | "NEED_MORE_PARAMS"
+  | "INVALID_PARAMS"
+  | "INVALID_TARGET"
+  | "MESSAGE_ERROR";
 
 function fail(ctx: CommandContext, code: Code, context: string[], text: string): void {
-  ctx.irc.msg("FAIL", ["CHATHISTORY", code, ...context, text]);
+  standardFail(ctx.irc, "CHATHISTORY", code, context, text);
 }
 
 /** `timestamp=...` or `msgid=...`; undefined when it is neither or the time is malformed. */
@@ -79,12 +87,15 @@ export function chathistory(ctx: CommandContext, msg: IrcMessage): void {
   const sub = (p[0] ?? "").toUpperCase();
   const want = ARITY[sub];
   if (want === undefined) {
-    fail(ctx, "INVALID_PARAMS", [p[0] ?? "*"], "Unknown command");
+    fail(ctx, "UNKNOWN_COMMAND", [p[0] ?? "*"], "Unknown command");
     return;
   }
-  if (p.length !== want) {
-    const why = p.length < want ? "Insufficient parameters" : "Too many parameters";
-    fail(ctx, "INVALID_PARAMS", [sub], why);
+  if (p.length < want) {
+    fail(ctx, "NEED_MORE_PARAMS", [sub], "Missing parameters");
+    return;
+  }
+  if (p.length > want) {
+    fail(ctx, "INVALID_PARAMS", [sub], "Too many parameters");
     return;
   }
   const limit = parseLimit(p[want - 1], ctx.core.server.limits.chathistoryMax);
@@ -143,10 +154,18 @@ export function replay(
       `:${server} NOTICE ${channel} :Replaying the last ${entries.length} messages of ${channel}`,
     );
   }
+  // A stored multi-line message replays as it was delivered: one nested
+  // draft/multiline batch, or one line per piece.
+  const lineVariant =
+    variant | (core.hasCap("draft/multiline") && batch !== undefined ? V_MULTILINE : 0);
   for (const e of entries) {
-    irc.raw(
-      `${tagPrefix(variant, e.time, e.msgid, undefined, batch)}:${e.source} ${e.command} ${e.target} :${e.text}`,
-    );
+    if (e.command === "PRIVMSG" || e.command === "NOTICE") {
+      for (const line of messageLines(lineVariant, e, batch)) irc.raw(line);
+      continue;
+    }
+    const line = storedEventLine(e.text); // draft/event-playback
+    if (line === undefined) continue;
+    irc.raw(`${tagPrefix(variant, e.time, e.msgid, undefined, batch)}${line}`);
   }
   if (batch !== undefined) irc.raw(`:${server} BATCH -${batch}`);
   else irc.raw(`:${server} NOTICE ${channel} :End of replay; live from here`);

@@ -52,3 +52,31 @@ export function time(ctx: CommandContext, _msg?: IrcMessage): void {
     new Date(now).toUTCString(),
   );
 }
+
+// LINKS [[<remote server>] <server mask>]   (one server: itself)
+export function links(ctx: CommandContext, _msg?: IrcMessage): void {
+  const { core, irc } = ctx;
+  irc.reply(RPL.LINKS, "*", core.server.name, `0 ${core.server.network} chat server`);
+  irc.reply(RPL.ENDOFLINKS, "*", "End of /LINKS list");
+}
+
+// INFO [<target>]
+export function info(ctx: CommandContext, _msg?: IrcMessage): void {
+  const { core, irc } = ctx;
+  const lines = [
+    `${core.server.name} running chat ${core.server.version}`,
+    "chat: one program that is an IRC server, a plain-text chat for nc/telnet and a terminal client.",
+    `Up since ${new Date(core.server.createdAt).toUTCString()}`,
+  ];
+  for (const line of lines) irc.reply(RPL.INFO, line);
+  irc.reply(RPL.ENDOFINFO, "End of /INFO list");
+}
+
+// ADMIN [<target>]
+export function admin(ctx: CommandContext, _msg?: IrcMessage): void {
+  const { core, irc } = ctx;
+  irc.reply(RPL.ADMINME, core.server.name, "Administrative info");
+  irc.reply(RPL.ADMINLOC1, `${core.server.network} network`);
+  irc.reply(RPL.ADMINLOC2, "Run by whoever started `chat serve` on this host");
+  irc.reply(RPL.ADMINEMAIL, "No contact address is configured");
+}

@@ -11,23 +11,33 @@ export function isupport(ctx: CommandContext): string[] {
   const t = l.maxTargets;
   return [
     `AWAYLEN=${l.awayLen}`,
+    "BOT=B",
     `CASEMAPPING=${CASEMAPPING}`,
     `CHANLIMIT=#:${l.maxChannelsPerUser}`,
-    "CHANMODES=b,k,l,imnt",
+    "CHANMODES=beI,k,l,Cimnpst",
     `CHANNELLEN=${l.channelLen}`,
     "CHANTYPES=#",
     `CHATHISTORY=${l.chathistoryMax}`,
+    "ELIST=CMNTU",
+    "EXCEPTS=e",
+    // Mute extban without a prefix character, as InspIRCd writes it: `+b m:nick!*@*`.
+    "EXTBAN=,m",
+    "INVEX=I",
     `KICKLEN=${l.kickLen}`,
-    `MAXLIST=b:${l.maxBansPerRoom}`,
+    `MAXLIST=b:${l.maxBansPerRoom},e:${l.maxBansPerRoom},I:${l.maxBansPerRoom}`,
     `MAXTARGETS=${t}`,
     `MODES=${l.maxModesPerCommand}`,
+    `MONITOR=${l.maxMonitor}`,
     "MSGREFTYPES=timestamp,msgid",
     `NAMELEN=${l.realnameLen}`,
     `NETWORK=${ctx.core.server.network}`,
     `NICKLEN=${l.nickLen}`,
     "PREFIX=(ov)@+",
+    "STATUSMSG=@+",
     `TARGMAX=JOIN:${t},PART:${t},PRIVMSG:${t},NOTICE:${t},NAMES:${t},WHOIS:1,KICK:${t},TAGMSG:${t}`,
     `TOPICLEN=${l.topicLen}`,
+    "UTF8ONLY",
+    "WHOX",
   ];
 }
 

@@ -8,7 +8,7 @@ import type { CommandContext } from "../context.ts";
 import { eachTarget, targetList } from "./targets.ts";
 
 /** Client-only tags (`+name`) are relayed to message-tags clients; the rest are ours to set. */
-function clientTags(msg: IrcMessage): [string, string][] | undefined {
+export function clientTags(msg: IrcMessage): [string, string][] | undefined {
   if (msg.tags.size === 0) return undefined;
   let out: [string, string][] | undefined;
   for (const [k, v] of msg.tags) {

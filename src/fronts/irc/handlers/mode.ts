@@ -1,5 +1,5 @@
 /**
- * MODE for channels (+b +i +k +l +m +n +o +t +v) and users (+i +w, -o).
+ * MODE for channels (+b +e +I +i +k +l +m +n +o +t +v +s +p +C) and users (+i +w +B, -o).
  */
 import type { ModeChange } from "../../../core/api.ts";
 import { ChatError } from "../../../core/api.ts";
@@ -8,8 +8,21 @@ import { RPL } from "../../../protocol/numerics.ts";
 import type { CommandContext } from "../context.ts";
 
 /** Modes that take a parameter when set (+) and when unset (-). */
-const PARAM_ON_SET: ReadonlySet<string> = new Set(["b", "k", "l", "o", "v"]);
-const PARAM_ON_UNSET: ReadonlySet<string> = new Set(["b", "k", "o", "v"]);
+const PARAM_ON_SET: ReadonlySet<string> = new Set(["b", "e", "I", "k", "l", "o", "v"]);
+const PARAM_ON_UNSET: ReadonlySet<string> = new Set(["b", "e", "I", "k", "o", "v"]);
+
+type ListMode = "b" | "e" | "I";
+
+/** Each list mode's entry and end numerics, and the end line's text. */
+const LISTS: Record<ListMode, { item: string; end: string; text: string }> = {
+  b: { item: RPL.BANLIST, end: RPL.ENDOFBANLIST, text: "End of channel ban list" },
+  e: { item: RPL.EXCEPTLIST, end: RPL.ENDOFEXCEPTLIST, text: "End of channel exception list" },
+  I: { item: RPL.INVITELIST, end: RPL.ENDOFINVITELIST, text: "End of channel invite list" },
+};
+
+function isListMode(m: string): m is ListMode {
+  return m === "b" || m === "e" || m === "I";
+}
 
 // MODE <target> [<modestring> [<mode arguments>...]]
 export function mode(ctx: CommandContext, msg: IrcMessage): void {
@@ -31,15 +44,15 @@ function channelMode(ctx: CommandContext, name: string, args: string[]): void {
   let sign: "+" | "-" = "+";
   let argi = 1;
   let paramModes = 0;
-  let listBans = false;
+  const lists: ListMode[] = [];
   for (const m of modestring) {
     if (m === "+" || m === "-") {
       sign = m;
       continue;
     }
     const needs = sign === "+" ? PARAM_ON_SET.has(m) : PARAM_ON_UNSET.has(m);
-    if (m === "b" && args[argi] === undefined) {
-      listBans = true;
+    if (isListMode(m) && args[argi] === undefined) {
+      if (!lists.includes(m)) lists.push(m);
       continue;
     }
     if (needs) {
@@ -62,16 +75,17 @@ function channelMode(ctx: CommandContext, name: string, args: string[]): void {
       changes.push({ sign, mode: m });
     }
   }
-  if (listBans) banList(ctx, name);
+  for (const m of lists) modeList(ctx, name, m);
   if (changes.length > 0) core.setModes(name, changes);
 }
 
-function banList(ctx: CommandContext, name: string): void {
-  const { channel, bans } = ctx.core.banList(name);
-  for (const b of bans) {
-    ctx.irc.reply(RPL.BANLIST, channel, b.mask, b.setBy, String(Math.floor(b.setAt / 1000)));
+function modeList(ctx: CommandContext, name: string, mode: ListMode): void {
+  const { channel, entries } = ctx.core.modeList(name, mode);
+  const { item, end, text } = LISTS[mode];
+  for (const b of entries) {
+    ctx.irc.reply(item, channel, b.mask, b.setBy, String(Math.floor(b.setAt / 1000)));
   }
-  ctx.irc.reply(RPL.ENDOFBANLIST, channel, "End of channel ban list");
+  ctx.irc.reply(end, channel, text);
 }
 
 function userMode(ctx: CommandContext, nick: string, modestring: string | undefined): void {

@@ -1,12 +1,18 @@
 /**
  * Operator family: OPER, KILL and server-wide bans (KLINE by nick!user@host
  * mask, DLINE by IP address or CIDR range) with UNKLINE/UNDLINE to lift them.
- * Bans last for the life of the server process.
+ * A ban lasts until lifted, across restarts, or for the minutes given first
+ * (`KLINE 60 bob :cool off`), as ircd-hybrid spells a temporary ban.
  */
 import type { OperOutcome } from "../../../core/api.ts";
 import type { IrcMessage } from "../../../protocol/message.ts";
 import { RPL } from "../../../protocol/numerics.ts";
-import { type BanKind, isIpPattern, normalizeMask } from "../../../security/bans.ts";
+import {
+  type BanKind,
+  coversEveryAddress,
+  isIpPattern,
+  normalizeMask,
+} from "../../../security/bans.ts";
 import type { CommandContext } from "../context.ts";
 
 // OPER <name> <password>
@@ -35,23 +41,50 @@ export function kill(ctx: CommandContext, msg: IrcMessage): void {
   ctx.irc.notice(`Killed ${killed}: ${reason}`);
 }
 
-function addBan(ctx: CommandContext, kind: BanKind, raw: string, reason: string): void {
-  const { pattern, removed } = ctx.core.addServerBan(kind, raw, reason);
+function addBan(
+  ctx: CommandContext,
+  kind: BanKind,
+  raw: string,
+  reason: string,
+  minutes: number | undefined,
+): void {
+  const ms = minutes === undefined ? undefined : minutes * 60_000;
+  const { pattern, removed } = ctx.core.addServerBan(kind, raw, reason, ms);
+  const span = minutes === undefined ? "" : ` for ${minutes} minute${minutes === 1 ? "" : "s"}`;
   ctx.irc.notice(
-    `Banned ${pattern} from the server (${reason}); ${removed} connection${removed === 1 ? "" : "s"} removed`,
+    `Banned ${pattern} from the server${span} (${reason}); ${removed} connection${removed === 1 ? "" : "s"} removed`,
   );
+}
+
+/** `[<minutes>] <pattern> [:<reason>]`: a leading whole number is a duration (no nick or address is one). */
+function banParams(params: readonly string[]): {
+  minutes?: number;
+  raw: string | undefined;
+  reason: string;
+} {
+  const first = params[0] ?? "";
+  if (/^\d{1,6}$/.test(first) && params.length >= 2 && Number(first) > 0) {
+    return { minutes: Number(first), raw: params[1], reason: params[2] ?? "banned" };
+  }
+  return { raw: params[0], reason: params[1] ?? "banned" };
+}
+
+function expiry(expiresAt: number | undefined): string {
+  return expiresAt === undefined ? "" : ` until ${new Date(expiresAt).toISOString()}`;
 }
 
 function listBans(ctx: CommandContext, kind: BanKind): void {
   const list = ctx.core.serverBans(kind);
   const name = kind === "ip" ? "DLINE" : "KLINE";
   if (list.length === 0) ctx.irc.notice(`No ${kind === "ip" ? "D" : "K"}-lines set`);
-  for (const b of list) ctx.irc.notice(`${name} ${b.pattern} by ${b.setBy}: ${b.reason}`);
+  for (const b of list) {
+    ctx.irc.notice(`${name} ${b.pattern} by ${b.setBy}${expiry(b.expiresAt)}: ${b.reason}`);
+  }
 }
 
-// KLINE [<mask> [:<reason>]]   (no mask: list them)
+// KLINE [[<minutes>] <mask> [:<reason>]]   (no mask: list them)
 export function kline(ctx: CommandContext, msg: IrcMessage): void {
-  const raw = msg.params[0];
+  const { raw, reason, minutes } = banParams(msg.params);
   if (raw === undefined || raw === "") {
     listBans(ctx, "mask");
     return;
@@ -61,12 +94,12 @@ export function kline(ctx: CommandContext, msg: IrcMessage): void {
     ctx.irc.notice("Refusing to K-line everyone (*!*@*)");
     return;
   }
-  addBan(ctx, "mask", mask, msg.params[1] ?? "banned");
+  addBan(ctx, "mask", mask, reason, minutes);
 }
 
-// DLINE [<ip>[/<bits>] [:<reason>]]   (no address: list them)
+// DLINE [[<minutes>] <ip>[/<bits>] [:<reason>]]   (no address: list them)
 export function dline(ctx: CommandContext, msg: IrcMessage): void {
-  const raw = msg.params[0];
+  const { raw, reason, minutes } = banParams(msg.params);
   if (raw === undefined || raw === "") {
     listBans(ctx, "ip");
     return;
@@ -75,7 +108,11 @@ export function dline(ctx: CommandContext, msg: IrcMessage): void {
     ctx.irc.notice(`${raw} is not an IP address or range such as 203.0.113.7 or 203.0.113.0/24`);
     return;
   }
-  addBan(ctx, "ip", raw, msg.params[1] ?? "banned");
+  if (coversEveryAddress(raw)) {
+    ctx.irc.notice(`Refusing to D-line every address (${raw})`);
+    return;
+  }
+  addBan(ctx, "ip", raw, reason, minutes);
 }
 
 function lift(ctx: CommandContext, kind: BanKind, raw: string): void {
@@ -91,4 +128,9 @@ export function unkline(ctx: CommandContext, msg: IrcMessage): void {
 // UNDLINE <ip>[/<bits>]
 export function undline(ctx: CommandContext, msg: IrcMessage): void {
   lift(ctx, "ip", msg.params[0] ?? "");
+}
+
+// WALLOPS <text>   (operators; reaches every user with +w)
+export function wallops(ctx: CommandContext, msg: IrcMessage): void {
+  ctx.core.wallops(msg.params[0] as string);
 }

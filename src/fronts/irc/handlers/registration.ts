@@ -111,7 +111,7 @@ function welcome(ctx: CommandContext): void {
   irc.reply(RPL.WELCOME, `Welcome to the ${server.network} IRC network, ${core.prefix}`);
   irc.reply(RPL.YOURHOST, `Your host is ${server.name}, running version ${server.version}`);
   irc.reply(RPL.CREATED, `This server was created ${new Date(server.createdAt).toUTCString()}`);
-  irc.reply(RPL.MYINFO, server.name, server.version, "iow", "biklmnotv", "bklov");
+  irc.reply(RPL.MYINFO, server.name, server.version, "Biow", "CIbeiklmnopstv", "Ibeklov");
   sendIsupport(ctx);
   lusers(ctx);
   motd(ctx);

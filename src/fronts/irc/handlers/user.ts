@@ -5,6 +5,7 @@ import { prefixOf, type WhoEntry } from "../../../core/api.ts";
 import type { IrcMessage } from "../../../protocol/message.ts";
 import { ERR, RPL } from "../../../protocol/numerics.ts";
 import type { CommandContext } from "../context.ts";
+import { parseWhox, whoxParams } from "./whox.ts";
 
 // AWAY [<text>]
 export function away(ctx: CommandContext, msg: IrcMessage): void {
@@ -14,8 +15,13 @@ export function away(ctx: CommandContext, msg: IrcMessage): void {
   else irc.reply(RPL.NOWAWAY, "You have been marked as being away");
 }
 
+/** WHO flags: H here / G gone (away), * operator, B bot, then the room status. */
+function whoFlags(e: WhoEntry, multi: boolean): string {
+  return (e.away ? "G" : "H") + (e.oper ? "*" : "") + (e.bot ? "B" : "") + prefixOf(e, multi);
+}
+
 function whoReply(ctx: CommandContext, e: WhoEntry, multi: boolean): void {
-  const flags = (e.away ? "G" : "H") + (e.oper ? "*" : "") + prefixOf(e, multi);
+  const flags = whoFlags(e, multi);
   ctx.irc.reply(
     RPL.WHOREPLY,
     e.channel,
@@ -28,17 +34,26 @@ function whoReply(ctx: CommandContext, e: WhoEntry, multi: boolean): void {
   );
 }
 
-// WHO <mask> [o]
+// WHO <mask> [o][%<fields>[,<token>]]   (WHOX: see whox.ts)
 export function who(ctx: CommandContext, msg: IrcMessage): void {
   const { core, irc } = ctx;
   const mask = msg.params[0] ?? "*";
   // `WHO <mask> o` lists only IRC operators (RFC 2812); a WHOX field list starts with %.
-  const flag = msg.params[1] ?? "";
-  const opersOnly = !flag.startsWith("%") && flag.includes("o");
-  const { entries, note } = core.who(mask, opersOnly);
+  const second = msg.params[1] ?? "";
+  const percent = second.indexOf("%");
+  const flag = percent === -1 ? second : second.slice(0, percent);
+  const whox = percent === -1 ? undefined : parseWhox(second.slice(percent));
+  if (whox !== undefined && "error" in whox) {
+    irc.reply(ERR.UNKNOWNERROR, "WHO", whox.error);
+    return;
+  }
+  const { entries, note } = core.who(mask, flag.includes("o"));
   if (note !== undefined) irc.notice(note);
   const multi = core.hasCap("multi-prefix");
-  for (const e of entries) whoReply(ctx, e, multi);
+  for (const e of entries) {
+    if (whox === undefined) whoReply(ctx, e, multi);
+    else irc.reply(RPL.WHOSPCRPL, ...whoxParams(whox, e, whoFlags(e, multi), core.server.name));
+  }
   irc.reply(RPL.ENDOFWHO, mask, "End of /WHO list");
 }
 
@@ -68,6 +83,7 @@ export function whois(ctx: CommandContext, msg: IrcMessage): void {
   irc.reply(RPL.WHOISSERVER, w.nick, core.server.name, core.server.network);
   if (w.away !== undefined) irc.reply(RPL.AWAY, w.nick, w.away);
   if (w.oper) irc.reply(RPL.WHOISOPERATOR, w.nick, "is an IRC operator");
+  if (w.bot) irc.reply(RPL.WHOISBOT, w.nick, "is a bot");
   if (w.plain) irc.reply(RPL.WHOISMODES, w.nick, "is using a plain-text terminal");
   irc.reply(
     RPL.WHOISIDLE,

@@ -1,0 +1,74 @@
+/**
+ * HELP topics: one short entry per command, the first line its syntax. Keyed
+ * by upper-case topic; "" is the index shown for a bare HELP.
+ */
+export const HELP: Readonly<Record<string, readonly string[]>> = {
+  "": [
+    "chat IRC server. HELP <command> for one command. Commands:",
+    "ADMIN AWAY CAP CHATHISTORY HELP INFO INVITE ISON JOIN KICK LINKS LIST LUSERS",
+    "MODE MONITOR MOTD NAMES NICK NOTICE OPER PART PING PRIVMSG QUIT TAGMSG TIME",
+    "TOPIC USERHOST VERSION WALLOPS WHO WHOIS WHOWAS",
+  ],
+  ADMIN: ["ADMIN", "Who runs this server."],
+  AWAY: ["AWAY [:<message>]", "Mark yourself away with a message; AWAY alone marks you back."],
+  CAP: ["CAP LS 302 | CAP REQ :<caps> | CAP LIST | CAP END", "Negotiate IRCv3 capabilities."],
+  CHATHISTORY: [
+    "CHATHISTORY LATEST|BEFORE|AFTER|AROUND|BETWEEN|TARGETS <target> ...",
+    "Fetch stored messages (draft/chathistory).",
+  ],
+  HELP: ["HELP [<topic>]", "Help on a command. HELPOP is the same."],
+  INFO: ["INFO", "About this server's software."],
+  INVITE: [
+    "INVITE <nick> <channel> | INVITE",
+    "Invite someone into a channel; with no parameters, list your pending invitations.",
+  ],
+  ISON: ["ISON <nick>{ <nick>}", "Which of these nicks are online."],
+  JOIN: [
+    "JOIN <channel>{,<channel>} [<key>{,<key>}] | JOIN 0",
+    "Join channels; JOIN 0 leaves all.",
+  ],
+  KICK: [
+    "KICK <channel> <nick>{,<nick>} [:<reason>]",
+    "Remove someone from a channel (operators).",
+  ],
+  LINKS: ["LINKS", "The servers of this network (just this one)."],
+  LIST: [
+    "LIST [<channel>|<condition>{,...}]",
+    "List channels. Conditions: >N <N (users), *mask* !*mask* (names),",
+    "C<M C>M (created minutes ago), T<M T>M (topic set minutes ago).",
+  ],
+  LUSERS: ["LUSERS", "How many users, operators and channels there are."],
+  MODE: [
+    "MODE <channel> [<modes> [<params>]] | MODE <nick> [<modes>]",
+    "Channel: +b +e +I lists (+b m:mask mutes), +i +k +l +m +n +p +s +t +C, +o +v.",
+    "User: +i invisible, +w wallops, +B bot; -o drops operator status.",
+  ],
+  MONITOR: [
+    "MONITOR + <nick>{,<nick>} | MONITOR - <nick>{,<nick>} | MONITOR C|L|S",
+    "Be told when nicks come online and go offline.",
+  ],
+  MOTD: ["MOTD", "The message of the day."],
+  NAMES: ["NAMES <channel>{,<channel>}", "Who is in a channel."],
+  NICK: ["NICK <nick>", "Choose or change your nickname."],
+  NOTICE: ["NOTICE <target>{,<target>} :<text>", "Like PRIVMSG, but never answered automatically."],
+  OPER: ["OPER <name> <password>", "Become an IRC operator."],
+  PART: ["PART <channel>{,<channel>} [:<reason>]", "Leave channels."],
+  PING: ["PING <token>", "The server answers PONG with the token."],
+  PRIVMSG: [
+    "PRIVMSG <target>{,<target>} :<text>",
+    "Message a channel or a nick; @#channel reaches only its operators, +#channel voiced too.",
+  ],
+  QUIT: ["QUIT [:<reason>]", "Leave the server."],
+  TAGMSG: ["TAGMSG <target>", "Send only tags (typing, reactions); needs message-tags."],
+  TIME: ["TIME", "The server's time."],
+  TOPIC: ["TOPIC <channel> [:<topic>]", "Show or set a channel's topic."],
+  USERHOST: ["USERHOST <nick>{ <nick>}", "The user@host of nicks."],
+  VERSION: ["VERSION", "The server's version and what it supports."],
+  WALLOPS: ["WALLOPS :<text>", "Operators: a message to every user with +w."],
+  WHO: [
+    "WHO <mask> [o][%<fields>[,<token>]]",
+    "Users in a channel or matching a mask; WHOX fields: t c u i h s n f d l a o r.",
+  ],
+  WHOIS: ["WHOIS <nick>", "About a user."],
+  WHOWAS: ["WHOWAS <nick> [<count>]", "About a user who has left."],
+};

@@ -1,0 +1,142 @@
+/**
+ * Issue 17 point 2 end to end: windows under a real PTY against the compiled
+ * server. Rooms and private conversations get windows, the status line counts
+ * unread lines and marks mentions, Alt-N / Ctrl-N / Ctrl-P / /switch move
+ * between them, /part closes one, and PageUp past the top fetches older history.
+ */
+import { describe, expect, test } from "bun:test";
+import { TestClient } from "../../helpers/irc-client.ts";
+import type { Term } from "./harness.ts";
+import { clientSession } from "./session.ts";
+
+const session = clientSession();
+const { pty, peer, prompt } = session;
+
+/** The status line is the row just above the prompt. */
+const status = (t: Term): string => t.rowText(t.y - 1);
+
+describe("windows", () => {
+  test("unread counts and mention marks on the status line; Alt-N, Ctrl-N/P and /switch move", async () => {
+    const alice = pty("alice");
+    await prompt(alice, "#lobby");
+    alice.type("/join #dev\r");
+    await prompt(alice, "#dev");
+    await alice.waitUntil((t) => status(t) === "1:#lobby [2:#dev]", "two windows");
+
+    const bob = await peer("bob", ["#lobby", "#dev"]);
+    bob.send("PRIVMSG #lobby :one in the lobby");
+    bob.send("PRIVMSG #lobby :two in the lobby");
+    await alice.waitUntil((t) => status(t) === "1:#lobby(2) [2:#dev]", "2 unread in #lobby");
+    // Lines for another window are not drawn in this one.
+    expect(alice.term.screenText()).not.toContain("one in the lobby");
+    bob.send("PRIVMSG #lobby :alice, look");
+    await alice.waitUntil((t) => status(t) === "1:#lobby(3!) [2:#dev]", "the mention mark");
+    bob.send("PRIVMSG #dev :here too");
+    await alice.waitFor("<bob> here too");
+
+    alice.type("\x1b1");
+    await prompt(alice, "#lobby");
+    await alice.waitUntil(
+      (t) =>
+        status(t) === "[1:#lobby] 2:#dev" &&
+        /<bob> one in the lobby[\s\S]*<bob> two in the lobby[\s\S]*<bob> alice, look/.test(
+          t.screenText(),
+        ),
+      "the #lobby window with its lines, read",
+    );
+    expect(alice.term.screenText()).not.toContain("here too");
+
+    alice.type("\x0e");
+    await prompt(alice, "#dev");
+    await alice.waitUntil((t) => t.screenText().includes("<bob> here too"), "#dev's lines");
+    alice.type("\x10");
+    await prompt(alice, "#lobby");
+    alice.type("\x1b[1;3C");
+    await prompt(alice, "#dev");
+    alice.type("/switch 1\r");
+    await prompt(alice, "#lobby");
+
+    // A private line opens a window, marked; /query opens one too; /part closes them.
+    bob.send("PRIVMSG alice :psst");
+    await alice.waitUntil((t) => status(t) === "[1:#lobby] 2:#dev 3:bob(1!)", "bob's window");
+    alice.type("/query carol\r");
+    await prompt(alice, "carol");
+    await alice.waitUntil((t) => status(t) === "1:#lobby 2:#dev 3:bob(1!) [4:carol]", "carol's");
+    alice.type("/part\r");
+    await alice.waitUntil((t) => status(t) === "1:#lobby 2:#dev [3:bob]", "carol's closed");
+    await alice.waitUntil((t) => t.screenText().includes("<bob> psst"), "bob's window shown");
+    alice.type("/switch #dev\r");
+    await prompt(alice, "#dev");
+    alice.type("/part\r");
+    await bob.expect(/:alice!\S+ PART #dev/);
+    await alice.waitUntil((t) => /^\[?1:#lobby\]? \[?2:bob\]?$/.test(status(t)), "#dev closed");
+  }, 60_000);
+
+  test("what is read is told to the server (draft/read-marker) and kept for the next session", async () => {
+    const alice = pty("alice");
+    await prompt(alice, "#lobby");
+    alice.type("/join #dev\r");
+    await prompt(alice, "#dev");
+    const bob = await peer("bob", ["#dev"]);
+    bob.send("PRIVMSG #dev :read this");
+    await alice.waitFor("<bob> read this");
+    // Leaving the window marks it read up to its newest line.
+    alice.type("\x1b1");
+    await prompt(alice, "#lobby");
+    // What comes after is new: coming back, a row marks where it starts.
+    bob.send("PRIVMSG #dev :after reading");
+    await alice.waitUntil((t) => t.rowText(t.y - 1).includes("2:#dev(1)"), "one unread in #dev");
+    alice.type("\x1b2");
+    await alice.waitUntil(
+      (t) =>
+        /<bob> read this\n-- new since you last read --\n.*<bob> after reading/.test(
+          t.screenText(),
+        ),
+      "the divider between what was read and what is new",
+    );
+    alice.type("\x1b1");
+    await prompt(alice, "#lobby");
+    alice.type("/quit\r");
+    expect(await alice.exited()).toBe(0);
+
+    const next = await TestClient.connect(session.server().port);
+    await next.register("alice", { caps: ["draft/read-marker"] });
+    next.send("JOIN #dev");
+    const marker = await next.expect(/MARKREAD #dev/);
+    const when = Date.parse(marker.split("timestamp=")[1] ?? "");
+    expect(when).toBeGreaterThan(Date.now() - 60_000);
+    next.close();
+  }, 60_000);
+
+  test("PageUp scrolls the window back, and past the top fetches older history", async () => {
+    const bob = await peer("bob", ["#history"]);
+    for (let i = 1; i <= 90; i++)
+      bob.send(`PRIVMSG #history :old line ${String(i).padStart(2, "0")}`);
+    bob.send("PING done");
+    await bob.expect(/PONG .*done/);
+
+    const alice = pty("alice", ["--room", "#history"]);
+    await prompt(alice, "#history");
+    // Joining shows the latest 50: 41..90.
+    await alice.waitFor("old line 90");
+    expect(alice.term.text()).not.toContain("old line 40");
+
+    // 30 rows: 28 of view. Two pages back reach the top of what is kept; the next asks the server.
+    alice.type("\x1b[5~");
+    await alice.waitUntil((t) => status(t).includes("more below"), "scrolled back");
+    alice.type("\x1b[5~");
+    await alice.waitUntil(
+      (t) => t.screenText().includes("old line 41"),
+      "the top of the kept lines",
+    );
+    await alice.waitUntil(
+      (t) => /^\S*\s*\d\d:\d\d~ <bob> old line 01$/m.test(t.screenText()),
+      "the older page fetched and shown from its top",
+    );
+    alice.type("\x1b[6~\x1b[6~\x1b[6~\x1b[6~\x1b[6~");
+    await alice.waitUntil(
+      (t) => t.screenText().includes("old line 90") && !status(t).includes("more below"),
+      "back at the bottom",
+    );
+  }, 60_000);
+});

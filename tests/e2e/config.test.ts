@@ -1,0 +1,86 @@
+/**
+ * `chat serve --config FILE` through the compiled binary: the file's settings
+ * are used, --print-config shows them with secrets masked, and a bad file is
+ * one line on stderr with exit status 2 and the file, line and key.
+ */
+import { afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CHAT_BINARY, ensureChatBinary } from "../helpers/binary.ts";
+import { TestClient } from "../helpers/irc-client.ts";
+import { serveCommand, spawnServe } from "../helpers/serve-process.ts";
+
+beforeAll(ensureChatBinary, 120_000);
+
+const cleanups: (() => void | Promise<void>)[] = [];
+afterEach(async () => {
+  for (const f of cleanups.splice(0).reverse()) await f();
+});
+
+function dir(): string {
+  const d = mkdtempSync(join(tmpdir(), "chat-config-"));
+  cleanups.push(() => rmSync(d, { recursive: true, force: true }));
+  return d;
+}
+
+const ENV = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: tmpdir() };
+
+function chat(args: string[], env: Record<string, string> = ENV) {
+  const r = Bun.spawnSync([CHAT_BINARY, ...args], { env, stdout: "pipe", stderr: "pipe" });
+  return { code: r.exitCode, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
+}
+
+describe("chat serve --config (compiled binary)", () => {
+  test("the file's MOTD, password and operators are in effect", async () => {
+    const d = dir();
+    const file = join(d, "chat.toml");
+    writeFileSync(
+      file,
+      'motd = "from the file"\npassword = "pw-in-file"\noper = ["root:oper-in-file"]\ndb = ":memory:"\n',
+    );
+    const server = await spawnServe(serveCommand(["--config", file], "binary"), { env: ENV });
+    cleanups.push(() => server.stop());
+    const c = await TestClient.connect(server.port);
+    cleanups.push(() => c.close());
+    await c.register("alice", { password: "pw-in-file" });
+    expect(c.lines.some((l) => l.includes("from the file"))).toBe(true);
+    c.send("OPER root oper-in-file");
+    await c.expect(/ 381 /);
+  });
+
+  test("--print-config prints the effective settings, secrets masked, and exits 0", () => {
+    const d = dir();
+    const file = join(d, "chat.toml");
+    writeFileSync(file, 'port = 7001\npassword = "pw-in-file"\noper = ["root:oper-in-file"]\n');
+    const r = chat(["serve", "--config", file, "--print-config"], {
+      ...ENV,
+      CHAT_NETWORK: "EnvNet",
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`port = 7001  # ${file}:1`);
+    expect(r.stdout).toContain('network = "EnvNet"  # CHAT_NETWORK');
+    expect(r.stdout).not.toContain("pw-in-file");
+    expect(r.stdout).not.toContain("oper-in-file");
+  });
+
+  test.each([
+    ["typo.toml", "port = 6667\nmotdd = 1\n", /typo\.toml:2: unknown key "motdd"/],
+    ["type.toml", "\nquiet = 1\n", /type\.toml:2: quiet must be true or false/],
+    ["value.toml", "port = 70000\n", /value\.toml:1: port must be a number from 0 to 65535/],
+    ["syntax.toml", "port = = 1\n", /syntax\.toml:1: not valid TOML/],
+  ])("%s: one line naming the file, line and key; exit 2", (name, text, want) => {
+    const file = join(dir(), name);
+    writeFileSync(file, text);
+    const r = chat(["serve", "--config", file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(want);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  test("a missing file: one line, exit 2", () => {
+    const r = chat(["serve", "--config", join(dir(), "absent.toml")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot read config file .*absent\.toml: no such file/);
+  });
+});
