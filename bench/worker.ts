@@ -277,7 +277,36 @@ function flushPending(socket: Socket<BunSocketData>): void {
 
 const pendingOf = new Map<Client, () => number>();
 
+/**
+ * A WebSocket client of the web front: one IRC line per binary message. Lines
+ * are handed to the same stream parser as TCP's, with CR LF put back.
+ */
+function connectWs(client: Client, host: string, port: number): void {
+  const ws = new WebSocket(`ws://${host}:${port}/`, ["binary.ircv3.net"]);
+  ws.binaryType = "arraybuffer";
+  const crlf = Buffer.from("\r\n");
+  client.transport = {
+    write(data: string): void {
+      if (ws.readyState !== WebSocket.OPEN) return;
+      for (const line of data.split("\r\n")) if (line !== "") ws.send(line);
+    },
+    end: () => ws.close(),
+  };
+  pendingOf.set(client, () => ws.bufferedAmount);
+  ws.onopen = () => onOpen(client);
+  ws.onmessage = (e) => {
+    const body =
+      typeof e.data === "string" ? Buffer.from(e.data) : Buffer.from(e.data as ArrayBuffer);
+    onData(client, Buffer.concat([body, crlf]));
+  };
+  ws.onclose = () => onClose(client, "connection closed");
+}
+
 function connectClient(client: Client, host: string, port: number): void {
+  if (client.spec.ws) {
+    connectWs(client, host, port);
+    return;
+  }
   if (client.spec.src) {
     // Bun.connect cannot bind a source address; node:net can (localAddress).
     const s = net.connect({ host, port, localAddress: client.spec.src });

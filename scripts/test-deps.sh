@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Debian programs the test suite drives (real IRC clients, openssl),
+# Installs the Debian programs the test suite drives (real IRC clients, openssl, chromium),
 # only when one is missing, so `npm test` works on a fresh Debian machine.
 set -euo pipefail
 need=()
@@ -13,6 +13,8 @@ command -v qemu-aarch64-static >/dev/null 2>&1 || need+=(qemu-user-static)
 [ -e /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 ] || need+=(libc6-arm64-cross)
 # contrib/chat.service is checked with systemd-analyze verify.
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
+# The web client's browser tests drive Debian's chromium through playwright-core.
+[ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import irc' 2>/dev/null || need+=(python3-irc)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 echo "installing test dependencies from Debian: ${need[*]}"

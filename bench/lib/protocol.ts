@@ -34,6 +34,8 @@ export interface ClientSpec {
   sender: boolean;
   /** Phase offset in [0, 1) that spreads sends of different senders over the second. */
   offset: number;
+  /** Connect over WebSocket (IRCv3 `binary.ircv3.net`, one line per message) instead of TCP. */
+  ws?: boolean;
 }
 
 export interface WorkerInit {

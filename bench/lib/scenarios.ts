@@ -159,6 +159,8 @@ export async function fanoutRamp(
   server: RunningServer,
   mode: ClientMode,
   opts: ScenarioOptions,
+  /** How the clients connect: TCP, WebSocket (the web front), or every other one each way. */
+  transport: "tcp" | "ws" | "mix" = "tcp",
 ): Promise<FanoutResult> {
   const clients = opts.quick ? 100 : 500;
   const senders = 10;
@@ -173,6 +175,9 @@ export async function fanoutRamp(
     srcPerAddress: opts.perSourceAddress || undefined,
   });
   if (mode === "plain") for (const s of specs) s.room = "#lobby";
+  if (transport !== "tcp") {
+    for (const [i, s] of specs.entries()) if (transport === "ws" || i % 2 === 1) s.ws = true;
+  }
   const lg = await LoadGen.start({
     host: server.host,
     port: server.port,

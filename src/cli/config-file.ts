@@ -11,7 +11,7 @@ import { UsageError } from "./usage-error.ts";
 export const COMMAND_LINE_ONLY: ReadonlySet<string> = new Set(["config", "print-config"]);
 
 /** Flags that may be given more than once (an array in the file). */
-export const REPEATABLE: ReadonlySet<string> = new Set(["oper"]);
+export const REPEATABLE: ReadonlySet<string> = new Set(["oper", "web-origin"]);
 
 export interface ConfigFile {
   path: string;

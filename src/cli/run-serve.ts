@@ -19,6 +19,7 @@ import { historyLine, joinHints, otherWaysLine } from "./serve-banner.ts";
 import { defaultServerName, type ServeConfig } from "./serve-config.ts";
 import { type RunningServer, startServer } from "./start-server.ts";
 import { FatalError } from "./usage-error.ts";
+import { webLines } from "./web-banner.ts";
 
 /** Start the server and resolve once it has shut down cleanly; `reload` re-reads the settings (SIGHUP). */
 export async function runServe(config: ServeConfig, reload?: () => ServeConfig): Promise<void> {
@@ -74,6 +75,12 @@ export async function runServe(config: ServeConfig, reload?: () => ServeConfig):
       ...(tls ? { tls } : {}),
       ...(network !== undefined ? { bus: network.bus } : {}),
       ...(config.reusePort === true ? { reusePort: true } : {}),
+      web: config.web
+        ? {
+            origins: config.webOrigins,
+            ...(config.webPort !== undefined ? { port: config.webPort } : {}),
+          }
+        : false,
     });
     network?.start(running.core);
   } catch (err) {
@@ -125,6 +132,7 @@ export async function runServe(config: ServeConfig, reload?: () => ServeConfig):
   } else if (hints.length > 0) {
     out.push("Others can join with:", ...hints);
   }
+  out.push(...webLines(config.host, running, tls !== undefined));
   out.push(otherWaysLine(config.host, running.port));
   if (metrics !== undefined) {
     const mh = metrics.host.includes(":") ? `[${metrics.host}]` : metrics.host;

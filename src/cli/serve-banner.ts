@@ -29,7 +29,7 @@ export function historyLine(db: string): string {
 }
 
 /** Addresses others can reach: the one listened on, or every non-loopback one. */
-function joinAddresses(host: string): string[] {
+export function joinAddresses(host: string): string[] {
   if (host !== "0.0.0.0" && host !== "::") return [host];
   const out: string[] = [];
   for (const addrs of Object.values(networkInterfaces())) {
@@ -43,6 +43,6 @@ function joinAddresses(host: string): string[] {
   return out;
 }
 
-function fmtHost(h: string): string {
+export function fmtHost(h: string): string {
   return h.includes(":") ? `[${h}]` : h;
 }

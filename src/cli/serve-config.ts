@@ -49,6 +49,12 @@ export interface ServeConfig {
   redis?: string;
   /** Share the port with other `chat serve --redis` processes on this host. */
   reusePort?: boolean;
+  /** The web client on the main port (`--no-web` turns it off). */
+  web: boolean;
+  /** A dedicated port for the web client too. */
+  webPort?: number;
+  /** Origins allowed to open a WebSocket besides the page's own. */
+  webOrigins: string[];
 }
 
 const SERVER_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i;
@@ -145,6 +151,17 @@ export const serveArgs = {
     description:
       "Unix socket for `chat admin` (default: beside the --db file, chat.db -> chat.sock; none for :memory:)",
   },
+  web: {
+    type: "boolean",
+    description: "Serve the web client on the main port; --no-web turns it off",
+    default: true,
+  },
+  "web-port": { type: "string", description: "Also serve the web client on this port" },
+  "web-origin": {
+    type: "string",
+    description:
+      "Another origin allowed to connect over WebSocket, e.g. https://app.example (repeatable; * for any)",
+  },
 } as const;
 
 /** Check and type the flags; pure, so tested without starting anything. */
@@ -174,6 +191,8 @@ export function toServeConfig(args: RawArgs, env: Record<string, string | undefi
       LOG_LEVELS,
       "--log-level",
     ),
+    web: args.web !== false,
+    webOrigins: webOrigins(args["web-origin"]),
   };
   if (args["reuse-port"] === true) config.reusePort = true;
   const redis = lastString(args.redis) ?? env.CHAT_REDIS;
@@ -183,6 +202,8 @@ export function toServeConfig(args: RawArgs, env: Record<string, string | undefi
       "--reuse-port needs --redis: processes sharing a port must form one network, or users would land on separate servers",
     );
   }
+  const webPort = lastString(args["web-port"]);
+  if (webPort !== undefined) config.webPort = parsePort(webPort, "--web-port");
   const name = lastString(args.name);
   if (name !== undefined) {
     if (!isServerName(name)) {
@@ -250,4 +271,25 @@ function checkNetwork(network: string): string {
     );
   }
   return network;
+}
+
+/** Each --web-origin as a browser sends it: scheme://host[:port], or `*`. */
+function webOrigins(raw: unknown): string[] {
+  const list = Array.isArray(raw) ? raw : typeof raw === "string" ? [raw] : [];
+  return list.map((o: unknown) => {
+    const text = String(o).trim();
+    if (text === "*") return text;
+    let url: URL | undefined;
+    try {
+      url = new URL(text);
+    } catch {
+      url = undefined;
+    }
+    if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:")) {
+      throw new UsageError(
+        `--web-origin must be an origin like https://chat.example.org (or *), not ${JSON.stringify(text)}`,
+      );
+    }
+    return url.origin;
+  });
 }

@@ -16,6 +16,7 @@ import type { HistoryStore } from "../store/store.ts";
 import { FlushScheduler } from "../transport/output.ts";
 import { listenTcp, type TcpListener } from "../transport/tcp.ts";
 import { VERSION } from "../version.ts";
+import { type RunningWeb, startWeb, type WebStartOptions } from "./start-web.ts";
 import { FatalError } from "./usage-error.ts";
 
 export interface StartOptions {
@@ -42,11 +43,17 @@ export interface StartOptions {
   tls?: { cert: string; key: string };
   /** Share the port with other processes (SO_REUSEPORT; only sensible with --redis). */
   reusePort?: boolean;
+  /** The web client: served on the main port (default) and optionally its own; false: off. */
+  web?: WebStartOptions | false;
 }
 
 export interface RunningServer {
   readonly host: string;
   readonly port: number;
+  /** The dedicated web port (`--web-port`), if one was asked for. */
+  readonly webPort?: number;
+  /** Whether the web client is served on the main port. */
+  readonly web: boolean;
   readonly core: Core;
   /** A renewed TLS certificate for new connections; throws (keeping the old) if unusable. */
   setTls(tls: { cert: string; key: string }): void;
@@ -105,6 +112,16 @@ export function startServer(opts: StartOptions): RunningServer {
     store.flush();
     counters.historyFlush.observe((performance.now() - t0) / 1000);
   });
+  let web: RunningWeb | undefined;
+  if (opts.web !== false) {
+    try {
+      web = startWeb(opts.web ?? {}, opts.host, opts.tls, core, scheduler);
+    } catch (err) {
+      core.shutdown();
+      const port = opts.web?.port ?? 0;
+      throw new FatalError(listenProblem(err, opts.host, port).replace("--port", "--web-port"));
+    }
+  }
   let listener: TcpListener;
   try {
     listener = listenTcp(
@@ -118,24 +135,29 @@ export function startServer(opts: StartOptions): RunningServer {
         ...(opts.tls ? { tls: opts.tls } : {}),
         ...(opts.reusePort === true ? { reusePort: true } : {}),
         counts: core.counters,
+        ...(web ? { web: web.handoff } : {}),
       },
       (conn) => core.accept(conn),
       scheduler,
     );
   } catch (err) {
     core.shutdown();
+    web?.stop();
     throw new FatalError(listenProblem(err, opts.host, opts.port));
   }
   let stopped: Promise<void> | undefined;
   return {
     host: listener.hostname,
     port: listener.port,
+    ...(web?.port !== undefined ? { webPort: web.port } : {}),
+    web: web !== undefined,
     core,
     setTls: (tls) => listener.setTls(tls),
     stop(reason = "Server shutting down"): Promise<void> {
       stopped ??= (async () => {
         listener.stop();
         core.shutdown(reason);
+        web?.stop();
         scheduler.run();
         // Give the sockets one turn to take the last words before the process may exit.
         await new Promise((r) => setTimeout(r, 50));

@@ -8,7 +8,9 @@ import type { Socket, TCPSocketListener } from "bun";
 import { LineFramer } from "../protocol/framing.ts";
 import { looksLikeTls, makeSecureContext, TlsSession } from "../security/tls-session.ts";
 import type { Acceptor, ByteCounts, Conn, ConnHandler } from "./conn.ts";
+import { looksLikeHttp } from "./http-sniff.ts";
 import { type FlushScheduler, SendQueue } from "./output.ts";
+import { type WebHandoff, WebPipe } from "./web-pipe.ts";
 
 export interface TcpListenOptions {
   hostname: string;
@@ -31,6 +33,14 @@ export interface TcpListenOptions {
   reusePort?: boolean;
   /** Totals of bytes in and out to add to (the metrics); omitted: not counted. */
   counts?: ByteCounts;
+  /**
+   * Serve HTTP on the same port: a connection whose first bytes (after TLS) are
+   * an HTTP request is piped to the internal web server instead of the core.
+   * The core then sees a connection only once its first bytes arrive, or after
+   * `webSniffMs` of silence (a person at nc who waits for the greeting).
+   */
+  web?: WebHandoff;
+  webSniffMs?: number;
 }
 
 export interface TcpListener {
@@ -46,6 +56,8 @@ export interface TcpListener {
 }
 
 const encoder = new TextEncoder();
+/** A TLS connection's first plain bytes come after a handshake: wait this many times longer. */
+const TLS_SNIFF_FACTOR = 10;
 const SENDQ_ERROR = encoder.encode("ERROR :SendQ exceeded\r\n");
 
 class TcpConn implements Conn {
@@ -61,6 +73,20 @@ class TcpConn implements Conn {
   socketClosed = false;
   private readonly closeGraceMs: number;
   private readonly counts: ByteCounts | undefined;
+  /** Kept from the start: a socket that closed before the core heard of it has none. */
+  readonly remoteAddress: string;
+  /** Set when the first bytes were HTTP: every byte then goes through it. */
+  pipe: WebPipe | undefined;
+  /** Waiting for the first bytes to tell HTTP from the rest (web on this port only). */
+  private sniffTimer: ReturnType<typeof setTimeout> | undefined;
+  private accept: Acceptor | undefined;
+  private web: WebHandoff | undefined;
+  /** No byte has arrived yet: the first ones are sniffed for HTTP. */
+  private firstBytes = true;
+  /** The core has queued bytes for this socket: too late to hand it to the web server. */
+  private sentAny = false;
+  /** Handed to the web server after the core had it: the core's writes and close are ignored. */
+  private detached = false;
 
   constructor(
     readonly socket: Socket<TcpConn | undefined>,
@@ -82,6 +108,7 @@ class TcpConn implements Conn {
     // Telnet users arrive here too; their negotiation bytes are never valid UTF-8 text.
     this.framer = new LineFramer(opts.maxLineBytes, { telnet: true });
     this.closeGraceMs = opts.closeGraceMs;
+    this.remoteAddress = socket.remoteAddress;
   }
 
   /** Bytes from the socket: the first chunk decides between TLS and plain text. */
@@ -95,13 +122,15 @@ class TcpConn implements Conn {
       if (looksLikeTls(chunk)) {
         this.tls = new TlsSession(this.socket, tlsContext, {
           data: (plain) => this.onData(plain),
-          drain: () => this.queue.drained(),
+          drain: () => (this.pipe ? this.pipe.clientDrained() : this.queue.drained()),
           error: (err) => {
             if (this.closeReason === "Connection closed") {
               this.closeReason = `TLS error: ${err.message}`;
             }
           },
         });
+        // The request comes after the handshake: give the handshake time too.
+        if (this.accept !== undefined) this.restartSniff(TLS_SNIFF_FACTOR);
         this.tls.receive(chunk);
         return;
       }
@@ -109,8 +138,82 @@ class TcpConn implements Conn {
     this.onData(chunk);
   }
 
-  get remoteAddress(): string {
-    return this.socket.remoteAddress;
+  /** Hand the connection to the core now, or once its first bytes show it is not HTTP. */
+  start(accept: Acceptor, web: WebHandoff | undefined, sniffMs: number): void {
+    if (web === undefined) {
+      this.admit(accept);
+      return;
+    }
+    this.accept = accept;
+    this.web = web;
+    this.sniffMs = sniffMs;
+    this.restartSniff(1);
+  }
+
+  private sniffMs = 0;
+
+  private restartSniff(factor: number): void {
+    const accept = this.accept;
+    if (accept === undefined) return;
+    clearTimeout(this.sniffTimer);
+    this.sniffTimer = setTimeout(() => this.admit(accept), this.sniffMs * factor);
+  }
+
+  private admit(accept: Acceptor): void {
+    this.sniffTimer = undefined;
+    this.accept = undefined;
+    this.handler = accept(this);
+    if (this.handler === undefined) this.close();
+  }
+
+  /** The first bytes decide: HTTP goes to the web server, anything else to the core. */
+  private sniffHttp(chunk: Uint8Array): void {
+    this.firstBytes = false;
+    clearTimeout(this.sniffTimer);
+    const accept = this.accept;
+    const http = this.web !== undefined && looksLikeHttp(chunk);
+    if (accept !== undefined) {
+      this.accept = undefined;
+      if (http) this.openPipe();
+      else this.admit(accept);
+      return;
+    }
+    // Admitted after the silent wait (a browser's preconnected socket, a busy
+    // machine): while the core has sent it nothing, it can still go to the web
+    // server, and the core just sees it leave.
+    const handler = this.handler;
+    if (http && !this.sentAny && !this.closed && handler !== undefined) {
+      this.detached = true;
+      this.handler = undefined;
+      this.openPipe();
+      handler.closed("Web request");
+    }
+  }
+
+  private openPipe(): void {
+    const socket = this.socket;
+    this.pipe = new WebPipe(
+      {
+        remoteAddress: this.remoteAddress,
+        write: (d) => (this.tls ?? socket).write(d),
+        end: () => (this.tls ?? socket).end(),
+        pause: () => socket.pause(),
+        resume: () => socket.resume(),
+      },
+      this.web as WebHandoff,
+    );
+  }
+
+  /**
+   * The socket closed before its first bytes told what it was (a failed TLS
+   * handshake, a port scan): the core still hears of it, so it is logged with
+   * its reason as before web sniffing existed.
+   */
+  admitIfPending(): void {
+    const accept = this.accept;
+    if (accept === undefined) return;
+    clearTimeout(this.sniffTimer);
+    this.admit(accept);
   }
 
   get queuedBytes(): number {
@@ -122,10 +225,12 @@ class TcpConn implements Conn {
   }
 
   get closed(): boolean {
-    return this.queue.closed || this.queue.closing;
+    return this.detached || this.queue.closed || this.queue.closing;
   }
 
   send(bytes: Uint8Array): void {
+    if (this.detached) return;
+    this.sentAny = true;
     if (this.queue.push(bytes)) return;
     // The peer is not reading: drop its backlog, say why, and cut it off.
     this.queue.discard();
@@ -140,6 +245,7 @@ class TcpConn implements Conn {
   }
 
   close(lastWords?: Uint8Array): void {
+    if (this.detached) return;
     this.queue.closeAfterFlush(lastWords);
     // Closing waits for the queue to drain; a peer that never reads gets a grace period.
     if (this.queue.blocked || this.tls !== undefined) {
@@ -157,6 +263,11 @@ class TcpConn implements Conn {
   }
 
   onData(chunk: Uint8Array): void {
+    if (this.firstBytes && this.web !== undefined) this.sniffHttp(chunk);
+    if (this.pipe !== undefined) {
+      this.pipe.fromClient(chunk);
+      return;
+    }
     if (this.reported) return;
     if (this.counts !== undefined) this.counts.bytesIn += chunk.length;
     const events = this.framer.push(chunk);
@@ -186,8 +297,7 @@ export function listenTcp(
         // nc users are never PINGed (they cannot answer); TCP keepalive still
         // finds a peer that vanished without closing, for them and for everyone.
         socket.setKeepAlive(true, opts.keepaliveMs);
-        conn.handler = accept(conn);
-        if (conn.handler === undefined) conn.close();
+        conn.start(accept, opts.web, opts.webSniffMs ?? 100);
       },
       data(socket, chunk) {
         socket.data?.receive(chunk, tlsContext);
@@ -195,12 +305,15 @@ export function listenTcp(
       drain(socket) {
         const conn = socket.data;
         if (conn?.tls !== undefined) conn.tls.rawDrained();
+        else if (conn?.pipe !== undefined) conn.pipe.clientDrained();
         else conn?.queue.drained();
       },
       close(socket, err) {
         const conn = socket.data;
         if (conn === undefined) return;
         conn.socketClosed = true;
+        conn.admitIfPending();
+        conn.pipe?.close();
         conn.tls?.destroy();
         conn.queue.markClosed();
         if (err !== undefined && conn.closeReason === "Connection closed") {

@@ -28,7 +28,18 @@ describe("toServeConfig", () => {
       network: "chat",
       logFormat: "text",
       logLevel: "info",
+      web: true,
+      webOrigins: [],
     });
+  });
+
+  test("web flags: --no-web, --web-port, --web-origin as origins; a bad origin is refused", () => {
+    expect(serve(["--no-web"]).web).toBe(false);
+    const c = serve(["--web-port", "8080", "--web-origin", "https://App.Example/"]);
+    expect(c.webPort).toBe(8080);
+    expect(c.webOrigins).toEqual(["https://app.example"]);
+    expect(() => serve(["--web-origin", "app.example"])).toThrow(/--web-origin must be an origin/);
+    expect(() => serve(["--web-port", "http"])).toThrow(/--web-port must be a number/);
   });
 
   test("every flag lands in the config", () => {
@@ -85,6 +96,8 @@ describe("toServeConfig", () => {
       maxClients: 50,
       logFormat: "json",
       logLevel: "debug",
+      web: true,
+      webOrigins: [],
     });
   });
 

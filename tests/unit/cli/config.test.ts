@@ -55,6 +55,7 @@ function sample(flag: string, type: string): string {
   if (flag === "db") return '":memory:"';
   if (flag === "log-format") return '"json"';
   if (flag === "log-level") return '"debug"';
+  if (flag === "web-origin") return '["https://app.example"]';
   if (flag === "metrics") return '"127.0.0.1:9100"';
   if (flag === "admin-socket") return '"/tmp/chat-test.sock"';
   if (flag === "redis") return '"redis://127.0.0.1:6379"';

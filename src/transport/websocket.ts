@@ -1,0 +1,191 @@
+/**
+ * IRC over WebSocket (the IRCv3 WebSocket spec) on Bun.serve's own WebSocket
+ * server: each message is one IRC line without CR LF, as text
+ * (`text.ircv3.net`, also when no subprotocol is asked for) or as binary
+ * (`binary.ircv3.net`). A `WsConn` is a `Conn` like a TCP one: the same capped
+ * send queue flushed by the shared scheduler (history commits first), the same
+ * "SendQ exceeded" cut-off for a client that stops reading.
+ */
+import type { ServerWebSocket, WebSocketHandler } from "bun";
+import type { Acceptor, Conn, ConnHandler } from "./conn.ts";
+import { type ByteSink, type FlushScheduler, SendQueue } from "./output.ts";
+
+export const TEXT_PROTOCOL = "text.ircv3.net";
+export const BINARY_PROTOCOL = "binary.ircv3.net";
+
+/** What each WebSocket carries from the upgrade to its handlers. */
+export interface WsData {
+  readonly remoteAddress: string;
+  readonly binary: boolean;
+  conn?: WsConn;
+}
+
+export interface WsOptions {
+  sendQBytes: number;
+  /** The largest message accepted; a bigger one closes the socket with 1009. */
+  maxLineBytes: number;
+  closeGraceMs: number;
+  /** Seconds of silence before Bun's keep-alive ping goes unanswered and the socket closes. */
+  idleTimeoutS: number;
+}
+
+/** Bytes Bun may hold for one socket before our queue stops handing it more. */
+const HIGH_WATER = 64 * 1024;
+const CR = 13;
+const LF = 10;
+/** RFC 6455 close codes. */
+const CLOSE_NORMAL = 1000;
+const CLOSE_POLICY = 1008;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const SENDQ_ERROR = encoder.encode("ERROR :SendQ exceeded\r\n");
+
+/** The subprotocol to answer with: the first the client offers that we speak. */
+export function chooseProtocol(offered: string | null): string | undefined {
+  if (offered === null) return undefined;
+  for (const p of offered.split(",")) {
+    const name = p.trim();
+    if (name === TEXT_PROTOCOL || name === BINARY_PROTOCOL) return name;
+  }
+  return undefined;
+}
+
+/** Split CR LF-terminated output into lines, without the CR LF. */
+function* lines(data: Uint8Array): Generator<Uint8Array> {
+  let start = 0;
+  for (let i = 0; i < data.length; i++) {
+    if (data[i] === LF) {
+      const end = i > start && data[i - 1] === CR ? i - 1 : i;
+      yield data.subarray(start, end);
+      start = i + 1;
+    }
+  }
+  if (start < data.length) yield data.subarray(start);
+}
+
+export class WsConn implements Conn {
+  handler: ConnHandler | undefined;
+  readonly queue: SendQueue;
+  closeReason = "Connection closed";
+  socketClosed = false;
+  private reported = false;
+
+  constructor(
+    private readonly ws: ServerWebSocket<WsData>,
+    scheduler: FlushScheduler,
+    private readonly opts: WsOptions,
+  ) {
+    const sink: ByteSink = {
+      write: (data) => this.write(data),
+      end: () => ws.close(CLOSE_NORMAL),
+    };
+    this.queue = new SendQueue(sink, scheduler, opts.sendQBytes);
+  }
+
+  get remoteAddress(): string {
+    return this.ws.data.remoteAddress;
+  }
+
+  get queuedBytes(): number {
+    return this.queue.queuedBytes;
+  }
+
+  get closed(): boolean {
+    return this.queue.closed || this.queue.closing;
+  }
+
+  /** ByteSink: one message per line; nothing taken while Bun still holds a backlog. */
+  private write(data: Uint8Array): number {
+    if (this.socketClosed) return -1;
+    if (this.ws.getBufferedAmount() > HIGH_WATER) return 0;
+    const binary = this.ws.data.binary;
+    this.ws.cork(() => {
+      for (const line of lines(data)) {
+        // Text frames must be UTF-8: invalid bytes become U+FFFD, as on input.
+        this.ws.send(binary ? line : decoder.decode(line));
+      }
+    });
+    return data.length;
+  }
+
+  send(bytes: Uint8Array): void {
+    if (this.queue.push(bytes)) return;
+    this.queue.discard();
+    this.closeReason = "SendQ exceeded";
+    this.queue.closeAfterFlush(SENDQ_ERROR);
+    // A reader that stalled will not take the last words: cut it off now.
+    if (this.queue.blocked) this.ws.close(CLOSE_POLICY, "SendQ exceeded");
+    queueMicrotask(() => this.report());
+  }
+
+  close(lastWords?: Uint8Array): void {
+    this.queue.closeAfterFlush(lastWords);
+    if (this.queue.blocked) {
+      setTimeout(() => {
+        if (!this.socketClosed) this.ws.terminate();
+      }, this.opts.closeGraceMs).unref();
+    }
+  }
+
+  /** A message from the client: one IRC line (a trailing CR LF, if sent, is dropped). */
+  receive(message: string | Uint8Array): void {
+    const text = typeof message === "string" ? message : decoder.decode(message);
+    // Lenient: a client that packs several lines into one message still works.
+    for (const line of text.split(/\r\n|\r|\n/)) {
+      if (this.reported || this.handler === undefined) return;
+      if (line !== "") this.handler.line(line);
+    }
+  }
+
+  report(): void {
+    if (this.reported) return;
+    this.reported = true;
+    this.handler?.closed(this.closeReason);
+  }
+}
+
+/** Bun.serve's `websocket` handlers, each socket becoming a `Conn` the core accepts. */
+export function wsHandlers(
+  accept: Acceptor,
+  scheduler: FlushScheduler,
+  opts: WsOptions,
+): WebSocketHandler<WsData> {
+  return {
+    maxPayloadLength: opts.maxLineBytes,
+    idleTimeout: opts.idleTimeoutS,
+    sendPings: true,
+    // Our own queue caps what a socket may owe; Bun's limit stays out of the way.
+    backpressureLimit: opts.sendQBytes + 2 * HIGH_WATER,
+    closeOnBackpressureLimit: false,
+    open(ws) {
+      const conn = new WsConn(ws, scheduler, opts);
+      ws.data.conn = conn;
+      conn.handler = accept(conn);
+      if (conn.handler === undefined) conn.close();
+    },
+    message(ws, message) {
+      ws.data.conn?.receive(message);
+    },
+    drain(ws) {
+      ws.data.conn?.queue.drained();
+    },
+    close(ws, code, reason) {
+      const conn = ws.data.conn;
+      if (conn === undefined) return;
+      conn.socketClosed = true;
+      conn.queue.markClosed();
+      // Bun closes an oversized message with 1009 and reports "Received too big message".
+      if ((code === 1009 || /too big/i.test(reason)) && conn.closeReason === "Connection closed") {
+        conn.closeReason = "Message too big";
+      } else if (
+        code !== CLOSE_NORMAL &&
+        code !== 1001 &&
+        conn.closeReason === "Connection closed"
+      ) {
+        conn.closeReason = reason ? `Connection closed: ${reason}` : "Connection closed";
+      }
+      conn.report();
+    },
+  };
+}
