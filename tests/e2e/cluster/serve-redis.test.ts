@@ -103,8 +103,18 @@ test("--reuse-port: two nodes share one port and whoever lands where, they are o
       await c.expect(/ 366 \S+ #shared /);
     }
     const last = clients[5] as TestClient;
-    last.send("NAMES #shared");
-    await last.expect(/ 353 u5 = #shared :.*u0.*u4.*u5$/);
+    // The other node's JOINs reach this node's replica a moment later: ask until they have.
+    let names = "";
+    for (
+      let i = 0;
+      i < 50 && !/ 353 u5 = #shared :(?=.*u0)(?=.*u1)(?=.*u2)(?=.*u3)(?=.*u4)/.test(names);
+      i++
+    ) {
+      last.send("NAMES #shared");
+      names = await last.expect(/ 353 u5 = #shared :/);
+      await Bun.sleep(20);
+    }
+    for (let i = 0; i < 6; i++) expect(names).toMatch(new RegExp(`[ :@]u${i}( |$)`));
     (clients[0] as TestClient).send("PRIVMSG #shared :everyone");
     for (const c of clients.slice(1)) await c.expect(/:u0!\S+ PRIVMSG #shared :everyone$/);
   } finally {
