@@ -6,6 +6,7 @@ need=()
 command -v irssi >/dev/null 2>&1 || need+=(irssi)
 command -v weechat-headless >/dev/null 2>&1 || need+=(weechat-headless)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v file >/dev/null 2>&1 || need+=(file)
 # The release test runs the linux-arm64 build under qemu-user with Debian's aarch64 C library.
 command -v qemu-aarch64-static >/dev/null 2>&1 || need+=(qemu-user-static)

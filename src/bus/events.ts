@@ -90,6 +90,8 @@ export interface JoinEvent extends Base {
   type: "join";
   channel: string;
   realname: string;
+  /** Set when the joiner became op (opened the room): other nodes' replicas follow it. */
+  op?: true;
 }
 
 export interface PartEvent extends Base {

@@ -15,6 +15,8 @@ export const MASK = "********";
 function mask(key: string, value: string): string {
   // An operator login is NAME:PASSWORD; the name helps, the password must not show.
   if (key === "oper") return `${value.slice(0, value.indexOf(":"))}:${MASK}`;
+  // A Redis URL may carry user:password@; the address helps, the password must not show.
+  if (key === "redis") return value.replace(/\/\/([^:@/]*):[^@/]*@/, `//$1:${MASK}@`);
   if (SECRET_KEYS.has(key) || SECRET_NAME.test(key)) return MASK;
   return value;
 }

@@ -28,7 +28,20 @@ const RESTART_ONLY = [
 
 /** Every password in effect, for the logger to mask. */
 export function secretsOf(config: ServeConfig): string[] {
-  return [...(config.password ? [config.password] : []), ...config.opers.map((o) => o.password)];
+  const redisPassword = config.redis === undefined ? "" : safeUrl(config.redis)?.password;
+  return [
+    ...(config.password ? [config.password] : []),
+    ...config.opers.map((o) => o.password),
+    ...(redisPassword ? [decodeURIComponent(redisPassword)] : []),
+  ];
+}
+
+function safeUrl(url: string): URL | undefined {
+  try {
+    return new URL(url);
+  } catch {
+    return undefined;
+  }
 }
 
 export function hashOpers(config: ServeConfig): OperLogin[] {

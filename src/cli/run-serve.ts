@@ -6,6 +6,8 @@
 import { hostname } from "node:os";
 import { adminSocketPath } from "../admin/paths.ts";
 import { startAdminSocket } from "../admin/socket.ts";
+import { redact } from "../bus/redis.ts";
+import { joinNetwork } from "../cluster/join-network.ts";
 import { type MetricsServer, startMetrics } from "../metrics/http.ts";
 import { resolveTlsIdentity } from "../security/serve-tls.ts";
 import { ClaimStore } from "../store/claims.ts";
@@ -17,6 +19,7 @@ import { hashOpers, Reloader, secretsOf, serveLimits } from "./reload.ts";
 import { historyLine, joinHints, otherWaysLine } from "./serve-banner.ts";
 import { defaultServerName, type ServeConfig } from "./serve-config.ts";
 import { type RunningServer, startServer } from "./start-server.ts";
+import { FatalError } from "./usage-error.ts";
 import { webLines } from "./web-banner.ts";
 
 /** Start the server and resolve once it has shut down cleanly; `reload` re-reads the settings (SIGHUP). */
@@ -52,6 +55,18 @@ export async function runServe(config: ServeConfig, reload?: () => ServeConfig):
   }
   const opers = hashOpers(config);
   const tls = await resolveTlsIdentity(config, process.env);
+  // Over Redis: connect before listening, so an unreachable Redis is a clear error at start.
+  const network =
+    config.redis === undefined
+      ? undefined
+      : await joinNetwork({
+          url: config.redis,
+          log: (line) => logger.log("warn", "cluster", line),
+        }).catch((err: unknown) => {
+          moderation.close();
+          store.close();
+          throw new FatalError(err instanceof Error ? err.message : String(err));
+        });
   let running: RunningServer;
   try {
     running = startServer({
@@ -67,6 +82,8 @@ export async function runServe(config: ServeConfig, reload?: () => ServeConfig):
       opers,
       events: (e) => logger.event(e),
       ...(tls ? { tls } : {}),
+      ...(network !== undefined ? { bus: network.bus } : {}),
+      ...(config.reusePort === true ? { reusePort: true } : {}),
       web: config.web
         ? {
             origins: config.webOrigins,
@@ -75,7 +92,9 @@ export async function runServe(config: ServeConfig, reload?: () => ServeConfig):
         : false,
       claims,
     });
+    network?.start(running.core);
   } catch (err) {
+    network?.close();
     moderation.close();
     store.close();
     claims.close();
@@ -107,6 +126,7 @@ export async function runServe(config: ServeConfig, reload?: () => ServeConfig):
     `chat server listening on ${shown}:${running.port}`,
     historyLine(config.db ?? defaultDbPath()),
   ];
+  if (config.redis !== undefined) out.push(`Node of the network at ${redact(config.redis)}`);
   const hints = joinHints(config.host, running.port);
   if (tls !== undefined) {
     // The fingerprint travels with the invite, so a guest's first connection is
@@ -149,9 +169,10 @@ export async function runServe(config: ServeConfig, reload?: () => ServeConfig):
       process.off("SIGHUP", onHangup);
       metrics?.stop();
       admin?.stop();
-      void running
-        .stop()
+      void (network?.leave() ?? Promise.resolve())
+        .then(() => running.stop())
         .then(() => {
+          network?.close();
           moderation.close();
           store.close();
           claims.close();

@@ -45,6 +45,10 @@ export interface ServeConfig {
   metrics?: HostPort;
   /** `--admin-socket`: where `chat admin` reaches this server; default beside the --db file. */
   adminSocket?: string;
+  /** redis:// or rediss:// URL: run as one node of a network (docs/CLUSTER.md). */
+  redis?: string;
+  /** Share the port with other `chat serve --redis` processes on this host. */
+  reusePort?: boolean;
   /** The web client on the main port (`--no-web` turns it off). */
   web: boolean;
   /** A dedicated port for the web client too. */
@@ -113,6 +117,16 @@ export const serveArgs = {
     description: "Connections allowed from one address (default 100)",
   },
   "max-clients": { type: "string", description: "Connections allowed in total (default 19000)" },
+  redis: {
+    type: "string",
+    description:
+      "Join a network of nodes over Redis: redis://[user:pass@]host:port[/db] or rediss:// (or set CHAT_REDIS)",
+  },
+  "reuse-port": {
+    type: "boolean",
+    description:
+      "Share the port with other chat serve --redis processes on this host (SO_REUSEPORT)",
+  },
   "log-format": {
     type: "string",
     description: "Log lines on stderr as text or json (one event a line)",
@@ -188,6 +202,14 @@ export function toServeConfig(args: RawArgs, env: Record<string, string | undefi
     webOrigins: webOrigins(args["web-origin"]),
     claimDays: parsePositiveInt(lastString(args["claim-days"]) ?? "90", "--claim-days"),
   };
+  if (args["reuse-port"] === true) config.reusePort = true;
+  const redis = lastString(args.redis) ?? env.CHAT_REDIS;
+  if (redis !== undefined && redis !== "") config.redis = checkRedisUrl(redis);
+  if (config.reusePort === true && config.redis === undefined) {
+    throw new UsageError(
+      "--reuse-port needs --redis: processes sharing a port must form one network, or users would land on separate servers",
+    );
+  }
   const webPort = lastString(args["web-port"]);
   if (webPort !== undefined) config.webPort = parsePort(webPort, "--web-port");
   const name = lastString(args.name);
@@ -221,6 +243,22 @@ export function toServeConfig(args: RawArgs, env: Record<string, string | undefi
     config.adminSocket = adminSocket;
   }
   return config;
+}
+
+/** redis:// or rediss:// with a host; anything else is a usage error naming the form. */
+function checkRedisUrl(url: string): string {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === undefined || !/^rediss?:$/.test(parsed.protocol) || parsed.hostname === "") {
+    throw new UsageError(
+      "--redis must be redis://[user:pass@]host:port[/db] or rediss://... for TLS, e.g. redis://127.0.0.1:6379",
+    );
+  }
+  return url;
 }
 
 function oneOf<T extends string>(raw: string, allowed: readonly T[], flag: string): T {

@@ -42,6 +42,8 @@ export interface StartOptions {
   bus?: MessageBus;
   /** Also serve TLS on the same port (the first byte tells TLS from plain text). */
   tls?: { cert: string; key: string };
+  /** Share the port with other processes (SO_REUSEPORT; only sensible with --redis). */
+  reusePort?: boolean;
   /** The web client: served on the main port (default) and optionally its own; false: off. */
   web?: WebStartOptions | false;
   /** Owned nicks; default: in memory, gone when the server stops. Closed by its opener. */
@@ -138,6 +140,7 @@ export function startServer(opts: StartOptions): RunningServer {
         keepaliveMs: core.limits.keepaliveMs,
         closeGraceMs: core.limits.closeGraceMs,
         ...(opts.tls ? { tls: opts.tls } : {}),
+        ...(opts.reusePort === true ? { reusePort: true } : {}),
         counts: core.counters,
         ...(web ? { web: web.handoff } : {}),
       },

@@ -31,6 +31,7 @@ import { DEFAULT_LIMITS, type Limits } from "./limits.ts";
 import type { EventLog, LogEvent } from "./log.ts";
 import { Monitors } from "./monitor.ts";
 import { MsgIds } from "./msgid.ts";
+import type { NodeHooks } from "./node-hooks.ts";
 import type { CoreParts, OperLogin } from "./parts.ts";
 import { Registry } from "./registry.ts";
 import { looksLikeIrc } from "./sniff.ts";
@@ -84,6 +85,8 @@ export class Core implements CoreParts, SessionHost, Housekept {
   readonly monitors = new Monitors();
   opers: readonly OperLogin[];
   readonly node: string;
+  /** Set by a cluster (src/cluster) after construction; undefined on a lone node. */
+  hooks: NodeHooks | undefined;
   readonly now: () => number;
   readonly throttled = new Set<Session>();
   /** What the metrics endpoint reports; plain numbers the hot paths increment. */
@@ -114,7 +117,8 @@ export class Core implements CoreParts, SessionHost, Housekept {
     this.bus = opts.bus ?? new LocalBus();
     // Unique per run: a restarted node must not be mistaken for its earlier self.
     this.node = `${createdAt.toString(36)}.${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
-    this.ids = new MsgIds(createdAt.toString(36));
+    // The node name, not the start time alone: two nodes may start in the same millisecond.
+    this.ids = new MsgIds(this.node);
     this.registry = new Registry(this.limits.whowasEntries);
     this.admission = new Admission(this.limits, opts.password, {
       now: this.now,
@@ -322,6 +326,8 @@ export class Core implements CoreParts, SessionHost, Housekept {
   /** Remove a session everywhere and close its connection. Idempotent. */
   disconnect(s: Session, reason: string): void {
     if (s.gone) return;
+    // A user of another node: its home node disconnects it (and publishes its QUIT).
+    if (s.id < 0 && this.hooks?.disconnectRemote(s, reason) === true) return;
     s.gone = true;
     s.captured = undefined;
     this.registry.sessions.delete(s);
@@ -337,6 +343,7 @@ export class Core implements CoreParts, SessionHost, Housekept {
     if (s.registered && s.nick !== undefined) {
       quitRooms(this, s, reason);
       this.registry.rememberWhowas(s, this.now());
+      this.hooks?.gone(s);
     }
     moveInvites(s, s.folded, undefined);
     this.monitors.clear(s);

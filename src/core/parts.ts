@@ -15,6 +15,7 @@ import type { Limits } from "./limits.ts";
 import type { LogEvent } from "./log.ts";
 import type { Monitors } from "./monitor.ts";
 import type { MsgIds } from "./msgid.ts";
+import type { NodeHooks } from "./node-hooks.ts";
 import type { Registry } from "./registry.ts";
 import type { Session } from "./state.ts";
 
@@ -39,6 +40,8 @@ export interface CoreParts {
   readonly counters: ServerCounters;
   /** This node's name on the bus. */
   readonly node: string;
+  /** Set when this node is one of several (src/cluster). */
+  readonly hooks?: NodeHooks | undefined;
   now(): number;
   log(line: string): void;
   /** A structured log event (connects, opers, kills, bans, ...). */

@@ -25,6 +25,8 @@ export class Registry {
   /** Registered users with +i, and IRC operators: kept exact as modes change, for LUSERS. */
   invisibleCount = 0;
   operCount = 0;
+  /** Registered users on other nodes (src/cluster keeps it), for network-wide LUSERS. */
+  remoteUsers = 0;
 
   constructor(private readonly whowasEntries: number) {}
 
@@ -69,7 +71,7 @@ export class Registry {
   /** User counts for LUSERS, exact: every count is kept as sessions and modes change. */
   counts(): Counts {
     return {
-      users: this.registeredCount - this.invisibleCount,
+      users: this.registeredCount - this.invisibleCount + this.remoteUsers,
       invisible: this.invisibleCount,
       unknown: this.sessions.size - this.registeredCount,
       opers: this.operCount,

@@ -29,6 +29,8 @@ export interface TcpListenOptions {
    * security/tls-session.ts for why this is not Bun.listen's own `tls` option.
    */
   tls?: { cert: string; key: string };
+  /** SO_REUSEPORT: several processes (cluster nodes) share the port and the kernel spreads connections. */
+  reusePort?: boolean;
   /** Totals of bytes in and out to add to (the metrics); omitted: not counted. */
   counts?: ByteCounts;
   /**
@@ -291,6 +293,7 @@ export function listenTcp(
   const listener: TCPSocketListener<TcpConn | undefined> = Bun.listen<TcpConn | undefined>({
     hostname: opts.hostname,
     port: opts.port,
+    ...(opts.reusePort === true ? { reusePort: true } : {}),
     socket: {
       open(socket) {
         const conn = new TcpConn(socket, scheduler, opts);

@@ -128,7 +128,9 @@ describe("architecture", () => {
   });
 
   test("the server keeps no state at module level: two cores in one process share nothing", () => {
-    const server = ["core", "fronts", "bus", "store", "security"].map((d) => join(ROOT, "src", d));
+    const server = ["core", "fronts", "bus", "store", "security", "cluster"].map((d) =>
+      join(ROOT, "src", d),
+    );
     const found = src
       .filter((f) => server.some((d) => f.startsWith(d)))
       .flatMap((f) =>

@@ -42,6 +42,7 @@ export function setNick(c: CoreParts, s: Session, nick: string): void {
     c.monitors.offline(nickOf(oldPrefix));
     c.monitors.online(s);
   }
+  c.hooks?.nickChanged(s, oldFolded);
 }
 
 /**
@@ -89,6 +90,7 @@ export function register(c: CoreParts, s: Session, password: string | undefined)
   s.setIdentity(s.nick, s.folded);
   s.lastActive = c.now();
   c.delivery.watchNick(s, s.folded);
+  c.hooks?.registered(s);
   deliverOffline(c, s);
   c.monitors.online(s);
   c.event({

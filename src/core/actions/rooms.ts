@@ -70,6 +70,7 @@ export function join(
     type: "join",
     channel: room.name,
     realname: s.realname,
+    ...(status === OP ? { op: true as const } : {}),
   });
   // away-notify: room-mates learn right away that someone who just joined is away.
   if (s.away !== undefined) {

@@ -200,7 +200,7 @@ export class Session {
     const list = (m.params[m.params.length - 1] ?? "").split(" ").map((c) => c.split("=")[0]);
     if (sub === "LS") {
       // CAP LS 302 may span lines: `CAP * LS * :...` until the last, which has no `*`.
-      s.capLs.push(...list);
+      for (const c of list) if (c !== undefined) s.capLs.push(c);
       if (m.params[2] === "*") return;
       const offered = s.capLs.splice(0);
       const want = WANTED.filter((c) => offered.includes(c));

@@ -58,6 +58,7 @@ function sample(flag: string, type: string): string {
   if (flag === "web-origin") return '["https://app.example"]';
   if (flag === "metrics") return '"127.0.0.1:9100"';
   if (flag === "admin-socket") return '"/tmp/chat-test.sock"';
+  if (flag === "redis") return '"redis://127.0.0.1:6379"';
   if (flag === "password" || flag === "motd") return '"words here"';
   return "7";
 }

@@ -56,9 +56,9 @@ async function settle(got: unknown[], n: number): Promise<void> {
   for (let i = 0; i < 200 && got.length < n; i++) await Bun.sleep(5);
 }
 
-export function runBusContract(name: string, make: () => MessageBus): void {
+export function runBusContract(name: string, make: () => MessageBus | Promise<MessageBus>): void {
   test(`${name}: subscribers of a topic get its events in order, other topics do not`, async () => {
-    const bus = make();
+    const bus = await make();
     const rooms: string[] = [];
     const users: string[] = [];
     bus.subscribe("#r", (e) => rooms.push(e.type === "message" ? e.text : e.type));
@@ -73,7 +73,7 @@ export function runBusContract(name: string, make: () => MessageBus): void {
   });
 
   test(`${name}: every event type arrives equal to its JSON round trip`, async () => {
-    const bus = make();
+    const bus = await make();
     const got: [string, BusEvent][] = [];
     for (const topic of new Set(EVERY_EVENT.map(([t]) => t))) {
       bus.subscribe(topic, (e) => got.push([topic, e]));
@@ -85,7 +85,7 @@ export function runBusContract(name: string, make: () => MessageBus): void {
   });
 
   test(`${name}: a tap sees every event on every topic, with its topic`, async () => {
-    const bus = make();
+    const bus = await make();
     const seen: string[] = [];
     const stop = bus.tap((topic, e) => seen.push(`${topic} ${e.type}`));
     bus.publish("#r", msg("x"));
@@ -100,7 +100,7 @@ export function runBusContract(name: string, make: () => MessageBus): void {
   });
 
   test(`${name}: unsubscribe stops delivery, even from inside a listener`, async () => {
-    const bus = make();
+    const bus = await make();
     const got: string[] = [];
     const stop = bus.subscribe("#r", (e) => {
       got.push(e.type === "message" ? e.text : "");

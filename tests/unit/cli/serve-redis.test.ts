@@ -1,0 +1,34 @@
+import { expect, test } from "bun:test";
+import { toServeConfig } from "../../../src/cli/serve-config.ts";
+
+test("--redis takes redis:// and rediss:// URLs, or CHAT_REDIS from the environment", () => {
+  expect(toServeConfig({ redis: "redis://127.0.0.1:6379" }, {}).redis).toBe(
+    "redis://127.0.0.1:6379",
+  );
+  expect(toServeConfig({ redis: "rediss://u:p@db.example:6380/2" }, {}).redis).toBe(
+    "rediss://u:p@db.example:6380/2",
+  );
+  expect(toServeConfig({}, { CHAT_REDIS: "redis://10.0.0.5:6379" }).redis).toBe(
+    "redis://10.0.0.5:6379",
+  );
+  // The flag wins over the environment.
+  expect(toServeConfig({ redis: "redis://a:1" }, { CHAT_REDIS: "redis://b:2" }).redis).toBe(
+    "redis://a:1",
+  );
+  expect(toServeConfig({}, {}).redis).toBeUndefined();
+});
+
+test("a bad --redis URL is a usage error that shows the expected form", () => {
+  for (const bad of ["127.0.0.1:6379", "http://127.0.0.1:6379", "redis://", "not a url"]) {
+    expect(() => toServeConfig({ redis: bad }, {})).toThrow(
+      /--redis must be redis:\/\/\[user:pass@\]host:port/,
+    );
+  }
+});
+
+test("--reuse-port needs --redis", () => {
+  expect(() => toServeConfig({ "reuse-port": true }, {})).toThrow(/--reuse-port needs --redis/);
+  expect(toServeConfig({ "reuse-port": true, redis: "redis://127.0.0.1:1" }, {}).reusePort).toBe(
+    true,
+  );
+});
