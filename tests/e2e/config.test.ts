@@ -78,6 +78,29 @@ describe("chat serve --config (compiled binary)", () => {
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
   });
 
+  test("a [table] or a dotted key, which no flag is, is named with its own line, exit 2", () => {
+    const d = dir();
+    const cases: [string, string][] = [
+      ['port = 6667\nmotd = "hi"\n\n[limits]\nmax = 3\n', ':4: unknown key "limits"'],
+      ["port = 6667\n[[listen]]\nport = 1\n", ':2: unknown key "listen"'],
+      [
+        'port = 6667\nmotd = "hi"\ntls.cert = "c.pem"\n',
+        ":3: tls must be true or false, not a table",
+      ],
+      ['port = 6667\n  "server" . name = "x"\n', ':2: unknown key "server"'],
+    ];
+    for (const [text, said] of cases) {
+      const file = join(d, "chat.toml");
+      writeFileSync(file, text);
+      const r = chat(["serve", "--config", file]);
+      expect({ text, code: r.code, said: r.stderr.includes(`chat.toml${said}`) }).toEqual({
+        text,
+        code: 2,
+        said: true,
+      });
+    }
+  });
+
   test("a missing file: one line, exit 2", () => {
     const r = chat(["serve", "--config", join(dir(), "absent.toml")]);
     expect(r.code).toBe(2);
