@@ -36,6 +36,12 @@ function banTarget(raw: string): { kind: BanKind; pattern: string } {
     }
     return { kind: "ip", pattern: raw };
   }
+  // No nick, user or host holds a "/": this was meant as a range, and a bad one.
+  if (raw.includes("/") && !raw.includes("@") && !raw.includes("!")) {
+    throw new BadRequest(
+      `${raw} is not an IP address or range such as 203.0.113.7 or 203.0.113.0/24 (at most /32, or /128 for IPv6)`,
+    );
+  }
   const pattern = normalizeMask(raw);
   if (pattern === "*!*@*") throw new BadRequest("refusing to ban everyone (*!*@*)");
   return { kind: "mask", pattern };

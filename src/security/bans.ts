@@ -128,12 +128,19 @@ export function ipMatches(pattern: string, ip: string): boolean {
   return b6 >> shift === x6 >> shift;
 }
 
-/** True when `raw` is something an IP ban can hold. */
+/**
+ * True when `raw` is something an IP ban can hold: an address, a glob, or an
+ * address with no more prefix bits than it has (32, or 128 for IPv6); a range
+ * such as 10.0.0.0/33 would be stored and then match nobody.
+ */
 export function isIpPattern(raw: string): boolean {
-  const [base = "", bits] = raw.split("/");
-  if (bits !== undefined && !/^\d{1,3}$/.test(bits)) return false;
-  if (base.includes("*") || base.includes("?")) return /^[0-9a-f.:*?]+$/i.test(base);
-  return ipv4ToInt(base) !== undefined || ipv6ToBigInt(base) !== undefined;
+  const [base = "", bits, ...more] = raw.split("/");
+  if (more.length > 0 || (bits !== undefined && !/^\d{1,3}$/.test(bits))) return false;
+  if (base.includes("*") || base.includes("?")) {
+    return bits === undefined && /^[0-9a-f.:*?]+$/i.test(base);
+  }
+  const width = ipv4ToInt(base) !== undefined ? 32 : ipv6ToBigInt(base) !== undefined ? 128 : 0;
+  return width > 0 && (bits === undefined || Number(bits) <= width);
 }
 
 /**

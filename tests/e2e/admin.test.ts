@@ -143,6 +143,35 @@ describe("chat admin (compiled binary)", () => {
     }
   });
 
+  test("a range with more prefix bits than its address has is refused, not stored as a ban that matches nobody", async () => {
+    const db = join(dir, "cidr.db");
+    const server = await spawnServe(
+      serveCommand(["--db", db, "--quiet", "--oper", "root:pw-cidr"], "binary"),
+      { readyWhen: /Admin socket: / },
+    );
+    const op = await TestClient.connect(server.port);
+    try {
+      for (const bad of ["10.0.0.0/33", "10.0.0.0/99", "2001:db8::/129", "10.*/8"]) {
+        const r = await admin("ban", bad, "--db", db);
+        expect({ bad, code: r.code, stdout: r.stdout }).toEqual({ bad, code: 1, stdout: "" });
+        expect(r.stderr).toContain(`${bad} is not an IP address or range`);
+      }
+      await op.register("opal");
+      op.send("OPER root pw-cidr");
+      await op.expect(/ 381 /);
+      op.send("DLINE 10.0.0.0/40 :typo");
+      await op.expect(/NOTICE opal :10\.0\.0\.0\/40 is not an IP address or range/);
+      op.send("DLINE");
+      await op.expect(/NOTICE opal :No D-lines set/);
+      // The largest prefixes are still ranges.
+      expect((await admin("ban", "10.0.0.7/32", "--db", db)).stdout).toContain("(dline)");
+      expect((await admin("ban", "2001:db8::/128", "--db", db)).stdout).toContain("(dline)");
+    } finally {
+      op.close();
+      await server.stop();
+    }
+  });
+
   test("usage mistakes exit 2; a missing database exits 1 with its path", async () => {
     const usage = await admin("export", "--db", join(dir, "x.db"));
     expect(usage.code).toBe(2);
