@@ -79,7 +79,13 @@ describe("chat admin (compiled binary)", () => {
       expect(statSync(copy).mode & 0o777).toBe(0o600);
       const b = new Database(copy, { readonly: true });
       expect(b.query("PRAGMA integrity_check").get()).toEqual({ integrity_check: "ok" });
-      expect(b.query("SELECT COUNT(*) AS n FROM messages").get()).toEqual({ n: 2 });
+      // Both messages; the room's JOINs and KICK are kept beside them, under "!#ops".
+      expect(b.query("SELECT COUNT(*) AS n FROM messages WHERE key = '#ops'").get()).toEqual({
+        n: 2,
+      });
+      expect(b.query("SELECT command FROM messages WHERE key = '!#ops' ORDER BY id").all()).toEqual(
+        [{ command: "JOIN" }, { command: "JOIN" }, { command: "KICK" }],
+      );
       expect(b.query("SELECT pattern FROM moderation").all()).toEqual([{ pattern: "bob!*@*" }]);
       b.close();
 
