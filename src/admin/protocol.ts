@@ -36,6 +36,9 @@ function banTarget(raw: string): { kind: BanKind; pattern: string } {
     }
     return { kind: "ip", pattern: raw };
   }
+  // A K-line on "bad guy" would be kept and listed and match nobody.
+  if (/\s/.test(raw))
+    throw new BadRequest(`${raw} is not a ban pattern: a nick or mask has no spaces`);
   // No nick, user or host holds a "/": this was meant as a range, and a bad one.
   if (raw.includes("/") && !raw.includes("@") && !raw.includes("!")) {
     throw new BadRequest(

@@ -178,6 +178,22 @@ describe("chat admin (compiled binary)", () => {
     }
   });
 
+  test("a mask with a space, which no nick, user or host has, is refused rather than banned", async () => {
+    const db = join(dir, "space.db");
+    const server = await spawnServe(serveCommand(["--db", db, "--quiet"], "binary"), {
+      readyWhen: /Admin socket: /,
+    });
+    try {
+      const r = await admin("ban", "bad guy", "--db", db);
+      expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 1, stdout: "" });
+      expect(r.stderr).toContain("a nick or mask has no spaces");
+      const ok = await admin("ban", "badguy", "--db", db);
+      expect(ok.stdout).toBe("banned badguy!*@* (kline); 0 connections removed\n");
+    } finally {
+      await server.stop();
+    }
+  });
+
   test("usage mistakes exit 2; a missing database exits 1 with its path", async () => {
     const usage = await admin("export", "--db", join(dir, "x.db"));
     expect(usage.code).toBe(2);
