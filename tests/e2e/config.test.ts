@@ -64,6 +64,25 @@ describe("chat serve --config (compiled binary)", () => {
     expect(r.stdout).not.toContain("oper-in-file");
   });
 
+  test("--print-config shows the value in effect where a default is worked out at start", () => {
+    const home = dir();
+    const r = chat(["serve", "--print-config", "--quiet"], { ...ENV, HOME: home });
+    expect(r.code).toBe(0);
+    const data = join(home, ".local", "share", "chat");
+    // Shown, commented out, so the printed file still follows HOME, the host name and --db.
+    expect(r.stdout).toContain(`# db = ${JSON.stringify(join(data, "chat.db"))}  # default`);
+    expect(r.stdout).toContain(
+      `# admin-socket = ${JSON.stringify(join(data, "chat.sock"))}  # default`,
+    );
+    expect(r.stdout).toContain("# max-per-ip = 100  # default");
+    expect(r.stdout).toContain("# max-clients = 19000  # default");
+    expect(r.stdout).toContain('# log-level = "warn"  # default (--quiet)');
+    expect(r.stdout).toMatch(/^# name = "[a-z0-9.-]+" {2}# default \(this host's name\)$/m);
+    expect(r.stdout).toContain("# metrics = (off)");
+    expect(r.stdout).toContain("# password = (not set)");
+    expect(r.stdout).not.toContain("(not set)  # default");
+  });
+
   test.each([
     ["typo.toml", "port = 6667\nmotdd = 1\n", /typo\.toml:2: unknown key "motdd"/],
     ["type.toml", "\nquiet = 1\n", /type\.toml:2: quiet must be true or false/],
