@@ -194,6 +194,38 @@ describe("chat admin (compiled binary)", () => {
     }
   });
 
+  test("a kick by the host is in the server's log, like an operator's", async () => {
+    const db = join(dir, "kicklog.db");
+    const server = await spawnServe(serveCommand(["--db", db, "--log-format", "json"], "binary"), {
+      readyWhen: /Admin socket: /,
+    });
+    const bob = await TestClient.connect(server.port);
+    try {
+      await bob.register("bob");
+      bob.send("JOIN #ops");
+      await bob.expect(/ 366 /);
+      const r = await admin("kick", "#ops", "bob", "--reason", "take a break", "--db", db);
+      expect(r.code).toBe(0);
+      await bob.expect(/ KICK #ops bob :take a break$/);
+    } finally {
+      bob.close();
+      await server.stop();
+    }
+    const kicks = server
+      .stderr()
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((e) => e.event === "kick");
+    expect(kicks).toHaveLength(1);
+    expect(kicks[0]).toMatchObject({
+      channel: "#ops",
+      nick: "bob",
+      by: "admin",
+      reason: "take a break",
+    });
+  });
+
   test("usage mistakes exit 2; a missing database exits 1 with its path", async () => {
     const usage = await admin("export", "--db", join(dir, "x.db"));
     expect(usage.code).toBe(2);
