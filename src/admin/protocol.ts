@@ -10,7 +10,13 @@
 import { adminBan, adminKick, adminRooms, adminUnban, adminUsers } from "../core/actions/admin.ts";
 import { ChatError } from "../core/errors.ts";
 import type { CoreParts } from "../core/parts.ts";
-import { type BanKind, coversEveryAddress, isIpPattern, normalizeMask } from "../security/bans.ts";
+import {
+  type BanKind,
+  coversEveryAddress,
+  isIpPattern,
+  MAX_BAN_MINUTES,
+  normalizeMask,
+} from "../security/bans.ts";
 
 export type AdminReply = { ok: true; result: unknown } | { ok: false; error: string };
 
@@ -64,9 +70,12 @@ const COMMANDS: Record<string, (c: CoreParts, f: Fields) => unknown> = {
     const minutes = f.minutes;
     if (
       minutes !== undefined &&
-      (typeof minutes !== "number" || !Number.isInteger(minutes) || minutes < 1)
+      (typeof minutes !== "number" ||
+        !Number.isInteger(minutes) ||
+        minutes < 1 ||
+        minutes > MAX_BAN_MINUTES)
     ) {
-      throw new BadRequest(`"minutes" must be a whole number of at least 1`);
+      throw new BadRequest(`"minutes" must be a whole number from 1 to ${MAX_BAN_MINUTES}`);
     }
     const reason = text(f, "reason", false) ?? "banned";
     const ms = minutes === undefined ? undefined : minutes * 60_000;

@@ -8,6 +8,13 @@ import { foldCase } from "../protocol/casemap.ts";
 
 export type BanKind = "mask" | "ip";
 
+/**
+ * The longest ban with an end, in minutes (about 23 months; IRC's KLINE/DLINE
+ * take at most six digits). Beyond a few thousand years the end is no date at
+ * all and every listing of the bans failed; a lasting ban is one without minutes.
+ */
+export const MAX_BAN_MINUTES = 999_999;
+
 export interface ServerBan {
   kind: BanKind;
   /** As the operator typed it, normalised: a full `nick!user@host` mask, or an IP/CIDR. */

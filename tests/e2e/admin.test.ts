@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { adminRequest } from "../../src/cli/admin-client.ts";
 import { CHAT_BINARY, ensureChatBinary } from "../helpers/binary.ts";
 import { TestClient } from "../helpers/irc-client.ts";
 import { serveCommand, spawnServe } from "../helpers/serve-process.ts";
@@ -224,6 +225,62 @@ describe("chat admin (compiled binary)", () => {
       by: "admin",
       reason: "take a break",
     });
+  });
+
+  test("a ban longer than a date can hold is refused, and operators can still list the K-lines", async () => {
+    const db = join(dir, "forever.db");
+    const server = await spawnServe(
+      serveCommand(["--db", db, "--quiet", "--oper", "root:pw-forever"], "binary"),
+      { readyWhen: /Admin socket: / },
+    );
+    const op = await TestClient.connect(server.port);
+    try {
+      const cli = await admin("ban", "bob", "--minutes", "999999999999999", "--db", db);
+      expect({ code: cli.code, stdout: cli.stdout }).toEqual({ code: 2, stdout: "" });
+      expect(cli.stderr).toContain("--minutes must be at most 999999");
+      // A script on the socket is held to the same bound.
+      const raw = await adminRequest(join(dir, "forever.sock"), {
+        cmd: "ban",
+        pattern: "carl",
+        minutes: 1e15,
+      });
+      expect(raw).toEqual({
+        ok: false,
+        error: '"minutes" must be a whole number from 1 to 999999',
+      });
+      expect((await admin("ban", "dave", "--minutes", "999999", "--db", db)).code).toBe(0);
+      await op.register("opal");
+      op.send("OPER root pw-forever");
+      await op.expect(/ 381 /);
+      op.send("KLINE");
+      await op.expect(/NOTICE opal :KLINE dave!\*@\* by admin until \d{4}-/);
+      op.send("PING :still-here");
+      await op.expect(/PONG .*still-here/);
+    } finally {
+      op.close();
+      await server.stop();
+    }
+    // One kept by an earlier version, ending past any date, is still listed.
+    const d = new Database(db);
+    d.run(
+      "INSERT INTO moderation VALUES ('kline carl!*@*', 'kline', 'carl!*@*', 'old', 'admin', 1, 6e19)",
+    );
+    d.close();
+    const again = await spawnServe(
+      serveCommand(["--db", db, "--quiet", "--oper", "root:pw-forever"], "binary"),
+      { readyWhen: /Admin socket: / },
+    );
+    const op2 = await TestClient.connect(again.port);
+    try {
+      await op2.register("opal");
+      op2.send("OPER root pw-forever");
+      await op2.expect(/ 381 /);
+      op2.send("KLINE");
+      await op2.expect(/NOTICE opal :KLINE carl!\*@\* by admin until far in the future: old/);
+    } finally {
+      op2.close();
+      await again.stop();
+    }
   });
 
   test("usage mistakes exit 2; a missing database exits 1 with its path", async () => {
