@@ -120,6 +120,20 @@ describe("chat serve --config (compiled binary)", () => {
     }
   });
 
+  test("an empty or spaced host is a bad value naming its line (exit 2), not a listen failure", () => {
+    const d = dir();
+    for (const host of ["", "  ", "not a host"]) {
+      const file = join(d, "chat.toml");
+      writeFileSync(file, `port = 0\nhost = ${JSON.stringify(host)}\ndb = ":memory:"\n`);
+      const r = chat(["serve", "--config", file]);
+      expect({ host, code: r.code }).toEqual({ host, code: 2 });
+      expect(r.stderr).toContain(`chat.toml:2: host must be an address or host name`);
+    }
+    const flag = chat(["serve", "--host", "", "--port", "0", "--db", ":memory:"]);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain("--host must be an address or host name");
+  });
+
   test("a missing file: one line, exit 2", () => {
     const r = chat(["serve", "--config", join(dir(), "absent.toml")]);
     expect(r.code).toBe(2);
