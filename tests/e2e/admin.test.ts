@@ -249,6 +249,9 @@ describe("chat admin (compiled binary)", () => {
         error: '"minutes" must be a whole number from 1 to 999999',
       });
       expect((await admin("ban", "dave", "--minutes", "999999", "--db", db)).code).toBe(0);
+      expect((await admin("ban", "eve", "--minutes", "1", "--db", db)).stdout).toBe(
+        "banned eve!*@* (kline) for 1 minute; 0 connections removed\n",
+      );
       await op.register("opal");
       op.send("OPER root pw-forever");
       await op.expect(/ 381 /);
