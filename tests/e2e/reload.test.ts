@@ -103,6 +103,25 @@ describe("SIGHUP reload (compiled binary)", () => {
     await c.expect(/ 381 /);
   });
 
+  test("a SIGHUP as soon as the server says it listens reloads it rather than killing it", async () => {
+    // systemd (Type=exec) may send `systemctl reload` at any moment after start.
+    // The handler went in after the banner, and Bun installs it a moment later:
+    // a SIGHUP in between ended the server (signal SIGHUP), about one in three.
+    const file = join(tempDir(), "chat.toml");
+    writeFileSync(file, `${BASE}motd = "early"\n`);
+    for (let i = 0; i < 5; i++) {
+      const server = await spawnServe(serveCommand(["--config", file], "binary"), { env: ENV });
+      cleanups.push(() => server.stop());
+      const outcome = await hangup(server).catch((e: Error) => e.message);
+      expect({ i, signal: server.proc.signalCode, outcome }).toEqual({
+        i,
+        signal: null,
+        outcome: expect.stringContaining("reloaded configuration") as unknown as string,
+      });
+      await server.stop();
+    }
+  });
+
   test("new limits apply to new connections; open ones stay", async () => {
     const file = join(tempDir(), "chat.toml");
     writeFileSync(file, BASE);
