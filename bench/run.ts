@@ -3,7 +3,10 @@
  * ngIRCd in one run, written to BENCHMARKS.md.
  *
  *   npm run bench                          full matrix (~15 min), writes BENCHMARKS.md
- *   npm run bench -- --quick               small N, short steps (~3 min), writes bench/results/quick.md
+ *   npm run bench -- --quick               the guard (< 2 min): (a) and (c), chat and InspIRCd, short
+ *                                          steps; warns when a ratio chat / InspIRCd is more than 10%
+ *                                          worse than in BENCHMARKS.md; writes bench/results/quick.md
+ *   npm run bench -- --quick --scenario b  any scenario at small N, short steps
  *   npm run bench -- --scenario a --servers chat,inspircd
  *   npm run bench -- --profile-only        CPU profile of our server under (a)
  *   npm run bench -- --scenario a --servers chat,inspircd --baseline /tmp/chat-old --rounds 3
@@ -28,6 +31,7 @@ import { cpus, totalmem } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { type BenchArgs, parseBenchArgs, type ScenarioId, UsageError } from "./lib/args.ts";
 import { baselineVerdict } from "./lib/compare.ts";
+import { currentRatios, guardReport, parseCommittedRatios } from "./lib/guard.ts";
 import { profileChat } from "./lib/profile.ts";
 import { renderReport } from "./lib/report.ts";
 import { type BenchResults, emptyResults, type FanoutRound } from "./lib/results.ts";
@@ -243,6 +247,17 @@ async function main(): Promise<void> {
   finish(results);
 }
 
+/** --quick: this run's ratios to InspIRCd against the committed BENCHMARKS.md (bench/lib/guard.ts). */
+function guard(results: BenchResults): void {
+  const path = join(REPO_ROOT, "BENCHMARKS.md");
+  if (!existsSync(path)) {
+    log("WARNING: no BENCHMARKS.md to compare with; run npm run bench for the full matrix first");
+    return;
+  }
+  const committed = parseCommittedRatios(readFileSync(path, "utf8"));
+  for (const line of guardReport(committed, currentRatios(results), "BENCHMARKS.md")) log(line);
+}
+
 function finish(results: BenchResults): void {
   results.finishedAt = new Date().toISOString();
   mkdirSync(join(REPO_ROOT, "bench/results"), { recursive: true });
@@ -252,6 +267,7 @@ function finish(results: BenchResults): void {
   mkdirSync(dirname(args.outPath), { recursive: true });
   writeFileSync(args.outPath, renderReport(results));
   for (const line of baselineVerdict(results)) log(line);
+  if (results.quick) guard(results);
   log(`wrote ${args.outPath} and ${jsonPath}`);
 }
 
