@@ -87,7 +87,10 @@ describe("admin socket", () => {
     alice.send("TOPIC #lobby :welcome");
     await alice.expect(/ TOPIC #lobby :welcome/);
     const rooms = await adminRequest(path, { cmd: "rooms" });
-    expect(rooms).toMatchObject({ ok: true, result: [{ name: "#lobby", users: 1, topic: "welcome" }] });
+    expect(rooms).toMatchObject({
+      ok: true,
+      result: [{ name: "#lobby", users: 1, topic: "welcome" }],
+    });
     expect((rooms as { result: unknown[] }).result).toHaveLength(1);
     const users = await adminRequest(path, { cmd: "users" });
     expect(users.ok).toBe(true);
