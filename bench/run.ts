@@ -42,7 +42,7 @@ import {
   idleConnections,
   manyRooms,
   type ScenarioOptions,
-  startup,
+  startupInterleaved,
 } from "./lib/scenarios.ts";
 import {
   chatBinaryPath,
@@ -198,10 +198,10 @@ async function main(): Promise<void> {
   }
   const has = (s: ScenarioId): boolean => scenarios.includes(s);
   if (has("f")) {
-    log("(f) start-up to first accepted connection");
+    log(`(f) start-up to first accepted connection, interleaved: ${kinds.join(", ")}`);
+    const started = await attempt("start-up", () => startupInterleaved(kinds, opts));
     for (const k of kinds) {
-      log(` ${k}`);
-      results.startup[k] = await attempt(k, () => startup(k, opts));
+      results.startup[k] = typeof started === "string" ? started : (started[k] ?? "no runs");
     }
   }
   if (has("a")) {
