@@ -13,9 +13,14 @@
  *                                          dist/chat and an older build side by side, with the
  *                                          ratio chat / chat-baseline (see "Comparing two builds")
  *
- * Flags: --scenario a,b,c,d,e,f  --servers chat,inspircd,ngircd  --quick  --workers N
+ *   npm run bench -- --scenario g --servers chat --baseline /tmp/chat-old --rounds 2 --rate 3000
+ *                                          the tail under a minute of fan-out with history on
+ *                                          (checkpoints included): p99/max per 5 s window and the
+ *                                          server's event-loop delay, two builds side by side
+ *
+ * Flags: --scenario a,b,c,d,e,f,g  --servers chat,inspircd,ngircd  --quick  --workers N
  *        --per-ip N (clients per 127.0.0.0/8 source address, 0 = one address)  --rebuild
- *        --no-profile  --out FILE  --rate MSGS_PER_S (for --profile-only)
+ *        --no-profile  --out FILE  --rate MSGS_PER_S (for --profile-only and (g))
  *        --chat-binary PATH (benchmark another build instead of dist/chat)
  *        --baseline PATH (also run this older build, as server "chat-baseline", right before chat)
  *        --rounds N (run (a) N times, the server order alternating each round; default 1)
@@ -59,6 +64,7 @@ import {
   useBaselineBinary,
   useChatBinary,
 } from "./lib/servers.ts";
+import { sustainedFanout } from "./lib/sustained.ts";
 
 if (process.argv.includes("--help") || process.argv.includes("-h")) {
   // The usage is the header comment of this file, so the two cannot drift apart.
@@ -232,6 +238,21 @@ async function main(): Promise<void> {
     for (const k of kinds) {
       log(` ${k}`);
       results.idle[k] = await attempt(k, () => idleConnections(k, opts));
+    }
+  }
+  if (has("g")) {
+    const chats = kinds.filter(isChatKind);
+    log(
+      `(g) sustained fan-out at ${args.rate} msg/s with history and checkpoints: ${chats.join(", ")}`,
+    );
+    for (let i = 0; i < args.rounds; i++) {
+      const order = i % 2 === 0 ? chats : [...chats].reverse();
+      const round: NonNullable<BenchResults["sustained"]>[number] = {};
+      for (const k of order) {
+        log(` ${k}${args.rounds > 1 ? ` (round ${i + 1} of ${args.rounds})` : ""}`);
+        round[k] = await attempt(k, () => sustainedFanout(opts, k, args.rate));
+      }
+      results.sustained?.push(round);
     }
   }
   if (has("e")) {

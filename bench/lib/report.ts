@@ -14,6 +14,7 @@ import {
   type StepResult,
 } from "./scenarios.ts";
 import { REPO_ROOT, type ServerKind } from "./servers.ts";
+import { sustainedSection } from "./sustained.ts";
 
 const NAMES: Record<ServerKind, string> = {
   chat: "chat",
@@ -280,6 +281,7 @@ export function renderReport(r: BenchResults): string {
       );
   }
   out.push("");
+  out.push(...sustainedSection(r.sustained));
   out.push("## (e) history write rate");
   out.push("");
   if (!r.history) out.push("not run");

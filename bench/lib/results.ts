@@ -12,6 +12,7 @@ import type {
   StartupResult,
 } from "./scenarios.ts";
 import type { ServerKind } from "./servers.ts";
+import type { SustainedResult } from "./sustained.ts";
 
 /** One round of (a): every server's result (or why it failed). */
 export type FanoutRound = Partial<Record<ServerKind, FanoutResult | string>>;
@@ -32,6 +33,8 @@ export interface BenchResults {
   idle: Partial<Record<ServerKind, IdleResult | string>>;
   startup: Partial<Record<ServerKind, StartupResult | string>>;
   history: HistoryResult | null;
+  /** (g), one entry per round; absent in older result files. */
+  sustained?: Array<Partial<Record<ServerKind, SustainedResult | string>>>;
   profile: ProfileSummary | string | null;
   configs: Record<string, string>;
 }
@@ -51,6 +54,7 @@ export function emptyResults(
     idle: {},
     startup: {},
     history: null,
+    sustained: [],
     profile: null,
   };
 }

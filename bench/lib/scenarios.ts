@@ -78,7 +78,7 @@ export interface FanoutResult {
   historyCheck?: { steps: number; sent: number; stored: number };
 }
 
-function stepOf(
+export function stepOf(
   ph: PhaseSummary,
   target: number,
   durationMs: number,
