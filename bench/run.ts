@@ -18,7 +18,10 @@
  *                                          (checkpoints included): p99/max per 5 s window and the
  *                                          server's event-loop delay, two builds side by side
  *
- * Flags: --scenario a,b,c,d,e,f,g  --servers chat,inspircd,ngircd  --quick  --workers N
+ *   npm run bench -- --scenario h --servers chat,inspircd
+ *                                          (a) over TLS, the same self-signed certificate on both
+ *
+ * Flags: --scenario a,b,c,d,e,f,g,h  --servers chat,inspircd,ngircd  --quick  --workers N
  *        --per-ip N (clients per 127.0.0.0/8 source address, 0 = one address)  --rebuild
  *        --no-profile  --out FILE  --rate MSGS_PER_S (for --profile-only and (g))
  *        --chat-binary PATH (benchmark another build instead of dist/chat)
@@ -65,6 +68,7 @@ import {
   useChatBinary,
 } from "./lib/servers.ts";
 import { sustainedFanout } from "./lib/sustained.ts";
+import { tlsFanout } from "./lib/tls-fanout.ts";
 
 if (process.argv.includes("--help") || process.argv.includes("-h")) {
   // The usage is the header comment of this file, so the two cannot drift apart.
@@ -255,6 +259,15 @@ async function main(): Promise<void> {
       results.sustained?.push(round);
     }
   }
+  if (has("h")) {
+    log("(h) fan-out over TLS, one room of 500 (chat and InspIRCd)");
+    for (const k of kinds.filter((x) => x !== "ngircd")) {
+      log(` ${k}`);
+      const r = await attempt(k, () => tlsFanout(k, opts));
+      results.tls ??= {};
+      results.tls[k] = r;
+    }
+  }
   if (has("e")) {
     log("(e) history write rate");
     results.history = await historyWrite(opts);
@@ -288,7 +301,13 @@ function finish(results: BenchResults): void {
   mkdirSync(dirname(args.outPath), { recursive: true });
   writeFileSync(args.outPath, renderReport(results));
   for (const line of baselineVerdict(results)) log(line);
-  if (results.quick) guard(results);
+  // The guard compares (a) and (c) for chat against InspIRCd: only a run that has all four.
+  const guarded =
+    args.scenarios.includes("a") &&
+    args.scenarios.includes("c") &&
+    args.kinds.includes("chat") &&
+    args.kinds.includes("inspircd");
+  if (results.quick && guarded) guard(results);
   log(`wrote ${args.outPath} and ${jsonPath}`);
 }
 

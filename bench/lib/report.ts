@@ -15,6 +15,7 @@ import {
 } from "./scenarios.ts";
 import { REPO_ROOT, type ServerKind } from "./servers.ts";
 import { sustainedSection } from "./sustained.ts";
+import { tlsSection } from "./tls-fanout.ts";
 
 const NAMES: Record<ServerKind, string> = {
   chat: "chat",
@@ -282,6 +283,7 @@ export function renderReport(r: BenchResults): string {
   }
   out.push("");
   out.push(...sustainedSection(r.sustained));
+  out.push(...tlsSection(r.tls));
   out.push("## (e) history write rate");
   out.push("");
   if (!r.history) out.push("not run");

@@ -33,6 +33,8 @@ export interface BenchResults {
   idle: Partial<Record<ServerKind, IdleResult | string>>;
   startup: Partial<Record<ServerKind, StartupResult | string>>;
   history: HistoryResult | null;
+  /** (h) fan-out over TLS; absent in older result files. */
+  tls?: Partial<Record<ServerKind, FanoutResult | string>>;
   /** (g), one entry per round; absent in older result files. */
   sustained?: Array<Partial<Record<ServerKind, SustainedResult | string>>>;
   profile: ProfileSummary | string | null;
@@ -55,6 +57,7 @@ export function emptyResults(
     startup: {},
     history: null,
     sustained: [],
+    tls: {},
     profile: null,
   };
 }

@@ -159,6 +159,7 @@ export async function fanoutRamp(
   server: RunningServer,
   mode: ClientMode,
   opts: ScenarioOptions,
+  tls = false,
 ): Promise<FanoutResult> {
   // Quick mode (the guard) keeps the room of 500 and the same rungs of the ladder, so its
   // ratios compare with the full run's; it only skips the low rungs and runs shorter steps.
@@ -182,6 +183,7 @@ export async function fanoutRamp(
     clients: specs,
     workers: opts.workers,
     log: opts.log,
+    tls,
   });
   const steps: StepResult[] = [];
   const setup = lg.setup;
