@@ -39,7 +39,12 @@ import { cpus, totalmem } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { type BenchArgs, parseBenchArgs, type ScenarioId, UsageError } from "./lib/args.ts";
 import { baselineVerdict } from "./lib/compare.ts";
-import { currentRatios, guardReport, parseCommittedRatios } from "./lib/guard.ts";
+import {
+  currentRatios,
+  fanoutMachineBusy,
+  guardReport,
+  parseCommittedRatios,
+} from "./lib/guard.ts";
 import { profileChat } from "./lib/profile.ts";
 import { renderReport } from "./lib/report.ts";
 import { type BenchResults, emptyResults, type FanoutRound } from "./lib/results.ts";
@@ -289,7 +294,10 @@ function guard(results: BenchResults): void {
     return;
   }
   const committed = parseCommittedRatios(readFileSync(path, "utf8"));
-  for (const line of guardReport(committed, currentRatios(results), "BENCHMARKS.md")) log(line);
+  const machine = { busyCores: fanoutMachineBusy(results), cores: cpus().length };
+  for (const line of guardReport(committed, currentRatios(results), "BENCHMARKS.md", machine)) {
+    log(line);
+  }
 }
 
 function finish(results: BenchResults): void {

@@ -128,14 +128,34 @@ export function guardLines(committed: GuardRatios, current: GuardRatios): GuardL
 
 const x = (n: number | undefined): string => (n === undefined ? "—" : `${n.toFixed(2)}x`);
 
+/**
+ * The busiest the whole machine was during (a)'s measured steps, in cores (all processes and
+ * the kernel), over both servers; undefined when (a) did not run.
+ */
+export function fanoutMachineBusy(r: BenchResults): number | undefined {
+  const busy: number[] = [];
+  for (const v of [r.fanout.chat, r.fanout.inspircd]) {
+    if (isObj<FanoutResult>(v)) for (const s of v.steps) busy.push(s.machineBusyCores);
+  }
+  return busy.length ? Math.max(...busy) : undefined;
+}
+
 /** What the runner prints: one line per measure, then a verdict that stands out when it warns. */
 export function guardReport(
   committed: GuardRatios,
   current: GuardRatios,
   source: string,
+  machine?: { busyCores: number | undefined; cores: number },
 ): string[] {
   const lines = guardLines(committed, current);
   const out = [`guard: chat / InspIRCd in this run against ${source}`];
+  // Saturated, every server waits for a core and the ramp measures the wait (bench/findings.md).
+  if (machine?.busyCores !== undefined && machine.busyCores >= 0.95 * machine.cores) {
+    out.push(
+      `  note: the machine was saturated during (a) (${machine.busyCores.toFixed(2)} of ${machine.cores} cores busy, other work included): ` +
+        "the fan-out ratio measures the wait for a core more than the servers; rerun when the machine is quieter",
+    );
+  }
   for (const l of lines) {
     const delta = Number.isNaN(l.worse)
       ? "not compared (missing in one of the two)"

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { parseBenchArgs } from "../../../bench/lib/args.ts";
 import {
   currentRatios,
+  fanoutMachineBusy,
   guardLines,
   guardReport,
   parseCommittedRatios,
@@ -115,6 +116,23 @@ describe("the --quick guard", () => {
     expect(ok.some((l) => l.includes("WARNING"))).toBe(false);
     const partial = guardReport({ fanout: 3 }, { fanout: 3 }, "BENCHMARKS.md");
     expect(partial.at(-1)).toMatch(/could not compare every measure/);
+  });
+
+  test("a saturated machine during (a) is called out, a quiet one is not", () => {
+    const busy = (cores: number) => {
+      const f = ramp(3000);
+      for (const s of f.steps) s.machineBusyCores = cores;
+      return results({ fanout: { chat: f, inspircd: ramp(1000) } });
+    };
+    expect(fanoutMachineBusy(busy(1.99))).toBeCloseTo(1.99);
+    expect(fanoutMachineBusy(results())).toBeUndefined();
+    const note = (cores: number): boolean =>
+      guardReport({ fanout: 3 }, { fanout: 3 }, "B", {
+        busyCores: fanoutMachineBusy(busy(cores)),
+        cores: 2,
+      }).some((l) => l.includes("saturated"));
+    expect(note(1.99)).toBe(true);
+    expect(note(1.5)).toBe(false);
   });
 
   test("--quick alone runs the guard's scenarios and servers; explicit flags still win", () => {
