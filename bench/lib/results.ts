@@ -12,6 +12,7 @@ import type {
   StartupResult,
 } from "./scenarios.ts";
 import type { ServerKind } from "./servers.ts";
+import type { SustainedResult } from "./sustained.ts";
 
 /** One round of (a): every server's result (or why it failed). */
 export type FanoutRound = Partial<Record<ServerKind, FanoutResult | string>>;
@@ -32,6 +33,10 @@ export interface BenchResults {
   idle: Partial<Record<ServerKind, IdleResult | string>>;
   startup: Partial<Record<ServerKind, StartupResult | string>>;
   history: HistoryResult | null;
+  /** (h) fan-out over TLS; absent in older result files. */
+  tls?: Partial<Record<ServerKind, FanoutResult | string>>;
+  /** (g), one entry per round; absent in older result files. */
+  sustained?: Array<Partial<Record<ServerKind, SustainedResult | string>>>;
   profile: ProfileSummary | string | null;
   configs: Record<string, string>;
 }
@@ -51,6 +56,8 @@ export function emptyResults(
     idle: {},
     startup: {},
     history: null,
+    sustained: [],
+    tls: {},
     profile: null,
   };
 }
