@@ -215,7 +215,7 @@ export class CoreHandle implements CoreApi {
     return people.who(this.c, this.s, mask, opersOnly);
   }
   whois(nick: string): WhoisInfo {
-    return people.whois(this.c, nick);
+    return people.whois(this.c, this.s, nick);
   }
   whowas(nick: string, count: number): WhowasEntry[] {
     return people.whowas(this.c, nick, count);

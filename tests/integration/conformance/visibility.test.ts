@@ -131,3 +131,22 @@ describe("TOPIC of a secret room", () => {
     expect((await ask(a, "TOPIC #sec"))[0]).toBe(":chat.server 332 alice #sec :the plan");
   });
 });
+
+describe("WHOIS", () => {
+  // RFC 2811 4.2.6: secret and private rooms "MUST be omitted from replies to
+  // queries like the WHOIS command" for anyone who is not in them.
+  test("a secret or private room is left out of 319 for a non-member; a member sees it", async () => {
+    const { a, b } = await secretRoom();
+    await joined(a, "alice", "#priv");
+    await joined(a, "alice", "#pub");
+    a.send("MODE #priv +p");
+    await a.expect(/ MODE #priv :?\+p$/);
+    const bobSees = (await ask(b, "WHOIS alice")).filter((l) => / 319 /.test(l));
+    expect(bobSees).toEqual([":chat.server 319 bob alice :@#pub"]);
+    await joined(b, "bob", "#priv");
+    const member = (await ask(b, "WHOIS alice")).filter((l) => / 319 /.test(l));
+    expect(member).toEqual([":chat.server 319 bob alice :@#priv @#pub"]);
+    const self = (await ask(a, "WHOIS alice")).filter((l) => / 319 /.test(l));
+    expect(self).toEqual([":chat.server 319 alice alice :@#sec @#priv @#pub"]);
+  });
+});
