@@ -1,14 +1,32 @@
 /**
- * HELP topics: one short entry per command, the first line its syntax. Keyed
- * by upper-case topic; "" is the index shown for a bare HELP.
+ * HELP topics: one short entry per command, the first line its syntax. The
+ * index a bare HELP shows is made from the topics, so a new topic is listed.
  */
-export const HELP: Readonly<Record<string, readonly string[]>> = {
-  "": [
-    "chat IRC server. HELP <command> for one command. Commands:",
-    "ADMIN AWAY CAP CHATHISTORY HELP INFO INVITE ISON JOIN KICK LINKS LIST LUSERS",
-    "MODE MONITOR MOTD NAMES NICK NOTICE OPER PART PING PRIVMSG QUIT TAGMSG TIME",
-    "TOPIC USERHOST VERSION WALLOPS WHO WHOIS WHOWAS",
+const TOPICS: Readonly<Record<string, readonly string[]>> = {
+  DLINE: [
+    "DLINE [[<minutes>] <ip>[/<bits>] [:<reason>]]",
+    "Operators: refuse an address (and close its connections); DLINE alone lists them.",
   ],
+  HELPOP: ["HELPOP [<topic>]", "The same as HELP."],
+  KILL: ["KILL <nick> [:<reason>]", "Operators: disconnect a user."],
+  KLINE: [
+    "KLINE [[<minutes>] <mask> [:<reason>]]",
+    "Operators: ban user@host masks from the server; KLINE alone lists them.",
+  ],
+  PASS: ["PASS <password>", "The server password, sent before NICK and USER."],
+  PONG: ["PONG <token>", "The answer to the server's PING."],
+  REDACT: [
+    "REDACT <target> <msgid> [:<reason>]",
+    "Withdraw a message (yours; channel operators: any in their channel). Needs draft/message-redaction.",
+  ],
+  RENAME: [
+    "RENAME <old-channel> <new-channel> [:<reason>]",
+    "Channel operators: rename a channel; it keeps its members, modes, topic and history.",
+  ],
+  SETNAME: ["SETNAME :<realname>", "Change your real name (the setname capability)."],
+  UNDLINE: ["UNDLINE <ip>[/<bits>]", "Operators: lift a DLINE."],
+  UNKLINE: ["UNKLINE <mask>", "Operators: lift a KLINE."],
+  USER: ["USER <username> 0 * :<realname>", "Register, with NICK, when you connect."],
   ADMIN: ["ADMIN", "Who runs this server."],
   AWAY: ["AWAY [:<message>]", "Mark yourself away with a message; AWAY alone marks you back."],
   CAP: ["CAP LS 302 | CAP REQ :<caps> | CAP LIST | CAP END", "Negotiate IRCv3 capabilities."],
@@ -72,3 +90,21 @@ export const HELP: Readonly<Record<string, readonly string[]>> = {
   WHOIS: ["WHOIS <nick>", "About a user."],
   WHOWAS: ["WHOWAS <nick> [<count>]", "About a user who has left."],
 };
+
+/** The bare HELP's index: every topic, wrapped so each 705 line stays short. */
+function index(): string[] {
+  const lines = ["chat IRC server. HELP <command> for one command. Commands:"];
+  let line = "";
+  for (const name of Object.keys(TOPICS).sort()) {
+    if (line !== "" && line.length + name.length + 1 > 76) {
+      lines.push(line);
+      line = "";
+    }
+    line = line === "" ? name : `${line} ${name}`;
+  }
+  if (line !== "") lines.push(line);
+  return lines;
+}
+
+/** HELP topics keyed by upper-case name; "" is the index shown for a bare HELP. */
+export const HELP: Readonly<Record<string, readonly string[]>> = { "": index(), ...TOPICS };
