@@ -170,10 +170,10 @@ export class CoreHandle implements CoreApi {
     return modes.channelModes(this.c, this.s, name);
   }
   banList(name: string): { channel: string; bans: readonly BanState[] } {
-    return modes.banList(this.c, name);
+    return modes.banList(this.c, this.s, name);
   }
   modeList(name: string, mode: "b" | "e" | "I"): { channel: string; entries: readonly BanState[] } {
-    return modes.modeList(this.c, name, mode);
+    return modes.modeList(this.c, this.s, name, mode);
   }
   pendingInvites(): string[] {
     return rooms.pendingInvites(this.s);

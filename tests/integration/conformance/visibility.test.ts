@@ -150,3 +150,25 @@ describe("WHOIS", () => {
     expect(self).toEqual([":chat.server 319 alice alice :@#sec @#priv @#pub"]);
   });
 });
+
+describe("list modes of a secret room", () => {
+  // RFC 2811 4.2.6: nothing of a secret room is to be had without being in it
+  // (only MODE's own answer is kept); its ban, exception and invite lists name
+  // the people it is about.
+  test("a non-member gets only the end numerics; a member sees the entries", async () => {
+    const { a, b } = await secretRoom();
+    a.send("MODE #sec +beI evil!*@* good!*@* friend!*@*");
+    await a.expect(/ MODE #sec \+beI /);
+    expect(await ask(b, "MODE #sec +b")).toEqual([
+      ":chat.server 368 bob #sec :End of channel ban list",
+    ]);
+    expect(await ask(b, "MODE #sec +e")).toEqual([
+      ":chat.server 349 bob #sec :End of channel exception list",
+    ]);
+    expect(await ask(b, "MODE #sec +I")).toEqual([
+      ":chat.server 347 bob #sec :End of channel invite list",
+    ]);
+    const member = await ask(a, "MODE #sec +b");
+    expect(member[0]).toMatch(/^:chat\.server 367 alice #sec evil!\*@\* /);
+  });
+});
