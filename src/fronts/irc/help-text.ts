@@ -3,6 +3,28 @@
  * index a bare HELP shows is made from the topics, so a new topic is listed.
  */
 const TOPICS: Readonly<Record<string, readonly string[]>> = {
+  AUTHENTICATE: [
+    "AUTHENTICATE <mechanism> | AUTHENTICATE <base64> | AUTHENTICATE *",
+    "SASL (PLAIN, EXTERNAL) to prove you own your nick; needs the sasl capability.",
+  ],
+  BATCH: [
+    "BATCH +<ref> draft/multiline <target> | BATCH -<ref>",
+    "Send several lines as one message (draft/multiline).",
+  ],
+  MARKREAD: [
+    "MARKREAD <target> [timestamp=<time>]",
+    "Read or set how far you have read a conversation (draft/read-marker).",
+  ],
+  REGISTER: [
+    "REGISTER <account> <email> <password>",
+    "Own your nick with a password (account: * or your nick; the email is not used).",
+  ],
+  RELEASE: ["RELEASE <nick>", "Operators: drop a nick's owner."],
+  SEARCH: [
+    "SEARCH <attribute>=<value>[;<attribute>=<value>...]",
+    "Search the history you may read.",
+  ],
+  UNCLAIM: ["UNCLAIM", "Give up owning your nick."],
   DLINE: [
     "DLINE [[<minutes>] <ip>[/<bits>] [:<reason>]]",
     "Operators: refuse an address (and close its connections); DLINE alone lists them.",
