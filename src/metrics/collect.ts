@@ -195,5 +195,15 @@ export function collect(src: MetricsSource): Family[] {
       gauge("chat_store_size_bytes", "History database size with its WAL, bytes.", size),
     );
   }
+  const lag = core.bus.lagSeconds;
+  if (lag !== undefined) {
+    families.push(
+      gauge(
+        "chat_bus_lag_seconds",
+        "With --redis: time from another node's publishing of the last event read to its delivery here.",
+        lag,
+      ),
+    );
+  }
   return [...families, ...processFamilies()];
 }
