@@ -263,7 +263,8 @@ export type AuthResult =
         | "taken"
         | "weak"
         | "already"
-        | "nocert";
+        | "nocert"
+        | "password";
       message: string;
     };
 
@@ -311,14 +312,18 @@ export interface CoreApi {
   readonly account: string | null;
   /** The owner's spelling when `nick` is claimed, else undefined. */
   claimedBy(nick: string): string | undefined;
-  /** Prove `nick` with `secret`, or claim it ("either": whichever applies). */
+  /**
+   * Prove `nick` with `secret`, or claim it ("either": whichever applies).
+   * Before registration the server password given so far (PASS) must be right.
+   */
   authenticate(
     nick: string,
     secret: string,
     mode: "login" | "claim" | "either",
+    serverPassword?: string,
   ): Promise<AuthResult>;
   /** Prove or claim a nick with this connection's TLS client certificate (SASL EXTERNAL). */
-  authenticateCert(nick: string | undefined): AuthResult;
+  authenticateCert(nick: string | undefined, serverPassword?: string): AuthResult;
   /** Drop this connection's claim; returns the nick that was claimed. */
   unclaim(): string;
   /** Operators: drop anyone's claim; returns the nick as it was claimed. */

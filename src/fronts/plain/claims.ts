@@ -28,8 +28,9 @@ export async function proveSecret(
   core: CoreApi,
   owner: string,
   secret: string,
+  serverPassword: string | undefined,
 ): Promise<{ ok: true } | { ok: false; final: boolean; message: string }> {
-  const result = await core.authenticate(owner, secret, "login");
+  const result = await core.authenticate(owner, secret, "login", serverPassword);
   if (result.ok) return { ok: true };
   return { ok: false, final: result.reason !== "wrong", message: result.message };
 }

@@ -123,3 +123,32 @@ describe("owned nicks on nc", () => {
     await back.waitFor("*tess* see you later");
   });
 });
+
+describe("owned nicks on nc behind a server password", () => {
+  test("after the password, a claimed nick is proved with its secret", async () => {
+    const locked = startServer({ password: "sesame" });
+    try {
+      const enter = async (nick: string): Promise<LineClient> => {
+        const c = await LineClient.connect(locked.port);
+        clients.push(c);
+        await c.waitFor("This server has a password. Password?");
+        c.send("sesame");
+        await c.waitFor("Pick a nickname");
+        c.send(nick);
+        return c;
+      };
+      const a = await enter("quin");
+      await a.waitFor("*** Hello quin!");
+      a.send("/claim quin's long secret");
+      await a.waitFor("*** You now own quin ✓.");
+      a.send("/quit");
+      await a.waitFor("*** Bye!");
+      const b = await enter("quin");
+      await b.waitFor("is claimed by its owner");
+      b.send("quin's long secret");
+      await b.waitFor("*** Hello quin ✓!");
+    } finally {
+      await locked.stop();
+    }
+  });
+});
