@@ -133,7 +133,7 @@ export function register(ctx: CommandContext, msg: IrcMessage): void | Promise<v
     return;
   }
   if (wanted !== "*" && foldCase(wanted) !== foldCase(nick)) {
-    fail("BAD_ACCOUNT_NAME", `The account name is your nick: use * or ${nick}`);
+    fail("ACCOUNT_NAME_MUST_BE_NICK", `The account name is your nick: use * or ${nick}`);
     return;
   }
   return core.authenticate(nick, msg.params[2] ?? "", "claim", irc.password).then((result) => {
