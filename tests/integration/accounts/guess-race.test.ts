@@ -30,7 +30,8 @@ describe("guesses sent at once are throttled like guesses sent one by one", () =
     extra.push(await saslClient(t.port, "alice", "correct horse"));
     const guessers = await Promise.all(Array.from({ length: 8 }, (_, i) => readyToGuess(`g${i}`)));
     // All payloads leave before any Argon2 check can finish.
-    guessers.forEach((g, i) => g.send(`AUTHENTICATE ${plainPayload("alice", `guess-${i}`)}`));
+    for (const [i, g] of guessers.entries())
+      g.send(`AUTHENTICATE ${plainPayload("alice", `guess-${i}`)}`);
     const answers = await Promise.all(guessers.map((g) => g.expect(/ 904 /)));
     expect(answers.filter((a) => a.includes("Wrong secret"))).toHaveLength(2);
     expect(answers.filter((a) => a.includes("Too many wrong secrets"))).toHaveLength(6);
@@ -41,7 +42,8 @@ describe("guesses sent at once are throttled like guesses sent one by one", () =
     const nicks = ["ann", "ben", "cat", "dan", "eve", "fay"];
     for (const n of nicks) extra.push(await saslClient(t.port, n, `secret-of-${n}`));
     const guessers = await Promise.all(nicks.map((n) => readyToGuess(`x${n}`)));
-    guessers.forEach((g, i) => g.send(`AUTHENTICATE ${plainPayload(nicks[i] ?? "", "nope")}`));
+    for (const [i, g] of guessers.entries())
+      g.send(`AUTHENTICATE ${plainPayload(nicks[i] ?? "", "nope")}`);
     const answers = await Promise.all(guessers.map((g) => g.expect(/ 904 /)));
     expect(answers.filter((a) => a.includes("Wrong secret"))).toHaveLength(3);
   });
