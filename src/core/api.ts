@@ -99,6 +99,8 @@ export interface MemberView {
   userhost: string;
   op: boolean;
   voice: boolean;
+  /** Logged in as their own nick: they own it (the ✓ of the member list). */
+  owned?: boolean;
 }
 
 /** A room as its members see it on joining (and NAMES). */

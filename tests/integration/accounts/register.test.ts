@@ -50,7 +50,9 @@ describe("REGISTER (draft/account-registration)", () => {
     const c = await t.client("frank2");
     c.send("REGISTER someone * frank-secret-2");
     // The spec's own code for a name other than the nick (no custom-account-name).
-    await c.expect(/FAIL REGISTER ACCOUNT_NAME_MUST_BE_NICK someone :The account name is your nick/);
+    await c.expect(
+      /FAIL REGISTER ACCOUNT_NAME_MUST_BE_NICK someone :The account name is your nick/,
+    );
     c.send("REGISTER * * short");
     await c.expect(/FAIL REGISTER WEAK_PASSWORD \* :.*at least 8 characters/);
     owner.send("NICK frank_");

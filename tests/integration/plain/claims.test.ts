@@ -152,3 +152,16 @@ describe("owned nicks on nc behind a server password", () => {
     }
   });
 });
+
+describe("the ✓ on nc's list of who is here", () => {
+  test("arriving in a room, owners carry a ✓ and others do not", async () => {
+    const a = await person("rhea");
+    await a.waitFor("*** Hello rhea!");
+    a.send("/claim rhea's long secret");
+    await a.waitFor("*** You now own rhea ✓.");
+    const b = await person("saul");
+    await b.waitFor(/\*\*\* You are in #lobby now, with \d+ here: .*rhea✓/);
+    const c = await person("tess");
+    await c.waitFor(/\*\*\* You are in #lobby now, with \d+ here: .*saul(?!✓)/);
+  });
+});
