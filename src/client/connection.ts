@@ -25,6 +25,7 @@ import type { ClientEvent } from "./events.ts";
 import { handleLine } from "./handlers.ts";
 import { Link, type LinkEvents } from "./link.ts";
 import { Liveness } from "./liveness.ts";
+import { accountsQuery } from "./members.ts";
 import { canSendMultiline, multilineMessages } from "./multiline.ts";
 import { Outbox } from "./outbox.ts";
 import { Reconnect } from "./reconnect.ts";
@@ -325,6 +326,8 @@ export class ClientConnection {
   private onSelfJoin(msg: IrcMessage): void {
     const room = msg.params[0] ?? "";
     this.catchUp.joined(room);
+    const who = accountsQuery(this.state, room);
+    if (who !== undefined) this.send(who);
     this.outbox.rejoined(room);
     if (this.startWaiter !== undefined && foldCase(room) === foldCase(this.firstChannel)) {
       const w = this.startWaiter;

@@ -70,6 +70,8 @@ export interface NamesEvent {
   nicks: string[];
   /** folded nick -> status prefix ("@", "+") for those who have one, so operators can be told apart. */
   prefixes?: Map<string, string>;
+  /** folded nicks of members who own their nick (logged in as it): shown with a ✓. */
+  owned?: Set<string>;
 }
 
 /** Server replies worth showing (WHO, WHOIS, MOTD, away notices, modes). */

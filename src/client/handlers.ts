@@ -12,6 +12,7 @@ import { ERR, RPL } from "../protocol/numerics.ts";
 import { nickOf } from "../protocol/text.ts";
 import { parseCtcp } from "./ctcp.ts";
 import type { ClientEvent, MessageEvent, MessageKind } from "./events.ts";
+import { memberHandlers, noteAccount, renameAccount } from "./members.ts";
 import { collectMultiline } from "./multiline.ts";
 import { foundMessage } from "./search.ts";
 import type { ClientState } from "./state.ts";
@@ -50,15 +51,6 @@ function inHistoryBatch(state: ClientState, msg: IrcMessage): boolean {
   if (ref === undefined) return false;
   const type = state.batches.get(ref);
   return type !== undefined && HISTORY_BATCHES.has(type);
-}
-
-/** PREFIX=(qaohv)~&@%+ -> "~&@%+"; splits a NAMES entry into its highest prefix and the nick. */
-function splitNamesEntry(state: ClientState, entry: string): { prefix: string; nick: string } {
-  const prefix = state.isupport.get("PREFIX");
-  const symbols = prefix !== undefined ? prefix.replace(/^\([^)]*\)/, "") : "~&@%+";
-  let i = 0;
-  while (i < entry.length && symbols.includes(entry.charAt(i))) i++;
-  return { prefix: entry.slice(0, Math.min(i, 1)), nick: nickOf(entry.slice(i)) };
 }
 
 function textMessage(kind: "PRIVMSG" | "NOTICE"): Handler {
@@ -136,6 +128,8 @@ const join: Handler = (state, msg, now) => {
     }
   }
   state.room(room)?.members.set(foldCase(nick), nick);
+  // extended-join: JOIN <room> <account> :<realname>
+  if (msg.params.length >= 3) noteAccount(state, nick, msg.params[1] ?? "*");
   return [{ type: "join", time, room, nick, self, text: "" }];
 };
 
@@ -173,6 +167,7 @@ const quit: Handler = (state, msg, now) => {
   const nick = from(msg);
   const rooms = state.roomsOf(nick);
   for (const r of rooms) state.room(r)?.members.delete(foldCase(nick));
+  noteAccount(state, nick, "*");
   return [{ type: "quit", time: messageTime(msg, now), nick, text: last(msg), rooms }];
 };
 
@@ -187,6 +182,7 @@ const nickChange: Handler = (state, msg, now) => {
     room?.members.set(foldCase(newNick), newNick);
   }
   if (self) state.nick = newNick;
+  renameAccount(state, nick, newNick);
   return [{ type: "nick", time: messageTime(msg, now), nick, newNick, self, rooms }];
 };
 
@@ -222,34 +218,6 @@ const isupport: Handler = (state, msg) => {
     else state.isupport.set(tok.slice(0, eq), tok.slice(eq + 1));
   }
   return [];
-};
-
-const namReply: Handler = (state, msg) => {
-  const room = state.room(msg.params[2] ?? "");
-  if (room === undefined) return [];
-  if (room.namesFresh) {
-    room.members.clear();
-    room.prefixes = new Map();
-    room.namesFresh = false;
-  }
-  for (const entry of last(msg).split(" ")) {
-    if (entry === "") continue;
-    const { prefix, nick } = splitNamesEntry(state, entry);
-    room.members.set(foldCase(nick), nick);
-    if (prefix !== "") room.prefixes?.set(foldCase(nick), prefix);
-  }
-  return [];
-};
-
-const endOfNames: Handler = (state, msg, now) => {
-  const name = msg.params[1] ?? "";
-  const room = state.room(name);
-  if (room === undefined) return [];
-  room.namesFresh = true;
-  const nicks = [...room.members.values()].sort((a, b) => foldCase(a).localeCompare(foldCase(b)));
-  const ev: ClientEvent = { type: "names", time: new Date(now), room: room.name, nicks };
-  if (room.prefixes !== undefined && room.prefixes.size > 0) ev.prefixes = room.prefixes;
-  return [ev];
 };
 
 const topicReply: Handler = (state, msg, now) => {
@@ -375,22 +343,18 @@ export const handlers: Record<string, Handler> = {
   PONG: silent,
   CAP: silent,
   AWAY: silent,
-  ACCOUNT: silent,
   CHGHOST: silent,
   [RPL.WELCOME]: welcome,
   [RPL.YOURHOST]: silent,
   [RPL.CREATED]: silent,
   [RPL.MYINFO]: silent,
   [RPL.ISUPPORT]: isupport,
-  [RPL.NAMREPLY]: namReply,
-  [RPL.ENDOFNAMES]: endOfNames,
   [RPL.TOPIC]: topicReply,
   [RPL.TOPICWHOTIME]: silent,
   [RPL.NOTOPIC]: (_s, msg, now) => [
     { type: "topic", time: new Date(now), room: msg.params[1] ?? "", text: "" },
   ],
   [RPL.WHOREPLY]: whoReply,
-  [RPL.ENDOFWHO]: silent,
   [RPL.ENDOFWHOIS]: silent,
   [RPL.WHOISUSER]: info((m) => `${m.params[1]} is ${m.params[2]}@${m.params[3]} (${last(m)})`),
   [RPL.WHOISCHANNELS]: info((m) => `${m.params[1]} is in ${last(m)}`),
@@ -415,6 +379,7 @@ export const handlers: Record<string, Handler> = {
   [RPL.CREATIONTIME]: silent,
   [ERR.NOMOTD]: silent, // no message of the day is not a problem worth a red line
   "900": silent, // RPL_LOGGEDIN
+  ...memberHandlers,
 };
 
 /**

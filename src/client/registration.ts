@@ -162,6 +162,12 @@ export class Registration {
       case ERR.SASLALREADY:
       case ERR.NICKLOCKED:
         status(`could not prove your nick: ${msg.params[msg.params.length - 1] ?? ""}`);
+        // Most often a second machine: the secret made here is not the one that claimed it.
+        if (msg.command === ERR.SASLFAIL) {
+          status(
+            `if ${this.wantNick} is yours, type /secret where it is kept, then start chat join here with --secret SECRET (or CHAT_SECRET)`,
+          );
+        }
         return this.onSaslDone();
       default:
         return undefined;

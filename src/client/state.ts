@@ -75,6 +75,10 @@ export class ClientState {
   /** folded room -> server time (ms) of that newest message. */
   readonly lastTime = new Map<string, number>();
   readonly seen = new SeenIds();
+  /** folded nick -> the account the server says they are logged in to (members.ts). */
+  readonly accounts = new Map<string, string>();
+  /** folded rooms whose member list waits for our WHOX query to end (members.ts). */
+  readonly namesAfterWho = new Set<string>();
   /** draft/read-marker: folded room or nick -> time (ms) of the last line read there. */
   readonly readMarkers = new Map<string, number>();
   /** Open draft/multiline batches being received: reference tag -> what has come. */

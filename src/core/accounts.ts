@@ -66,12 +66,16 @@ export class Accounts {
       }
       return this.prove(folded, nick, secret, ip, now, false);
     }
+    // Counted as a wrong guess before the slow check and given back if right: counted
+    // after, any number of guesses sent at once would all pass the lockout above.
+    const at = now();
+    this.failed(folded, ip, at);
     const ok = await secretMatches(secret, existing.hash ?? (await this.decoy()));
     if (ok && existing.hash !== null) {
+      this.refund(folded, ip, at);
       this.store.touch(folded, now());
       return { ok: true, claim: { ...existing, lastLogin: now() }, created: false };
     }
-    this.failed(folded, ip, now());
     return { ok: false, reason: "wrong", message: `Wrong secret for ${existing.nick}` };
   }
 
@@ -103,6 +107,11 @@ export class Accounts {
     const a = this.perNick.get(folded)?.retryAfter(now) ?? 0;
     const b = this.perIp.get(addressKey(ip))?.retryAfter(now) ?? 0;
     return Math.max(a, b);
+  }
+
+  private refund(folded: string, ip: string, at: number): void {
+    this.perNick.get(folded)?.untake(at);
+    this.perIp.get(addressKey(ip))?.untake(at);
   }
 
   private failed(folded: string, ip: string, now: number): void {

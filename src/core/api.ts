@@ -99,6 +99,8 @@ export interface MemberView {
   userhost: string;
   op: boolean;
   voice: boolean;
+  /** Logged in as their own nick: they own it (the ✓ of the member list). */
+  owned?: boolean;
 }
 
 /** A room as its members see it on joining (and NAMES). */
@@ -263,7 +265,8 @@ export type AuthResult =
         | "taken"
         | "weak"
         | "already"
-        | "nocert";
+        | "nocert"
+        | "password";
       message: string;
     };
 
@@ -311,14 +314,18 @@ export interface CoreApi {
   readonly account: string | null;
   /** The owner's spelling when `nick` is claimed, else undefined. */
   claimedBy(nick: string): string | undefined;
-  /** Prove `nick` with `secret`, or claim it ("either": whichever applies). */
+  /**
+   * Prove `nick` with `secret`, or claim it ("either": whichever applies).
+   * Before registration the server password given so far (PASS) must be right.
+   */
   authenticate(
     nick: string,
     secret: string,
     mode: "login" | "claim" | "either",
+    serverPassword?: string,
   ): Promise<AuthResult>;
   /** Prove or claim a nick with this connection's TLS client certificate (SASL EXTERNAL). */
-  authenticateCert(nick: string | undefined): AuthResult;
+  authenticateCert(nick: string | undefined, serverPassword?: string): AuthResult;
   /** Drop this connection's claim; returns the nick that was claimed. */
   unclaim(): string;
   /** Operators: drop anyone's claim; returns the nick as it was claimed. */

@@ -123,11 +123,16 @@ export class CoreHandle implements CoreApi {
   claimedBy(nick: string): string | undefined {
     return accounts.claimedBy(this.c, nick);
   }
-  authenticate(nick: string, secret: string, mode: accounts.AuthMode): Promise<AuthResult> {
-    return accounts.authenticate(this.c, this.s, nick, secret, mode);
+  authenticate(
+    nick: string,
+    secret: string,
+    mode: accounts.AuthMode,
+    serverPassword?: string,
+  ): Promise<AuthResult> {
+    return accounts.authenticate(this.c, this.s, nick, secret, mode, serverPassword);
   }
-  authenticateCert(nick: string | undefined): AuthResult {
-    return accounts.authenticateCert(this.c, this.s, nick);
+  authenticateCert(nick: string | undefined, serverPassword?: string): AuthResult {
+    return accounts.authenticateCert(this.c, this.s, nick, serverPassword);
   }
   unclaim(): string {
     return accounts.unclaim(this.c, this.s);

@@ -25,6 +25,12 @@ export class SlidingWindow {
     return true;
   }
 
+  /** Forget one action recorded at `at` (it turned out not to count). */
+  untake(at: number): void {
+    const i = this.times.lastIndexOf(at);
+    if (i >= 0) this.times.splice(i, 1);
+  }
+
   /** Milliseconds until the next action is allowed (0 if now). */
   retryAfter(now: number): number {
     if (this.times.length < this.limit.max) return 0;

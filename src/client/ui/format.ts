@@ -100,7 +100,7 @@ export function describe(raw: ClientEvent, current?: string): string | undefined
         return `* ${ev.nick} set the topic of ${ev.room}: ${ev.text}`;
       return ev.text === "" ? `* ${ev.room} has no topic` : `* topic of ${ev.room}: ${ev.text}`;
     case "names":
-      return `* in ${ev.room}: ${ev.nicks.map((n) => `${ev.prefixes?.get(foldCase(n)) ?? ""}${n}`).join(" ")}`;
+      return `* in ${ev.room}: ${ev.nicks.map((n) => `${ev.prefixes?.get(foldCase(n)) ?? ""}${n}${ev.owned?.has(foldCase(n)) === true ? "✓" : ""}`).join(" ")}`;
     case "info":
       return `${roomTag(ev.room, current)}* ${ev.text}`;
     case "error":

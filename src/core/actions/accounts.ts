@@ -25,6 +25,20 @@ const fail = (
   message,
 });
 
+const NEEDS_PASSWORD = fail(
+  "password",
+  "This server has a password: send the right server password (PASS) before claiming or proving a nick",
+);
+
+/**
+ * Before registration the server password is not checked yet, so claiming or
+ * proving a nick then must not be a way round it (account-registration's
+ * before-connect warns of exactly this). A wrong one counts like at registration.
+ */
+function passwordGiven(c: CoreParts, s: Session, given: string | undefined): boolean {
+  return s.registered || c.admission.passwordOk(s.conn.remoteAddress, given, c.now());
+}
+
 /** Whether `s` owns the nick `folded` (it logged in to that account). */
 export function owns(s: Session, folded: string): boolean {
   return s.account !== null && foldCase(s.account) === folded;
@@ -42,8 +56,10 @@ export async function authenticate(
   nick: string,
   secret: string,
   mode: AuthMode,
+  serverPassword: string | undefined,
 ): Promise<AuthResult> {
   if (s.account !== null) return fail("already", `You are already logged in as ${s.account}`);
+  if (!passwordGiven(c, s, serverPassword)) return NEEDS_PASSWORD;
   if (!c.validNick(nick)) return fail("invalid", `${nick} is not a valid nick`);
   const folded = foldCase(nick);
   const claim = c.accounts.claim(folded, c.now());
@@ -80,8 +96,14 @@ export async function authenticate(
  * fingerprint logs in to its nick; an unknown one claims `nick` (the
  * authorization identity, else the current nick) if that is free.
  */
-export function authenticateCert(c: CoreParts, s: Session, nick: string | undefined): AuthResult {
+export function authenticateCert(
+  c: CoreParts,
+  s: Session,
+  nick: string | undefined,
+  serverPassword: string | undefined,
+): AuthResult {
   if (s.account !== null) return fail("already", `You are already logged in as ${s.account}`);
+  if (!passwordGiven(c, s, serverPassword)) return NEEDS_PASSWORD;
   const certfp = s.conn.peerCertFingerprint?.();
   if (certfp === undefined) {
     return fail(

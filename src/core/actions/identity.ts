@@ -68,6 +68,8 @@ export function setUser(c: CoreParts, s: Session, user: string, realname: string
   const raw = user.replace(/[^A-Za-z0-9._-]/g, "").slice(0, 10);
   s.user = `~${raw === "" ? "user" : raw}`;
   s.realname = ownString(clipBytes(realname, c.limits.realnameLen));
+  // A NICK before USER made the prefix with a placeholder ident; SASL's 900 shows it.
+  if (s.nick !== undefined && s.folded !== undefined) s.setIdentity(s.nick, s.folded);
 }
 
 export function register(c: CoreParts, s: Session, password: string | undefined): RegisterOutcome {

@@ -111,6 +111,7 @@ function memberView(m: Session, status: number): MemberView {
     userhost: m.prefix,
     op: (status & OP) !== 0,
     voice: (status & VOICE) !== 0,
+    owned: m.account !== null && m.nick !== undefined && foldCase(m.account) === foldCase(m.nick),
   };
 }
 

@@ -5,13 +5,12 @@
  */
 import { ChatError, type CoreApi } from "../../core/api.ts";
 import type { CommandArgs, PlainContext } from "./context.ts";
-import { clean } from "./format.ts";
+import { clean, OWNED } from "./format.ts";
+
+export { OWNED };
 
 /** Tries at a claimed nick's secret before the person is asked for another nick. */
 export const SECRET_TRIES = 3;
-
-/** The mark for an owned nick, in /who and on messages. */
-export const OWNED = "✓";
 
 export function claimHint(nick: string): string {
   return `*** ${clean(nick)} is yours while you are here. To keep it for next time, type /claim SECRET (a phrase of 8 or more characters you will remember).`;
@@ -28,8 +27,9 @@ export async function proveSecret(
   core: CoreApi,
   owner: string,
   secret: string,
+  serverPassword: string | undefined,
 ): Promise<{ ok: true } | { ok: false; final: boolean; message: string }> {
-  const result = await core.authenticate(owner, secret, "login");
+  const result = await core.authenticate(owner, secret, "login", serverPassword);
   if (result.ok) return { ok: true };
   return { ok: false, final: result.reason !== "wrong", message: result.message };
 }

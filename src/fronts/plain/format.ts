@@ -15,6 +15,9 @@ import {
 import { sameName } from "../../protocol/casemap.ts";
 import { clean, nickOf as sourceNick } from "../../protocol/text.ts";
 
+/** The mark for an owned nick, in /who and in the list of who is here. */
+export const OWNED = "✓";
+
 export { clean } from "../../protocol/text.ts";
 
 const encoder = new TextEncoder();
@@ -248,7 +251,9 @@ export function isChannel(name: string): boolean {
 
 /** What a person sees on joining: who is here and the topic. */
 export function joinedLines(room: RoomView): string[] {
-  const names = room.members.map((m) => `${prefixOf(m)}${clean(m.nick)}`);
+  const names = room.members.map(
+    (m) => `${prefixOf(m)}${clean(m.nick)}${m.owned === true ? OWNED : ""}`,
+  );
   const lines = [
     `*** You are in ${clean(room.channel)} now, with ${names.length} here: ${names.join(", ")}`,
   ];

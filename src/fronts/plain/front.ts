@@ -151,7 +151,7 @@ export class PlainFront implements Front, PlainContext {
       return;
     }
     this.stage = "checking";
-    void proveSecret(this.core, claimed.owner, typed).then((r) => {
+    void proveSecret(this.core, claimed.owner, typed, this.password).then((r) => {
       if (this.stage !== "checking") return;
       if (r.ok) {
         this.claimed = undefined;

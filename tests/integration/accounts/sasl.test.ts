@@ -255,3 +255,16 @@ describe("claimed nicks are kept for their owners", () => {
     await g.expect(/ 904 .*Too many wrong secrets/);
   });
 });
+
+describe("RPL_LOGGEDIN names the user as they will be known", () => {
+  test("900's mask carries the ident USER gave, as 001 does, not a placeholder", async () => {
+    t = await startTestServer();
+    const c = await negotiating("irma");
+    c.send("AUTHENTICATE PLAIN");
+    await c.expect(/^AUTHENTICATE \+$/);
+    c.send(`AUTHENTICATE ${plainPayload("irma", "irma-long-secret")}`);
+    expect(await c.expect(/ 900 /)).toMatch(/ 900 irma irma!~irma@127\.0\.0\.1 irma :/);
+    c.send("CAP END");
+    expect(await c.expect(/ 001 /)).toMatch(/irma!~irma@127\.0\.0\.1$/);
+  });
+});

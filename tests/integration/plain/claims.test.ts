@@ -123,3 +123,45 @@ describe("owned nicks on nc", () => {
     await back.waitFor("*tess* see you later");
   });
 });
+
+describe("owned nicks on nc behind a server password", () => {
+  test("after the password, a claimed nick is proved with its secret", async () => {
+    const locked = startServer({ password: "sesame" });
+    try {
+      const enter = async (nick: string): Promise<LineClient> => {
+        const c = await LineClient.connect(locked.port);
+        clients.push(c);
+        await c.waitFor("This server has a password. Password?");
+        c.send("sesame");
+        await c.waitFor("Pick a nickname");
+        c.send(nick);
+        return c;
+      };
+      const a = await enter("quin");
+      await a.waitFor("*** Hello quin!");
+      a.send("/claim quin's long secret");
+      await a.waitFor("*** You now own quin ✓.");
+      a.send("/quit");
+      await a.waitFor("*** Bye!");
+      const b = await enter("quin");
+      await b.waitFor("is claimed by its owner");
+      b.send("quin's long secret");
+      await b.waitFor("*** Hello quin ✓!");
+    } finally {
+      await locked.stop();
+    }
+  });
+});
+
+describe("the ✓ on nc's list of who is here", () => {
+  test("arriving in a room, owners carry a ✓ and others do not", async () => {
+    const a = await person("rhea");
+    await a.waitFor("*** Hello rhea!");
+    a.send("/claim rhea's long secret");
+    await a.waitFor("*** You now own rhea ✓.");
+    const b = await person("saul");
+    await b.waitFor(/\*\*\* You are in #lobby now, with \d+ here: .*rhea✓/);
+    const c = await person("tess");
+    await c.waitFor(/\*\*\* You are in #lobby now, with \d+ here: .*saul(?!✓)/);
+  });
+});

@@ -98,3 +98,23 @@ describe("owned nicks on screen", () => {
     expect(json("@account=alice :alice_away!a@h PRIVMSG #r :hi").owned).toBeUndefined();
   });
 });
+
+describe("a nick claimed elsewhere", () => {
+  test("a refused proof tells the user how to carry the secret over from the other machine", () => {
+    const reg = new Registration(new ClientState("alice"), {
+      nick: "alice",
+      username: "a",
+      realname: "r",
+      secret: "made-here-not-the-owners",
+    });
+    const said: string[] = [];
+    reg.onSaslReply(
+      parse(":srv 904 alice :SASL authentication failed: Wrong secret for alice"),
+      (t) => said.push(t),
+    );
+    expect(said.join("\n")).toMatch(/Wrong secret for alice/);
+    expect(said.join("\n")).toMatch(
+      /if alice is yours, type \/secret where it is kept, then start chat join here with --secret SECRET \(or CHAT_SECRET\)/,
+    );
+  });
+});

@@ -73,7 +73,7 @@ export function authenticate(ctx: CommandContext, msg: IrcMessage): void | Promi
   }
   const payload = Buffer.from(state.buffer, "base64").toString("utf8");
   if (state.mech === "EXTERNAL") {
-    answer(ctx, core.authenticateCert(payload === "" ? undefined : payload));
+    answer(ctx, core.authenticateCert(payload === "" ? undefined : payload, irc.password));
     return;
   }
   const fields = payload.split("\0");
@@ -86,7 +86,9 @@ export function authenticate(ctx: CommandContext, msg: IrcMessage): void | Promi
     failed(irc, "the authorization identity must be empty or the same nick");
     return;
   }
-  return core.authenticate(authcid, secret, "either").then((result) => answer(ctx, result));
+  return core
+    .authenticate(authcid, secret, "either", irc.password)
+    .then((result) => answer(ctx, result));
 }
 
 function answer(ctx: CommandContext, result: AuthResult): void {
@@ -115,6 +117,8 @@ const REGISTER_CODES: Record<Exclude<AuthResult, { ok: true }>["reason"], string
   wrong: "ACCOUNT_EXISTS",
   unclaimed: "BAD_ACCOUNT_NAME",
   nocert: "BAD_ACCOUNT_NAME",
+  // before-connect forbids COMPLETE_CONNECTION_REQUIRED; REGISTER works once PASS is right.
+  password: "TEMPORARILY_UNAVAILABLE",
 };
 
 // REGISTER <account> <email> <password>   (account: * or your nick; email ignored)
@@ -129,10 +133,10 @@ export function register(ctx: CommandContext, msg: IrcMessage): void | Promise<v
     return;
   }
   if (wanted !== "*" && foldCase(wanted) !== foldCase(nick)) {
-    fail("BAD_ACCOUNT_NAME", `The account name is your nick: use * or ${nick}`);
+    fail("ACCOUNT_NAME_MUST_BE_NICK", `The account name is your nick: use * or ${nick}`);
     return;
   }
-  return core.authenticate(nick, msg.params[2] ?? "", "claim").then((result) => {
+  return core.authenticate(nick, msg.params[2] ?? "", "claim", irc.password).then((result) => {
     if (!result.ok) {
       fail(REGISTER_CODES[result.reason], result.message);
       return;
