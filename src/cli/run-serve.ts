@@ -61,6 +61,12 @@ export async function runServe(config: ServeConfig, reload?: () => ServeConfig):
       ? undefined
       : await joinNetwork({
           url: config.redis,
+          ...(config.nodeTtlSeconds !== undefined
+            ? {
+                nodeTtlMs: config.nodeTtlSeconds * 1000,
+                heartbeatMs: Math.ceil((config.nodeTtlSeconds * 1000) / 3),
+              }
+            : {}),
           log: (line) => logger.log("warn", "cluster", line),
         }).catch((err: unknown) => {
           moderation.close();
