@@ -44,6 +44,8 @@ export class Cluster implements NodeHooks {
   private readonly ttlMs: number;
   private readonly log: (line: string) => void;
   private timer: ReturnType<typeof setInterval> | undefined;
+  /** Each other node's +i and operator counts, from its last heartbeat (for LUSERS). */
+  private readonly remoteCounts = new Map<string, { inv: number; ops: number }>();
   /** No node is declared lost before this (we were cut off from Redis ourselves). */
   private graceUntil = 0;
 
@@ -69,7 +71,7 @@ export class Cluster implements NodeHooks {
   start(): void {
     this.core.hooks = this;
     this.bus.control({ k: "hello", node: this.core.node });
-    this.bus.control({ k: "beat", node: this.core.node });
+    this.bus.control(this.beatRecord());
     this.timer = setInterval(() => this.beat(), this.heartbeatMs);
   }
 
@@ -170,7 +172,7 @@ export class Cluster implements NodeHooks {
   private beat(): void {
     const now = Date.now();
     if (!this.bus.connected) this.graceUntil = now + this.ttlMs;
-    this.bus.control({ k: "beat", node: this.core.node });
+    this.bus.control(this.beatRecord());
     for (const s of this.held.keys()) void this.claim(s);
     if (now < this.graceUntil) return;
     for (const [node, at] of this.lastSeen) {
@@ -178,9 +180,36 @@ export class Cluster implements NodeHooks {
     }
   }
 
+  /**
+   * A heartbeat carries this node's +i and operator counts: user modes never
+   * cross the bus, and LUSERS counts them network-wide (a heartbeat late).
+   */
+  private beatRecord(): Record<string, unknown> {
+    const r = this.core.registry;
+    return { k: "beat", node: this.core.node, inv: r.invisibleCount, ops: r.operCount };
+  }
+
+  private noteCounts(node: string, inv: unknown, ops: unknown): void {
+    if (typeof inv !== "number" || typeof ops !== "number") return;
+    this.remoteCounts.set(node, { inv, ops });
+    this.sumCounts();
+  }
+
+  private sumCounts(): void {
+    let inv = 0;
+    let ops = 0;
+    for (const c of this.remoteCounts.values()) {
+      inv += c.inv;
+      ops += c.ops;
+    }
+    this.core.registry.remoteInvisible = inv;
+    this.core.registry.remoteOpers = ops;
+  }
+
   /** Every user of `node` quits here (it cannot publish their QUITs any more). */
   private dropNode(node: string, reason: string): void {
     this.lastSeen.delete(node);
+    if (this.remoteCounts.delete(node)) this.sumCounts();
     const users = this.replica.usersOf(node);
     for (const [conn, g] of users) {
       const rooms = [...g.joined.keys()];
@@ -209,6 +238,9 @@ export class Cluster implements NodeHooks {
         return;
       case "gone":
         this.replica.drop(node, Number(r.conn));
+        return;
+      case "beat":
+        this.noteCounts(node, r.inv, r.ops);
         return;
       case "hello":
         this.snapshot();
