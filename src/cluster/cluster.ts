@@ -14,10 +14,12 @@
  */
 import type { RedisBus } from "../bus/redis.ts";
 import { setNick, suggestNick } from "../core/actions/identity.ts";
+import { banFromNetwork } from "../core/actions/oper.ts";
 import type { FrontFactory } from "../core/api.ts";
 import type { Core } from "../core/core.ts";
 import type { NodeHooks } from "../core/node-hooks.ts";
 import type { Session } from "../core/state.ts";
+import type { BanKind, ServerBan } from "../security/bans.ts";
 import { NickClaims, parseHolder } from "./nicks.ts";
 import { Replica, type RoomRecord, type UserRecord } from "./replica.ts";
 
@@ -125,6 +127,14 @@ export class Cluster implements NodeHooks {
       reason,
     });
     return true;
+  }
+
+  banAdded(ban: ServerBan): void {
+    this.bus.control({ k: "ban", node: this.core.node, ...ban });
+  }
+
+  banLifted(kind: BanKind, pattern: string): void {
+    this.bus.control({ k: "unban", node: this.core.node, kind, pattern });
   }
 
   // ---- internals
@@ -248,6 +258,14 @@ export class Cluster implements NodeHooks {
       case "room":
         this.replica.room(r as unknown as RoomRecord);
         return;
+      case "ban":
+        if (node !== this.core.node) this.applyBan(r);
+        return;
+      case "unban":
+        if (node !== this.core.node && (r.kind === "mask" || r.kind === "ip")) {
+          this.core.admission.removeBan(r.kind, String(r.pattern));
+        }
+        return;
       case "bye":
         this.dropNode(node, typeof r.reason === "string" ? r.reason : "Server shutting down");
         return;
@@ -268,8 +286,25 @@ export class Cluster implements NodeHooks {
     }
   }
 
-  /** Everything a new node needs to know about this one: rooms first, then users in them. */
+  /** Another node's K-line or D-line (a record of ours, or a bad one, is ignored). */
+  private applyBan(r: Control): void {
+    if (r.kind !== "mask" && r.kind !== "ip") return;
+    if (typeof r.pattern !== "string" || typeof r.setAt !== "number") return;
+    const ban: ServerBan = {
+      kind: r.kind,
+      pattern: r.pattern,
+      reason: String(r.reason ?? ""),
+      setBy: String(r.setBy ?? "operator"),
+      setAt: r.setAt,
+    };
+    if (typeof r.expiresAt === "number") ban.expiresAt = r.expiresAt;
+    const removed = banFromNetwork(this.core, ban);
+    this.log(`server ban ${ban.pattern} from node ${String(r.node)}: ${removed} removed here`);
+  }
+
+  /** Everything a new node needs to know about this one: bans, rooms, then users in them. */
   private snapshot(): void {
+    for (const ban of this.core.admission.bans.list(this.core.now())) this.banAdded(ban);
     for (const room of this.core.registry.rooms.values()) {
       let local = false;
       for (const m of room.members.keys()) if (m.id > 0) local = true;
