@@ -20,6 +20,7 @@ import type { Core } from "../core/core.ts";
 import type { NodeHooks } from "../core/node-hooks.ts";
 import type { Session } from "../core/state.ts";
 import type { BanKind, ServerBan } from "../security/bans.ts";
+import { parseClaimChange } from "./claim-records.ts";
 import { NickClaims, parseHolder } from "./nicks.ts";
 import { Replica, type RoomRecord, type UserRecord } from "./replica.ts";
 
@@ -72,6 +73,9 @@ export class Cluster implements NodeHooks {
   /** Join the network: hooks on, hello to the others, heartbeats. */
   start(): void {
     this.core.hooks = this;
+    // Owned-nick claims stay in each node's SQLite; every change made here is replayed elsewhere.
+    this.core.accounts.store.onChange = (c) =>
+      this.bus.control({ k: "claim", node: this.core.node, c });
     this.bus.control({ k: "hello", node: this.core.node });
     this.bus.control(this.beatRecord());
     this.timer = setInterval(() => this.beat(), this.heartbeatMs);
@@ -82,6 +86,7 @@ export class Cluster implements NodeHooks {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
     this.core.hooks = undefined;
+    this.core.accounts.store.onChange = undefined;
     for (const [s, value] of this.held) {
       if (s.folded !== undefined) void this.claims.release(s.folded, value).catch(() => {});
     }
@@ -261,6 +266,13 @@ export class Cluster implements NodeHooks {
       case "ban":
         if (node !== this.core.node) this.applyBan(r);
         return;
+      case "claim": {
+        const change = parseClaimChange(r.c);
+        if (node !== this.core.node && change !== undefined) {
+          this.core.accounts.store.applyRemote(change, this.core.now());
+        }
+        return;
+      }
       case "unban":
         if (node !== this.core.node && (r.kind === "mask" || r.kind === "ip")) {
           this.core.admission.removeBan(r.kind, String(r.pattern));
@@ -304,7 +316,11 @@ export class Cluster implements NodeHooks {
 
   /** Everything a new node needs to know about this one: bans, rooms, then users in them. */
   private snapshot(): void {
-    for (const ban of this.core.admission.bans.list(this.core.now())) this.banAdded(ban);
+    const now = this.core.now();
+    for (const ban of this.core.admission.bans.list(now)) this.banAdded(ban);
+    for (const claim of this.core.accounts.store.all(now)) {
+      this.bus.control({ k: "claim", node: this.core.node, c: { op: "put", claim } });
+    }
     for (const room of this.core.registry.rooms.values()) {
       let local = false;
       for (const m of room.members.keys()) if (m.id > 0) local = true;
