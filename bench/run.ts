@@ -10,7 +10,7 @@
  *                                          dist/chat and an older build side by side, with the
  *                                          ratio chat / chat-baseline (see "Comparing two builds")
  *
- * Flags: --scenario a,b,c,d,e,f  --servers chat,inspircd,ngircd  --quick  --workers N
+ * Flags: --scenario a,b,c,d,e,f,g (g: two nodes over Redis against one, bench/cluster.ts)  --servers chat,inspircd,ngircd  --quick  --workers N
  *        --per-ip N (clients per 127.0.0.0/8 source address, 0 = one address)  --rebuild
  *        --no-profile  --out FILE  --rate MSGS_PER_S (for --profile-only)
  *        --chat-binary PATH (benchmark another build instead of dist/chat)
@@ -27,6 +27,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { type BenchArgs, parseBenchArgs, type ScenarioId, UsageError } from "./lib/args.ts";
+import { clusterFanout } from "./lib/cluster-scenario.ts";
 import { baselineVerdict } from "./lib/compare.ts";
 import { profileChat } from "./lib/profile.ts";
 import { renderReport } from "./lib/report.ts";
@@ -233,6 +234,10 @@ async function main(): Promise<void> {
   if (has("e")) {
     log("(e) history write rate");
     results.history = await historyWrite(opts);
+  }
+  if (has("g")) {
+    log("(g) one room, and rooms of 10, over two nodes and Redis against one node");
+    results.cluster = await clusterFanout(opts);
   }
   if (has("a") && kinds.includes("chat") && args.profile && !quick) {
     log("profile: our server from source under --cpu-prof at (a)'s best rate");

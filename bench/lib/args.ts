@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { SERVER_KINDS, type ServerKind } from "./servers.ts";
 
-export const SCENARIOS = ["a", "b", "c", "d", "e", "f"] as const;
+export const SCENARIOS = ["a", "b", "c", "d", "e", "f", "g"] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 
 export class UsageError extends Error {}

@@ -3,6 +3,7 @@
  * saved as bench/results/*.json. Its own module so the runner and the renderer both depend on
  * it instead of on each other.
  */
+import type { ClusterResult } from "./cluster-scenario.ts";
 import type { ProfileSummary } from "./profile.ts";
 import type {
   FanoutResult,
@@ -32,6 +33,8 @@ export interface BenchResults {
   idle: Partial<Record<ServerKind, IdleResult | string>>;
   startup: Partial<Record<ServerKind, StartupResult | string>>;
   history: HistoryResult | null;
+  /** (g): two nodes over Redis against one node; absent in older result files. */
+  cluster?: ClusterResult | null;
   profile: ProfileSummary | string | null;
   configs: Record<string, string>;
 }
@@ -51,6 +54,7 @@ export function emptyResults(
     idle: {},
     startup: {},
     history: null,
+    cluster: null,
     profile: null,
   };
 }
