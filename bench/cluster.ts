@@ -1,5 +1,5 @@
 /**
- * Cluster fan-out benchmark, scenario (g) of `npm run bench`: one room of
+ * Cluster fan-out benchmark, scenario (i) of `npm run bench`: one room of
  * CLIENTS members, on one node with the in-process bus, then split over two
  * nodes over a real redis-server, in the same run; then the same clients in
  * rooms of 10 (one sender per room). Senders on every node send MESSAGES

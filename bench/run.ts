@@ -2,17 +2,28 @@
  * `npm run bench`: the benchmark matrix of issue 7, our server side by side with InspIRCd and
  * ngIRCd in one run, written to BENCHMARKS.md.
  *
- *   npm run bench                          full matrix (~15 min), writes BENCHMARKS.md
- *   npm run bench -- --quick               small N, short steps (~3 min), writes bench/results/quick.md
+ *   npm run bench                          full matrix (~20 min), writes BENCHMARKS.md
+ *   npm run bench -- --quick               the guard (< 2 min): (a) and (c), chat and InspIRCd, short
+ *                                          steps; warns when a ratio chat / InspIRCd is more than 10%
+ *                                          worse than in BENCHMARKS.md; writes bench/results/quick.md
+ *   npm run bench -- --quick --scenario b  any scenario at small N, short steps
  *   npm run bench -- --scenario a --servers chat,inspircd
  *   npm run bench -- --profile-only        CPU profile of our server under (a)
  *   npm run bench -- --scenario a --servers chat,inspircd --baseline /tmp/chat-old --rounds 3
  *                                          dist/chat and an older build side by side, with the
  *                                          ratio chat / chat-baseline (see "Comparing two builds")
  *
- * Flags: --scenario a,b,c,d,e,f,g (g: two nodes over Redis against one, bench/cluster.ts)  --servers chat,inspircd,ngircd  --quick  --workers N
+ *   npm run bench -- --scenario g --servers chat --baseline /tmp/chat-old --rounds 2 --rate 3000
+ *                                          the tail under a minute of fan-out with history on
+ *                                          (checkpoints included): p99/max per 5 s window and the
+ *                                          server's event-loop delay, two builds side by side
+ *
+ *   npm run bench -- --scenario h --servers chat,inspircd
+ *                                          (a) over TLS, the same self-signed certificate on both
+ *
+ * Flags: --scenario a,b,c,d,e,f,g,h,i (i: two nodes over Redis against one, bench/cluster.ts)  --servers chat,inspircd,ngircd  --quick  --workers N
  *        --per-ip N (clients per 127.0.0.0/8 source address, 0 = one address)  --rebuild
- *        --no-profile  --out FILE  --rate MSGS_PER_S (for --profile-only)
+ *        --no-profile  --out FILE  --rate MSGS_PER_S (for --profile-only and (g))
  *        --chat-binary PATH (benchmark another build instead of dist/chat)
  *        --baseline PATH (also run this older build, as server "chat-baseline", right before chat)
  *        --rounds N (run (a) N times, the server order alternating each round; default 1)
@@ -29,6 +40,12 @@ import { dirname, join, relative } from "node:path";
 import { type BenchArgs, parseBenchArgs, type ScenarioId, UsageError } from "./lib/args.ts";
 import { clusterFanout } from "./lib/cluster-scenario.ts";
 import { baselineVerdict } from "./lib/compare.ts";
+import {
+  currentRatios,
+  fanoutMachineBusy,
+  guardReport,
+  parseCommittedRatios,
+} from "./lib/guard.ts";
 import { profileChat } from "./lib/profile.ts";
 import { renderReport } from "./lib/report.ts";
 import { type BenchResults, emptyResults, type FanoutRound } from "./lib/results.ts";
@@ -39,7 +56,7 @@ import {
   idleConnections,
   manyRooms,
   type ScenarioOptions,
-  startup,
+  startupInterleaved,
 } from "./lib/scenarios.ts";
 import {
   chatBinaryPath,
@@ -56,6 +73,8 @@ import {
   useBaselineBinary,
   useChatBinary,
 } from "./lib/servers.ts";
+import { sustainedFanout } from "./lib/sustained.ts";
+import { tlsFanout } from "./lib/tls-fanout.ts";
 
 if (process.argv.includes("--help") || process.argv.includes("-h")) {
   // The usage is the header comment of this file, so the two cannot drift apart.
@@ -195,10 +214,10 @@ async function main(): Promise<void> {
   }
   const has = (s: ScenarioId): boolean => scenarios.includes(s);
   if (has("f")) {
-    log("(f) start-up to first accepted connection");
+    log(`(f) start-up to first accepted connection, interleaved: ${kinds.join(", ")}`);
+    const started = await attempt("start-up", () => startupInterleaved(kinds, opts));
     for (const k of kinds) {
-      log(` ${k}`);
-      results.startup[k] = await attempt(k, () => startup(k, opts));
+      results.startup[k] = typeof started === "string" ? started : (started[k] ?? "no runs");
     }
   }
   if (has("a")) {
@@ -231,12 +250,36 @@ async function main(): Promise<void> {
       results.idle[k] = await attempt(k, () => idleConnections(k, opts));
     }
   }
+  if (has("g")) {
+    const chats = kinds.filter(isChatKind);
+    log(
+      `(g) sustained fan-out at ${args.rate} msg/s with history and checkpoints: ${chats.join(", ")}`,
+    );
+    for (let i = 0; i < args.rounds; i++) {
+      const order = i % 2 === 0 ? chats : [...chats].reverse();
+      const round: NonNullable<BenchResults["sustained"]>[number] = {};
+      for (const k of order) {
+        log(` ${k}${args.rounds > 1 ? ` (round ${i + 1} of ${args.rounds})` : ""}`);
+        round[k] = await attempt(k, () => sustainedFanout(opts, k, args.rate));
+      }
+      results.sustained?.push(round);
+    }
+  }
+  if (has("h")) {
+    log("(h) fan-out over TLS, one room of 500 (chat and InspIRCd)");
+    for (const k of kinds.filter((x) => x !== "ngircd")) {
+      log(` ${k}`);
+      const r = await attempt(k, () => tlsFanout(k, opts));
+      results.tls ??= {};
+      results.tls[k] = r;
+    }
+  }
   if (has("e")) {
     log("(e) history write rate");
     results.history = await historyWrite(opts);
   }
-  if (has("g")) {
-    log("(g) one room, and rooms of 10, over two nodes and Redis against one node");
+  if (has("i")) {
+    log("(i) one room, and rooms of 10, over two nodes and Redis against one node");
     results.cluster = await clusterFanout(opts);
   }
   if (has("a") && kinds.includes("chat") && args.profile && !quick) {
@@ -248,6 +291,20 @@ async function main(): Promise<void> {
   finish(results);
 }
 
+/** --quick: this run's ratios to InspIRCd against the committed BENCHMARKS.md (bench/lib/guard.ts). */
+function guard(results: BenchResults): void {
+  const path = join(REPO_ROOT, "BENCHMARKS.md");
+  if (!existsSync(path)) {
+    log("WARNING: no BENCHMARKS.md to compare with; run npm run bench for the full matrix first");
+    return;
+  }
+  const committed = parseCommittedRatios(readFileSync(path, "utf8"));
+  const machine = { busyCores: fanoutMachineBusy(results), cores: cpus().length };
+  for (const line of guardReport(committed, currentRatios(results), "BENCHMARKS.md", machine)) {
+    log(line);
+  }
+}
+
 function finish(results: BenchResults): void {
   results.finishedAt = new Date().toISOString();
   mkdirSync(join(REPO_ROOT, "bench/results"), { recursive: true });
@@ -257,6 +314,13 @@ function finish(results: BenchResults): void {
   mkdirSync(dirname(args.outPath), { recursive: true });
   writeFileSync(args.outPath, renderReport(results));
   for (const line of baselineVerdict(results)) log(line);
+  // The guard compares (a) and (c) for chat against InspIRCd: only a run that has all four.
+  const guarded =
+    args.scenarios.includes("a") &&
+    args.scenarios.includes("c") &&
+    args.kinds.includes("chat") &&
+    args.kinds.includes("inspircd");
+  if (results.quick && guarded) guard(results);
   log(`wrote ${args.outPath} and ${jsonPath}`);
 }
 

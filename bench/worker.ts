@@ -8,6 +8,7 @@
  * deliveries per second; the receive time is read once per chunk.
  */
 import net from "node:net";
+import tls from "node:tls";
 import type { Socket } from "bun";
 import { formatMarker, MarkerScanner, type MarkerSink } from "./lib/marker.ts";
 import {
@@ -302,14 +303,16 @@ function connectWs(client: Client, host: string, port: number): void {
   ws.onclose = () => onClose(client, "connection closed");
 }
 
-function connectClient(client: Client, host: string, port: number): void {
+function connectClient(client: Client, host: string, port: number, useTls = false): void {
   if (client.spec.ws) {
     connectWs(client, host, port);
     return;
   }
   if (client.spec.src) {
     // Bun.connect cannot bind a source address; node:net can (localAddress).
-    const s = net.connect({ host, port, localAddress: client.spec.src });
+    const raw = net.connect({ host, port, localAddress: client.spec.src });
+    // TLS over the bound socket: node:tls takes no source address of its own.
+    const s = useTls ? tls.connect({ socket: raw, rejectUnauthorized: false }) : raw;
     s.setNoDelay(true);
     client.transport = {
       write: (d: string) => {
@@ -318,7 +321,7 @@ function connectClient(client: Client, host: string, port: number): void {
       end: () => s.end(),
     };
     pendingOf.set(client, () => s.writableLength);
-    s.on("connect", () => {
+    s.on(useTls ? "secureConnect" : "connect", () => {
       s.setNoDelay(true);
       onOpen(client);
     });
@@ -330,6 +333,7 @@ function connectClient(client: Client, host: string, port: number): void {
   Bun.connect<BunSocketData>({
     hostname: host,
     port,
+    ...(useTls ? { tls: { rejectUnauthorized: false } } : {}),
     data: { client, pending: [], pendingBytes: 0 },
     socket: {
       open(socket) {
@@ -397,7 +401,7 @@ async function setup(cfg: WorkerInit): Promise<void> {
           if (next >= clients.length && inFlight === 0) resolve();
           else launch();
         };
-        connectClient(c, cfg.host, cfg.port);
+        connectClient(c, cfg.host, cfg.port, cfg.tls === true);
       }
     };
     launch();

@@ -7,8 +7,11 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { SERVER_KINDS, type ServerKind } from "./servers.ts";
 
-export const SCENARIOS = ["a", "b", "c", "d", "e", "f", "g"] as const;
+export const SCENARIOS = ["a", "b", "c", "d", "e", "f", "g", "h", "i"] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
+/** What `--quick` runs when no --scenario / --servers is given: the guard's measures. */
+export const QUICK_SCENARIOS: readonly ScenarioId[] = ["a", "c"];
+export const QUICK_SERVERS: readonly ServerKind[] = ["chat", "inspircd"];
 
 export class UsageError extends Error {}
 
@@ -69,15 +72,24 @@ export function parseBenchArgs(argv: string[], repoRoot: string): BenchArgs {
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }
   const allowed: readonly ServerKind[] = [...SERVER_KINDS, "chat-baseline"];
-  const scenarios = listOf(values.scenario, SCENARIOS, "scenario");
-  const listed = listOf(values.servers, allowed, "server");
+  const quick = values.quick;
+  // --quick alone is the guard: fan-out and idle memory, chat against InspIRCd (see guard.ts).
+  const scenarios = listOf(
+    values.scenario ?? (quick ? QUICK_SCENARIOS.join(",") : SCENARIOS.join(",")),
+    SCENARIOS,
+    "scenario",
+  );
+  const listed = listOf(
+    values.servers ?? (quick ? QUICK_SERVERS.join(",") : SERVER_KINDS.join(",")),
+    allowed,
+    "server",
+  );
   const baseline = values.baseline ?? null;
   if (baseline === "") throw new UsageError("--baseline needs the path of a chat binary");
   if (listed.includes("chat-baseline") && baseline === null) {
     throw new UsageError("server chat-baseline needs --baseline PATH (the older chat binary)");
   }
   const kinds = orderKinds(listed, baseline !== null);
-  const quick = values.quick;
   const fullRun =
     !quick &&
     baseline === null &&
@@ -108,8 +120,8 @@ export function parseBenchArgs(argv: string[], repoRoot: string): BenchArgs {
 function parse(argv: string[]) {
   return parseArgs({
     options: {
-      scenario: { type: "string", default: SCENARIOS.join(",") },
-      servers: { type: "string", default: SERVER_KINDS.join(",") },
+      scenario: { type: "string" },
+      servers: { type: "string" },
       quick: { type: "boolean", default: false },
       workers: { type: "string", default: "2" },
       "per-ip": { type: "string", default: "10" },

@@ -1,5 +1,5 @@
 /**
- * (g): fan-out over two nodes and Redis against one node, in the same run. It
+ * (i): fan-out over two nodes and Redis against one node, in the same run. It
  * runs bench/cluster.ts in its own process (it starts a redis-server and both
  * nodes in-process) and keeps its JSON line.
  */
@@ -60,7 +60,7 @@ export async function clusterFanout(opts: ScenarioOptions): Promise<ClusterResul
 
 /** The Markdown section of the report: the rows, and two nodes / one node per set-up. */
 export function clusterSection(r: ClusterResult | null | undefined): string[] {
-  const out = ["## (g) two nodes over Redis against one node (bench/cluster.ts)", ""];
+  const out = ["## (i) two nodes over Redis against one node (bench/cluster.ts)", ""];
   if (r === null || r === undefined) return [...out, "not run", ""];
   out.push(`\`${r.command}\``, "");
   if (r.rows.length === 0) return [...out, `no result: ${r.error ?? "?"}`, ""];

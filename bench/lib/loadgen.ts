@@ -27,6 +27,8 @@ export interface LoadGenOptions {
   connectConcurrency?: number;
   setupTimeoutMs?: number;
   payloadBytes?: number;
+  /** Connect with TLS (scenario h). */
+  tls?: boolean;
   log?: (line: string) => void;
 }
 
@@ -166,6 +168,7 @@ export class LoadGen {
           connectConcurrency: opts.connectConcurrency ?? 64,
           setupTimeoutMs,
           payloadBytes: opts.payloadBytes ?? 32,
+          ...(opts.tls ? { tls: true } : {}),
         });
       });
       const readies: WorkerReady[] = [];

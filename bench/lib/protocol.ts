@@ -52,6 +52,8 @@ export interface WorkerInit {
   setupTimeoutMs: number;
   /** Bytes of filler text after the timestamp marker in each message. */
   payloadBytes: number;
+  /** Connect with TLS (any certificate accepted: the servers' are self-signed). */
+  tls?: boolean;
 }
 
 export interface WorkerPhase {

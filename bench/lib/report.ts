@@ -15,6 +15,8 @@ import {
   type StepResult,
 } from "./scenarios.ts";
 import { REPO_ROOT, type ServerKind } from "./servers.ts";
+import { sustainedSection } from "./sustained.ts";
+import { tlsSection } from "./tls-fanout.ts";
 
 const NAMES: Record<ServerKind, string> = {
   chat: "chat",
@@ -281,6 +283,8 @@ export function renderReport(r: BenchResults): string {
       );
   }
   out.push("");
+  out.push(...sustainedSection(r.sustained));
+  out.push(...tlsSection(r.tls));
   out.push("## (e) history write rate");
   out.push("");
   if (!r.history) out.push("not run");
@@ -310,7 +314,9 @@ export function renderReport(r: BenchResults): string {
   out.push(
     `npm run bench${r.argv.length ? ` -- ${r.argv.join(" ")}` : ""}   # this report (raises ulimit -n to the hard limit first)`,
   );
-  out.push("npm run bench -- --quick                     # every scenario, small N, a few minutes");
+  out.push(
+    "npm run bench -- --quick                     # the guard: (a) and (c), chat and InspIRCd, < 2 min, warns on a >10% worse ratio",
+  );
   out.push("npm run bench -- --scenario a --servers chat # one scenario, one server");
   out.push("npm run bench -- --profile-only              # CPU profile of chat under (a)");
   out.push("# servers as the benchmark starts them:");

@@ -13,6 +13,7 @@ import type {
   StartupResult,
 } from "./scenarios.ts";
 import type { ServerKind } from "./servers.ts";
+import type { SustainedResult } from "./sustained.ts";
 
 /** One round of (a): every server's result (or why it failed). */
 export type FanoutRound = Partial<Record<ServerKind, FanoutResult | string>>;
@@ -33,7 +34,11 @@ export interface BenchResults {
   idle: Partial<Record<ServerKind, IdleResult | string>>;
   startup: Partial<Record<ServerKind, StartupResult | string>>;
   history: HistoryResult | null;
-  /** (g): two nodes over Redis against one node; absent in older result files. */
+  /** (h) fan-out over TLS; absent in older result files. */
+  tls?: Partial<Record<ServerKind, FanoutResult | string>>;
+  /** (g), one entry per round; absent in older result files. */
+  sustained?: Array<Partial<Record<ServerKind, SustainedResult | string>>>;
+  /** (i): two nodes over Redis against one node; absent in older result files. */
   cluster?: ClusterResult | null;
   profile: ProfileSummary | string | null;
   configs: Record<string, string>;
@@ -54,6 +59,8 @@ export function emptyResults(
     idle: {},
     startup: {},
     history: null,
+    sustained: [],
+    tls: {},
     cluster: null,
     profile: null,
   };

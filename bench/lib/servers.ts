@@ -255,11 +255,47 @@ export async function startChat(
   };
 }
 
-export function inspircdConfig(dir: string, port: number): string {
+/** A self-signed certificate for the TLS scenario (h), made with openssl into `dir`. */
+export function selfSignedPair(dir: string): TlsFiles {
+  const cert = join(dir, "cert.pem");
+  const key = join(dir, "key.pem");
+  const r = Bun.spawnSync(
+    [
+      "openssl",
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      key,
+      "-out",
+      cert,
+    ].concat(["-days", "2", "-subj", "/CN=127.0.0.1"]),
+    { stdout: "ignore", stderr: "pipe" },
+  );
+  if (r.exitCode !== 0) {
+    throw new Error(`openssl could not make a certificate: ${r.stderr.toString().slice(0, 200)}`);
+  }
+  return { cert, key };
+}
+
+export interface TlsFiles {
+  cert: string;
+  key: string;
+}
+
+export function inspircdConfig(dir: string, port: number, tls?: TlsFiles): string {
+  // InspIRCd 3: the gnutls module serves the profile the bind names.
+  const tlsConf = tls
+    ? `<module name="ssl_gnutls">
+<sslprofile name="bench" provider="gnutls" certfile="${tls.cert}" keyfile="${tls.key}" hash="sha256" requestclientcert="no">
+`
+    : "";
   return `<config format="xml">
-<server name="bench.inspircd" description="benchmark" network="bench">
+${tlsConf}<server name="bench.inspircd" description="benchmark" network="bench">
 <admin name="bench" nick="bench" email="bench@localhost">
-<bind address="127.0.0.1" port="${port}" type="clients">
+<bind address="127.0.0.1" port="${port}" type="clients"${tls ? ' sslprofile="bench"' : ""}>
 <power diepass="" restartpass="">
 <connect allow="*" timeout="60" pingfreq="600" hardsendq="1M" softsendq="1M" recvq="1M"
   threshold="1000000000" commandrate="1000000000" fakelag="no"
@@ -281,11 +317,11 @@ export function inspircdConfig(dir: string, port: number): string {
 `;
 }
 
-export async function startInspircd(): Promise<RunningServer> {
+export async function startInspircd(tls?: TlsFiles): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), "bench-inspircd-"));
   const port = await freePort();
   writeFileSync(join(dir, "motd.txt"), "benchmark\n");
-  writeFileSync(join(dir, "inspircd.conf"), inspircdConfig(dir, port));
+  writeFileSync(join(dir, "inspircd.conf"), inspircdConfig(dir, port, tls));
   const proc = Bun.spawn(
     ["/usr/sbin/inspircd", "--nofork", "--runasroot", `--config=${join(dir, "inspircd.conf")}`],
     { stdout: "ignore", stderr: "ignore", stdin: "ignore", cwd: dir },

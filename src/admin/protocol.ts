@@ -10,7 +10,13 @@
 import { adminBan, adminKick, adminRooms, adminUnban, adminUsers } from "../core/actions/admin.ts";
 import { ChatError } from "../core/errors.ts";
 import type { CoreParts } from "../core/parts.ts";
-import { type BanKind, coversEveryAddress, isIpPattern, normalizeMask } from "../security/bans.ts";
+import {
+  type BanKind,
+  coversEveryAddress,
+  isIpPattern,
+  MAX_BAN_MINUTES,
+  normalizeMask,
+} from "../security/bans.ts";
 
 export type AdminReply = { ok: true; result: unknown } | { ok: false; error: string };
 
@@ -36,6 +42,15 @@ function banTarget(raw: string): { kind: BanKind; pattern: string } {
     }
     return { kind: "ip", pattern: raw };
   }
+  // A K-line on "bad guy" would be kept and listed and match nobody.
+  if (/\s/.test(raw))
+    throw new BadRequest(`${raw} is not a ban pattern: a nick or mask has no spaces`);
+  // No nick, user or host holds a "/": this was meant as a range, and a bad one.
+  if (raw.includes("/") && !raw.includes("@") && !raw.includes("!")) {
+    throw new BadRequest(
+      `${raw} is not an IP address or range such as 203.0.113.7 or 203.0.113.0/24 (at most /32, or /128 for IPv6)`,
+    );
+  }
   const pattern = normalizeMask(raw);
   if (pattern === "*!*@*") throw new BadRequest("refusing to ban everyone (*!*@*)");
   return { kind: "mask", pattern };
@@ -55,9 +70,12 @@ const COMMANDS: Record<string, (c: CoreParts, f: Fields) => unknown> = {
     const minutes = f.minutes;
     if (
       minutes !== undefined &&
-      (typeof minutes !== "number" || !Number.isInteger(minutes) || minutes < 1)
+      (typeof minutes !== "number" ||
+        !Number.isInteger(minutes) ||
+        minutes < 1 ||
+        minutes > MAX_BAN_MINUTES)
     ) {
-      throw new BadRequest(`"minutes" must be a whole number of at least 1`);
+      throw new BadRequest(`"minutes" must be a whole number from 1 to ${MAX_BAN_MINUTES}`);
     }
     const reason = text(f, "reason", false) ?? "banned";
     const ms = minutes === undefined ? undefined : minutes * 60_000;

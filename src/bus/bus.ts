@@ -19,4 +19,9 @@ export interface MessageBus {
   /** Listen to every event on every topic (the history writer); returns the stop function. */
   tap(listener: BusTap): () => void;
   close(): void;
+  /**
+   * Seconds from another node's publishing of the last event read to its
+   * delivery here (the metrics' bus lag); absent on an in-process bus.
+   */
+  readonly lagSeconds?: number;
 }

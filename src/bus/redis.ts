@@ -97,6 +97,8 @@ export class RedisBus implements MessageBus {
   private readonly key: string;
   /** The last stream id this node read: where it resumes after a blip. */
   private lastId = "0-0";
+  /** See MessageBus.lagSeconds: from the stream id's time (Redis's clock) to now. */
+  lagSeconds = 0;
   private readonly maxLen: number;
   private readonly blockMs: number;
   private readonly log: (line: string) => void;
@@ -292,6 +294,7 @@ export class RedisBus implements MessageBus {
         const from = f.u ?? "";
         // Our own entries were delivered here when they were published.
         if (from === this.id) continue;
+        this.lagSeconds = Math.max(0, Date.now() - Number.parseInt(id, 10)) / 1000;
         const seq = Number(f.s);
         if (seq <= (this.seen.get(from) ?? 0)) {
           this.stats.duplicatesDropped++;

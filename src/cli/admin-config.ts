@@ -5,6 +5,7 @@
  */
 import { adminSocketPath } from "../admin/paths.ts";
 import { foldCase } from "../protocol/casemap.ts";
+import { MAX_BAN_MINUTES } from "../security/bans.ts";
 import { defaultDbPath } from "../store/open.ts";
 import { lastString, parsePositiveInt, type RawArgs, roomToChannel } from "./options.ts";
 import { UsageError } from "./usage-error.ts";
@@ -128,9 +129,14 @@ export function toAdminConfig(args: RawArgs): AdminConfig {
         socket: socket(),
         pattern: need(target, "the PATTERN: chat admin ban NICK|MASK|IP[/BITS]"),
       });
-      return minutesRaw === undefined
-        ? out
-        : { ...out, minutes: parsePositiveInt(minutesRaw, "--minutes") };
+      if (minutesRaw === undefined) return out;
+      const minutes = parsePositiveInt(minutesRaw, "--minutes");
+      if (minutes > MAX_BAN_MINUTES) {
+        throw new UsageError(
+          `--minutes must be at most ${MAX_BAN_MINUTES} (about 23 months); leave it out for a ban until lifted`,
+        );
+      }
+      return { ...out, minutes };
     }
     case "unban":
       noExtra();

@@ -21,10 +21,15 @@ export interface ConfigFile {
   lines: Record<string, number>;
 }
 
-/** The 1-based line where `key` is assigned, found by scanning (TOML parsers give no positions). */
+/**
+ * The 1-based line where top-level `key` is first given, found by scanning
+ * (TOML parsers give no positions): `key = v`, a dotted `key.sub = v`, or a
+ * table header `[key]` / `[[key]]` / `[key.sub]`.
+ */
 export function lineOf(text: string, key: string): number {
   const escaped = key.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&");
-  const re = new RegExp(`^\\s*(?:${escaped}|"${escaped}"|'${escaped}')\\s*=`);
+  const name = `(?:${escaped}|"${escaped}"|'${escaped}')`;
+  const re = new RegExp(`^\\s*(?:${name}\\s*[=.]|\\[\\[?\\s*${name}\\s*[\\].])`);
   const i = text.split(/\r?\n/).findIndex((l) => re.test(l));
   return i === -1 ? 1 : i + 1;
 }

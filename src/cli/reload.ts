@@ -24,6 +24,9 @@ const RESTART_ONLY = [
   "name",
   "network",
   "logFormat",
+  // Opened once at start: a new address or path is not served until a restart.
+  "metrics",
+  "adminSocket",
 ] as const;
 
 /** Every password in effect, for the logger to mask. */
@@ -134,7 +137,7 @@ export class Reloader {
     ];
     deps.logger.log("info", "reloaded", `reloaded configuration: ${parts.join(", ")}`);
     if (fixed.length > 0) {
-      const names = fixed.map((k) => (k === "logFormat" ? "log-format" : k));
+      const names = fixed.map((k) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
       deps.logger.log(
         "warn",
         "reload-needs-restart",

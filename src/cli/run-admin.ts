@@ -124,7 +124,8 @@ export async function runAdmin(config: AdminConfig): Promise<void> {
         reason: config.reason,
         minutes: config.minutes,
       })) as { kind: string; pattern: string; removed: number };
-      const span = config.minutes === undefined ? "" : ` for ${config.minutes} minutes`;
+      const m = config.minutes;
+      const span = m === undefined ? "" : ` for ${m} minute${m === 1 ? "" : "s"}`;
       print(
         `banned ${r.pattern} (${r.kind})${span}; ${r.removed} connection${r.removed === 1 ? "" : "s"} removed`,
       );

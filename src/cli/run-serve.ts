@@ -24,6 +24,41 @@ import { webLines } from "./web-banner.ts";
 
 /** Start the server and resolve once it has shut down cleanly; `reload` re-reads the settings (SIGHUP). */
 export async function runServe(config: ServeConfig, reload?: () => ServeConfig): Promise<void> {
+  // SIGHUP's default ends the process, and Bun installs a handler a moment
+  // after process.on: listen for it first, so a reload sent while starting
+  // (systemd may send one any time after exec) waits instead of killing us.
+  const hangups = new HangupGate();
+  process.on("SIGHUP", hangups.signal);
+  try {
+    await serveUntilStopped(config, reload, hangups);
+  } finally {
+    process.off("SIGHUP", hangups.signal);
+  }
+}
+
+/** SIGHUPs that arrive before the server can reload are counted, then run once it can. */
+class HangupGate {
+  private waiting = 0;
+  private reload: (() => void) | undefined;
+  readonly signal = (): void => {
+    if (this.reload === undefined) this.waiting++;
+    else this.reload();
+  };
+  ready(reload: () => void): void {
+    this.reload = reload;
+    if (this.waiting > 0) reload();
+  }
+  /** Shutting down: a SIGHUP now neither reloads nor ends the process. */
+  ignore(): void {
+    this.reload = () => {};
+  }
+}
+
+async function serveUntilStopped(
+  config: ServeConfig,
+  reload: (() => ServeConfig) | undefined,
+  hangups: HangupGate,
+): Promise<void> {
   const logger = new Logger(
     (line) => process.stderr.write(line),
     config.logFormat,
@@ -165,14 +200,13 @@ export async function runServe(config: ServeConfig, reload?: () => ServeConfig):
     env: process.env,
     logger,
   });
-  const onHangup = (): void => void reloader.reload();
-  process.on("SIGHUP", onHangup);
+  hangups.ready(() => void reloader.reload());
 
   await new Promise<void>((resolve) => {
     const onSignal = (): void => {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
-      process.off("SIGHUP", onHangup);
+      hangups.ignore();
       metrics?.stop();
       admin?.stop();
       void (network?.leave() ?? Promise.resolve())

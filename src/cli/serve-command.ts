@@ -3,6 +3,7 @@
  * the command runs, so `chat join` and `--help` never load it.
  */
 import { readFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { defineCommand } from "citty";
 import { type LoadedConfig, loadServeConfig } from "./load-config.ts";
 import type { RawArgs } from "./options.ts";
@@ -28,8 +29,9 @@ export default defineCommand({
       );
     const loaded = load();
     if (loaded.args["print-config"] === true) {
-      const { formatConfig } = await import("./print-config.ts");
-      process.stdout.write(formatConfig(loaded, serveArgs));
+      const { derivedDefaults, formatConfig } = await import("./print-config.ts");
+      const derived = derivedDefaults(loaded.config, hostname(), process.env);
+      process.stdout.write(formatConfig(loaded, serveArgs, derived));
       return;
     }
     const { runServe } = await import("./run-serve.ts");

@@ -191,7 +191,7 @@ export function toServeConfig(args: RawArgs, env: Record<string, string | undefi
   ).map(parseOper);
   const password = lastString(args.password) ?? env.CHAT_PASSWORD;
   const config: ServeConfig = {
-    host: lastString(args.host) ?? "0.0.0.0",
+    host: checkHost(lastString(args.host) ?? "0.0.0.0"),
     port: parsePort(lastString(args.port) ?? String(DEFAULT_PORT)),
     history: parsePositiveInt(lastString(args.history) ?? String(DEFAULT_HISTORY), "--history"),
     tls: args.tls === true || tlsCert !== undefined,
@@ -289,6 +289,16 @@ function oneOf<T extends string>(raw: string, allowed: readonly T[], flag: strin
     );
   }
   return hit;
+}
+
+/** Whether it resolves is learnt at listen time; an empty or spaced host is a typo now. */
+function checkHost(host: string): string {
+  if (host.trim() === "" || /\s/.test(host)) {
+    throw new UsageError(
+      `--host must be an address or host name such as 0.0.0.0, ::, 127.0.0.1 or localhost, not ${JSON.stringify(host)}`,
+    );
+  }
+  return host;
 }
 
 function checkNetwork(network: string): string {

@@ -170,10 +170,10 @@ export class CoreHandle implements CoreApi {
     return modes.channelModes(this.c, this.s, name);
   }
   banList(name: string): { channel: string; bans: readonly BanState[] } {
-    return modes.banList(this.c, name);
+    return modes.banList(this.c, this.s, name);
   }
   modeList(name: string, mode: "b" | "e" | "I"): { channel: string; entries: readonly BanState[] } {
-    return modes.modeList(this.c, name, mode);
+    return modes.modeList(this.c, this.s, name, mode);
   }
   pendingInvites(): string[] {
     return rooms.pendingInvites(this.s);
@@ -215,7 +215,7 @@ export class CoreHandle implements CoreApi {
     return people.who(this.c, this.s, mask, opersOnly);
   }
   whois(nick: string): WhoisInfo {
-    return people.whois(this.c, nick);
+    return people.whois(this.c, this.s, nick);
   }
   whowas(nick: string, count: number): WhowasEntry[] {
     return people.whowas(this.c, nick, count);

@@ -142,7 +142,7 @@ export class History {
   /**
    * The conversation key `s` may read for `target`, or undefined when the target
    * does not exist for them. A channel's history is open to its members and, for
-   * a channel anyone could join (no +i, no key, not banned), to anyone; a private
+   * a channel anyone could join and see (no +s, no +i, no key, not banned), to anyone; a private
    * conversation only to its two participants, which holds by construction: the
    * key is made from the asker's own nick.
    */
@@ -153,6 +153,8 @@ export class History {
       if (s.joined.has(folded)) return folded;
       const room = this.registry.room(target);
       if (room === undefined) return undefined;
+      // A secret room does not exist for a non-member (RFC 2811 4.2.6), nor its past.
+      if (room.flags.has("s")) return undefined;
       if (room.flags.has("i") || room.key !== undefined || isBanned(room, s.prefix, s.account))
         return undefined;
       return folded;

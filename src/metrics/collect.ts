@@ -29,10 +29,12 @@ function gauge(name: string, help: string, value: number): Family {
 /** Open connections by front and by TLS: one walk over the sessions per scrape. */
 function connections(core: Core): Sample[] {
   const by = new Map<string, number>();
-  for (const kind of ["irc", "plain"])
+  for (const kind of ["irc", "plain", "web"])
     for (const tls of ["false", "true"]) by.set(`${kind} ${tls}`, 0);
   for (const s of core.sessions) {
-    const key = `${s.front.kind} ${s.conn.secure === true}`;
+    // A browser speaks IRC over a WebSocket: counted as the web front.
+    const front = s.conn.transport === "web" ? "web" : s.front.kind;
+    const key = `${front} ${s.conn.secure === true}`;
     by.set(key, (by.get(key) ?? 0) + 1);
   }
   return [...by].map(([key, value]) => {
@@ -111,7 +113,7 @@ export function collect(src: MetricsSource): Family[] {
     },
     {
       name: "chat_connections",
-      help: "Open connections by front (irc, plain) and whether they use TLS.",
+      help: "Open connections by front (irc, plain, web) and whether they use TLS.",
       type: "gauge",
       samples: connections(core),
     },
@@ -191,6 +193,16 @@ export function collect(src: MetricsSource): Family[] {
     const size = fileSize(src.dbPath) + fileSize(`${src.dbPath}-wal`);
     families.push(
       gauge("chat_store_size_bytes", "History database size with its WAL, bytes.", size),
+    );
+  }
+  const lag = core.bus.lagSeconds;
+  if (lag !== undefined) {
+    families.push(
+      gauge(
+        "chat_bus_lag_seconds",
+        "With --redis: time from another node's publishing of the last event read to its delivery here.",
+        lag,
+      ),
     );
   }
   return [...families, ...processFamilies()];

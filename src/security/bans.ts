@@ -8,6 +8,13 @@ import { foldCase } from "../protocol/casemap.ts";
 
 export type BanKind = "mask" | "ip";
 
+/**
+ * The longest ban with an end, in minutes (about 23 months; IRC's KLINE/DLINE
+ * take at most six digits). Beyond a few thousand years the end is no date at
+ * all and every listing of the bans failed; a lasting ban is one without minutes.
+ */
+export const MAX_BAN_MINUTES = 999_999;
+
 export interface ServerBan {
   kind: BanKind;
   /** As the operator typed it, normalised: a full `nick!user@host` mask, or an IP/CIDR. */
@@ -128,12 +135,19 @@ export function ipMatches(pattern: string, ip: string): boolean {
   return b6 >> shift === x6 >> shift;
 }
 
-/** True when `raw` is something an IP ban can hold. */
+/**
+ * True when `raw` is something an IP ban can hold: an address, a glob, or an
+ * address with no more prefix bits than it has (32, or 128 for IPv6); a range
+ * such as 10.0.0.0/33 would be stored and then match nobody.
+ */
 export function isIpPattern(raw: string): boolean {
-  const [base = "", bits] = raw.split("/");
-  if (bits !== undefined && !/^\d{1,3}$/.test(bits)) return false;
-  if (base.includes("*") || base.includes("?")) return /^[0-9a-f.:*?]+$/i.test(base);
-  return ipv4ToInt(base) !== undefined || ipv6ToBigInt(base) !== undefined;
+  const [base = "", bits, ...more] = raw.split("/");
+  if (more.length > 0 || (bits !== undefined && !/^\d{1,3}$/.test(bits))) return false;
+  if (base.includes("*") || base.includes("?")) {
+    return bits === undefined && /^[0-9a-f.:*?]+$/i.test(base);
+  }
+  const width = ipv4ToInt(base) !== undefined ? 32 : ipv6ToBigInt(base) !== undefined ? 128 : 0;
+  return width > 0 && (bits === undefined || Number(bits) <= width);
 }
 
 /**

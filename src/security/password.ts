@@ -49,14 +49,27 @@ export interface OperLogin {
 /** Operator logins from `--oper NAME:PASSWORD`, kept only as hashes. */
 export class OperCredentials {
   private readonly hashes = new Map<string, string>();
-  /** Verified against when the name is unknown, so names cannot be probed by timing. */
-  private readonly decoy: string;
+  /**
+   * Verified against when the name is unknown, so names cannot be probed by timing. Made on
+   * the first check, not in the constructor: an argon2id hash costs ~50 ms, which every
+   * `chat serve` start (and SIGHUP reload) paid before listening, most of them never checking.
+   */
+  private decoy: string | undefined;
+  private decoyPending: Promise<string> | undefined;
 
   constructor(logins: readonly OperLogin[]) {
     for (const { name, password } of logins) {
       this.hashes.set(name, Bun.password.hashSync(password, HASH_OPTIONS));
     }
-    this.decoy = Bun.password.hashSync(crypto.randomUUID(), HASH_OPTIONS);
+  }
+
+  /** The decoy, hashed off the event loop; every name awaits it, so the first check costs all the same. */
+  private decoyHash(): Promise<string> {
+    this.decoyPending ??=
+      this.decoy !== undefined
+        ? Promise.resolve(this.decoy)
+        : Bun.password.hash(crypto.randomUUID(), HASH_OPTIONS).then((h) => (this.decoy ??= h));
+    return this.decoyPending;
   }
 
   get size(): number {
@@ -65,8 +78,9 @@ export class OperCredentials {
 
   /** True when NAME exists and PASSWORD is its password. */
   async verify(name: string, password: string): Promise<boolean> {
+    const decoy = await this.decoyHash();
     const hash = this.hashes.get(name);
-    const ok = await Bun.password.verify(password, hash ?? this.decoy);
+    const ok = await Bun.password.verify(password, hash ?? decoy);
     return ok && hash !== undefined;
   }
 
@@ -80,6 +94,7 @@ export class OperCredentials {
 
   /** Synchronous form for command handlers that cannot await. */
   verifySync(name: string, password: string): boolean {
+    this.decoy ??= Bun.password.hashSync(crypto.randomUUID(), HASH_OPTIONS);
     const hash = this.hashes.get(name);
     const ok = Bun.password.verifySync(password, hash ?? this.decoy);
     return ok && hash !== undefined;

@@ -1,7 +1,7 @@
 /**
  * Picks and opens the history store for `chat serve`.
  */
-import { chmodSync, existsSync, mkdirSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { StoreOpenError } from "./errors.ts";
@@ -48,18 +48,21 @@ export function openStore(opts: OpenStoreOptions): HistoryStore {
       throw new StoreOpenError(path, `cannot create its folder: ${reason}`, err);
     }
   }
-  const options: ConstructorParameters<typeof SqliteStore>[0] = { path, history: opts.history };
-  if (opts.onError !== undefined) options.onError = opts.onError;
-  const store = new SqliteStore(options);
   if (fresh) {
     try {
-      // SQLite gives its -wal and -shm files the database file's mode.
+      // SQLite gives its -wal and -shm files the database file's mode when it
+      // creates them, which it does while opening: the (empty, hence new)
+      // database must already be 0600 by then, or they keep the umask's 0644.
+      writeFileSync(path, "", { mode: 0o600, flag: "wx" });
       chmodSync(path, 0o600);
     } catch {
-      // Best effort: a filesystem without modes (e.g. FAT) still works.
+      // Best effort: a filesystem without modes (e.g. FAT) still works, and
+      // any other trouble is reported by opening the store below.
     }
   }
-  return store;
+  const options: ConstructorParameters<typeof SqliteStore>[0] = { path, history: opts.history };
+  if (opts.onError !== undefined) options.onError = opts.onError;
+  return new SqliteStore(options);
 }
 
 /**

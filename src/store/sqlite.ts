@@ -9,6 +9,7 @@ import { checkIntegrityInBackground, type IntegrityResult } from "./integrity.ts
 import { IndexedHistory } from "./queries.ts";
 import { checkHistoryLimit } from "./retention.ts";
 import type { SearchQuery } from "./search.ts";
+import { Checkpointer } from "./sqlite/checkpointer.ts";
 import { openDatabase } from "./sqlite/database.ts";
 import { describe, ErrorLog, oneLine } from "./sqlite/log.ts";
 import { SqliteMarkers } from "./sqlite/markers.ts";
@@ -34,10 +35,16 @@ export interface SqliteStoreOptions {
   startupScanDelayMs?: number;
   /** Check every page of a file database on a worker thread after opening (default true). */
   integrityCheck?: boolean;
+  /** Delay between WAL checkpoints on the checkpoint worker, ms (file databases only). */
+  checkpointIntervalMs?: number;
 }
 
 /** Delay before the one-off scan for oversized conversations after opening. */
 const STARTUP_SCAN_DELAY_MS = 2_000;
+/** Often enough that the WAL stays a few MB under a busy fan-out, rare enough to cost nothing idle. */
+const CHECKPOINT_INTERVAL_MS = 500;
+/** SQLite's own default, used again if the checkpoint worker fails. */
+const AUTOCHECKPOINT_PAGES = 1000;
 
 export class SqliteStore extends IndexedHistory implements HistoryStore {
   readonly path: string;
@@ -52,6 +59,7 @@ export class SqliteStore extends IndexedHistory implements HistoryStore {
   private readonly searcher: SqliteSearch;
   private readonly pruner: Pruner;
   private stopIntegrityCheck: (() => void) | undefined;
+  private readonly checkpointer: Checkpointer | undefined;
   private closed = false;
 
   constructor(opts: SqliteStoreOptions) {
@@ -70,6 +78,7 @@ export class SqliteStore extends IndexedHistory implements HistoryStore {
       intervalMs: opts.pruneIntervalMs ?? 20,
     });
     this.writer = new BatchWriter(this.db, this.log, (added) => this.pruner.committed(added));
+    this.checkpointer = this.startCheckpoints(opts.checkpointIntervalMs ?? CHECKPOINT_INTERVAL_MS);
     this.integrity = this.startIntegrityCheck(opts.integrityCheck !== false);
     this.pruner.scanSoon(opts.startupScanDelayMs ?? STARTUP_SCAN_DELAY_MS);
   }
@@ -166,13 +175,31 @@ export class SqliteStore extends IndexedHistory implements HistoryStore {
     this.pruner.stop();
     this.stopIntegrityCheck?.();
     this.stopIntegrityCheck = undefined;
+    this.checkpointer?.stop();
     try {
-      // Fold the WAL back into the main file so a clean stop leaves one file.
-      this.db.run("PRAGMA wal_checkpoint(TRUNCATE)");
+      // Fold the WAL back into the main file so a clean stop leaves one file. The worker may
+      // be finishing a checkpoint (busy: 1 in the result), so wait for it a little.
+      const truncate = this.db.query<{ busy: number }, []>("PRAGMA wal_checkpoint(TRUNCATE)");
+      for (let i = 0; i < 100 && (truncate.get()?.busy ?? 0) !== 0; i++) Bun.sleepSync(10);
     } catch {
       // A failed checkpoint loses nothing: the WAL is replayed on next open.
     }
     this.db.close(false);
+  }
+
+  /** WAL checkpoints off the event loop (sqlite/checkpointer.ts); inside commits if that fails. */
+  private startCheckpoints(intervalMs: number): Checkpointer | undefined {
+    if (this.path === ":memory:") return undefined;
+    const fallBack = (reason: string): void => {
+      if (this.closed) return;
+      this.log.report(
+        `history: background WAL checkpoints stopped (${oneLine([reason])}); checkpointing inside commits instead`,
+      );
+      this.db.run(`PRAGMA wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+    };
+    this.db.run("PRAGMA wal_autocheckpoint = 0");
+    const c = new Checkpointer({ path: this.path, intervalMs, onFailure: fallBack });
+    return c.start() ? c : undefined;
   }
 
   private startIntegrityCheck(wanted: boolean): Promise<IntegrityResult | undefined> {

@@ -20,6 +20,8 @@ export interface Conn {
   readonly closed: boolean;
   /** True once the connection turned out to be TLS (for the metrics); absent: never. */
   readonly secure?: boolean;
+  /** Set by transports other than raw TCP (the metrics' front label): "web" for a WebSocket. */
+  readonly transport?: "web";
   /** SHA-256 of the TLS client certificate (lowercase hex), when the peer gave one. */
   peerCertFingerprint?(): string | undefined;
 }

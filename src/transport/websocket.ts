@@ -65,6 +65,7 @@ function* lines(data: Uint8Array): Generator<Uint8Array> {
 }
 
 export class WsConn implements Conn {
+  readonly transport = "web";
   handler: ConnHandler | undefined;
   readonly queue: SendQueue;
   closeReason = "Connection closed";

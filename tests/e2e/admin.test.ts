@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { adminRequest } from "../../src/cli/admin-client.ts";
 import { CHAT_BINARY, ensureChatBinary } from "../helpers/binary.ts";
 import { TestClient } from "../helpers/irc-client.ts";
 import { serveCommand, spawnServe } from "../helpers/serve-process.ts";
@@ -79,9 +80,13 @@ describe("chat admin (compiled binary)", () => {
       expect(statSync(copy).mode & 0o777).toBe(0o600);
       const b = new Database(copy, { readonly: true });
       expect(b.query("PRAGMA integrity_check").get()).toEqual({ integrity_check: "ok" });
-      // Messages only: the room's JOINs are kept too, for draft/event-playback.
-      const messages = "SELECT COUNT(*) AS n FROM messages WHERE command IN ('PRIVMSG', 'NOTICE')";
-      expect(b.query(messages).get()).toEqual({ n: 2 });
+      // Both messages; the room's JOINs and KICK are kept beside them, under "!#ops".
+      expect(b.query("SELECT COUNT(*) AS n FROM messages WHERE key = '#ops'").get()).toEqual({
+        n: 2,
+      });
+      expect(b.query("SELECT command FROM messages WHERE key = '!#ops' ORDER BY id").all()).toEqual(
+        [{ command: "JOIN" }, { command: "JOIN" }, { command: "KICK" }],
+      );
       expect(b.query("SELECT pattern FROM moderation").all()).toEqual([{ pattern: "bob!*@*" }]);
       b.close();
 
@@ -142,6 +147,142 @@ describe("chat admin (compiled binary)", () => {
       });
     } finally {
       await second.stop();
+    }
+  });
+
+  test("a range with more prefix bits than its address has is refused, not stored as a ban that matches nobody", async () => {
+    const db = join(dir, "cidr.db");
+    const server = await spawnServe(
+      serveCommand(["--db", db, "--quiet", "--oper", "root:pw-cidr"], "binary"),
+      { readyWhen: /Admin socket: / },
+    );
+    const op = await TestClient.connect(server.port);
+    try {
+      for (const bad of ["10.0.0.0/33", "10.0.0.0/99", "2001:db8::/129", "10.*/8"]) {
+        const r = await admin("ban", bad, "--db", db);
+        expect({ bad, code: r.code, stdout: r.stdout }).toEqual({ bad, code: 1, stdout: "" });
+        expect(r.stderr).toContain(`${bad} is not an IP address or range`);
+      }
+      await op.register("opal");
+      op.send("OPER root pw-cidr");
+      await op.expect(/ 381 /);
+      op.send("DLINE 10.0.0.0/40 :typo");
+      await op.expect(/NOTICE opal :10\.0\.0\.0\/40 is not an IP address or range/);
+      op.send("DLINE");
+      await op.expect(/NOTICE opal :No D-lines set/);
+      // The largest prefixes are still ranges.
+      expect((await admin("ban", "10.0.0.7/32", "--db", db)).stdout).toContain("(dline)");
+      expect((await admin("ban", "2001:db8::/128", "--db", db)).stdout).toContain("(dline)");
+    } finally {
+      op.close();
+      await server.stop();
+    }
+  });
+
+  test("a mask with a space, which no nick, user or host has, is refused rather than banned", async () => {
+    const db = join(dir, "space.db");
+    const server = await spawnServe(serveCommand(["--db", db, "--quiet"], "binary"), {
+      readyWhen: /Admin socket: /,
+    });
+    try {
+      const r = await admin("ban", "bad guy", "--db", db);
+      expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 1, stdout: "" });
+      expect(r.stderr).toContain("a nick or mask has no spaces");
+      const ok = await admin("ban", "badguy", "--db", db);
+      expect(ok.stdout).toBe("banned badguy!*@* (kline); 0 connections removed\n");
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test("a kick by the host is in the server's log, like an operator's", async () => {
+    const db = join(dir, "kicklog.db");
+    const server = await spawnServe(serveCommand(["--db", db, "--log-format", "json"], "binary"), {
+      readyWhen: /Admin socket: /,
+    });
+    const bob = await TestClient.connect(server.port);
+    try {
+      await bob.register("bob");
+      bob.send("JOIN #ops");
+      await bob.expect(/ 366 /);
+      const r = await admin("kick", "#ops", "bob", "--reason", "take a break", "--db", db);
+      expect(r.code).toBe(0);
+      await bob.expect(/ KICK #ops bob :take a break$/);
+    } finally {
+      bob.close();
+      await server.stop();
+    }
+    const kicks = server
+      .stderr()
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((e) => e.event === "kick");
+    expect(kicks).toHaveLength(1);
+    expect(kicks[0]).toMatchObject({
+      channel: "#ops",
+      nick: "bob",
+      by: "admin",
+      reason: "take a break",
+    });
+  });
+
+  test("a ban longer than a date can hold is refused, and operators can still list the K-lines", async () => {
+    const db = join(dir, "forever.db");
+    const server = await spawnServe(
+      serveCommand(["--db", db, "--quiet", "--oper", "root:pw-forever"], "binary"),
+      { readyWhen: /Admin socket: / },
+    );
+    const op = await TestClient.connect(server.port);
+    try {
+      const cli = await admin("ban", "bob", "--minutes", "999999999999999", "--db", db);
+      expect({ code: cli.code, stdout: cli.stdout }).toEqual({ code: 2, stdout: "" });
+      expect(cli.stderr).toContain("--minutes must be at most 999999");
+      // A script on the socket is held to the same bound.
+      const raw = await adminRequest(join(dir, "forever.sock"), {
+        cmd: "ban",
+        pattern: "carl",
+        minutes: 1e15,
+      });
+      expect(raw).toEqual({
+        ok: false,
+        error: '"minutes" must be a whole number from 1 to 999999',
+      });
+      expect((await admin("ban", "dave", "--minutes", "999999", "--db", db)).code).toBe(0);
+      expect((await admin("ban", "eve", "--minutes", "1", "--db", db)).stdout).toBe(
+        "banned eve!*@* (kline) for 1 minute; 0 connections removed\n",
+      );
+      await op.register("opal");
+      op.send("OPER root pw-forever");
+      await op.expect(/ 381 /);
+      op.send("KLINE");
+      await op.expect(/NOTICE opal :KLINE dave!\*@\* by admin until \d{4}-/);
+      op.send("PING :still-here");
+      await op.expect(/PONG .*still-here/);
+    } finally {
+      op.close();
+      await server.stop();
+    }
+    // One kept by an earlier version, ending past any date, is still listed.
+    const d = new Database(db);
+    d.run(
+      "INSERT INTO moderation VALUES ('kline carl!*@*', 'kline', 'carl!*@*', 'old', 'admin', 1, 6e19)",
+    );
+    d.close();
+    const again = await spawnServe(
+      serveCommand(["--db", db, "--quiet", "--oper", "root:pw-forever"], "binary"),
+      { readyWhen: /Admin socket: / },
+    );
+    const op2 = await TestClient.connect(again.port);
+    try {
+      await op2.register("opal");
+      op2.send("OPER root pw-forever");
+      await op2.expect(/ 381 /);
+      op2.send("KLINE");
+      await op2.expect(/NOTICE opal :KLINE carl!\*@\* by admin until far in the future: old/);
+    } finally {
+      op2.close();
+      await again.stop();
     }
   });
 

@@ -64,6 +64,25 @@ describe("chat serve --config (compiled binary)", () => {
     expect(r.stdout).not.toContain("oper-in-file");
   });
 
+  test("--print-config shows the value in effect where a default is worked out at start", () => {
+    const home = dir();
+    const r = chat(["serve", "--print-config", "--quiet"], { ...ENV, HOME: home });
+    expect(r.code).toBe(0);
+    const data = join(home, ".local", "share", "chat");
+    // Shown, commented out, so the printed file still follows HOME, the host name and --db.
+    expect(r.stdout).toContain(`# db = ${JSON.stringify(join(data, "chat.db"))}  # default`);
+    expect(r.stdout).toContain(
+      `# admin-socket = ${JSON.stringify(join(data, "chat.sock"))}  # default`,
+    );
+    expect(r.stdout).toContain("# max-per-ip = 100  # default");
+    expect(r.stdout).toContain("# max-clients = 19000  # default");
+    expect(r.stdout).toContain('# log-level = "warn"  # default (--quiet)');
+    expect(r.stdout).toMatch(/^# name = "[a-z0-9.-]+" {2}# default \(this host's name\)$/m);
+    expect(r.stdout).toContain("# metrics = (off)");
+    expect(r.stdout).toContain("# password = (not set)");
+    expect(r.stdout).not.toContain("(not set)  # default");
+  });
+
   test.each([
     ["typo.toml", "port = 6667\nmotdd = 1\n", /typo\.toml:2: unknown key "motdd"/],
     ["type.toml", "\nquiet = 1\n", /type\.toml:2: quiet must be true or false/],
@@ -76,6 +95,43 @@ describe("chat serve --config (compiled binary)", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(want);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  test("a [table] or a dotted key, which no flag is, is named with its own line, exit 2", () => {
+    const d = dir();
+    const cases: [string, string][] = [
+      ['port = 6667\nmotd = "hi"\n\n[limits]\nmax = 3\n', ':4: unknown key "limits"'],
+      ["port = 6667\n[[listen]]\nport = 1\n", ':2: unknown key "listen"'],
+      [
+        'port = 6667\nmotd = "hi"\ntls.cert = "c.pem"\n',
+        ":3: tls must be true or false, not a table",
+      ],
+      ['port = 6667\n  "server" . name = "x"\n', ':2: unknown key "server"'],
+    ];
+    for (const [text, said] of cases) {
+      const file = join(d, "chat.toml");
+      writeFileSync(file, text);
+      const r = chat(["serve", "--config", file]);
+      expect({ text, code: r.code, said: r.stderr.includes(`chat.toml${said}`) }).toEqual({
+        text,
+        code: 2,
+        said: true,
+      });
+    }
+  });
+
+  test("an empty or spaced host is a bad value naming its line (exit 2), not a listen failure", () => {
+    const d = dir();
+    for (const host of ["", "  ", "not a host"]) {
+      const file = join(d, "chat.toml");
+      writeFileSync(file, `port = 0\nhost = ${JSON.stringify(host)}\ndb = ":memory:"\n`);
+      const r = chat(["serve", "--config", file]);
+      expect({ host, code: r.code }).toEqual({ host, code: 2 });
+      expect(r.stderr).toContain(`chat.toml:2: host must be an address or host name`);
+    }
+    const flag = chat(["serve", "--host", "", "--port", "0", "--db", ":memory:"]);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain("--host must be an address or host name");
   });
 
   test("a missing file: one line, exit 2", () => {

@@ -107,6 +107,33 @@ describe("chat serve logs (compiled binary)", () => {
     for (const secret of [SERVER_PW, OPER_PW, WRONG_GUESS]) expect(all).not.toContain(secret);
   });
 
+  test("--log-format json stays JSON when a password is made of characters the log is made of", async () => {
+    // A password such as "1" or "," is masked inside the values, not in the
+    // written line: masking the line broke `"id":1` and every timestamp.
+    const server = await spawnServe(
+      serveCommand(["--db", ":memory:", "--password", "1", "--log-format", "json"], "binary"),
+      { env: ENV, readyWhen: /Press Ctrl-C/ },
+    );
+    cleanups.push(() => server.stop());
+    const c = await TestClient.connect(server.port);
+    cleanups.push(() => c.close());
+    await c.register("kim", { password: "1" });
+    c.send("QUIT :my password is 1");
+    await c.waitClosed();
+    await logged(server, /"event":"disconnect"/);
+    await server.stop();
+    const events = server
+      .stderr()
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(events.map((e) => e.event)).toEqual(["connect", "registered", "disconnect"]);
+    for (const e of events) expect(e.time as string).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/);
+    // The address holds a "1" and is masked like any other text; the number is not text.
+    expect(events[0]?.id).toBe(1);
+    expect(events[2]?.reason).toBe("Quit: my password is ********");
+  });
+
   test("text at --log-level warn: refusals and failed OPERs only, one line each, no password", async () => {
     const server = await serve(["--log-level", "warn", "--max-per-ip", "1"]);
     const a = await client(server.port, "alice");

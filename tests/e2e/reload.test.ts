@@ -103,6 +103,54 @@ describe("SIGHUP reload (compiled binary)", () => {
     await c.expect(/ 381 /);
   });
 
+  test("a new metrics address or admin socket is logged as waiting for a restart", async () => {
+    const d = tempDir();
+    const file = join(d, "chat.toml");
+    writeFileSync(
+      file,
+      `${BASE}metrics = "0"\nadmin-socket = ${JSON.stringify(join(d, "a.sock"))}\n`,
+    );
+    const server = await serve(file);
+    writeFileSync(
+      file,
+      `${BASE}metrics = "127.0.0.1:1"\nadmin-socket = ${JSON.stringify(join(d, "b.sock"))}\n`,
+    );
+    await hangup(server);
+    for (let i = 0; i < 250 && !/not applied until a restart/.test(server.stderr()); i++) {
+      await Bun.sleep(20);
+    }
+    expect(server.stderr()).toContain("not applied until a restart: metrics, admin-socket changed");
+    // A second reload of the same file says it again: the running values are still the old ones.
+    await hangup(server, 2);
+    for (
+      let i = 0;
+      i < 250 && (server.stderr().match(/metrics, admin-socket/g) ?? []).length < 2;
+      i++
+    ) {
+      await Bun.sleep(20);
+    }
+    expect(server.stderr().match(/metrics, admin-socket changed/g)).toHaveLength(2);
+  });
+
+  test("a SIGHUP as soon as the server says it listens reloads it rather than killing it", async () => {
+    // systemd (Type=exec) may send `systemctl reload` at any moment after start.
+    // The handler went in after the banner, and Bun installs it a moment later:
+    // a SIGHUP in between ended the server (signal SIGHUP), about one in three.
+    const file = join(tempDir(), "chat.toml");
+    writeFileSync(file, `${BASE}motd = "early"\n`);
+    for (let i = 0; i < 5; i++) {
+      const server = await spawnServe(serveCommand(["--config", file], "binary"), { env: ENV });
+      cleanups.push(() => server.stop());
+      const outcome = await hangup(server).catch((e: Error) => e.message);
+      expect({ i, signal: server.proc.signalCode, outcome }).toEqual({
+        i,
+        signal: null,
+        outcome: expect.stringContaining("reloaded configuration") as unknown as string,
+      });
+      await server.stop();
+    }
+  });
+
   test("new limits apply to new connections; open ones stay", async () => {
     const file = join(tempDir(), "chat.toml");
     writeFileSync(file, BASE);

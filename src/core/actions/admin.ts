@@ -74,6 +74,13 @@ export function adminKick(c: CoreParts, name: string, nick: string, reason: stri
     victim: shown,
     reason: clipBytes(reason, Math.min(c.limits.kickLen, fits)),
   });
+  // Logged as an operator's KICK is, so the host's own moderation leaves a trace.
+  c.event({
+    level: "info",
+    event: "kick",
+    msg: `KICK ${room.name} ${shown} by admin: ${reason}`,
+    fields: { channel: room.name, nick: shown, by: "admin", reason },
+  });
   leave(c, room, victim);
   return shown;
 }

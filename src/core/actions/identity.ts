@@ -3,7 +3,7 @@
  * modes, and leaving.
  */
 import { foldCase, sameName } from "../../protocol/casemap.ts";
-import { byteLength, clipBytes, nickOf } from "../../protocol/text.ts";
+import { byteLength, clipBytes, nickOf, ownString } from "../../protocol/text.ts";
 import type { RegisterOutcome } from "../api.ts";
 import { ChatError } from "../errors.ts";
 import { type CoreParts, eventBase, publishUser } from "../parts.ts";
@@ -14,9 +14,12 @@ import { admitNick, checkNickChange, deliverOffline, ownerFloor } from "./accoun
 export const LINE_BYTES = 510;
 
 /** Claim or change a nick. Registered users' changes are seen by everyone who shares a room. */
-export function setNick(c: CoreParts, s: Session, nick: string): void {
-  if (nick === "") throw new ChatError("noNicknameGiven");
-  if (!c.validNick(nick)) throw new ChatError("erroneusNickname", [nick]);
+export function setNick(c: CoreParts, s: Session, given: string): void {
+  if (given === "") throw new ChatError("noNicknameGiven");
+  if (!c.validNick(given)) throw new ChatError("erroneusNickname", [given]);
+  // Kept for the connection's life (and as the registry key): its own copy, not a slice
+  // pinning the NICK line it came in.
+  const nick = ownString(given);
   const folded = foldCase(nick);
   // Before registration a claimed nick may be taken and proved later (SASL); register checks it.
   if (s.registered && folded !== s.folded) checkNickChange(c, s, nick);
@@ -64,7 +67,7 @@ export function setUser(c: CoreParts, s: Session, user: string, realname: string
   if (s.registered) throw new ChatError("alreadyRegistered");
   const raw = user.replace(/[^A-Za-z0-9._-]/g, "").slice(0, 10);
   s.user = `~${raw === "" ? "user" : raw}`;
-  s.realname = clipBytes(realname, c.limits.realnameLen);
+  s.realname = ownString(clipBytes(realname, c.limits.realnameLen));
 }
 
 export function register(c: CoreParts, s: Session, password: string | undefined): RegisterOutcome {

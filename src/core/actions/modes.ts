@@ -9,7 +9,7 @@ import { ChatError } from "../errors.ts";
 import { type CoreParts, eventBase } from "../parts.ts";
 import { applyModes, type ListMode, listOf } from "../rules.ts";
 import type { Session } from "../state.ts";
-import { roomOf, saveRoom } from "./rooms.ts";
+import { hiddenFrom, roomOf, saveRoom } from "./rooms.ts";
 
 export function channelModes(c: CoreParts, s: Session, name: string): ModeView {
   const room = roomOf(c, name);
@@ -18,20 +18,26 @@ export function channelModes(c: CoreParts, s: Session, name: string): ModeView {
 
 export function banList(
   c: CoreParts,
+  s: Session,
   name: string,
 ): { channel: string; bans: readonly BanState[] } {
-  const room = roomOf(c, name);
-  return { channel: room.name, bans: room.bans };
+  const { channel, entries } = modeList(c, s, name, "b");
+  return { channel, bans: entries };
 }
 
-/** A list mode's entries: +b bans, +e exceptions, +I invite exceptions. */
+/**
+ * A list mode's entries: +b bans, +e exceptions, +I invite exceptions. A
+ * secret room's lists are empty to someone outside it: they name its people,
+ * and nothing of a secret room is to be had from outside (RFC 2811 4.2.6).
+ */
 export function modeList(
   c: CoreParts,
+  s: Session,
   name: string,
   mode: ListMode,
 ): { channel: string; entries: readonly BanState[] } {
   const room = roomOf(c, name);
-  return { channel: room.name, entries: listOf(room, mode) };
+  return { channel: room.name, entries: hiddenFrom(room, s) ? [] : listOf(room, mode) };
 }
 
 /**

@@ -85,11 +85,18 @@ export function who(
   return { entries };
 }
 
-export function whois(c: CoreParts, nick: string): WhoisInfo {
+/**
+ * WHOIS of `nick` as `s` sees it: a secret or private room is left out for
+ * someone not in it (RFC 2811 4.2.6: such rooms "MUST be omitted from replies
+ * to queries like the WHOIS command"); operators see every room, as for WHO.
+ */
+export function whois(c: CoreParts, s: Session, nick: string): WhoisInfo {
   const m = c.registry.user(nick);
   if (m?.nick === undefined) throw new ChatError("noSuchNick", [nick]);
   const rooms: WhoisInfo["rooms"] = [];
   for (const room of m.joined.values()) {
+    const concealed = room.flags.has("s") || room.flags.has("p");
+    if (concealed && !room.members.has(s) && !s.oper) continue;
     const st = room.members.get(m) ?? 0;
     rooms.push({ name: room.name, op: (st & OP) !== 0, voice: (st & VOICE) !== 0 });
   }

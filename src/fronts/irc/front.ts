@@ -139,12 +139,17 @@ export class IrcFront implements Front, IrcReplies {
    */
   private refuseInvalidUtf8(text: string): void {
     let command = "*";
+    let label: LabelFrame | undefined;
     try {
-      command = parse(text).command;
+      const msg = parse(text);
+      command = msg.command;
+      // labeled-response: the FAIL is this command's response, so it carries the
+      // label, unless the label's own bytes were the ones that were not UTF-8.
+      if (!msg.tags.get("label")?.includes("\uFFFD")) label = this.labelOf(msg);
     } catch (err) {
       if (!(err instanceof IrcParseError)) throw err;
     }
-    this.begin();
+    this.begin(label);
     try {
       fail(
         this,

@@ -1,14 +1,54 @@
 /**
- * HELP topics: one short entry per command, the first line its syntax. Keyed
- * by upper-case topic; "" is the index shown for a bare HELP.
+ * HELP topics: one short entry per command, the first line its syntax. The
+ * index a bare HELP shows is made from the topics, so a new topic is listed.
  */
-export const HELP: Readonly<Record<string, readonly string[]>> = {
-  "": [
-    "chat IRC server. HELP <command> for one command. Commands:",
-    "ADMIN AWAY CAP CHATHISTORY HELP INFO INVITE ISON JOIN KICK LINKS LIST LUSERS",
-    "MODE MONITOR MOTD NAMES NICK NOTICE OPER PART PING PRIVMSG QUIT TAGMSG TIME",
-    "TOPIC USERHOST VERSION WALLOPS WHO WHOIS WHOWAS",
+const TOPICS: Readonly<Record<string, readonly string[]>> = {
+  AUTHENTICATE: [
+    "AUTHENTICATE <mechanism> | AUTHENTICATE <base64> | AUTHENTICATE *",
+    "SASL (PLAIN, EXTERNAL) to prove you own your nick; needs the sasl capability.",
   ],
+  BATCH: [
+    "BATCH +<ref> draft/multiline <target> | BATCH -<ref>",
+    "Send several lines as one message (draft/multiline).",
+  ],
+  MARKREAD: [
+    "MARKREAD <target> [timestamp=<time>]",
+    "Read or set how far you have read a conversation (draft/read-marker).",
+  ],
+  REGISTER: [
+    "REGISTER <account> <email> <password>",
+    "Own your nick with a password (account: * or your nick; the email is not used).",
+  ],
+  RELEASE: ["RELEASE <nick>", "Operators: drop a nick's owner."],
+  SEARCH: [
+    "SEARCH <attribute>=<value>[;<attribute>=<value>...]",
+    "Search the history you may read.",
+  ],
+  UNCLAIM: ["UNCLAIM", "Give up owning your nick."],
+  DLINE: [
+    "DLINE [[<minutes>] <ip>[/<bits>] [:<reason>]]",
+    "Operators: refuse an address (and close its connections); DLINE alone lists them.",
+  ],
+  HELPOP: ["HELPOP [<topic>]", "The same as HELP."],
+  KILL: ["KILL <nick> [:<reason>]", "Operators: disconnect a user."],
+  KLINE: [
+    "KLINE [[<minutes>] <mask> [:<reason>]]",
+    "Operators: ban user@host masks from the server; KLINE alone lists them.",
+  ],
+  PASS: ["PASS <password>", "The server password, sent before NICK and USER."],
+  PONG: ["PONG <token>", "The answer to the server's PING."],
+  REDACT: [
+    "REDACT <target> <msgid> [:<reason>]",
+    "Withdraw a message (yours; channel operators: any in their channel). Needs draft/message-redaction.",
+  ],
+  RENAME: [
+    "RENAME <old-channel> <new-channel> [:<reason>]",
+    "Channel operators: rename a channel; it keeps its members, modes, topic and history.",
+  ],
+  SETNAME: ["SETNAME :<realname>", "Change your real name (the setname capability)."],
+  UNDLINE: ["UNDLINE <ip>[/<bits>]", "Operators: lift a DLINE."],
+  UNKLINE: ["UNKLINE <mask>", "Operators: lift a KLINE."],
+  USER: ["USER <username> 0 * :<realname>", "Register, with NICK, when you connect."],
   ADMIN: ["ADMIN", "Who runs this server."],
   AWAY: ["AWAY [:<message>]", "Mark yourself away with a message; AWAY alone marks you back."],
   CAP: ["CAP LS 302 | CAP REQ :<caps> | CAP LIST | CAP END", "Negotiate IRCv3 capabilities."],
@@ -72,3 +112,21 @@ export const HELP: Readonly<Record<string, readonly string[]>> = {
   WHOIS: ["WHOIS <nick>", "About a user."],
   WHOWAS: ["WHOWAS <nick> [<count>]", "About a user who has left."],
 };
+
+/** The bare HELP's index: every topic, wrapped so each 705 line stays short. */
+function index(): string[] {
+  const lines = ["chat IRC server. HELP <command> for one command. Commands:"];
+  let line = "";
+  for (const name of Object.keys(TOPICS).sort()) {
+    if (line !== "" && line.length + name.length + 1 > 76) {
+      lines.push(line);
+      line = "";
+    }
+    line = line === "" ? name : `${line} ${name}`;
+  }
+  if (line !== "") lines.push(line);
+  return lines;
+}
+
+/** HELP topics keyed by upper-case name; "" is the index shown for a bare HELP. */
+export const HELP: Readonly<Record<string, readonly string[]>> = { "": index(), ...TOPICS };

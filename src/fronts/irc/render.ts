@@ -31,7 +31,7 @@ export function middle(p: string): string {
 }
 
 /** The last parameter, with a colon only where IRC needs one. */
-function trailing(p: string): string {
+export function trailing(p: string): string {
   return p === "" || p.includes(" ") || p.charCodeAt(0) === 58 ? ` :${p}` : ` ${p}`;
 }
 

@@ -9,6 +9,7 @@ import { OperCredentials } from "../../../src/security/password.ts";
 import { TestClient } from "../../helpers/irc-client.ts";
 import { parsePrometheus, sampleValue } from "../../helpers/prometheus.ts";
 import { startTestServer, type TestServer } from "../../helpers/server.ts";
+import { WsClient } from "../../helpers/ws-client.ts";
 
 let server: TestServer | undefined;
 let metrics: MetricsServer | undefined;
@@ -35,6 +36,21 @@ async function sync(c: TestClient): Promise<void> {
 }
 
 describe("metrics", () => {
+  test("a browser's WebSocket counts as the web front, not as irc", async () => {
+    server = await startTestServer();
+    metrics = startMetrics({ host: "127.0.0.1", port: 0, core: server.running.core, version: "t" });
+    const web = await WsClient.connect(`ws://127.0.0.1:${server.port}/`, {
+      protocols: ["text.ircv3.net"],
+    });
+    await web.register("browser");
+    const tcp = await server.client("terminal");
+    await sync(tcp);
+    const m = await scrape(metrics);
+    expect(sampleValue(m, "chat_connections", { front: "web", tls: "false" })).toBe(1);
+    expect(sampleValue(m, "chat_connections", { front: "irc", tls: "false" })).toBe(1);
+    web.close();
+  });
+
   test("connections, users, rooms, messages, deliveries and bytes follow what users do", async () => {
     server = await startTestServer();
     metrics = startMetrics({ host: "127.0.0.1", port: 0, core: server.running.core, version: "t" });

@@ -3,6 +3,7 @@
  * VERSION and ADMIN, with their bad-input replies.
  */
 import { afterEach, describe, expect, test } from "bun:test";
+import { COMMANDS } from "../../../src/fronts/irc/commands.ts";
 import { OperCredentials } from "../../../src/security/password.ts";
 import { startTestServer, type TestServer } from "../../helpers/server.ts";
 import { ask, joined } from "./wire.ts";
@@ -99,6 +100,23 @@ describe("HELP and HELPOP", () => {
     const lines = await ask(a, "HELPOP");
     expect(lines[0]).toMatch(/^:chat\.server 704 alice \* :/);
     expect(lines.at(-1)).toBe(":chat.server 706 alice * :End of /HELP");
+  });
+
+  test("every command the server takes has a topic and is in the index", async () => {
+    // One HELP per command is more lines than the flood bucket lets through quickly.
+    t = await startTestServer({ limits: { floodLimit: false } });
+    const a = await t.client("alice");
+    const index = (await ask(a, "HELP"))
+      .filter((l) => / 705 /.test(l))
+      .flatMap((l) => l.slice(l.indexOf(" :") + 2).split(" "));
+    const verbs = Object.keys(COMMANDS).sort();
+    expect(verbs.filter((v) => !index.includes(v))).toEqual([]);
+    const missing: string[] = [];
+    for (const verb of verbs) {
+      const first = (await ask(a, `HELP ${verb}`))[0] ?? "";
+      if (!first.includes(` 704 alice ${verb} :`)) missing.push(verb);
+    }
+    expect(missing).toEqual([]);
   });
 
   test("an unknown topic is 524 and nothing else", async () => {

@@ -73,4 +73,14 @@ describe("UTF8ONLY", () => {
     await b.expect(/ PRIVMSG #r :日本語$/);
     expect(a.lines.some((l) => l.includes("INVALID_UTF8"))).toBe(false);
   });
+
+  // labeled-response: the server MUST label its response to a labeled command,
+  // and this FAIL is that response (its tags are ASCII, readable as sent).
+  test("a labeled non-UTF-8 line gets its FAIL with the label", async () => {
+    t = await startTestServer();
+    const a = await t.client("alice", { caps: ["labeled-response", "standard-replies"] });
+    await joined(a, "alice", "#r");
+    a.sendRaw(latin1("@label=u1 PRIVMSG #r :caf\xe9\r\n"));
+    await a.expect(`@label=u1 :chat.server FAIL PRIVMSG INVALID_UTF8 :${REASON}`);
+  });
 });

@@ -131,3 +131,44 @@ describe("TOPIC of a secret room", () => {
     expect((await ask(a, "TOPIC #sec"))[0]).toBe(":chat.server 332 alice #sec :the plan");
   });
 });
+
+describe("WHOIS", () => {
+  // RFC 2811 4.2.6: secret and private rooms "MUST be omitted from replies to
+  // queries like the WHOIS command" for anyone who is not in them.
+  test("a secret or private room is left out of 319 for a non-member; a member sees it", async () => {
+    const { a, b } = await secretRoom();
+    await joined(a, "alice", "#priv");
+    await joined(a, "alice", "#pub");
+    a.send("MODE #priv +p");
+    await a.expect(/ MODE #priv :?\+p$/);
+    const bobSees = (await ask(b, "WHOIS alice")).filter((l) => / 319 /.test(l));
+    expect(bobSees).toEqual([":chat.server 319 bob alice :@#pub"]);
+    await joined(b, "bob", "#priv");
+    const member = (await ask(b, "WHOIS alice")).filter((l) => / 319 /.test(l));
+    expect(member).toEqual([":chat.server 319 bob alice :@#priv @#pub"]);
+    const self = (await ask(a, "WHOIS alice")).filter((l) => / 319 /.test(l));
+    expect(self).toEqual([":chat.server 319 alice alice :@#sec @#priv @#pub"]);
+  });
+});
+
+describe("list modes of a secret room", () => {
+  // RFC 2811 4.2.6: nothing of a secret room is to be had without being in it
+  // (only MODE's own answer is kept); its ban, exception and invite lists name
+  // the people it is about.
+  test("a non-member gets only the end numerics; a member sees the entries", async () => {
+    const { a, b } = await secretRoom();
+    a.send("MODE #sec +beI evil!*@* good!*@* friend!*@*");
+    await a.expect(/ MODE #sec \+beI /);
+    expect(await ask(b, "MODE #sec +b")).toEqual([
+      ":chat.server 368 bob #sec :End of channel ban list",
+    ]);
+    expect(await ask(b, "MODE #sec +e")).toEqual([
+      ":chat.server 349 bob #sec :End of channel exception list",
+    ]);
+    expect(await ask(b, "MODE #sec +I")).toEqual([
+      ":chat.server 347 bob #sec :End of channel invite list",
+    ]);
+    const member = await ask(a, "MODE #sec +b");
+    expect(member[0]).toMatch(/^:chat\.server 367 alice #sec evil!\*@\* /);
+  });
+});

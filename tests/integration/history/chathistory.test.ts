@@ -326,4 +326,28 @@ describe("history visibility and replay", () => {
     outsider.send("CHATHISTORY LATEST #nonexistent * 10");
     await outsider.expect(/ FAIL CHATHISTORY INVALID_TARGET LATEST #nonexistent :/);
   });
+
+  // A secret room's existence is hidden from non-members (RFC 2811 4.2.6: "the
+  // server will act as if the channel does not exist"); its history must be
+  // too, and the chathistory spec's security section says users must not
+  // obtain history they are not authorised to view.
+  test("a secret room's history is an INVALID_TARGET to a non-member, as a room that does not exist", async () => {
+    t = await startTestServer({
+      store: new SqliteStore({ path: join(dir, `s${++dbCount}.db`), history: 100 }),
+    });
+    const op = await t.client("op");
+    op.send("JOIN #hidden");
+    await op.expect(/ 366 op #hidden /);
+    op.send("MODE #hidden +s");
+    await op.expect(/MODE #hidden \+s/);
+    op.send("PRIVMSG #hidden :members only");
+    const outsider = await t.client("outsider", { caps: HISTORY_CAPS });
+    outsider.send("CHATHISTORY LATEST #hidden * 10");
+    const answer = await outsider.expect(/ CHATHISTORY | BATCH /);
+    expect(answer).toMatch(/ FAIL CHATHISTORY INVALID_TARGET LATEST #hidden :/);
+    outsider.send("JOIN #hidden");
+    await outsider.expect(/ 366 outsider #hidden /);
+    outsider.send("CHATHISTORY LATEST #hidden * 10");
+    await outsider.expect(/ PRIVMSG #hidden :members only$/);
+  });
 });

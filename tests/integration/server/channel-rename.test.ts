@@ -56,6 +56,22 @@ describe("draft/channel-rename", () => {
     ]);
   });
 
+  // message-ids as this server's rule (README): every channel event a
+  // message-tags client is shown carries a msgid, each its own, and server-time its time.
+  test("the fallback PART and JOIN carry a msgid and time for a message-tags client", async () => {
+    t = await startTestServer();
+    const a = await t.client("alice", { caps: CAP });
+    const d = await t.client("dave", { caps: ["message-tags", "server-time"] });
+    for (const x of [a, d]) await inRoom(x, "#old");
+    a.send("RENAME #old #new");
+    const part = await d.expect(/ PART #old /);
+    const join = await d.expect(/ JOIN #new$/);
+    const tags = /^@time=\d{4}-\d\d-\d\dT[\d:.]+Z;msgid=(\S+) :dave\S* PART #old /;
+    expect(part).toMatch(tags);
+    expect(join).toMatch(/^@time=\S+;msgid=(\S+) :dave\S* JOIN #new$/);
+    expect(/msgid=([^; ]+)/.exec(part)?.[1]).not.toBe(/msgid=([^; ]+)/.exec(join)?.[1]);
+  });
+
   test("the room lives on under the new name; the old name is gone", async () => {
     const { a, b, c } = await room();
     a.send("RENAME #old #new");

@@ -308,3 +308,39 @@ test("weechat negotiates setname: its /setname reaches room-mates and is shown b
   // weechat understood the SETNAME sent back to it: it says so in its server buffer.
   await waitFileContains(join(dir, "logs", "irc.server.t.weechatlog"), "Wee Renamed", 10_000);
 }, 30_000);
+
+test("weechat negotiates extended-join and shows the realname of someone who joins", async () => {
+  t = await startTestServer();
+  const dir = mkdtempSync(join(tmpdir(), "chat-weechat-"));
+  dirs.push(dir);
+  const wee = Bun.spawn(
+    [
+      "weechat-headless",
+      "--dir",
+      dir,
+      "-r",
+      [
+        "/set logger.file.flush_delay 0",
+        `/server add t 127.0.0.1/${t.port} -notls -nicks=wee -username=wee -autojoin=#lobby`,
+        '/set irc.server.t.capabilities "*"',
+        "/connect t",
+        "/wait 30 /quit",
+      ].join(";"),
+    ],
+    {
+      stdout: "ignore",
+      stderr: "ignore",
+      stdin: "ignore",
+      env: { ...process.env, LANG: "C.UTF-8" },
+    },
+  );
+  procs.push(wee);
+  const raw = await t.client("watcher");
+  raw.send("JOIN #lobby");
+  await raw.expect(/^:wee!\S+ JOIN #lobby$/, 10_000);
+  const late = await t.client("late", { realname: "Late Comer" });
+  late.send("JOIN #lobby");
+  await late.expect(/ 366 late #lobby /);
+  // weechat prints an extended JOIN as "late (Late Comer) (~late@host) has joined #lobby".
+  await waitFileContains(join(dir, "logs", "irc.t.#lobby.weechatlog"), "late (Late Comer)", 10_000);
+}, 30_000);

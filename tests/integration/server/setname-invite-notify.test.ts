@@ -183,4 +183,18 @@ describe("CAP REQ and LIST", () => {
     expect(list).toContain("cap-notify");
     expect(list).toContain("setname");
   });
+
+  // Capability negotiation: "servers MUST NOT disable the cap-notify capability
+  // if the client requests CAP LS with a version of 302 or newer", and a REQ is
+  // accepted or rejected as a whole.
+  test("after CAP LS 302, CAP REQ -cap-notify is NAKed and changes nothing", async () => {
+    t = await startTestServer();
+    const a = await t.client("alice", { caps: ["server-time"] });
+    a.send("CAP REQ :-server-time -cap-notify");
+    expect(await a.expect(/ CAP /)).toBe(":chat.server CAP alice NAK :-server-time -cap-notify");
+    a.send("CAP LIST");
+    expect(await a.expect(/ CAP alice LIST /)).toBe(
+      ":chat.server CAP alice LIST :server-time cap-notify",
+    );
+  });
 });

@@ -71,4 +71,18 @@ describe("Logger", () => {
       expect(lines[0]).toContain("said ******** and ******** and ********");
     }
   });
+
+  test("json: a secret made of JSON syntax or digits is masked in values and the line still parses", () => {
+    const { l, lines } = logger("json");
+    l.setSecrets([",", '"', "0"]);
+    l.event({ level: "info", event: "quit", msg: 'a, "b" 0', fields: { reason: "x,y", id: 10 } });
+    expect(JSON.parse(lines[0] ?? "")).toEqual({
+      time: "2026-01-02T03:04:05.678Z",
+      level: "info",
+      event: "quit",
+      msg: "a******** ********b******** ********",
+      reason: "x********y",
+      id: 10,
+    });
+  });
 });

@@ -115,4 +115,31 @@ export function runBusContract(name: string, make: () => MessageBus | Promise<Me
     expect(other).toEqual(["x", "y"]);
     bus.close();
   });
+
+  test(`${name}: listeners leaving a topic in any order leave the others receiving`, async () => {
+    const bus = await make();
+    const got: string[] = [];
+    const listen = (who: string) => (e: BusEvent) =>
+      got.push(`${who}:${e.type === "message" ? e.text : ""}`);
+    const stopA = bus.subscribe("#r", listen("a"));
+    const stopB = bus.subscribe("#r", listen("b"));
+    const stopC = bus.subscribe("#r", listen("c"));
+    stopB();
+    bus.publish("#r", msg("1"));
+    stopA();
+    stopA(); // a second call changes nothing
+    bus.publish("#r", msg("2"));
+    const stopD = bus.subscribe("#r", listen("d"));
+    bus.publish("#r", msg("3"));
+    stopC();
+    stopD();
+    bus.publish("#r", msg("4"));
+    const stopE = bus.subscribe("#r", listen("e"));
+    bus.publish("#r", msg("5"));
+    await settle(got, 6);
+    await Bun.sleep(20);
+    expect(got).toEqual(["a:1", "c:1", "c:2", "c:3", "d:3", "e:5"]);
+    stopE();
+    bus.close();
+  });
 }

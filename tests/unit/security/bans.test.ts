@@ -50,6 +50,12 @@ describe("IP patterns", () => {
     expect(isIpPattern("10.*")).toBe(true);
     expect(isIpPattern("bob!*@*")).toBe(false);
     expect(isIpPattern("1.2.3.4/x")).toBe(false);
+    expect(isIpPattern("1.2.3.4/32")).toBe(true);
+    expect(isIpPattern("::/128")).toBe(true);
+    expect(isIpPattern("1.2.3.4/33")).toBe(false);
+    expect(isIpPattern("2001:db8::/129")).toBe(false);
+    expect(isIpPattern("10.*/8")).toBe(false);
+    expect(isIpPattern("10.0.0.0/8/8")).toBe(false);
   });
 });
 

@@ -34,6 +34,19 @@ describe("operator credentials", () => {
     expect(creds.verifySync("root", "")).toBe(false);
   });
 
+  test("the decoy is made on the first check: concurrent first checks and a sync first check agree", async () => {
+    // Fresh objects: the decoy hash does not exist yet when these run.
+    const a = new OperCredentials([{ name: "root", password: "hunter2" }]);
+    expect(await Promise.all([a.verify("nobody", "x"), a.verify("root", "hunter2")])).toEqual([
+      false,
+      true,
+    ]);
+    expect(a.verifySync("nobody", "x")).toBe(false);
+    const b = new OperCredentials([]);
+    expect(b.verifySync("root", "hunter2")).toBe(false);
+    expect(await b.verify("root", "hunter2")).toBe(false);
+  });
+
   test("the plain passwords are not kept in the object", () => {
     expect(JSON.stringify(Object.values(creds))).not.toContain("hunter2");
     expect(Bun.inspect(creds)).not.toContain("hunter2");

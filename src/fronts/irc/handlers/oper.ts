@@ -70,7 +70,10 @@ function banParams(params: readonly string[]): {
 }
 
 function expiry(expiresAt: number | undefined): string {
-  return expiresAt === undefined ? "" : ` until ${new Date(expiresAt).toISOString()}`;
+  if (expiresAt === undefined) return "";
+  // A ban kept before MAX_BAN_MINUTES existed may end past any date: still list it.
+  const end = new Date(expiresAt);
+  return Number.isNaN(end.getTime()) ? " until far in the future" : ` until ${end.toISOString()}`;
 }
 
 function listBans(ctx: CommandContext, kind: BanKind): void {

@@ -52,8 +52,12 @@ export function cap(ctx: CommandContext, msg: IrcMessage): void {
     case "REQ": {
       if (!core.registered) irc.capNegotiating = true;
       const wanted = (msg.params[1] ?? "").split(" ").filter((c) => c !== "");
-      const ok = wanted.every((c) =>
-        Object.hasOwn(CAPABILITIES, c.startsWith("-") ? c.slice(1) : c),
+      // cap-notify is implied by CAP LS 302 and then "servers MUST NOT disable" it.
+      const keepsNotify = irc.capVersion >= 302;
+      const ok = wanted.every(
+        (c) =>
+          Object.hasOwn(CAPABILITIES, c.startsWith("-") ? c.slice(1) : c) &&
+          !(keepsNotify && c === "-cap-notify"),
       );
       if (!ok || wanted.length === 0) {
         irc.msg("CAP", [nick, "NAK", msg.params[1] ?? ""]);

@@ -7,9 +7,11 @@
  * a taken or unusable new name.
  */
 
+import { V_MESSAGE_TAGS, V_SERVER_TIME } from "../../../core/api.ts";
 import type { IrcMessage } from "../../../protocol/message.ts";
 import { RPL } from "../../../protocol/numerics.ts";
 import type { CommandContext } from "../context.ts";
+import { tagPrefix, trailing } from "../render.ts";
 import { fail } from "../standard-replies.ts";
 import { sendNames } from "./channel.ts";
 
@@ -27,8 +29,14 @@ export function rename(ctx: CommandContext, msg: IrcMessage): void {
 /** What a client without draft/channel-rename is shown: its own PART and JOIN, topic and NAMES. */
 export function renamedFallback(ctx: CommandContext, from: string, to: string, why: string): void {
   const { core, irc } = ctx;
-  irc.msg("PART", [from, why === "" ? `Channel renamed to ${to}` : why], core.prefix);
-  irc.raw(`:${core.prefix} JOIN ${to}`);
+  // Channel events like any other for this client: each with its own msgid and the time.
+  const variant =
+    (core.hasCap("server-time") ? V_SERVER_TIME : 0) |
+    (core.hasCap("message-tags") ? V_MESSAGE_TAGS : 0);
+  const tags = (): string => tagPrefix(variant, core.now(), core.newId());
+  const text = why === "" ? `Channel renamed to ${to}` : why;
+  irc.raw(`${tags()}:${core.prefix} PART ${from}${trailing(text)}`);
+  irc.raw(`${tags()}:${core.prefix} JOIN ${to}`);
   const topic = core.topic(to);
   if (topic !== undefined) {
     irc.reply(RPL.TOPIC, to, topic.text);
