@@ -1,11 +1,14 @@
 /**
- * Cluster fan-out benchmark: one room of CLIENTS members, on one node with the
- * in-process bus, then split over two nodes over a real redis-server, in the
- * same run. Senders on every node send MESSAGES lines each; every member
- * counts what it receives. Reports deliveries/s, p99 latency (send to
- * receipt, ms) and Redis round trips per message.
+ * Cluster fan-out benchmark, scenario (i) of `npm run bench`: one room of
+ * CLIENTS members, on one node with the in-process bus, then split over two
+ * nodes over a real redis-server, in the same run; then the same clients in
+ * rooms of 10 (one sender per room). Senders on every node send MESSAGES
+ * lines each; every member counts what it receives. Reports deliveries/s,
+ * p99 latency (send to receipt, ms) and Redis round trips per message.
  *
- *   bun bench/cluster.ts [clients=500] [messages=200]
+ *   bun bench/cluster.ts [clients=500] [messages=200] [--json]
+ *
+ * With --json the last line is {"rows": [...]} for bench/run.ts.
  *
  * Everything runs in this one process (both nodes, all clients) on a machine
  * shared with others: read the ratio between the two rows, not the figures.
@@ -17,10 +20,15 @@ import { Cluster } from "../src/cluster/cluster.ts";
 import { ircFront } from "../src/fronts/irc/front.ts";
 import { MemoryStore } from "../src/store/memory.ts";
 import { startTestRedis } from "../tests/helpers/redis.ts";
+import type { ClusterRow } from "./lib/cluster-scenario.ts";
 
-const CLIENTS = Number(process.argv[2] ?? 500);
-const MESSAGES = Number(process.argv[3] ?? 200);
+const positional = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+const JSON_OUT = process.argv.includes("--json");
+const CLIENTS = Number(positional[0] ?? 500);
+const MESSAGES = Number(positional[1] ?? 200);
+/** Senders in the one-room set-up; in the many-rooms one, the first member of each room. */
 const SENDERS = 10;
+const ROOM_SIZE = 10;
 
 interface Member {
   write(line: string): void;
@@ -57,7 +65,7 @@ async function member(port: number, nick: string): Promise<Member> {
         rest = lines.pop() ?? "";
         for (const l of lines) {
           const at = l.indexOf(" :t=");
-          if (at !== -1 && l.includes(" PRIVMSG #bench ")) {
+          if (at !== -1 && l.includes(" PRIVMSG #b")) {
             m.got++;
             latencies.push(performance.now() - Number(l.slice(at + 4)));
           } else if (l.includes(" 001 ")) welcome();
@@ -73,21 +81,38 @@ async function member(port: number, nick: string): Promise<Member> {
   return m;
 }
 
-async function run(label: string, ports: number[], rtts: () => number): Promise<string> {
+async function run(
+  label: string,
+  ports: number[],
+  rtts: () => number,
+  rooms: number,
+): Promise<ClusterRow> {
   latencies.length = 0;
   const members: Member[] = [];
   for (let i = 0; i < CLIENTS; i++)
     members.push(await member(ports[i % ports.length] as number, `m${i}`));
   await Promise.all(members.map((m) => m.welcomed));
-  for (const m of members) m.write("JOIN #bench");
+  // Member i is in room i % rooms, so every room has members on both nodes.
+  const roomOf = (i: number): string => `#b${i % rooms}`;
+  members.forEach((m, i) => {
+    m.write(`JOIN ${roomOf(i)}`);
+  });
   await Promise.all(members.map((m) => m.joined));
   await Bun.sleep(500); // let the other node's replica see every JOIN
-  const senders = members.slice(0, SENDERS);
-  const expected = SENDERS * MESSAGES * (CLIENTS - 1);
+  const senders: [Member, string][] =
+    rooms === 1
+      ? members.slice(0, SENDERS).map((m) => [m, "#b0"])
+      : members.slice(0, rooms).map((m, i) => [m, roomOf(i)]);
+  const size = (room: number): number =>
+    Math.floor(CLIENTS / rooms) + (room < CLIENTS % rooms ? 1 : 0);
+  let expected = 0;
+  senders.forEach(([, room]) => {
+    expected += MESSAGES * (size(Number(room.slice(2))) - 1);
+  });
   const rtt0 = rtts();
   const t0 = performance.now();
   for (let k = 0; k < MESSAGES; k++) {
-    for (const s of senders) s.write(`PRIVMSG #bench :t=${performance.now()}`);
+    for (const [s, room] of senders) s.write(`PRIVMSG ${room} :t=${performance.now()}`);
     if (k % 10 === 9) await Bun.sleep(1);
   }
   const total = (): number => members.reduce((n, m) => n + m.got, 0);
@@ -97,53 +122,74 @@ async function run(label: string, ports: number[], rtts: () => number): Promise<
   const got = total();
   latencies.sort((a, b) => a - b);
   const p99 = latencies[Math.floor(latencies.length * 0.99)] ?? Number.NaN;
-  const perMsg = (rtts() - rtt0) / (SENDERS * MESSAGES);
+  const perMsg = (rtts() - rtt0) / (senders.length * MESSAGES);
   for (const m of members) m.close();
-  return `${label.padEnd(24)} deliveries ${got}/${expected}  ${(got / secs).toFixed(0)}/s  p99 ${p99.toFixed(1)} ms  redis round trips/message ${perMsg.toFixed(2)}`;
+  await Bun.sleep(200); // let the servers see every QUIT before the next set-up
+  return {
+    setup: label,
+    rooms,
+    deliveries: got,
+    expected,
+    perSecond: Math.round(got / secs),
+    p99Ms: Math.round(p99 * 10) / 10,
+    roundTripsPerMessage: Math.round(perMsg * 1000) / 1000,
+  };
 }
 
 const limits = { floodLimit: false, maxConnectionsPerIp: 100_000 };
-const one: RunningServer = startServer({
-  host: "127.0.0.1",
-  port: 0,
-  store: new MemoryStore({ history: 1000 }),
-  bus: new LocalBus(),
-  limits,
-  plainFront: null,
-});
-const rows: string[] = [];
-rows.push(await run("one node, LocalBus", [one.port], () => 0));
-await one.stop();
-
+const rows: ClusterRow[] = [];
+const variants = [1, Math.max(2, Math.floor(CLIENTS / ROOM_SIZE))];
 const redis = await startTestRedis();
-const nodes: { server: RunningServer; bus: RedisBus; cluster: Cluster }[] = [];
-for (let i = 0; i < 2; i++) {
-  const bus = await RedisBus.connect({ url: redis.url });
-  const server = startServer({
+for (const rooms of variants) {
+  const one: RunningServer = startServer({
     host: "127.0.0.1",
     port: 0,
     store: new MemoryStore({ history: 1000 }),
-    bus,
+    bus: new LocalBus(),
     limits,
     plainFront: null,
   });
-  const cluster = new Cluster(server.core, bus, ircFront);
-  cluster.start();
-  nodes.push({ server, bus, cluster });
-}
-rows.push(
-  await run(
-    "two nodes over Redis",
-    nodes.map((n) => n.server.port),
-    () => nodes.reduce((s, n) => s + n.bus.stats.roundTrips, 0),
-  ),
-);
-for (const n of nodes) {
-  n.cluster.stop();
-  await n.server.stop();
-  n.bus.close();
+  rows.push(await run("one node, LocalBus", [one.port], () => 0, rooms));
+  await one.stop();
+
+  const nodes: { server: RunningServer; bus: RedisBus; cluster: Cluster }[] = [];
+  const prefix = `bench${rooms}:`;
+  for (let i = 0; i < 2; i++) {
+    const bus = await RedisBus.connect({ url: redis.url, prefix });
+    const server = startServer({
+      host: "127.0.0.1",
+      port: 0,
+      store: new MemoryStore({ history: 1000 }),
+      bus,
+      limits,
+      plainFront: null,
+    });
+    const cluster = new Cluster(server.core, bus, ircFront, { prefix });
+    cluster.start();
+    nodes.push({ server, bus, cluster });
+  }
+  rows.push(
+    await run(
+      "two nodes over Redis",
+      nodes.map((n) => n.server.port),
+      () => nodes.reduce((s, n) => s + n.bus.stats.roundTrips, 0),
+      rooms,
+    ),
+  );
+  for (const n of nodes) {
+    n.cluster.stop();
+    await n.server.stop();
+    n.bus.close();
+  }
 }
 await redis.stop();
-console.log(`cluster fan-out: one room of ${CLIENTS}, ${SENDERS} senders x ${MESSAGES} messages`);
-for (const r of rows) console.log(r);
+console.log(
+  `cluster fan-out: ${CLIENTS} clients; one room (${SENDERS} senders) and rooms of ${ROOM_SIZE} (one sender each), ${MESSAGES} messages per sender`,
+);
+for (const r of rows) {
+  console.log(
+    `${`${r.setup}, ${r.rooms} room(s)`.padEnd(36)} deliveries ${r.deliveries}/${r.expected}  ${r.perSecond}/s  p99 ${r.p99Ms} ms  redis round trips/message ${r.roundTripsPerMessage}`,
+  );
+}
+if (JSON_OUT) console.log(JSON.stringify({ clients: CLIENTS, messages: MESSAGES, rows }));
 process.exit(0);

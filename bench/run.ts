@@ -21,7 +21,7 @@
  *   npm run bench -- --scenario h --servers chat,inspircd
  *                                          (a) over TLS, the same self-signed certificate on both
  *
- * Flags: --scenario a,b,c,d,e,f,g,h  --servers chat,inspircd,ngircd  --quick  --workers N
+ * Flags: --scenario a,b,c,d,e,f,g,h,i (i: two nodes over Redis against one, bench/cluster.ts)  --servers chat,inspircd,ngircd  --quick  --workers N
  *        --per-ip N (clients per 127.0.0.0/8 source address, 0 = one address)  --rebuild
  *        --no-profile  --out FILE  --rate MSGS_PER_S (for --profile-only and (g))
  *        --chat-binary PATH (benchmark another build instead of dist/chat)
@@ -38,6 +38,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { type BenchArgs, parseBenchArgs, type ScenarioId, UsageError } from "./lib/args.ts";
+import { clusterFanout } from "./lib/cluster-scenario.ts";
 import { baselineVerdict } from "./lib/compare.ts";
 import {
   currentRatios,
@@ -276,6 +277,10 @@ async function main(): Promise<void> {
   if (has("e")) {
     log("(e) history write rate");
     results.history = await historyWrite(opts);
+  }
+  if (has("i")) {
+    log("(i) one room, and rooms of 10, over two nodes and Redis against one node");
+    results.cluster = await clusterFanout(opts);
   }
   if (has("a") && kinds.includes("chat") && args.profile && !quick) {
     log("profile: our server from source under --cpu-prof at (a)'s best rate");

@@ -1,6 +1,7 @@
 /** Renders the benchmark results as BENCHMARKS.md (plus the hand-written bench/findings.md). */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { clusterSection } from "./cluster-scenario.ts";
 import { baselineSection } from "./compare.ts";
 import { isObj, kib, m, ms, ratio } from "./format.ts";
 import type { ProfileSummary } from "./profile.ts";
@@ -293,6 +294,7 @@ export function renderReport(r: BenchResults): string {
       `\`${r.history.command}\`: \`${r.history.output ? JSON.stringify(r.history.output) : r.history.raw}\``,
     );
   out.push("");
+  out.push(...clusterSection(r.cluster));
   out.push(...profileSection(r.profile));
   const findings = join(REPO_ROOT, "bench/findings.md");
   if (existsSync(findings)) {

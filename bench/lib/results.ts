@@ -3,6 +3,7 @@
  * saved as bench/results/*.json. Its own module so the runner and the renderer both depend on
  * it instead of on each other.
  */
+import type { ClusterResult } from "./cluster-scenario.ts";
 import type { ProfileSummary } from "./profile.ts";
 import type {
   FanoutResult,
@@ -37,6 +38,8 @@ export interface BenchResults {
   tls?: Partial<Record<ServerKind, FanoutResult | string>>;
   /** (g), one entry per round; absent in older result files. */
   sustained?: Array<Partial<Record<ServerKind, SustainedResult | string>>>;
+  /** (i): two nodes over Redis against one node; absent in older result files. */
+  cluster?: ClusterResult | null;
   profile: ProfileSummary | string | null;
   configs: Record<string, string>;
 }
@@ -58,6 +61,7 @@ export function emptyResults(
     history: null,
     sustained: [],
     tls: {},
+    cluster: null,
     profile: null,
   };
 }

@@ -96,6 +96,12 @@ async function serveUntilStopped(
       ? undefined
       : await joinNetwork({
           url: config.redis,
+          ...(config.nodeTtlSeconds !== undefined
+            ? {
+                nodeTtlMs: config.nodeTtlSeconds * 1000,
+                heartbeatMs: Math.ceil((config.nodeTtlSeconds * 1000) / 3),
+              }
+            : {}),
           log: (line) => logger.log("warn", "cluster", line),
         }).catch((err: unknown) => {
           moderation.close();

@@ -49,6 +49,8 @@ export interface ServeConfig {
   redis?: string;
   /** Share the port with other `chat serve --redis` processes on this host. */
   reusePort?: boolean;
+  /** `--node-ttl`: seconds of silence before the other nodes drop this one (heartbeat a third). */
+  nodeTtlSeconds?: number;
   /** The web client on the main port (`--no-web` turns it off). */
   web: boolean;
   /** A dedicated port for the web client too. */
@@ -126,6 +128,11 @@ export const serveArgs = {
     type: "boolean",
     description:
       "Share the port with other chat serve --redis processes on this host (SO_REUSEPORT)",
+  },
+  "node-ttl": {
+    type: "string",
+    description:
+      "With --redis: seconds without a heartbeat before a node is lost and its users quit (default 15; heartbeats every third)",
   },
   "log-format": {
     type: "string",
@@ -210,6 +217,8 @@ export function toServeConfig(args: RawArgs, env: Record<string, string | undefi
       "--reuse-port needs --redis: processes sharing a port must form one network, or users would land on separate servers",
     );
   }
+  const nodeTtl = lastString(args["node-ttl"]);
+  if (nodeTtl !== undefined) config.nodeTtlSeconds = checkNodeTtl(nodeTtl, config.redis);
   const webPort = lastString(args["web-port"]);
   if (webPort !== undefined) config.webPort = parsePort(webPort, "--web-port");
   const name = lastString(args.name);
@@ -259,6 +268,16 @@ function checkRedisUrl(url: string): string {
     );
   }
   return url;
+}
+
+/** 1 to 3600 seconds, and only beside --redis (a lone server has no heartbeat). */
+function checkNodeTtl(raw: string, redis: string | undefined): number {
+  const seconds = parsePositiveInt(raw, "--node-ttl");
+  if (seconds > 3600) throw new UsageError(`--node-ttl must be 1 to 3600 seconds, not ${raw}`);
+  if (redis === undefined) {
+    throw new UsageError("--node-ttl needs --redis: only nodes of a network send heartbeats");
+  }
+  return seconds;
 }
 
 function oneOf<T extends string>(raw: string, allowed: readonly T[], flag: string): T {

@@ -14,10 +14,13 @@
  */
 import type { RedisBus } from "../bus/redis.ts";
 import { setNick, suggestNick } from "../core/actions/identity.ts";
+import { banFromNetwork } from "../core/actions/oper.ts";
 import type { FrontFactory } from "../core/api.ts";
 import type { Core } from "../core/core.ts";
 import type { NodeHooks } from "../core/node-hooks.ts";
 import type { Session } from "../core/state.ts";
+import type { BanKind, ServerBan } from "../security/bans.ts";
+import { parseClaimChange } from "./claim-records.ts";
 import { NickClaims, parseHolder } from "./nicks.ts";
 import { Replica, type RoomRecord, type UserRecord } from "./replica.ts";
 
@@ -44,6 +47,8 @@ export class Cluster implements NodeHooks {
   private readonly ttlMs: number;
   private readonly log: (line: string) => void;
   private timer: ReturnType<typeof setInterval> | undefined;
+  /** Each other node's +i and operator counts, from its last heartbeat (for LUSERS). */
+  private readonly remoteCounts = new Map<string, { inv: number; ops: number }>();
   /** No node is declared lost before this (we were cut off from Redis ourselves). */
   private graceUntil = 0;
 
@@ -68,8 +73,11 @@ export class Cluster implements NodeHooks {
   /** Join the network: hooks on, hello to the others, heartbeats. */
   start(): void {
     this.core.hooks = this;
+    // Owned-nick claims stay in each node's SQLite; every change made here is replayed elsewhere.
+    this.core.accounts.store.onChange = (c) =>
+      this.bus.control({ k: "claim", node: this.core.node, c });
     this.bus.control({ k: "hello", node: this.core.node });
-    this.bus.control({ k: "beat", node: this.core.node });
+    this.bus.control(this.beatRecord());
     this.timer = setInterval(() => this.beat(), this.heartbeatMs);
   }
 
@@ -78,6 +86,7 @@ export class Cluster implements NodeHooks {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
     this.core.hooks = undefined;
+    this.core.accounts.store.onChange = undefined;
     for (const [s, value] of this.held) {
       if (s.folded !== undefined) void this.claims.release(s.folded, value).catch(() => {});
     }
@@ -125,6 +134,14 @@ export class Cluster implements NodeHooks {
     return true;
   }
 
+  banAdded(ban: ServerBan): void {
+    this.bus.control({ k: "ban", node: this.core.node, ...ban });
+  }
+
+  banLifted(kind: BanKind, pattern: string): void {
+    this.bus.control({ k: "unban", node: this.core.node, kind, pattern });
+  }
+
   // ---- internals
 
   private async claim(s: Session): Promise<void> {
@@ -170,7 +187,7 @@ export class Cluster implements NodeHooks {
   private beat(): void {
     const now = Date.now();
     if (!this.bus.connected) this.graceUntil = now + this.ttlMs;
-    this.bus.control({ k: "beat", node: this.core.node });
+    this.bus.control(this.beatRecord());
     for (const s of this.held.keys()) void this.claim(s);
     if (now < this.graceUntil) return;
     for (const [node, at] of this.lastSeen) {
@@ -178,9 +195,36 @@ export class Cluster implements NodeHooks {
     }
   }
 
+  /**
+   * A heartbeat carries this node's +i and operator counts: user modes never
+   * cross the bus, and LUSERS counts them network-wide (a heartbeat late).
+   */
+  private beatRecord(): Record<string, unknown> {
+    const r = this.core.registry;
+    return { k: "beat", node: this.core.node, inv: r.invisibleCount, ops: r.operCount };
+  }
+
+  private noteCounts(node: string, inv: unknown, ops: unknown): void {
+    if (typeof inv !== "number" || typeof ops !== "number") return;
+    this.remoteCounts.set(node, { inv, ops });
+    this.sumCounts();
+  }
+
+  private sumCounts(): void {
+    let inv = 0;
+    let ops = 0;
+    for (const c of this.remoteCounts.values()) {
+      inv += c.inv;
+      ops += c.ops;
+    }
+    this.core.registry.remoteInvisible = inv;
+    this.core.registry.remoteOpers = ops;
+  }
+
   /** Every user of `node` quits here (it cannot publish their QUITs any more). */
   private dropNode(node: string, reason: string): void {
     this.lastSeen.delete(node);
+    if (this.remoteCounts.delete(node)) this.sumCounts();
     const users = this.replica.usersOf(node);
     for (const [conn, g] of users) {
       const rooms = [...g.joined.keys()];
@@ -210,11 +254,29 @@ export class Cluster implements NodeHooks {
       case "gone":
         this.replica.drop(node, Number(r.conn));
         return;
+      case "beat":
+        this.noteCounts(node, r.inv, r.ops);
+        return;
       case "hello":
         this.snapshot();
         return;
       case "room":
         this.replica.room(r as unknown as RoomRecord);
+        return;
+      case "ban":
+        if (node !== this.core.node) this.applyBan(r);
+        return;
+      case "claim": {
+        const change = parseClaimChange(r.c);
+        if (node !== this.core.node && change !== undefined) {
+          this.core.accounts.store.applyRemote(change, this.core.now());
+        }
+        return;
+      }
+      case "unban":
+        if (node !== this.core.node && (r.kind === "mask" || r.kind === "ip")) {
+          this.core.admission.removeBan(r.kind, String(r.pattern));
+        }
         return;
       case "bye":
         this.dropNode(node, typeof r.reason === "string" ? r.reason : "Server shutting down");
@@ -236,8 +298,29 @@ export class Cluster implements NodeHooks {
     }
   }
 
-  /** Everything a new node needs to know about this one: rooms first, then users in them. */
+  /** Another node's K-line or D-line (a record of ours, or a bad one, is ignored). */
+  private applyBan(r: Control): void {
+    if (r.kind !== "mask" && r.kind !== "ip") return;
+    if (typeof r.pattern !== "string" || typeof r.setAt !== "number") return;
+    const ban: ServerBan = {
+      kind: r.kind,
+      pattern: r.pattern,
+      reason: String(r.reason ?? ""),
+      setBy: String(r.setBy ?? "operator"),
+      setAt: r.setAt,
+    };
+    if (typeof r.expiresAt === "number") ban.expiresAt = r.expiresAt;
+    const removed = banFromNetwork(this.core, ban);
+    this.log(`server ban ${ban.pattern} from node ${String(r.node)}: ${removed} removed here`);
+  }
+
+  /** Everything a new node needs to know about this one: bans, rooms, then users in them. */
   private snapshot(): void {
+    const now = this.core.now();
+    for (const ban of this.core.admission.bans.list(now)) this.banAdded(ban);
+    for (const claim of this.core.accounts.store.all(now)) {
+      this.bus.control({ k: "claim", node: this.core.node, c: { op: "put", claim } });
+    }
     for (const room of this.core.registry.rooms.values()) {
       let local = false;
       for (const m of room.members.keys()) if (m.id > 0) local = true;

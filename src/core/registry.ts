@@ -27,6 +27,9 @@ export class Registry {
   operCount = 0;
   /** Registered users on other nodes (src/cluster keeps it), for network-wide LUSERS. */
   remoteUsers = 0;
+  /** Of those, +i and operators, as their nodes last said in a heartbeat (src/cluster). */
+  remoteInvisible = 0;
+  remoteOpers = 0;
 
   constructor(private readonly whowasEntries: number) {}
 
@@ -71,10 +74,10 @@ export class Registry {
   /** User counts for LUSERS, exact: every count is kept as sessions and modes change. */
   counts(): Counts {
     return {
-      users: this.registeredCount - this.invisibleCount + this.remoteUsers,
-      invisible: this.invisibleCount,
+      users: this.registeredCount - this.invisibleCount + this.remoteUsers - this.remoteInvisible,
+      invisible: this.invisibleCount + this.remoteInvisible,
       unknown: this.sessions.size - this.registeredCount,
-      opers: this.operCount,
+      opers: this.operCount + this.remoteOpers,
       channels: this.rooms.size,
       peak: this.peakRegistered,
     };

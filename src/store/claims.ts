@@ -69,8 +69,28 @@ export interface OfflineMessage {
   text: string;
 }
 
+/** A change to the claims, as another node of the network replays it (src/cluster). */
+export type ClaimChange =
+  | { op: "put"; claim: Claim }
+  | { op: "touch"; folded: string; at: number }
+  | { op: "remove"; folded: string };
+
+/**
+ * Of two claims on one nick made on two nodes at once, the one every node
+ * keeps: the earlier, and on equal times the one whose proof sorts first, so
+ * all nodes pick the same without asking each other.
+ */
+export function earlierClaim(a: Claim, b: Claim): Claim {
+  if (a.created !== b.created) return a.created < b.created ? a : b;
+  const ka = `${a.hash ?? ""}|${a.certfp ?? ""}`;
+  const kb = `${b.hash ?? ""}|${b.certfp ?? ""}`;
+  return ka <= kb ? a : b;
+}
+
 export class ClaimStore {
   private readonly expiryMs: number;
+  /** Told of every change made here (not of replayed ones), to share it with other nodes. */
+  onChange: ((change: ClaimChange) => void) | undefined;
 
   private constructor(
     private readonly db: Database,
@@ -125,7 +145,46 @@ export class ClaimStore {
         "INSERT INTO claims (folded, nick, hash, certfp, created, last_login) VALUES (?, ?, ?, ?, ?, ?)",
       )
       .run(claim.folded, claim.nick, claim.hash, claim.certfp, now, now);
+    this.onChange?.({ op: "put", claim: { ...claim, created: now, lastLogin: now } });
     return true;
+  }
+
+  /**
+   * Replay another node's change: a claim is kept unless one made earlier is
+   * here (earlierClaim), a login moves the clock forward only, a removal drops it.
+   */
+  applyRemote(change: ClaimChange, now: number): void {
+    if (change.op === "touch") {
+      this.db
+        .query<never, [number, string, number]>(
+          "UPDATE claims SET last_login = ? WHERE folded = ? AND last_login < ?",
+        )
+        .run(change.at, change.folded, change.at);
+      return;
+    }
+    if (change.op === "remove") {
+      this.removeHere(change.folded);
+      return;
+    }
+    const c = change.claim;
+    const here = this.get(c.folded, now);
+    if (here !== undefined && earlierClaim(here, c) === here) return;
+    this.db
+      .query<never, [string, string, string | null, string | null, number, number]>(
+        "INSERT OR REPLACE INTO claims (folded, nick, hash, certfp, created, last_login) VALUES (?, ?, ?, ?, ?, ?)",
+      )
+      .run(c.folded, c.nick, c.hash, c.certfp, c.created, c.lastLogin);
+  }
+
+  /** Every live claim, for a node that joins the network. */
+  all(now: number): Claim[] {
+    const rows = this.db.query<ClaimRow, []>("SELECT * FROM claims").all();
+    const out: Claim[] = [];
+    for (const row of rows) {
+      const c = this.live(row, now);
+      if (c !== undefined) out.push(c);
+    }
+    return out;
   }
 
   /** The owner logged in now: the expiry clock starts again. */
@@ -133,10 +192,17 @@ export class ClaimStore {
     this.db
       .query<never, [number, string]>("UPDATE claims SET last_login = ? WHERE folded = ?")
       .run(now, folded);
+    this.onChange?.({ op: "touch", folded, at: now });
   }
 
   /** Drop a claim (owner's /unclaim, operator's RELEASE) and what was kept for it; true if there was one. */
   remove(folded: string): boolean {
+    const gone = this.removeHere(folded);
+    if (gone) this.onChange?.({ op: "remove", folded });
+    return gone;
+  }
+
+  private removeHere(folded: string): boolean {
     const r = this.db.query<never, [string]>("DELETE FROM claims WHERE folded = ?").run(folded);
     this.db.query<never, [string]>("DELETE FROM offline WHERE owner = ?").run(folded);
     return r.changes > 0;
@@ -176,7 +242,7 @@ export class ClaimStore {
   private live(row: ClaimRow | null, now: number): Claim | undefined {
     if (row === null) return undefined;
     if (now - row.last_login > this.expiryMs) {
-      this.remove(row.folded);
+      this.removeHere(row.folded); // every node expires it on its own clock
       return undefined;
     }
     return {

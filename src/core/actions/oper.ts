@@ -3,7 +3,7 @@
  * per connection and per address), KILL, and server bans (KLINE by mask,
  * DLINE by address) that also remove whoever they match right away.
  */
-import type { BanKind } from "../../security/bans.ts";
+import type { BanKind, ServerBan } from "../../security/bans.ts";
 import type { OperOutcome, ServerBanView } from "../api.ts";
 import { ChatError } from "../errors.ts";
 import type { CoreParts } from "../parts.ts";
@@ -113,6 +113,22 @@ export function banFromServer(
     setAt: now,
     ...(durationMs !== undefined && durationMs > 0 ? { expiresAt: now + durationMs } : {}),
   });
+  c.hooks?.banAdded(ban);
+  return { pattern: ban.pattern, removed: enforceBan(c, ban) };
+}
+
+/**
+ * A server ban another node of the network set: kept here too (and in this
+ * node's store), and enforced on this node's users (each node removes its own;
+ * replicas of remote users are not sessions here).
+ */
+export function banFromNetwork(c: CoreParts, ban: ServerBan): number {
+  return enforceBan(c, c.admission.addBan(ban));
+}
+
+/** Log `ban` and disconnect this node's users it matches; how many. */
+function enforceBan(c: CoreParts, ban: ServerBan): number {
+  const { kind, setBy, reason } = ban;
   c.event({
     level: "info",
     event: kind === "mask" ? "kline" : "dline",
@@ -132,11 +148,12 @@ export function banFromServer(
     if (!other.gone) c.disconnect(other, why);
     removed++;
   }
-  return { pattern: ban.pattern, removed };
+  return removed;
 }
 
 export function liftServerBan(c: CoreParts, kind: BanKind, pattern: string): string | undefined {
   const lifted = c.admission.removeBan(kind, pattern)?.pattern;
+  if (lifted !== undefined) c.hooks?.banLifted(kind, lifted);
   if (lifted !== undefined) {
     const name = kind === "mask" ? "unkline" : "undline";
     c.event({

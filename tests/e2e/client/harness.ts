@@ -386,7 +386,12 @@ export class Relay {
   private sockets = new Set<Socket<RelayEnd>>();
   private enabled = true;
 
-  constructor(readonly target: number) {}
+  constructor(private target: number) {}
+
+  /** Send new connections to another port (a load balancer dropping a dead node). */
+  point(target: number): void {
+    this.target = target;
+  }
 
   get port(): number {
     return this.listener?.port ?? 0;

@@ -32,3 +32,13 @@ test("--reuse-port needs --redis", () => {
     true,
   );
 });
+
+test("--node-ttl takes 1 to 3600 seconds, only with --redis", () => {
+  const redis = "redis://127.0.0.1:1";
+  expect(toServeConfig({ "node-ttl": "3", redis }, {}).nodeTtlSeconds).toBe(3);
+  expect(toServeConfig({ redis }, {}).nodeTtlSeconds).toBeUndefined();
+  for (const bad of ["0", "-1", "1.5", "soon", "3601"]) {
+    expect(() => toServeConfig({ "node-ttl": bad, redis }, {})).toThrow(/--node-ttl must be/);
+  }
+  expect(() => toServeConfig({ "node-ttl": "3" }, {})).toThrow(/--node-ttl needs --redis/);
+});
