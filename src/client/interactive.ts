@@ -279,6 +279,7 @@ export class Interactive {
       switch (r.kind) {
         case "submit":
           this.screen.redraw();
+          if (this.answer === undefined && r.line.trim() !== "") this.view.toBottom();
           this.submit(r.line);
           break;
         case "complete":

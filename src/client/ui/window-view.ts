@@ -129,6 +129,19 @@ export class WindowView {
     this.repaint();
   }
 
+  /** Back to the newest line: scrolled back, a typed line and its reply would land out of sight. */
+  toBottom(): void {
+    const w = this.windows.active;
+    if (w === undefined || w.scroll === 0) return;
+    // An older page already here must not pull the view back to its top.
+    clearTimeout(this.topRepaint);
+    this.topRepaint = undefined;
+    w.fetching = false;
+    w.scroll = 0;
+    w.jumpTo = undefined;
+    this.repaint();
+  }
+
   /** The window keys: Alt-1..9, Alt-arrows, Ctrl-N/P, PageUp/PageDown. True when taken. */
   windowKey(key: Key): boolean {
     const w = this.windows;

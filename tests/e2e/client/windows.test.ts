@@ -151,4 +151,36 @@ describe("windows", () => {
       "back at the bottom",
     );
   }, 60_000);
+  test("a line typed while scrolled back goes back to the bottom, so it and its reply are seen", async () => {
+    const bob = await peer("bob", ["#scroll"]);
+    for (let i = 1; i <= 60; i++)
+      bob.send(`PRIVMSG #scroll :scroll line ${String(i).padStart(2, "0")}`);
+    bob.send("PING done");
+    await bob.expect(/PONG .*done/);
+
+    const alice = pty("alice", ["--room", "#scroll"]);
+    await prompt(alice, "#scroll");
+    await alice.waitFor("scroll line 60");
+    alice.type("\x1b[5~");
+    // Past the top of the 50 kept lines: the older page comes and is shown from its top.
+    await alice.waitUntil(
+      (t) => t.screenText().includes("scroll line 01") && status(t).includes("more below"),
+      "scrolled back to the start",
+    );
+
+    alice.type("said while reading back\r");
+    await alice.waitUntil(
+      (t) =>
+        t.screenText().includes("<alice> said while reading back") &&
+        !status(t).includes("more below"),
+      "the own line shown at the bottom",
+    );
+    alice.type("\x1b[5~");
+    await alice.waitUntil((t) => status(t).includes("more below"), "scrolled back again");
+    alice.type("/search nothing-like-this\r");
+    await alice.waitUntil(
+      (t) => t.screenText().includes("nothing found") && !status(t).includes("more below"),
+      "the command's reply shown at the bottom",
+    );
+  }, 60_000);
 });
