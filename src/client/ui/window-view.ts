@@ -109,11 +109,13 @@ export class WindowView {
   markRead(w: Window | undefined = this.windows.active): void {
     const conn = this.ctx.conn();
     if (conn === undefined || w === undefined || w.scroll > 0) return;
-    if (!conn.state.caps.has("draft/read-marker")) return;
-    const newest = this.windows.newest(w);
+    // A room left before anyone spoke in it is read up to our join: what comes later is new.
+    const newest = this.windows.newest(w) ?? w.events[w.events.length - 1]?.time.getTime();
     const key = foldCase(w.name);
     if (newest === undefined || newest <= (conn.state.readMarkers.get(key) ?? 0)) return;
+    // Kept here for the divider; told to the server where it keeps them for other devices.
     conn.state.readMarkers.set(key, newest);
+    if (!conn.state.caps.has("draft/read-marker")) return;
     conn.send(message("MARKREAD", [w.name, `timestamp=${new Date(newest).toISOString()}`]));
   }
 

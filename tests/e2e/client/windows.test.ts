@@ -183,4 +183,26 @@ describe("windows", () => {
       "the command's reply shown at the bottom",
     );
   }, 60_000);
+  test("lines that came while away from a room just joined show under the 'new since you last read' row", async () => {
+    const alice = pty("alice", ["--room", "#fresh"]);
+    await prompt(alice, "#fresh");
+    alice.type("/join #newroom\r");
+    await prompt(alice, "#newroom");
+    const bob = await peer("bob", ["#newroom"]);
+    await alice.waitFor("bob joined #newroom");
+    alice.type("\x1b1");
+    await prompt(alice, "#fresh");
+    bob.send("PRIVMSG #newroom :first while away");
+    bob.send("PRIVMSG #newroom :second while away");
+    await alice.waitUntil((t) => status(t) === "[1:#fresh] 2:#newroom(2)", "2 unread");
+    alice.type("\x1b2");
+    await prompt(alice, "#newroom");
+    await alice.waitUntil(
+      (t) =>
+        /-- new since you last read --\n.*<bob> first while away\n.*<bob> second while away/.test(
+          t.screenText(),
+        ),
+      "the divider above the two new lines",
+    );
+  }, 60_000);
 });
