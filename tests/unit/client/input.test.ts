@@ -194,6 +194,24 @@ describe("slash commands", () => {
     expect(parseInput("/switch 2", st)).toEqual({ kind: "window", index: 1 });
   });
 
+  test("in a private window, /invite and /mode without a ROOM say there is no room (not #bob)", () => {
+    const st = inLobby();
+    st.current = "bob";
+    const text = (line: string): string | undefined => {
+      const a = parseInput(line, st);
+      return a.kind === "error" ? a.text : JSON.stringify(a);
+    };
+    expect(text("/invite carol")).toContain("not in a room");
+    expect(text("/mode +t")).toContain("not in a room");
+    expect(text("/mode")).toContain("not in a room");
+    const a = parseInput("/invite carol #dev", st);
+    expect(a.kind === "send" && a.messages.map((m) => [m.command, ...m.params].join(" "))).toEqual([
+      "INVITE carol #dev",
+    ]);
+    const own = parseInput(`/mode ${st.nick} +i`, st);
+    expect(own.kind === "send" && own.messages[0]?.params).toEqual([st.nick, "+i"]);
+  });
+
   test("commands without their argument explain their usage", () => {
     for (const line of ["/nick", "/msg bob", "/me", "/join", "/raw"]) {
       const a = parseInput(line, inLobby());
