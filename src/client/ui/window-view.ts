@@ -122,7 +122,10 @@ export class WindowView {
   /** The active window changed: typed lines go there, and its view is drawn. */
   afterSwitch(): void {
     // The window being left was read up to where it was shown.
-    if (this.shown !== undefined && this.shown !== this.windows.active) this.markRead(this.shown);
+    // A closed window (a room left) is no read position to report: the server would refuse it.
+    const left = this.shown;
+    if (left !== undefined && left !== this.windows.active && this.windows.list.includes(left))
+      this.markRead(left);
     const w = this.windows.active;
     this.shown = w;
     const st = this.ctx.conn()?.state;
