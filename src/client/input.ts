@@ -11,7 +11,7 @@ export type Action =
   /** Say something (split to fit and echoed by the connection). */
   | { kind: "say"; target: string; text: string; action: boolean; notice?: boolean }
   | { kind: "send"; messages: IrcMessage[] }
-  | { kind: "switch"; target: string }
+  | { kind: "switch"; target: string; text?: string }
   /** Go to window N (0-based), as Alt-N does. */
   | { kind: "window"; index: number }
   /** Close a window that is not a room (a private conversation). */
@@ -80,8 +80,7 @@ export const commands: Record<string, CommandSpec> = {
     run(args) {
       const [target, text] = firstWord(args);
       if (target === "") return err("usage: /query NICK [TEXT]");
-      if (text !== "") return { kind: "say", target, text, action: false };
-      return { kind: "switch", target };
+      return text === "" ? { kind: "switch", target } : { kind: "switch", target, text };
     },
   },
   me: {

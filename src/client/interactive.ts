@@ -151,6 +151,9 @@ export class Interactive {
     const active = this.windows.active;
     if (active !== before && before !== undefined) {
       this.view.afterSwitch();
+    } else if (active !== undefined && before === undefined && st?.current === undefined) {
+      // The first window after none (every room left): typed lines go there now.
+      this.view.afterSwitch();
     } else if (active?.fetching && targets.includes(active)) {
       // An older page is arriving: show it from its top once it is all here.
       this.view.scheduleTopRepaint(active);
@@ -380,6 +383,7 @@ export class Interactive {
         this.windows.selectName(action.target);
         this.view.afterSwitch();
         this.info(`now talking in ${action.target}`);
+        if (action.text !== undefined) conn.say(action.target, action.text, false);
         return;
       }
       case "window":

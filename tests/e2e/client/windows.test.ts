@@ -205,4 +205,17 @@ describe("windows", () => {
       "the divider above the two new lines",
     );
   }, 60_000);
+  test("after /part of the last room, /query NICK TEXT opens that window and the prompt follows it", async () => {
+    const bob = await peer("bob", ["#other"]);
+    const dan = pty("dan", ["--room", "#solo"]);
+    await prompt(dan, "#solo");
+    dan.type("/part\r");
+    await dan.waitUntil((t) => t.cursorRow().startsWith("[no room]"), "no room left");
+    dan.type("/query bob hey bob\r");
+    await bob.expect(/PRIVMSG bob :hey bob/);
+    await prompt(dan, "bob");
+    await dan.waitUntil((t) => status(t) === "[1:bob]", "bob's window, active");
+    // Leaving a room is not a read position to report: the server would refuse it.
+    expect(dan.term.text()).not.toContain("MARKREAD");
+  }, 60_000);
 });

@@ -51,6 +51,12 @@ describe("slash commands", () => {
       text: "hi there",
     });
     expect(parseInput("/query bob", inLobby())).toEqual({ kind: "switch", target: "bob" });
+    // With a text, /query still opens the window (unlike /msg), and says it there.
+    expect(parseInput("/query bob hi there", inLobby())).toEqual({
+      kind: "switch",
+      target: "bob",
+      text: "hi there",
+    });
   });
 
   test("/join adds # to bare names and keeps keys", () => {
