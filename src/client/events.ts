@@ -22,6 +22,8 @@ export interface MessageEvent {
   mention: boolean;
   /** A /search result (soju.im/search batch), not traffic: listed, never filed in a window. */
   found?: boolean;
+  /** Listed as result N of a /search in the window it was asked from: drawn `  N) ...`. */
+  resultNumber?: number;
   /** The sender proved they own their nick (account-tag names it); `--json` has it as "owned". */
   owned?: boolean;
 }

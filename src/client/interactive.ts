@@ -13,7 +13,6 @@ import { canSendMultiline } from "./multiline.ts";
 import { notification } from "./notify.ts";
 import { recentMentions, searchRequest } from "./search.ts";
 import { complete, LineEditor } from "./ui/editor.ts";
-import { formatTerminal } from "./ui/format.ts";
 import { KeyDecoder } from "./ui/keys.ts";
 import { clean } from "./ui/safe.ts";
 import { Screen } from "./ui/screen.ts";
@@ -179,18 +178,23 @@ export class Interactive {
   /** One /search result, numbered for /jump. */
   private showFound(ev: MessageEvent): void {
     this.results.push(ev);
-    const n = this.results.length;
-    const line = formatTerminal(
-      { ...ev, found: false },
-      {
-        cols: this.screen.cols,
-        colour: this.tty.colour,
-        current: undefined,
-      },
-    );
-    this.screen.print(
-      line.map((l, i) => (i === 0 ? `${String(n).padStart(3)}) ${l}` : `     ${l}`)),
-    );
+    // Filed as a row of the window it was asked from, so a repaint keeps it; without
+    // its msgid, and not a mention, it never passes for the line itself (/jump, paging).
+    const row: MessageEvent = {
+      type: "message",
+      kind: ev.kind,
+      time: ev.time,
+      room: ev.room,
+      nick: ev.nick,
+      text: ev.text,
+      self: ev.self,
+      history: ev.history,
+      mention: false,
+      resultNumber: this.results.length,
+    };
+    const w = this.windows.active;
+    if (w !== undefined) this.windows.add(w, row);
+    if (w === undefined || w.scroll === 0) this.screen.print(this.view.render(row));
   }
 
   private search(words: string, target: string | undefined): void {

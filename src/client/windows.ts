@@ -167,17 +167,13 @@ export class Windows {
     const last = w.events[w.events.length - 1];
     const floor = w.pageFloor === undefined ? -1 : w.events.indexOf(w.pageFloor);
     const floorTime = w.pageFloor?.time;
-    if (
-      ev.type === "message" &&
-      ev.history &&
-      floor !== -1 &&
-      floorTime !== undefined &&
-      ev.time <= floorTime
-    ) {
+    // A search result row is listed where it was asked for, at the end, whatever its time.
+    const older = ev.type === "message" && ev.history && ev.resultNumber === undefined;
+    if (older && floor !== -1 && floorTime !== undefined && ev.time <= floorTime) {
       let i = floor;
       while (i > 0 && (w.events[i - 1] as ClientEvent).time > ev.time) i--;
       w.events.splice(i, 0, ev);
-    } else if (ev.type === "message" && ev.history && last !== undefined && ev.time < last.time) {
+    } else if (older && last !== undefined && ev.time < last.time) {
       let i = w.events.length;
       while (i > 0 && (w.events[i - 1] as ClientEvent).time > ev.time) i--;
       w.events.splice(i, 0, ev);

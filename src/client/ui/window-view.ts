@@ -48,7 +48,14 @@ export class WindowView {
     // Whatever is drawn is drawn in the active window: that is the one being read.
     this.shown = this.windows.active;
     const current = this.windows.active?.name ?? this.ctx.conn()?.state.current;
-    return formatTerminal(ev, { cols: this.screen.cols, colour: this.tty.colour, current });
+    if (ev.type !== "message" || ev.resultNumber === undefined)
+      return formatTerminal(ev, { cols: this.screen.cols, colour: this.tty.colour, current });
+    const n = ev.resultNumber;
+    // A search result or mention: numbered for /jump, drawn as the line it lists.
+    const opts = { cols: this.screen.cols, colour: this.tty.colour, current: undefined };
+    return formatTerminal(ev, opts).map((l, i) =>
+      i === 0 ? `${String(n).padStart(3)}) ${l}` : `     ${l}`,
+    );
   }
 
   /** Rows for a window's lines: the screen less the status line and the prompt. */
