@@ -20,8 +20,10 @@ export interface MessageEvent {
   history: boolean;
   /** Mentions our nick. */
   mention: boolean;
-  /** A /search result (soju.im/search batch), not traffic: listed, never filed in a window. */
+  /** A /search result (soju.im/search batch), not traffic: listed as a numbered row, never as the line. */
   found?: boolean;
+  /** Listed as result N of a /search in the window it was asked from: drawn `  N) ...`. */
+  resultNumber?: number;
   /** The sender proved they own their nick (account-tag names it); `--json` has it as "owned". */
   owned?: boolean;
 }

@@ -375,6 +375,7 @@ export const handlers: Record<string, Handler> = {
   [RPL.LISTSTART]: silent,
   [RPL.LIST]: info((m) => `${m.params[1]} (${m.params[2]}) ${last(m)}`),
   [RPL.LISTEND]: silent,
+  [RPL.INVITING]: info((m) => `invited ${m.params[1]} to ${m.params[2]}`),
   [RPL.CHANNELMODEIS]: info((m) => `${m.params[1]} modes ${m.params.slice(2).join(" ")}`),
   [RPL.CREATIONTIME]: silent,
   [ERR.NOMOTD]: silent, // no message of the day is not a problem worth a red line

@@ -11,7 +11,7 @@ export type Action =
   /** Say something (split to fit and echoed by the connection). */
   | { kind: "say"; target: string; text: string; action: boolean; notice?: boolean }
   | { kind: "send"; messages: IrcMessage[] }
-  | { kind: "switch"; target: string }
+  | { kind: "switch"; target: string; text?: string }
   /** Go to window N (0-based), as Alt-N does. */
   | { kind: "window"; index: number }
   /** Close a window that is not a room (a private conversation). */
@@ -80,8 +80,7 @@ export const commands: Record<string, CommandSpec> = {
     run(args) {
       const [target, text] = firstWord(args);
       if (target === "") return err("usage: /query NICK [TEXT]");
-      if (text !== "") return { kind: "say", target, text, action: false };
-      return { kind: "switch", target };
+      return text === "" ? { kind: "switch", target } : { kind: "switch", target, text };
     },
   },
   me: {
@@ -279,7 +278,7 @@ export const commands: Record<string, CommandSpec> = {
         .filter((w) => w !== "");
       const first = words[0];
       const named = first !== undefined && (state.isChannel(first) || state.isMe(first));
-      const target = named ? first : state.current;
+      const target = named ? first : currentRoom(state);
       if (target === undefined) return err(NOT_IN_ROOM);
       return { kind: "send", messages: [message("MODE", [target, ...words.slice(named ? 1 : 0)])] };
     },
@@ -289,7 +288,7 @@ export const commands: Record<string, CommandSpec> = {
     help: "invite NICK to the current room (or ROOM)",
     run(args, state) {
       const [nick, rest] = firstWord(args);
-      const room = firstWord(rest)[0] || state.current;
+      const room = firstWord(rest)[0] || currentRoom(state);
       if (nick === "") return err("usage: /invite NICK [ROOM]");
       if (room === undefined) return err(NOT_IN_ROOM);
       return { kind: "send", messages: [message("INVITE", [nick, toChannel(room, state)])] };
@@ -358,6 +357,12 @@ export const commands: Record<string, CommandSpec> = {
 };
 
 /** A moderation command on the current room: NICK (required) and the rest. */
+/** The current window when it is a room; a private window is none (it is not `#bob`). */
+function currentRoom(state: ClientState): string | undefined {
+  const here = state.current;
+  return here !== undefined && state.isChannel(here) ? here : undefined;
+}
+
 function inRoom(
   state: ClientState,
   usage: string,

@@ -13,7 +13,6 @@ import { canSendMultiline } from "./multiline.ts";
 import { notification } from "./notify.ts";
 import { recentMentions, searchRequest } from "./search.ts";
 import { complete, LineEditor } from "./ui/editor.ts";
-import { formatTerminal } from "./ui/format.ts";
 import { KeyDecoder } from "./ui/keys.ts";
 import { clean } from "./ui/safe.ts";
 import { Screen } from "./ui/screen.ts";
@@ -151,6 +150,9 @@ export class Interactive {
     const active = this.windows.active;
     if (active !== before && before !== undefined) {
       this.view.afterSwitch();
+    } else if (active !== undefined && before === undefined && st?.current === undefined) {
+      // The first window after none (every room left): typed lines go there now.
+      this.view.afterSwitch();
     } else if (active?.fetching && targets.includes(active)) {
       // An older page is arriving: show it from its top once it is all here.
       this.view.scheduleTopRepaint(active);
@@ -176,18 +178,23 @@ export class Interactive {
   /** One /search result, numbered for /jump. */
   private showFound(ev: MessageEvent): void {
     this.results.push(ev);
-    const n = this.results.length;
-    const line = formatTerminal(
-      { ...ev, found: false },
-      {
-        cols: this.screen.cols,
-        colour: this.tty.colour,
-        current: undefined,
-      },
-    );
-    this.screen.print(
-      line.map((l, i) => (i === 0 ? `${String(n).padStart(3)}) ${l}` : `     ${l}`)),
-    );
+    // Filed as a row of the window it was asked from, so a repaint keeps it; without
+    // its msgid, and not a mention, it never passes for the line itself (/jump, paging).
+    const row: MessageEvent = {
+      type: "message",
+      kind: ev.kind,
+      time: ev.time,
+      room: ev.room,
+      nick: ev.nick,
+      text: ev.text,
+      self: ev.self,
+      history: ev.history,
+      mention: false,
+      resultNumber: this.results.length,
+    };
+    const w = this.windows.active;
+    if (w !== undefined) this.windows.add(w, row);
+    if (w === undefined || w.scroll === 0) this.screen.print(this.view.render(row));
   }
 
   private search(words: string, target: string | undefined): void {
@@ -279,6 +286,7 @@ export class Interactive {
       switch (r.kind) {
         case "submit":
           this.screen.redraw();
+          if (this.answer === undefined && r.line.trim() !== "") this.view.toBottom();
           this.submit(r.line);
           break;
         case "complete":
@@ -379,6 +387,7 @@ export class Interactive {
         this.windows.selectName(action.target);
         this.view.afterSwitch();
         this.info(`now talking in ${action.target}`);
+        if (action.text !== undefined) conn.say(action.target, action.text, false);
         return;
       }
       case "window":

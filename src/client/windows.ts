@@ -30,6 +30,11 @@ export interface Window {
   jumpTo?: string;
   /** The last `before` asked for: asking the same again means nothing older came. */
   asked?: string;
+  /**
+   * The oldest message when the last older page was asked for: every line of
+   * that page goes before it, even one stamped with the same millisecond.
+   */
+  pageFloor?: ClientEvent;
 }
 
 export interface Route {
@@ -160,7 +165,15 @@ export class Windows {
    */
   add(w: Window, ev: ClientEvent, readUpTo?: number): void {
     const last = w.events[w.events.length - 1];
-    if (ev.type === "message" && ev.history && last !== undefined && ev.time < last.time) {
+    const floor = w.pageFloor === undefined ? -1 : w.events.indexOf(w.pageFloor);
+    const floorTime = w.pageFloor?.time;
+    // A search result row is listed where it was asked for, at the end, whatever its time.
+    const older = ev.type === "message" && ev.history && ev.resultNumber === undefined;
+    if (older && floor !== -1 && floorTime !== undefined && ev.time <= floorTime) {
+      let i = floor;
+      while (i > 0 && (w.events[i - 1] as ClientEvent).time > ev.time) i--;
+      w.events.splice(i, 0, ev);
+    } else if (older && last !== undefined && ev.time < last.time) {
       let i = w.events.length;
       while (i > 0 && (w.events[i - 1] as ClientEvent).time > ev.time) i--;
       w.events.splice(i, 0, ev);
@@ -202,6 +215,7 @@ export class Windows {
     }
     w.asked = before;
     w.fetching = true;
+    w.pageFloor = first;
     return { target: w.name, before };
   }
 

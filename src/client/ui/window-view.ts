@@ -48,7 +48,14 @@ export class WindowView {
     // Whatever is drawn is drawn in the active window: that is the one being read.
     this.shown = this.windows.active;
     const current = this.windows.active?.name ?? this.ctx.conn()?.state.current;
-    return formatTerminal(ev, { cols: this.screen.cols, colour: this.tty.colour, current });
+    if (ev.type !== "message" || ev.resultNumber === undefined)
+      return formatTerminal(ev, { cols: this.screen.cols, colour: this.tty.colour, current });
+    const n = ev.resultNumber;
+    // A search result or mention: numbered for /jump, drawn as the line it lists.
+    const opts = { cols: this.screen.cols, colour: this.tty.colour, current: undefined };
+    return formatTerminal(ev, opts).map((l, i) =>
+      i === 0 ? `${String(n).padStart(3)}) ${l}` : `     ${l}`,
+    );
   }
 
   /** Rows for a window's lines: the screen less the status line and the prompt. */
@@ -109,23 +116,41 @@ export class WindowView {
   markRead(w: Window | undefined = this.windows.active): void {
     const conn = this.ctx.conn();
     if (conn === undefined || w === undefined || w.scroll > 0) return;
-    if (!conn.state.caps.has("draft/read-marker")) return;
-    const newest = this.windows.newest(w);
+    // A room left before anyone spoke in it is read up to our join: what comes later is new.
+    const newest = this.windows.newest(w) ?? w.events[w.events.length - 1]?.time.getTime();
     const key = foldCase(w.name);
     if (newest === undefined || newest <= (conn.state.readMarkers.get(key) ?? 0)) return;
+    // Kept here for the divider; told to the server where it keeps them for other devices.
     conn.state.readMarkers.set(key, newest);
+    if (!conn.state.caps.has("draft/read-marker")) return;
     conn.send(message("MARKREAD", [w.name, `timestamp=${new Date(newest).toISOString()}`]));
   }
 
   /** The active window changed: typed lines go there, and its view is drawn. */
   afterSwitch(): void {
     // The window being left was read up to where it was shown.
-    if (this.shown !== undefined && this.shown !== this.windows.active) this.markRead(this.shown);
+    // A closed window (a room left) is no read position to report: the server would refuse it.
+    const left = this.shown;
+    if (left !== undefined && left !== this.windows.active && this.windows.list.includes(left))
+      this.markRead(left);
     const w = this.windows.active;
     this.shown = w;
     const st = this.ctx.conn()?.state;
     if (w !== undefined && st !== undefined) st.current = w.name;
     this.ctx.updatePrompt();
+    this.repaint();
+  }
+
+  /** Back to the newest line: scrolled back, a typed line and its reply would land out of sight. */
+  toBottom(): void {
+    const w = this.windows.active;
+    if (w === undefined || w.scroll === 0) return;
+    // An older page already here must not pull the view back to its top.
+    clearTimeout(this.topRepaint);
+    this.topRepaint = undefined;
+    w.fetching = false;
+    w.scroll = 0;
+    w.jumpTo = undefined;
     this.repaint();
   }
 

@@ -114,3 +114,28 @@ test("/ignore hides a nick's lines and is kept in the config folder", async () =
     "",
   );
 }, 60_000);
+
+test("search results stay in the window they were listed in after switching away and back", async () => {
+  const bob = await peer("bob", "#s5");
+  bob.send("PRIVMSG #s5 :a findable thing");
+  bob.send("PING done");
+  await bob.expect(/PONG .*done/);
+
+  const alice = pty("alice", "#s5");
+  await ready(alice, "#s5");
+  alice.type("/join #s5b\r");
+  await ready(alice, "#s5b");
+  alice.type("\x1b1");
+  await ready(alice, "#s5");
+  alice.type("/search findable\r");
+  await alice.waitFor(/ {2}1\) .*<bob> a findable thing/);
+  alice.type("\x1b2");
+  await ready(alice, "#s5b");
+  await alice.waitUntil((t) => !/ 1\) /.test(t.screenText()), "#s5b drawn without the results");
+  alice.type("\x1b1");
+  await ready(alice, "#s5");
+  await alice.waitUntil(
+    (t) => / {2}1\) .*<bob> a findable thing/.test(t.screenText()),
+    "the result row drawn again in #s5",
+  );
+}, 60_000);

@@ -151,4 +151,71 @@ describe("windows", () => {
       "back at the bottom",
     );
   }, 60_000);
+  test("a line typed while scrolled back goes back to the bottom, so it and its reply are seen", async () => {
+    const bob = await peer("bob", ["#scroll"]);
+    for (let i = 1; i <= 60; i++)
+      bob.send(`PRIVMSG #scroll :scroll line ${String(i).padStart(2, "0")}`);
+    bob.send("PING done");
+    await bob.expect(/PONG .*done/);
+
+    const alice = pty("alice", ["--room", "#scroll"]);
+    await prompt(alice, "#scroll");
+    await alice.waitFor("scroll line 60");
+    alice.type("\x1b[5~");
+    // Past the top of the 50 kept lines: the older page comes and is shown from its top.
+    await alice.waitUntil(
+      (t) => t.screenText().includes("scroll line 01") && status(t).includes("more below"),
+      "scrolled back to the start",
+    );
+
+    alice.type("said while reading back\r");
+    await alice.waitUntil(
+      (t) =>
+        t.screenText().includes("<alice> said while reading back") &&
+        !status(t).includes("more below"),
+      "the own line shown at the bottom",
+    );
+    alice.type("\x1b[5~");
+    await alice.waitUntil((t) => status(t).includes("more below"), "scrolled back again");
+    alice.type("/search nothing-like-this\r");
+    await alice.waitUntil(
+      (t) => t.screenText().includes("nothing found") && !status(t).includes("more below"),
+      "the command's reply shown at the bottom",
+    );
+  }, 60_000);
+  test("lines that came while away from a room just joined show under the 'new since you last read' row", async () => {
+    const alice = pty("alice", ["--room", "#fresh"]);
+    await prompt(alice, "#fresh");
+    alice.type("/join #newroom\r");
+    await prompt(alice, "#newroom");
+    const bob = await peer("bob", ["#newroom"]);
+    await alice.waitFor("bob joined #newroom");
+    alice.type("\x1b1");
+    await prompt(alice, "#fresh");
+    bob.send("PRIVMSG #newroom :first while away");
+    bob.send("PRIVMSG #newroom :second while away");
+    await alice.waitUntil((t) => status(t) === "[1:#fresh] 2:#newroom(2)", "2 unread");
+    alice.type("\x1b2");
+    await prompt(alice, "#newroom");
+    await alice.waitUntil(
+      (t) =>
+        /-- new since you last read --\n.*<bob> first while away\n.*<bob> second while away/.test(
+          t.screenText(),
+        ),
+      "the divider above the two new lines",
+    );
+  }, 60_000);
+  test("after /part of the last room, /query NICK TEXT opens that window and the prompt follows it", async () => {
+    const bob = await peer("bob", ["#other"]);
+    const dan = pty("dan", ["--room", "#solo"]);
+    await prompt(dan, "#solo");
+    dan.type("/part\r");
+    await dan.waitUntil((t) => t.cursorRow().startsWith("[no room]"), "no room left");
+    dan.type("/query bob hey bob\r");
+    await bob.expect(/PRIVMSG bob :hey bob/);
+    await prompt(dan, "bob");
+    await dan.waitUntil((t) => status(t) === "[1:bob]", "bob's window, active");
+    // Leaving a room is not a read position to report: the server would refuse it.
+    expect(dan.term.text()).not.toContain("MARKREAD");
+  }, 60_000);
 });

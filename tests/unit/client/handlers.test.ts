@@ -270,3 +270,10 @@ describe("hostile or odd input", () => {
     );
   });
 });
+
+describe("replies to our own commands", () => {
+  test("341 (our /invite went out) says who was invited where, in words", () => {
+    const evs = feed(joined(), ":srv 341 alice bob #secret");
+    expect(evs).toEqual([{ type: "info", time: new Date(NOW), text: "invited bob to #secret" }]);
+  });
+});

@@ -51,6 +51,12 @@ describe("slash commands", () => {
       text: "hi there",
     });
     expect(parseInput("/query bob", inLobby())).toEqual({ kind: "switch", target: "bob" });
+    // With a text, /query still opens the window (unlike /msg), and says it there.
+    expect(parseInput("/query bob hi there", inLobby())).toEqual({
+      kind: "switch",
+      target: "bob",
+      text: "hi there",
+    });
   });
 
   test("/join adds # to bare names and keeps keys", () => {
@@ -192,6 +198,24 @@ describe("slash commands", () => {
     st.current = "bob";
     expect(parseInput("/part", st)).toEqual({ kind: "close", target: "bob" });
     expect(parseInput("/switch 2", st)).toEqual({ kind: "window", index: 1 });
+  });
+
+  test("in a private window, /invite and /mode without a ROOM say there is no room (not #bob)", () => {
+    const st = inLobby();
+    st.current = "bob";
+    const text = (line: string): string | undefined => {
+      const a = parseInput(line, st);
+      return a.kind === "error" ? a.text : JSON.stringify(a);
+    };
+    expect(text("/invite carol")).toContain("not in a room");
+    expect(text("/mode +t")).toContain("not in a room");
+    expect(text("/mode")).toContain("not in a room");
+    const a = parseInput("/invite carol #dev", st);
+    expect(a.kind === "send" && a.messages.map((m) => [m.command, ...m.params].join(" "))).toEqual([
+      "INVITE carol #dev",
+    ]);
+    const own = parseInput(`/mode ${st.nick} +i`, st);
+    expect(own.kind === "send" && own.messages[0]?.params).toEqual([st.nick, "+i"]);
   });
 
   test("commands without their argument explain their usage", () => {

@@ -137,6 +137,30 @@ describe("window state", () => {
 });
 
 describe("scrolling and fetching older history", () => {
+  test("an older page whose lines share a timestamp with the oldest shown goes before it, in the order sent", () => {
+    // Lines sent in one burst share the server's millisecond; CHATHISTORY BEFORE
+    // still returns the ones before the oldest shown, oldest first.
+    const w = new Windows();
+    const win = w.open("#a", "room");
+    const at = (text: string, msgid: string) => ({
+      ...msg("#a", { text, history: true, msgid }),
+      time: new Date(5000),
+    });
+    for (const n of ["5", "6", "7", "8"]) w.add(win, at(n, `m${n}`));
+    expect(w.older(win)).toEqual({ target: "#a", before: "msgid=m5" });
+    for (const n of ["1", "2", "3", "4"]) w.add(win, at(n, `m${n}`));
+    expect(win.events.map((e) => (e.type === "message" ? e.text : ""))).toEqual([
+      "1",
+      "2",
+      "3",
+      "4",
+      "5",
+      "6",
+      "7",
+      "8",
+    ]);
+  });
+
   const render = (ev: ClientEvent): string[] => [ev.type === "message" ? ev.text : ev.type];
 
   test("the view shows the last rows; scrolling moves it back and stops at the top", () => {
