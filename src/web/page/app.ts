@@ -77,6 +77,8 @@ function redraw(): void {
   requestAnimationFrame(() => {
     scheduled = false;
     const c = current();
+    // What is on screen in a visible tab has been read, here and on the other devices.
+    if (!document.hidden) session?.markRead(c);
     drawRooms(e, state, select);
     drawHeader(e, state, c);
     log.draw(c);

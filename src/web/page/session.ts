@@ -17,6 +17,7 @@ const WANTED = [
   "away-notify",
   "multi-prefix",
   "sasl",
+  "draft/read-marker",
 ];
 /** Lines asked for per history page. */
 export const PAGE = 50;
@@ -109,6 +110,15 @@ export class Session {
 
   send(command: string, params: string[], tags?: Map<string, string>): void {
     this.raw(format(command, params, tags));
+  }
+
+  /** The user has seen `c` up to its newest line: tell the server (and our other devices). */
+  markRead(c: Conversation): void {
+    if (!this.registered || !this.caps.has("draft/read-marker") || c.kind === "server") return;
+    const time = this.state.unmarked(c);
+    if (time === undefined) return;
+    c.readUpTo = time;
+    this.send("MARKREAD", [c.name, `timestamp=${new Date(time).toISOString()}`]);
   }
 
   /** Ask for the page of lines before the oldest one shown. */
@@ -230,6 +240,17 @@ export class Session {
   static saslDone(s: Session, m: IrcMessage): void {
     if (m.command !== "903") s.error(`could not prove your nick: ${m.params.at(-1) ?? ""}`);
     if (!s.registered) s.raw("CAP END");
+  }
+
+  /** `MARKREAD <target> timestamp=...|*`: after a JOIN, or another device read further. */
+  static markread(s: Session, m: IrcMessage): void {
+    const value = m.params[1] ?? "*";
+    if (!value.startsWith("timestamp=")) return;
+    const time = Date.parse(value.slice(10));
+    const c = s.state.get(m.params[0] ?? "");
+    if (c === undefined || Number.isNaN(time)) return;
+    s.state.markRead(c, time);
+    s.events.changed();
   }
 
   static welcome(s: Session, m: IrcMessage): void {
@@ -379,6 +400,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   TAGMSG: Session.tagmsg,
   CAP: Session.cap,
   AUTHENTICATE: Session.authenticate,
+  MARKREAD: Session.markread,
   ...Object.fromEntries(SASL_DONE.map((n) => [n, Session.saslDone])),
   "900": () => {},
   "001": Session.welcome,

@@ -193,6 +193,41 @@ describe("the web client in chromium", () => {
     expect(await back.locator(".status", { hasText: "you are hana_" }).count()).toBe(0);
   }, 60_000);
 
+  test("read markers: unread counts survive a reload and follow the owner's other device", async () => {
+    freshDir();
+    const { port } = await serve();
+    const a = await openPage(port);
+    await login(a, "ivy");
+    const irc = await raw(port, "jon");
+    irc.send("PRIVMSG #lobby :read on screen");
+    await line(a, "read on screen").waitFor(WAIT);
+    await say(a, "/join #other");
+    await a.locator(".room.current", { hasText: "#other" }).waitFor(WAIT);
+    irc.send("PRIVMSG #lobby :came while away");
+    const lobby = (p: Page) => p.locator(".room", { hasText: "#lobby" }).locator(".unread");
+    await lobby(a).filter({ hasText: /^1$/ }).waitFor(WAIT);
+    // A reload rebuilds the count from history and the server's marker.
+    await a.reload();
+    await a.locator(".status", { hasText: "you are ivy" }).waitFor(WAIT);
+    await a.locator(".room.current", { hasText: "#other" }).waitFor(WAIT);
+    await lobby(a).filter({ hasText: /^1$/ }).waitFor(WAIT);
+    // The owner reads #lobby on another device (the secret handed over, as with /secret).
+    const secrets = await a.evaluate(() => localStorage.getItem("chat.secrets"));
+    await a.goto("about:blank");
+    const b = await openPage(port);
+    await b.evaluate((s) => localStorage.setItem("chat.secrets", s), secrets ?? "{}");
+    await login(b, "ivy");
+    await line(b, "came while away").waitFor(WAIT);
+    await b.goto("about:blank");
+    // Back on the first device: #lobby was read elsewhere, so nothing is unread there.
+    await a.goto(`http://127.0.0.1:${port}/`);
+    await a.locator(".status", { hasText: "you are ivy" }).waitFor(WAIT);
+    await a.locator(".room.current", { hasText: "#other" }).waitFor(WAIT);
+    // One new line: had the other device's reading not reached this one, #lobby would show 2.
+    irc.send("PRIVMSG #lobby :after both");
+    await lobby(a).filter({ hasText: /^1$/ }).waitFor(WAIT);
+  }, 60_000);
+
   test("joining shows the latest page of history; scrolling up brings older pages", async () => {
     freshDir();
     const { port } = await serve(0, ["--no-flood-limit"]);

@@ -249,3 +249,29 @@ describe("owned-nick secret", () => {
     expect(sent.at(-1)).toBe("CAP END");
   });
 });
+
+describe("read markers", () => {
+  test("unread is the others' lines after the marker; history past it counts, the current room never", () => {
+    const s = new ChatState();
+    s.nick = "ivy";
+    const c = s.ensure("#r");
+    const say = (time: number, nick: string, text: string, live = false) =>
+      s.add(c, { time, kind: "message", nick, text, mention: text.includes("ivy") }, live);
+    say(1, "jon", "old");
+    say(2, "ivy", "mine");
+    expect(c.unread).toBe(0);
+    s.markRead(c, 1);
+    expect(c.unread).toBe(0);
+    say(3, "jon", "hi ivy");
+    say(4, "jon", "more");
+    expect(c.unread).toBe(2);
+    expect(c.mentioned).toBe(true);
+    s.markRead(c, 3);
+    expect([c.unread, c.mentioned]).toEqual([1, false]);
+    expect(s.unmarked(c)).toBe(4);
+    s.select("#r");
+    s.markRead(c, 4);
+    expect(c.unread).toBe(0);
+    expect(s.unmarked(c)).toBeUndefined();
+  });
+});
