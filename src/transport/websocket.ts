@@ -29,8 +29,14 @@ export interface WsOptions {
   idleTimeoutS: number;
 }
 
-/** Bytes Bun may hold for one socket before our queue stops handing it more. */
-const HIGH_WATER = 64 * 1024;
+/**
+ * Bytes Bun may hold for one socket before our queue stops handing it more.
+ * At 64 KiB a 500-member room under load blocked sockets that were reading
+ * fine (one 1 ms flush can carry that much), and each then waited for Bun's
+ * drain: the fan-out stalled with the server mostly idle (bench/findings.md).
+ * Bun's own limit stays above this plus one flush, so it never drops a send.
+ */
+const HIGH_WATER = 1024 * 1024;
 const CR = 13;
 const LF = 10;
 /** RFC 6455 close codes. */
