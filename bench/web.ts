@@ -8,7 +8,7 @@
  * Bun.serve holds the sockets itself: beside `ws` (the main port, where each
  * connection is piped to the internal Bun.serve) it shows what the pipe costs.
  *
- *   npm run bench:web [-- --quick] [--transports tcp,ws,mix,ws-port]
+ *   npm run bench:web [-- --quick] [--transports=tcp,ws,mix,ws-port]
  */
 import { type FanoutResult, fanoutRamp } from "./lib/scenarios.ts";
 import { startChat } from "./lib/servers.ts";
