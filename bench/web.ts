@@ -4,8 +4,11 @@
  * `binary.ircv3.net`), and half of each, each against a fresh `dist/chat`.
  * Prints the highest passing step of each ramp (delivery >= 99%, p99 <= 1 s)
  * and WebSocket's deliveries/s as a share of TCP's (the target: within 25%).
+ * `ws-port` is the WebSocket ramp against a dedicated `--web-port`, where
+ * Bun.serve holds the sockets itself: beside `ws` (the main port, where each
+ * connection is piped to the internal Bun.serve) it shows what the pipe costs.
  *
- *   npm run bench:web [-- --quick]
+ *   npm run bench:web [-- --quick] [--transports=tcp,ws,mix,ws-port]
  */
 import { type FanoutResult, fanoutRamp } from "./lib/scenarios.ts";
 import { startChat } from "./lib/servers.ts";
@@ -16,15 +19,31 @@ const log = (line: string): void => {
 };
 const opts = { quick, workers: 2, perSourceAddress: 0, log };
 
-const TRANSPORTS = ["tcp", "ws", "mix"] as const;
-const results = new Map<(typeof TRANSPORTS)[number], FanoutResult>();
+const ALL = ["tcp", "ws", "mix", "ws-port"] as const;
+type Kind = (typeof ALL)[number];
+const asked = process.argv.find((a) => a.startsWith("--transports="))?.slice(13);
+const TRANSPORTS: readonly Kind[] = asked ? ALL.filter((t) => asked.split(",").includes(t)) : ALL;
+const results = new Map<Kind, FanoutResult>();
+
+/** A free port on 127.0.0.1 for --web-port (taken back a moment later by the server). */
+function freePort(): number {
+  const l = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const port = l.port;
+  l.stop(true);
+  return port;
+}
+
 for (const transport of TRANSPORTS) {
   log(`fan-out over ${transport}`);
   // A browser's WebSocket cannot pick its source address, so every client is
-  // 127.0.0.1: the per-address cap is lifted for all three ramps alike.
-  const server = await startChat({ extraArgs: ["--max-per-ip", "100000"] });
+  // 127.0.0.1: the per-address cap is lifted for all ramps alike.
+  const webPort = transport === "ws-port" ? freePort() : 0;
+  const extra = webPort ? ["--web-port", String(webPort)] : [];
+  const server = await startChat({ extraArgs: ["--max-per-ip", "100000", ...extra] });
   try {
-    results.set(transport, await fanoutRamp(server, "irc", opts, transport));
+    const target = webPort ? { ...server, port: webPort } : server;
+    const mode = transport === "ws-port" ? "ws" : transport;
+    results.set(transport, await fanoutRamp(target, "irc", opts, mode));
   } finally {
     await server.stop();
   }

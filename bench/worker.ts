@@ -21,6 +21,7 @@ import {
   type WorkerResult,
 } from "./lib/protocol.ts";
 import { LatencyHistogram } from "./lib/stats.ts";
+import { clientFrame, FrameReader, pongFrame, upgradeRequest } from "./lib/ws-frames.ts";
 
 /** A sender stops queueing once this many bytes wait for the server to read them. */
 const MAX_PENDING_BYTES = 1 << 20;
@@ -240,10 +241,14 @@ interface BunSocketData {
   pendingBytes: number;
 }
 
-function bunTransport(socket: Socket<BunSocketData>): Transport & { pendingBytes(): number } {
+function bunTransport(socket: Socket<BunSocketData>): {
+  write(data: string | Uint8Array): void;
+  end(): void;
+  pendingBytes(): number;
+} {
   const st = socket.data;
   return {
-    write(data: string): void {
+    write(data: string | Uint8Array): void {
       if (st.pendingBytes > 0) {
         const b = Buffer.from(data);
         st.pending.push(b);
@@ -252,7 +257,7 @@ function bunTransport(socket: Socket<BunSocketData>): Transport & { pendingBytes
       }
       const n = socket.write(data);
       if (n < 0) return;
-      const len = Buffer.byteLength(data);
+      const len = typeof data === "string" ? Buffer.byteLength(data) : data.length;
       if (n < len) {
         const b = Buffer.from(data).subarray(n);
         st.pending.push(b);
@@ -279,28 +284,73 @@ function flushPending(socket: Socket<BunSocketData>): void {
 const pendingOf = new Map<Client, () => number>();
 
 /**
- * A WebSocket client of the web front: one IRC line per binary message. Lines
- * are handed to the same stream parser as TCP's, with CR LF put back.
+ * A WebSocket client of the web front: one IRC line per binary message, framed
+ * by bench/lib/ws-frames.ts on a plain Bun socket (why not Bun's WebSocket:
+ * see that file). Once ready, each payload is scanned in place, the receive
+ * time read once per chunk; before that, lines go to the same parser as TCP's.
  */
 function connectWs(client: Client, host: string, port: number): void {
-  const ws = new WebSocket(`ws://${host}:${port}/`, ["binary.ircv3.net"]);
-  ws.binaryType = "arraybuffer";
   const crlf = Buffer.from("\r\n");
-  client.transport = {
-    write(data: string): void {
-      if (ws.readyState !== WebSocket.OPEN) return;
-      for (const line of data.split("\r\n")) if (line !== "") ws.send(line);
+  let socket: Socket<BunSocketData> | null = null;
+  const reader = new FrameReader({
+    open: () => {
+      if (!socket) return;
+      const raw = bunTransport(socket);
+      client.transport = {
+        write(data: string): void {
+          for (const line of data.split("\r\n")) {
+            if (line !== "") raw.write(clientFrame(Buffer.from(line)));
+          }
+        },
+        end: () => raw.end(),
+      };
+      pendingOf.set(client, raw.pendingBytes);
+      onOpen(client);
     },
-    end: () => ws.close(),
-  };
-  pendingOf.set(client, () => ws.bufferedAmount);
-  ws.onopen = () => onOpen(client);
-  ws.onmessage = (e) => {
-    const body =
-      typeof e.data === "string" ? Buffer.from(e.data) : Buffer.from(e.data as ArrayBuffer);
-    onData(client, Buffer.concat([body, crlf]));
-  };
-  ws.onclose = () => onClose(client, "connection closed");
+    message(payload) {
+      if (client.stage === "ready") client.scanner?.line(payload);
+      else if (client.stage !== "failed" && client.stage !== "closed") {
+        onSlowData(client, Buffer.concat([payload, crlf]));
+      }
+    },
+    ping(payload) {
+      socket?.write(pongFrame(payload));
+    },
+    fail(why) {
+      fail(client, why);
+      socket?.end();
+    },
+  });
+  Bun.connect<BunSocketData>({
+    hostname: host,
+    port,
+    data: { client, pending: [], pendingBytes: 0 },
+    socket: {
+      open(s) {
+        socket = s;
+        s.setNoDelay(true);
+        s.write(upgradeRequest(host, port, "binary.ircv3.net"));
+      },
+      data(_s, data) {
+        client.now = nowUs();
+        reader.feed(data);
+      },
+      drain(s) {
+        flushPending(s);
+      },
+      close() {
+        onClose(client, "connection closed");
+      },
+      error(_s, err) {
+        onClose(client, err.message);
+      },
+      connectError(_s, err) {
+        onClose(client, `connect failed: ${err.message}`);
+      },
+    },
+  }).catch((err: unknown) => {
+    onClose(client, `connect failed: ${err instanceof Error ? err.message : String(err)}`);
+  });
 }
 
 function connectClient(client: Client, host: string, port: number, useTls = false): void {

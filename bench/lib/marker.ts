@@ -53,6 +53,11 @@ export class MarkerScanner {
     if (lastNl + 1 < chunk.length) this.carry = Buffer.from(chunk.subarray(lastNl + 1));
   }
 
+  /** Scans one whole line (a WebSocket message): no line breaks to find, nothing to carry. */
+  line(buf: Buffer): void {
+    this.scan(buf, 0, buf.length);
+  }
+
   private digits(buf: Buffer, start: number, end: number): number {
     let v = 0;
     let i = start;

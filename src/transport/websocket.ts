@@ -29,8 +29,14 @@ export interface WsOptions {
   idleTimeoutS: number;
 }
 
-/** Bytes Bun may hold for one socket before our queue stops handing it more. */
-const HIGH_WATER = 64 * 1024;
+/**
+ * Bytes Bun may hold for one socket before our queue stops handing it more.
+ * At 64 KiB a 500-member room under load blocked sockets that were reading
+ * fine (one 1 ms flush can carry that much), and each then waited for Bun's
+ * drain: the fan-out stalled with the server mostly idle (bench/findings.md).
+ * Bun's own limit stays above this plus one flush, so it never drops a send.
+ */
+const HIGH_WATER = 1024 * 1024;
 const CR = 13;
 const LF = 10;
 /** RFC 6455 close codes. */
@@ -51,19 +57,6 @@ export function chooseProtocol(offered: string | null): string | undefined {
   return undefined;
 }
 
-/** Split CR LF-terminated output into lines, without the CR LF. */
-function* lines(data: Uint8Array): Generator<Uint8Array> {
-  let start = 0;
-  for (let i = 0; i < data.length; i++) {
-    if (data[i] === LF) {
-      const end = i > start && data[i - 1] === CR ? i - 1 : i;
-      yield data.subarray(start, end);
-      start = i + 1;
-    }
-  }
-  if (start < data.length) yield data.subarray(start);
-}
-
 export class WsConn implements Conn {
   readonly transport = "web";
   handler: ConnHandler | undefined;
@@ -71,6 +64,7 @@ export class WsConn implements Conn {
   closeReason = "Connection closed";
   socketClosed = false;
   private reported = false;
+  private readonly binary: boolean;
 
   constructor(
     private readonly ws: ServerWebSocket<WsData>,
@@ -82,6 +76,7 @@ export class WsConn implements Conn {
       end: () => ws.close(CLOSE_NORMAL),
     };
     this.queue = new SendQueue(sink, scheduler, opts.sendQBytes);
+    this.binary = ws.data.binary;
   }
 
   get remoteAddress(): string {
@@ -96,18 +91,33 @@ export class WsConn implements Conn {
     return this.queue.closed || this.queue.closing;
   }
 
-  /** ByteSink: one message per line; nothing taken while Bun still holds a backlog. */
+  /**
+   * ByteSink: one message per line; nothing taken while Bun still holds a
+   * backlog. This runs once per recipient per flush, so it allocates nothing
+   * but the views Bun frames from (no generator, no string for binary), and
+   * corks so the turn's messages leave in one write.
+   */
   private write(data: Uint8Array): number {
     if (this.socketClosed) return -1;
-    if (this.ws.getBufferedAmount() > HIGH_WATER) return 0;
-    const binary = this.ws.data.binary;
-    this.ws.cork(() => {
-      for (const line of lines(data)) {
-        // Text frames must be UTF-8: invalid bytes become U+FFFD, as on input.
-        this.ws.send(binary ? line : decoder.decode(line));
+    const ws = this.ws;
+    if (ws.getBufferedAmount() > HIGH_WATER) return 0;
+    ws.cork(() => {
+      let start = 0;
+      const n = data.length;
+      for (let i = 0; i < n; i++) {
+        if (data[i] !== LF) continue;
+        this.sendLine(data.subarray(start, i > start && data[i - 1] === CR ? i - 1 : i));
+        start = i + 1;
       }
+      if (start < n) this.sendLine(data.subarray(start));
     });
     return data.length;
+  }
+
+  private sendLine(line: Uint8Array): void {
+    // Text frames must be UTF-8: invalid bytes become U+FFFD, as on input.
+    if (this.binary) this.ws.sendBinary(line);
+    else this.ws.sendText(decoder.decode(line));
   }
 
   send(bytes: Uint8Array): void {

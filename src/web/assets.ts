@@ -40,6 +40,7 @@ export function pageAssets(): ReadonlyMap<string, Asset> {
     commands: pageFile("commands.ts"),
     irc: pageFile("irc.ts"),
     link: pageFile("link.ts"),
+    sasl: pageFile("sasl.ts"),
     session: pageFile("session.ts"),
     state: pageFile("state.ts"),
     view: pageFile("view.ts"),

@@ -5,6 +5,7 @@
  */
 import { type CommandContext, runCommand } from "./commands.ts";
 import { fold, isChannel, splitText, textBudget } from "./irc.ts";
+import { newSecret } from "./sasl.ts";
 import { Session } from "./session.ts";
 import { ChatState, type Conversation, type Line } from "./state.ts";
 import { buildPage, drawHeader, drawRooms, drawTyping, LogView } from "./view.ts";
@@ -12,6 +13,8 @@ import { buildPage, drawHeader, drawRooms, drawTyping, LogView } from "./view.ts
 const KEY_NICK = "chat.nick";
 const KEY_ROOMS = "chat.rooms";
 const KEY_CURRENT = "chat.current";
+/** Owned-nick secrets, one per nick (casefolded), as JSON. */
+const KEY_SECRETS = "chat.secrets";
 /** How often an "I am typing" notice is repeated while typing. */
 const TYPING_EVERY_MS = 3000;
 
@@ -37,6 +40,25 @@ function store(key: string, value: string): void {
   }
 }
 
+/** The secret for `nick`, made and kept the first time it is asked for. */
+function secretFor(nick: string): string {
+  let secrets: Record<string, string> = {};
+  try {
+    const parsed: unknown = JSON.parse(stored(KEY_SECRETS) ?? "{}");
+    if (parsed !== null && typeof parsed === "object") secrets = parsed as Record<string, string>;
+  } catch {
+    // A damaged entry must not stop the page: start over (the old nick is then refused).
+  }
+  const key = fold(nick);
+  let secret = secrets[key];
+  if (typeof secret !== "string" || secret === "") {
+    secret = newSecret();
+    secrets[key] = secret;
+    store(KEY_SECRETS, JSON.stringify(secrets));
+  }
+  return secret;
+}
+
 function current(): Conversation {
   return state.conversations.get(state.current) ?? state.ensure("*server", "server");
 }
@@ -55,6 +77,8 @@ function redraw(): void {
   requestAnimationFrame(() => {
     scheduled = false;
     const c = current();
+    // What is on screen in a visible tab has been read, here and on the other devices.
+    if (!document.hidden) session?.markRead(c);
     drawRooms(e, state, select);
     drawHeader(e, state, c);
     log.draw(c);
@@ -97,6 +121,7 @@ function start(nick: string): void {
     {
       changed: redraw,
       alert,
+      secret: secretFor,
       registered(now) {
         store(KEY_NICK, now);
         // A first visit lands in #lobby, like `chat join` and nc users.

@@ -5,6 +5,7 @@
  * each conversation), and older history on demand (CHATHISTORY BEFORE).
  */
 import { actionText, format, type IrcMessage, isChannel, parse } from "./irc.ts";
+import { plainChunks, SASL_DONE } from "./sasl.ts";
 import type { ChatState, Conversation, Line } from "./state.ts";
 
 const WANTED = [
@@ -15,6 +16,8 @@ const WANTED = [
   "draft/chathistory",
   "away-notify",
   "multi-prefix",
+  "sasl",
+  "draft/read-marker",
 ];
 /** Lines asked for per history page. */
 export const PAGE = 50;
@@ -27,6 +30,8 @@ export interface SessionEvents {
   alert(c: Conversation, line: Line): void;
   /** Registered: `nick` is ours now. */
   registered(nick: string): void;
+  /** The secret that proves (or first claims) `nick`, kept by the page. */
+  secret(nick: string): string;
 }
 
 interface Batch {
@@ -105,6 +110,15 @@ export class Session {
 
   send(command: string, params: string[], tags?: Map<string, string>): void {
     this.raw(format(command, params, tags));
+  }
+
+  /** The user has seen `c` up to its newest line: tell the server (and our other devices). */
+  markRead(c: Conversation): void {
+    if (!this.registered || !this.caps.has("draft/read-marker") || c.kind === "server") return;
+    const time = this.state.unmarked(c);
+    if (time === undefined) return;
+    c.readUpTo = time;
+    this.send("MARKREAD", [c.name, `timestamp=${new Date(time).toISOString()}`]);
   }
 
   /** Ask for the page of lines before the oldest one shown. */
@@ -208,8 +222,35 @@ export class Session {
       else s.raw("CAP END");
     } else if (sub === "ACK") {
       for (const c of list) if (c !== undefined) s.caps.add(c);
-      if (!s.registered) s.raw("CAP END");
+      // Registration waits for the proof: CAP END comes after 903 (or a failure).
+      if (!s.registered && list.includes("sasl")) s.raw("AUTHENTICATE PLAIN");
+      else if (!s.registered) s.raw("CAP END");
     } else if (sub === "NAK" && !s.registered) s.raw("CAP END");
+  }
+
+  /** The server's `AUTHENTICATE +`: the nick we ask for and its secret. */
+  static authenticate(s: Session, m: IrcMessage): void {
+    if (m.params[0] !== "+") return;
+    for (const chunk of plainChunks(s.wantNick, s.events.secret(s.wantNick))) {
+      s.send("AUTHENTICATE", [chunk]);
+    }
+  }
+
+  /** SASL is over, proven or not: a refused nick then falls back to nick_ at registration. */
+  static saslDone(s: Session, m: IrcMessage): void {
+    if (m.command !== "903") s.error(`could not prove your nick: ${m.params.at(-1) ?? ""}`);
+    if (!s.registered) s.raw("CAP END");
+  }
+
+  /** `MARKREAD <target> timestamp=...|*`: after a JOIN, or another device read further. */
+  static markread(s: Session, m: IrcMessage): void {
+    const value = m.params[1] ?? "*";
+    if (!value.startsWith("timestamp=")) return;
+    const time = Date.parse(value.slice(10));
+    const c = s.state.get(m.params[0] ?? "");
+    if (c === undefined || Number.isNaN(time)) return;
+    s.state.markRead(c, time);
+    s.events.changed();
   }
 
   static welcome(s: Session, m: IrcMessage): void {
@@ -358,6 +399,10 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   NOTICE: Session.message,
   TAGMSG: Session.tagmsg,
   CAP: Session.cap,
+  AUTHENTICATE: Session.authenticate,
+  MARKREAD: Session.markread,
+  ...Object.fromEntries(SASL_DONE.map((n) => [n, Session.saslDone])),
+  "900": () => {},
   "001": Session.welcome,
   "433": Session.nickInUse,
   "422": Session.motd,

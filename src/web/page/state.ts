@@ -32,6 +32,8 @@ export interface Conversation {
   historyDone: boolean;
   /** A CHATHISTORY BEFORE is on its way. */
   loadingOlder: boolean;
+  /** draft/read-marker: read up to this time (ms since the epoch), 0 while unknown. */
+  readUpTo: number;
 }
 
 /** How many lines a conversation keeps in the page. */
@@ -65,6 +67,7 @@ export class ChatState {
         joined: false,
         historyDone: false,
         loadingOlder: false,
+        readUpTo: 0,
       };
       this.conversations.set(key, c);
     }
@@ -92,11 +95,41 @@ export class ChatState {
     while (i > 0 && (c.lines[i - 1] as Line).time > line.time) i--;
     c.lines.splice(i, 0, line);
     if (c.lines.length > MAX_LINES) c.lines.splice(0, c.lines.length - MAX_LINES);
-    if (live && c.key !== this.current && line.kind !== "event") {
+    // History past a known read marker is unread too: what came while we were away.
+    const past = c.readUpTo > 0 && line.time > c.readUpTo;
+    if ((live || past) && c.key !== this.current && this.counts(line)) {
       c.unread++;
       if (line.mention || c.kind === "dm") c.mentioned = true;
     }
     return true;
+  }
+
+  /** Whether a line counts as unread: someone else's words, not a join or a notice of ours. */
+  private counts(line: Line): boolean {
+    return line.kind !== "event" && line.kind !== "error" && fold(line.nick) !== fold(this.nick);
+  }
+
+  /**
+   * The server's read marker for `c` (this device's or another's): unread is
+   * recounted as the lines after it, so counts survive a reload and follow the
+   * other devices of the same owned nick.
+   */
+  markRead(c: Conversation, time: number): void {
+    c.readUpTo = Math.max(c.readUpTo, time);
+    if (c.key === this.current) return;
+    const after = c.lines.filter((l) => l.time > c.readUpTo && this.counts(l));
+    c.unread = after.length;
+    c.mentioned = after.some((l) => l.mention || c.kind === "dm");
+  }
+
+  /** The newest line worth a read marker, if it is past the marker we know. */
+  unmarked(c: Conversation): number | undefined {
+    for (let i = c.lines.length - 1; i >= 0; i--) {
+      const l = c.lines[i] as Line;
+      if (l.kind === "event") continue;
+      return l.time > c.readUpTo ? l.time : undefined;
+    }
+    return undefined;
   }
 
   select(name: string): Conversation {

@@ -161,6 +161,73 @@ describe("the web client in chromium", () => {
     expect(await line(page, "said before the reload").count()).toBe(1);
   }, 60_000);
 
+  test("the page claims its nick with a kept secret: a reload proves it, anyone else is refused it", async () => {
+    freshDir();
+    const { port } = await serve();
+    const page = await openPage(port);
+    await login(page, "hana");
+    const secrets = await page.evaluate(() => localStorage.getItem("chat.secrets"));
+    expect(Object.keys(JSON.parse(secrets ?? "{}"))).toEqual(["hana"]);
+    await page.reload();
+    await page.locator(".status", { hasText: "you are hana" }).waitFor(WAIT);
+    // The owner leaves; the nick stays theirs.
+    await page.context().close();
+    const other = await openPage(port);
+    await other.fill("input[name=nick]", "hana");
+    await other.click(".login button");
+    await other.locator(".status", { hasText: "you are hana_" }).waitFor(WAIT);
+    const irc = await TestClient.connect(port);
+    raws.push(irc);
+    irc.send("NICK hana");
+    irc.send("USER hana 0 * :hana");
+    await irc.expect(/ 433 \S+ hana :.*claimed/i);
+    // Under the per-address cap with room to spare: the impostors leave first.
+    irc.close();
+    await other.context().close();
+    // The owner comes back (a new page in the first profile would have the secret; here the
+    // test hands it over, as a person would with /secret) and gets the nick again.
+    const back = await openPage(port);
+    await back.evaluate((s) => localStorage.setItem("chat.secrets", s), secrets ?? "{}");
+    await login(back, "hana");
+    await back.locator(".status", { hasText: "you are hana" }).waitFor(WAIT);
+    expect(await back.locator(".status", { hasText: "you are hana_" }).count()).toBe(0);
+  }, 60_000);
+
+  test("read markers: unread counts survive a reload and follow the owner's other device", async () => {
+    freshDir();
+    const { port } = await serve();
+    const a = await openPage(port);
+    await login(a, "ivy");
+    const irc = await raw(port, "jon");
+    irc.send("PRIVMSG #lobby :read on screen");
+    await line(a, "read on screen").waitFor(WAIT);
+    await say(a, "/join #other");
+    await a.locator(".room.current", { hasText: "#other" }).waitFor(WAIT);
+    irc.send("PRIVMSG #lobby :came while away");
+    const lobby = (p: Page) => p.locator(".room", { hasText: "#lobby" }).locator(".unread");
+    await lobby(a).filter({ hasText: /^1$/ }).waitFor(WAIT);
+    // A reload rebuilds the count from history and the server's marker.
+    await a.reload();
+    await a.locator(".status", { hasText: "you are ivy" }).waitFor(WAIT);
+    await a.locator(".room.current", { hasText: "#other" }).waitFor(WAIT);
+    await lobby(a).filter({ hasText: /^1$/ }).waitFor(WAIT);
+    // The owner reads #lobby on another device (the secret handed over, as with /secret).
+    const secrets = await a.evaluate(() => localStorage.getItem("chat.secrets"));
+    await a.goto("about:blank");
+    const b = await openPage(port);
+    await b.evaluate((s) => localStorage.setItem("chat.secrets", s), secrets ?? "{}");
+    await login(b, "ivy");
+    await line(b, "came while away").waitFor(WAIT);
+    await b.goto("about:blank");
+    // Back on the first device: #lobby was read elsewhere, so nothing is unread there.
+    await a.goto(`http://127.0.0.1:${port}/`);
+    await a.locator(".status", { hasText: "you are ivy" }).waitFor(WAIT);
+    await a.locator(".room.current", { hasText: "#other" }).waitFor(WAIT);
+    // One new line: had the other device's reading not reached this one, #lobby would show 2.
+    irc.send("PRIVMSG #lobby :after both");
+    await lobby(a).filter({ hasText: /^1$/ }).waitFor(WAIT);
+  }, 60_000);
+
   test("joining shows the latest page of history; scrolling up brings older pages", async () => {
     freshDir();
     const { port } = await serve(0, ["--no-flood-limit"]);

@@ -7,6 +7,7 @@ import { describe, expect, test } from "bun:test";
 import { type CommandContext, runCommand } from "../../../src/web/page/commands.ts";
 import { actionText, format, parse, splitText } from "../../../src/web/page/irc.ts";
 import { linkParts } from "../../../src/web/page/link.ts";
+import { newSecret, plainChunks } from "../../../src/web/page/sasl.ts";
 import { Session } from "../../../src/web/page/session.ts";
 import { ChatState } from "../../../src/web/page/state.ts";
 
@@ -156,7 +157,12 @@ describe("session inbound table", () => {
     const alerts: string[] = [];
     const sess = new Session(
       s,
-      { changed() {}, alert: (_c, l) => alerts.push(l.text), registered() {} },
+      {
+        changed() {},
+        alert: (_c, l) => alerts.push(l.text),
+        registered() {},
+        secret: () => "s3cret",
+      },
       "alice",
       "ws://x/",
     );
@@ -202,5 +208,70 @@ describe("session inbound table", () => {
     expect(s.typingNow(s.ensure("#r"), Date.now())).toEqual(["bob"]);
     sess.receive("@+typing=done :bob!b@h TAGMSG #r");
     expect(s.typingNow(s.ensure("#r"), Date.now())).toEqual([]);
+  });
+});
+
+describe("owned-nick secret", () => {
+  test("PLAIN carries the nick and secret; a payload of exactly 400 characters ends with +", () => {
+    const [one] = plainChunks("hana", "s3cret");
+    expect(Buffer.from(one ?? "", "base64").toString()).toBe("\0hana\0s3cret");
+    // \0n\0 + 296 bytes = 300 bytes = 400 base64 characters.
+    const exact = plainChunks("n", "x".repeat(296));
+    expect(exact.map((c) => c.length)).toEqual([400, 1]);
+    expect(exact[1]).toBe("+");
+  });
+
+  test("secrets are fresh, 32 URL-safe characters", () => {
+    const a = newSecret();
+    expect(a).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(newSecret()).not.toBe(a);
+  });
+
+  test("registration proves the nick before CAP END", () => {
+    const sent: string[] = [];
+    const sess = new Session(
+      new ChatState(),
+      { changed() {}, alert() {}, registered() {}, secret: () => "s3cret" },
+      "hana",
+      "ws://x/",
+    );
+    (sess as unknown as { raw(l: string): void }).raw = (l) => sent.push(l);
+    sess.receive(":srv CAP * LS :sasl server-time");
+    sess.receive(":srv CAP * ACK :sasl server-time");
+    sess.receive("AUTHENTICATE +");
+    expect(sent.slice(0, 3)).toEqual([
+      "CAP REQ :server-time sasl",
+      "AUTHENTICATE PLAIN",
+      `AUTHENTICATE ${Buffer.from("\0hana\0s3cret").toString("base64")}`,
+    ]);
+    expect(sent).not.toContain("CAP END");
+    sess.receive(":srv 903 hana :SASL authentication successful");
+    expect(sent.at(-1)).toBe("CAP END");
+  });
+});
+
+describe("read markers", () => {
+  test("unread is the others' lines after the marker; history past it counts, the current room never", () => {
+    const s = new ChatState();
+    s.nick = "ivy";
+    const c = s.ensure("#r");
+    const say = (time: number, nick: string, text: string, live = false) =>
+      s.add(c, { time, kind: "message", nick, text, mention: text.includes("ivy") }, live);
+    say(1, "jon", "old");
+    say(2, "ivy", "mine");
+    expect(c.unread).toBe(0);
+    s.markRead(c, 1);
+    expect(c.unread).toBe(0);
+    say(3, "jon", "hi ivy");
+    say(4, "jon", "more");
+    expect(c.unread).toBe(2);
+    expect(c.mentioned).toBe(true);
+    s.markRead(c, 3);
+    expect([c.unread, c.mentioned]).toEqual([1, false]);
+    expect(s.unmarked(c)).toBe(4);
+    s.select("#r");
+    s.markRead(c, 4);
+    expect(c.unread).toBe(0);
+    expect(s.unmarked(c)).toBeUndefined();
   });
 });
