@@ -5,14 +5,12 @@
  * the server name, and a ban is set by "admin".
  */
 
-import { byteLength, clipBytes } from "../../protocol/text.ts";
 import type { BanKind } from "../../security/bans.ts";
 import type { RoomSummary } from "../api.ts";
 import { ChatError } from "../errors.ts";
 import type { CoreParts } from "../parts.ts";
-import { LINE_BYTES } from "./identity.ts";
 import { banFromServer, liftServerBan } from "./oper.ts";
-import { leave, list, roomOf } from "./rooms.ts";
+import { kickOut, list, roomOf } from "./rooms.ts";
 
 /** One connection as the host sees it. */
 export interface AdminUserView {
@@ -60,29 +58,14 @@ export function adminKick(c: CoreParts, name: string, nick: string, reason: stri
   if (victim === undefined || !room.members.has(victim)) {
     throw new ChatError("userNotInChannel", [nick, room.name], `${nick} is not in ${room.name}`);
   }
-  const shown = victim.nick ?? nick;
-  const source = c.info.name;
-  const fits = LINE_BYTES - byteLength(`:${source} KICK ${room.name} ${shown} :`);
-  c.bus.publish(room.folded, {
-    source,
+  // Connection 0 is no session: nobody takes this for their own echo.
+  const base = {
+    source: c.info.name,
     time: c.now(),
     msgid: c.ids.next(),
-    // Connection 0 is no session: nobody takes this for their own echo.
     origin: { node: c.node, conn: 0 },
-    type: "kick",
-    channel: room.name,
-    victim: shown,
-    reason: clipBytes(reason, Math.min(c.limits.kickLen, fits)),
-  });
-  // Logged as an operator's KICK is, so the host's own moderation leaves a trace.
-  c.event({
-    level: "info",
-    event: "kick",
-    msg: `KICK ${room.name} ${shown} by admin: ${reason}`,
-    fields: { channel: room.name, nick: shown, by: "admin", reason },
-  });
-  leave(c, room, victim);
-  return shown;
+  };
+  return kickOut(c, room, victim, base, "admin", reason);
 }
 
 export function adminBan(

@@ -210,11 +210,26 @@ export function kick(c: CoreParts, s: Session, name: string, nick: string, reaso
   if (victim === undefined || !room.members.has(victim)) {
     throw new ChatError("userNotInChannel", [nick, room.name]);
   }
-  const shown = victim.nick ?? nick;
+  kickOut(c, room, victim, eventBase(c, s), s.nick ?? "?", reason);
+}
+
+/**
+ * Publish a KICK of `victim` (from a session's or the server's event base), log
+ * it, and take them out of the room: the one path for operators and the admin socket.
+ */
+export function kickOut(
+  c: CoreParts,
+  room: Room,
+  victim: Session,
+  base: ReturnType<typeof eventBase>,
+  by: string,
+  reason: string,
+): string {
+  const shown = victim.nick ?? "*";
   // KICKLEN, and never so long that the relayed KICK line passes 512 bytes.
-  const fits = LINE_BYTES - byteLength(`:${s.prefix} KICK ${room.name} ${shown} :`);
+  const fits = LINE_BYTES - byteLength(`:${base.source} KICK ${room.name} ${shown} :`);
   c.bus.publish(room.folded, {
-    ...eventBase(c, s),
+    ...base,
     type: "kick",
     channel: room.name,
     victim: shown,
@@ -223,10 +238,11 @@ export function kick(c: CoreParts, s: Session, name: string, nick: string, reaso
   c.event({
     level: "info",
     event: "kick",
-    msg: `KICK ${room.name} ${shown} by ${s.nick ?? "?"}: ${reason}`,
-    fields: { channel: room.name, nick: shown, by: s.nick, reason },
+    msg: `KICK ${room.name} ${shown} by ${by}: ${reason}`,
+    fields: { channel: room.name, nick: shown, by, reason },
   });
   leave(c, room, victim);
+  return shown;
 }
 
 /** INVITE: published to the invitee's nick; a +i room remembers the invitation. */
