@@ -150,8 +150,11 @@ function loggedIn(c: CoreParts, s: Session, account: string): void {
 export function ownerFloor(c: CoreParts, s: Session): void {
   if (s.folded === undefined || !owns(s, s.folded)) return;
   const claim = c.accounts.claim(s.folded, c.now());
-  // No msgid marks the claim's moment: messages of that same millisecond stay hidden.
-  if (claim !== undefined) s.historyFloor = floorAt(claim.created, "");
+  // No msgid marks the claim's moment, so its whole millisecond counts as the
+  // owner's: a claim succeeds only for a nick nobody else holds (or the claimer
+  // holds), so nothing of that millisecond was someone else's. Hiding it instead
+  // hid the owner's first message when it came in the claim's millisecond.
+  if (claim !== undefined) s.historyFloor = floorAt(claim.created - 1, "");
 }
 
 function loggedOut(c: CoreParts, s: Session): void {
