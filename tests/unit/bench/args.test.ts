@@ -52,6 +52,17 @@ describe("bench arguments", () => {
     expect(a.chatBinary).toBe("/c");
   });
 
+  test("--caps sets what the load generator asks for; without it the generator's default", () => {
+    expect(parse().caps).toBeUndefined();
+    expect(parse("--caps", "server-time, message-tags,batch").caps).toEqual([
+      "server-time",
+      "message-tags",
+      "batch",
+    ]);
+    expect(parse("--caps", "").caps).toEqual([]);
+    expect(() => parse("--caps", "batch,a b")).toThrow(/"a b" is not a capability name/);
+  });
+
   test("bad input is a UsageError with the reason", () => {
     const bad: Array<[string[], RegExp]> = [
       [["--scenario", "z"], /unknown scenario "z"/],
