@@ -49,12 +49,12 @@ import {
 import { profileChat } from "./lib/profile.ts";
 import { renderReport } from "./lib/report.ts";
 import { type BenchResults, emptyResults, type FanoutRound } from "./lib/results.ts";
+import { manyRooms, type RoomsRun, roomsChatArgs, roomsShapes, shapeLabel } from "./lib/rooms.ts";
 import {
   fanoutChatWithHistory,
   fanoutRamp,
   historyWrite,
   idleConnections,
-  manyRooms,
   type ScenarioOptions,
   startupInterleaved,
 } from "./lib/scenarios.ts";
@@ -133,8 +133,9 @@ async function withServer<T>(
   kind: ServerKind,
   versions: BenchResults["versions"],
   f: (s: RunningServer) => Promise<T>,
+  chatArgs: string[] = [],
 ): Promise<T> {
-  const s = await startServer(kind);
+  const s = await startServer(kind, chatArgs);
   versions[kind] ??= s.version;
   log(`  ${kind} ${s.version} on ${s.host}:${s.port} (pid ${s.pid})`);
   try {
@@ -235,12 +236,17 @@ async function main(): Promise<void> {
     }
   }
   if (has("b")) {
-    log("(b) many rooms of 10, every client 1 msg/s");
-    for (const k of kinds) {
-      log(` ${k}`);
-      results.rooms[k] = await attempt(k, () =>
-        withServer(k, results.versions, (s) => manyRooms(s, opts)),
-      );
+    for (const shape of roomsShapes(quick)) {
+      log(`(b) ${shapeLabel(shape)}, 1 msg/s per membership`);
+      const run: RoomsRun = { shape, servers: {} };
+      for (const k of kinds) {
+        log(` ${k}`);
+        run.servers[k] = await attempt(k, () =>
+          withServer(k, results.versions, (s) => manyRooms(s, opts, shape), roomsChatArgs(shape)),
+        );
+      }
+      results.roomsRuns?.push(run);
+      if (results.roomsRuns?.length === 1) results.rooms = run.servers;
     }
   }
   if (has("c")) {
