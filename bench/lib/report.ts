@@ -22,7 +22,7 @@ import {
   type StepResult,
 } from "./scenarios.ts";
 import { REPO_ROOT, type ServerKind } from "./servers.ts";
-import { sustainedSection } from "./sustained.ts";
+import { sustainedSection, sustainedSummaryRows } from "./sustained.ts";
 import { tlsSection } from "./tls-fanout.ts";
 
 const NAMES: Record<ServerKind, string> = {
@@ -193,6 +193,7 @@ export function renderReport(r: BenchResults): string {
       `| | messages in history after (a) and a clean stop / messages sent, over the ${hc.steps} steps (warm-up included) in which no client was dropped | ${hc.stored} / ${hc.sent} | n/a | n/a | | | no loss | ${yn(hc.stored >= hc.sent)} |`,
     );
   }
+  out.push(...sustainedSummaryRows(r.sustained));
   row(
     "(f) start-up",
     "spawn to first accepted connection (median)",
