@@ -2,7 +2,7 @@
  * `npm run bench`: the benchmark matrix of issue 7, our server side by side with InspIRCd and
  * ngIRCd in one run, written to BENCHMARKS.md.
  *
- *   npm run bench                          full matrix (~20 min), writes BENCHMARKS.md
+ *   npm run bench                          full matrix (~27 min), writes BENCHMARKS.md
  *   npm run bench -- --quick               the guard (< 2 min): (a) and (c), chat and InspIRCd, short
  *                                          steps; warns when a ratio chat / InspIRCd is more than 10%
  *                                          worse than in BENCHMARKS.md; writes bench/results/quick.md
