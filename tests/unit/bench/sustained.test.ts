@@ -81,6 +81,7 @@ describe("(g) the tail", () => {
     const rows = (runs: SustainedResult[]): string[] =>
       sustainedSummaryRows(runs.map((chat) => ({ chat })));
     const five = Array.from({ length: 5 }, () => atRate(20, 90));
+    expect(rows(five)[0]).toMatch(/^\| \(g\) 10 s of fan-out with history on, 5 run\(s\)/);
     expect(rows(five)[0]).toMatch(/\| 20\.0 ms \|.*\| yes \|$/);
     expect(rows(five)[1]).toMatch(/\| 90\.0 ms \|.*\| yes \|$/);
     const oneSpike = [...five.slice(0, 4), atRate(20, 400)];
