@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { clusterSection } from "./cluster-scenario.ts";
 import { baselineSection } from "./compare.ts";
 import { isObj, kib, m, ms, ratio } from "./format.ts";
+import { fmtGenerator } from "./generator-check.ts";
 import type { ProfileSummary } from "./profile.ts";
 import type { BenchResults } from "./results.ts";
 import {
@@ -35,10 +36,10 @@ const NAMES: Record<ServerKind, string> = {
 function stepsTable(steps: StepResult[]): string {
   const rows = steps.map(
     (s) =>
-      `| ${s.step} | ${Math.round(s.targetMsgsPerSecond)} | ${Math.round(s.sentPerSecond)} | ${m(s.deliveriesPerSecond)} | ${(s.deliveryRatio * 100).toFixed(2)}% | ${ms(s.latency.p50Ms)} | ${ms(s.latency.p90Ms)} | ${ms(s.latency.p99Ms)} | ${ms(s.latency.maxMs)} | ${(s.serverCpu * 100).toFixed(0)}% | ${s.machineBusyCores.toFixed(2)} | ${s.generatorCpu.map((c) => `${(c * 100).toFixed(0)}%`).join(" / ")} | ${s.disconnected ? `${s.disconnected}: ${fmtReasons(s.dropReasons).replaceAll("|", "/")}` : "0"} | ${s.pass ? "pass" : "**fail**"} |`,
+      `| ${s.step} | ${Math.round(s.targetMsgsPerSecond)} | ${Math.round(s.sentPerSecond)} | ${m(s.deliveriesPerSecond)} | ${(s.deliveryRatio * 100).toFixed(2)}% | ${ms(s.latency.p50Ms)} | ${ms(s.latency.p90Ms)} | ${ms(s.latency.p99Ms)} | ${ms(s.latency.maxMs)} | ${(s.serverCpu * 100).toFixed(0)}% | ${s.machineBusyCores.toFixed(2)} | ${fmtGenerator(s)} | ${s.disconnected ? `${s.disconnected}: ${fmtReasons(s.dropReasons).replaceAll("|", "/")}` : "0"} | ${s.pass ? "pass" : "**fail**"} |`,
   );
   return [
-    "| step | asked msg/s | sent msg/s | deliveries/s | delivered | p50 | p90 | p99 | max | server CPU | machine cores busy (all processes + kernel) | generator CPU per worker | disconnects | |",
+    "| step | asked msg/s | sent msg/s | deliveries/s | delivered | p50 | p90 | p99 | max | server CPU | machine cores busy (all processes + kernel) | generator per worker (CPU, own event-loop delay) | disconnects | |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ...rows,
   ].join("\n");

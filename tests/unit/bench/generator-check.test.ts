@@ -1,5 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { checkGenerator, fmtGenerator } from "../../../bench/lib/generator-check.ts";
+import { renderReport } from "../../../bench/lib/report.ts";
+import { fanout, results, step } from "./fixtures.ts";
 
 const ok = {
   targetMsgsPerSecond: 20_000,
@@ -45,5 +47,12 @@ describe("did the load generator keep up", () => {
 
   test("the report cell lists every worker's CPU, loop p99 and max", () => {
     expect(fmtGenerator(ok)).toBe("CPU 30% / 35%, loop p99 0.8 / 1.2 ms, max 4.0 / 9.0 ms");
+  });
+
+  test("the (a) ramp's table shows each worker's loop delay beside its CPU", () => {
+    const s = { ...step(1, 1000), generatorLoop: ok.generatorLoop };
+    const md = renderReport(results({ fanout: { chat: fanout([s]) } }));
+    const row = md.split("\n").find((l) => l.startsWith("| 1 | 1000 |"));
+    expect(row).toContain("| CPU 10% / 10%, loop p99 0.8 / 1.2 ms, max 4.0 / 9.0 ms |");
   });
 });
