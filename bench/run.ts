@@ -2,7 +2,7 @@
  * `npm run bench`: the benchmark matrix of issue 7, our server side by side with InspIRCd and
  * ngIRCd in one run, written to BENCHMARKS.md.
  *
- *   npm run bench                          full matrix (~20 min), writes BENCHMARKS.md
+ *   npm run bench                          full matrix (~27 min), writes BENCHMARKS.md
  *   npm run bench -- --quick               the guard (< 2 min): (a) and (c), chat and InspIRCd, short
  *                                          steps; warns when a ratio chat / InspIRCd is more than 10%
  *                                          worse than in BENCHMARKS.md; writes bench/results/quick.md
@@ -23,10 +23,12 @@
  *
  * Flags: --scenario a,b,c,d,e,f,g,h,i (i: two nodes over Redis against one, bench/cluster.ts)  --servers chat,inspircd,ngircd  --quick  --workers N
  *        --per-ip N (clients per 127.0.0.0/8 source address, 0 = one address)  --rebuild
- *        --no-profile  --out FILE  --rate MSGS_PER_S (for --profile-only and (g))
+ *        --no-profile  --out FILE  --rate MSGS_PER_S (for --profile-only, default 3000, and (g),
+ *          default 6413 = 3.2 M deliveries/s into the room of 500, 3000 with --quick)
  *        --chat-binary PATH (benchmark another build instead of dist/chat)
  *        --baseline PATH (also run this older build, as server "chat-baseline", right before chat)
- *        --rounds N (run (a) N times, the server order alternating each round; default 1)
+ *        --rounds N (run (a) N times, the server order alternating each round; default 1; also
+ *          the number of (g) runs, default 5, 1 with --quick)
  *        --caps a,b (what the load generator asks for, where offered; default
  *        server-time,message-tags,labeled-response,batch): give two builds that offer
  *        different caps the same work, e.g. --caps server-time,message-tags,batch
@@ -52,12 +54,12 @@ import {
 import { profileChat } from "./lib/profile.ts";
 import { renderReport } from "./lib/report.ts";
 import { type BenchResults, emptyResults, type FanoutRound } from "./lib/results.ts";
+import { manyRooms, type RoomsRun, roomsChatArgs, roomsShapes, shapeLabel } from "./lib/rooms.ts";
 import {
   fanoutChatWithHistory,
   fanoutRamp,
   historyWrite,
   idleConnections,
-  manyRooms,
   type ScenarioOptions,
   startupInterleaved,
 } from "./lib/scenarios.ts";
@@ -137,8 +139,9 @@ async function withServer<T>(
   kind: ServerKind,
   versions: BenchResults["versions"],
   f: (s: RunningServer) => Promise<T>,
+  chatArgs: string[] = [],
 ): Promise<T> {
-  const s = await startServer(kind);
+  const s = await startServer(kind, chatArgs);
   versions[kind] ??= s.version;
   log(`  ${kind} ${s.version} on ${s.host}:${s.port} (pid ${s.pid})`);
   try {
@@ -239,12 +242,17 @@ async function main(): Promise<void> {
     }
   }
   if (has("b")) {
-    log("(b) many rooms of 10, every client 1 msg/s");
-    for (const k of kinds) {
-      log(` ${k}`);
-      results.rooms[k] = await attempt(k, () =>
-        withServer(k, results.versions, (s) => manyRooms(s, opts)),
-      );
+    for (const shape of roomsShapes(quick)) {
+      log(`(b) ${shapeLabel(shape)}, 1 msg/s per membership`);
+      const run: RoomsRun = { shape, servers: {} };
+      for (const k of kinds) {
+        log(` ${k}`);
+        run.servers[k] = await attempt(k, () =>
+          withServer(k, results.versions, (s) => manyRooms(s, opts, shape), roomsChatArgs(shape)),
+        );
+      }
+      results.roomsRuns?.push(run);
+      if (results.roomsRuns?.length === 1) results.rooms = run.servers;
     }
   }
   if (has("c")) {
@@ -257,14 +265,14 @@ async function main(): Promise<void> {
   if (has("g")) {
     const chats = kinds.filter(isChatKind);
     log(
-      `(g) sustained fan-out at ${args.rate} msg/s with history and checkpoints: ${chats.join(", ")}`,
+      `(g) sustained fan-out at ${args.tailRate} msg/s (${((args.tailRate * 499) / 1e6).toFixed(2)} M deliveries/s offered) with history and checkpoints, ${args.tailRuns} run(s): ${chats.join(", ")}`,
     );
-    for (let i = 0; i < args.rounds; i++) {
+    for (let i = 0; i < args.tailRuns; i++) {
       const order = i % 2 === 0 ? chats : [...chats].reverse();
       const round: NonNullable<BenchResults["sustained"]>[number] = {};
       for (const k of order) {
-        log(` ${k}${args.rounds > 1 ? ` (round ${i + 1} of ${args.rounds})` : ""}`);
-        round[k] = await attempt(k, () => sustainedFanout(opts, k, args.rate));
+        log(` ${k}${args.tailRuns > 1 ? ` (run ${i + 1} of ${args.tailRuns})` : ""}`);
+        round[k] = await attempt(k, () => sustainedFanout(opts, k, args.tailRate));
       }
       results.sustained?.push(round);
     }

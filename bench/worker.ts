@@ -55,6 +55,8 @@ interface Client {
   /** The server acked labeled-response: this client labels what it sends, as a modern client does. */
   labeled: boolean;
   nick: string;
+  /** End-of-NAMES (366) replies still awaited: one per room joined. */
+  joinsLeft: number;
   sentThisPhase: number;
   error: string;
   onReady: (() => void) | null;
@@ -70,6 +72,8 @@ let disconnected = 0;
 const dropReasons: Record<string, number> = {};
 let connected = 0;
 const latency = new LatencyHistogram();
+const loopDelay = new LatencyHistogram();
+const LOOP_PROBE_MS = 10;
 let ackedCaps: string[] = [];
 
 function onFastData(client: Client, chunk: Buffer): void {
@@ -156,10 +160,11 @@ function handleLine(client: Client, line: string): void {
         return;
       }
       client.stage = "joining";
-      w.write(`JOIN ${client.spec.room}\r\n`);
+      client.joinsLeft = roomsOf(client.spec).length;
+      w.write(`JOIN ${roomsOf(client.spec).join(",")}\r\n`);
       return;
     case "366":
-      if (client.stage === "joining") becomeReady(client);
+      if (client.stage === "joining" && --client.joinsLeft <= 0) becomeReady(client);
       return;
     case "433":
     case "432":
@@ -176,6 +181,10 @@ function handleLine(client: Client, line: string): void {
       // refusals (465, 463) are fatal for a benchmark client.
       if (/^4(03|05|71|73|74|75|65|63|64)$/.test(cmd)) fail(client, line.slice(0, 200));
   }
+}
+
+function roomsOf(spec: ClientSpec): string[] {
+  return spec.alsoRooms?.length ? [spec.room, ...spec.alsoRooms] : [spec.room];
 }
 
 function onSlowData(client: Client, chunk: Buffer): void {
@@ -431,6 +440,7 @@ async function setup(cfg: WorkerInit): Promise<void> {
       lsCaps: [],
       labeled: false,
       nick: spec.nick,
+      joinsLeft: 0,
       sentThisPhase: 0,
       error: "",
       onReady: null,
@@ -501,6 +511,15 @@ async function runPhase(cfg: WorkerInit, ph: WorkerPhase): Promise<void> {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const endAt = t0 + ph.durationMs;
+  loopDelay.reset();
+  let probeAt = t0;
+  // How late a 10 ms timer fires is this process's event-loop delay: kept for the whole phase,
+  // drain included, since late deliveries are timed then too.
+  const probe = setInterval(() => {
+    const now = performance.now();
+    loopDelay.record(Math.max(0, (now - probeAt - LOOP_PROBE_MS) * 1000));
+    probeAt = now;
+  }, LOOP_PROBE_MS);
   await new Promise<void>((resolve) => {
     const tick = (): void => {
       const now = performance.now();
@@ -518,13 +537,21 @@ async function runPhase(cfg: WorkerInit, ph: WorkerPhase): Promise<void> {
         }
         const ts = nowUs();
         const marker = `${formatMarker(ph.step, s.spec.id, ts)} ${pad}`;
-        const line = cfg.mode === "plain" ? `${marker}\n` : `PRIVMSG ${s.spec.room} :${marker}\r\n`;
+        const rooms = roomsOf(s.spec);
+        const lines =
+          cfg.mode === "plain"
+            ? [`${marker}\n`]
+            : rooms.map((room) => `PRIVMSG ${room} :${marker}\r\n`);
         s.sentThisPhase += n;
-        sent += n;
+        sent += n * lines.length;
         let out = "";
         // A labeled PRIVMSG is answered with an ACK (no echo-message): the sender reads it too.
-        if (s.labeled) while (n-- > 0) out += `@label=${s.sentThisPhase - n} ${line}`;
-        else while (n-- > 0) out += line;
+        for (; n > 0; n--) {
+          // One label per line, as a client labels every command it sends.
+          lines.forEach((line, r) => {
+            out += s.labeled ? `@label=${s.sentThisPhase - n}${r ? `.${r}` : ""} ${line}` : line;
+          });
+        }
         s.transport.write(out);
       }
       if (now >= endAt) {
@@ -548,6 +575,7 @@ async function runPhase(cfg: WorkerInit, ph: WorkerPhase): Promise<void> {
     }
     if (now - lastChange >= ph.quietMs || now - drainStart >= ph.maxDrainMs) break;
   }
+  clearInterval(probe);
   const cpu = process.cpuUsage(cpu0);
   const result: WorkerResult = {
     type: "result",
@@ -563,6 +591,7 @@ async function runPhase(cfg: WorkerInit, ph: WorkerPhase): Promise<void> {
     cpuSystemMs: cpu.system / 1000,
     wallMs: performance.now() - t0,
     disconnected,
+    loopDelay: loopDelay.toJSON(),
     dropReasons,
     connected,
   };

@@ -5,13 +5,8 @@
  */
 import { isObj, kib, m, ms, us } from "./format.ts";
 import type { BenchResults, FanoutRound } from "./results.ts";
-import type {
-  FanoutResult,
-  IdleResult,
-  RoomsResult,
-  StartupResult,
-  StepResult,
-} from "./scenarios.ts";
+import type { RoomsResult } from "./rooms.ts";
+import type { FanoutResult, IdleResult, StartupResult, StepResult } from "./scenarios.ts";
 import { median } from "./stats.ts";
 
 /** A ratio more than this much worse than 1 (or than the reference) is called out. */
@@ -217,6 +212,17 @@ export function pairedMeasures(r: BenchResults): PairedMeasure[] {
     false,
     single<RoomsResult>(r.rooms, (x) => x.step?.latency.p99Ms),
   );
+  // (b)'s larger sizes (2,000 rooms of 10), when they ran.
+  for (const run of (r.roomsRuns ?? []).slice(1)) {
+    add(
+      `(b) ${run.shape.rooms} rooms of ${run.shape.members}`,
+      "p99 latency",
+      "ms",
+      "lower",
+      false,
+      single<RoomsResult>(run.servers, (x) => x.step?.latency.p99Ms),
+    );
+  }
   add(
     "(c) idle registered connections",
     "server RSS per connection above empty",

@@ -51,6 +51,8 @@ export interface PhaseSummary {
   latency: LatencyHistogram;
   /** Per worker: CPU share of one core during the phase (1 = a full core). */
   workerCpu: number[];
+  /** Per worker: its own event-loop delay during the phase (see WorkerResult.loopDelay). */
+  workerLoop: LoopDelay[];
   wallMs: number;
   disconnected: number;
   dropReasons: Record<string, number>;
@@ -227,6 +229,7 @@ export class LoadGen {
       self: sum((r) => r.self),
       latency,
       workerCpu: results.map((r) => (r.cpuUserMs + r.cpuSystemMs) / r.wallMs),
+      workerLoop: results.map((r) => loopDelayOf(r)),
       wallMs: Math.max(...results.map((r) => r.wallMs)),
       disconnected: sum((r) => r.disconnected),
       dropReasons: mergeCounts(results.map((r) => r.dropReasons)),
@@ -279,6 +282,19 @@ export function clientSpecs(opts: {
     out.push(spec);
   }
   return out;
+}
+
+/** A worker's event-loop delay, ms: p99 and worst of its 10 ms probes. */
+export interface LoopDelay {
+  p99Ms: number;
+  maxMs: number;
+}
+
+function loopDelayOf(r: WorkerResult): LoopDelay {
+  // An older worker (or one that ran no phase) sends no probes: unknown, not zero.
+  if (!r.loopDelay) return { p99Ms: Number.NaN, maxMs: Number.NaN };
+  const h = LatencyHistogram.fromJSON(r.loopDelay);
+  return { p99Ms: h.percentile(99) / 1000, maxMs: h.maxUs / 1000 };
 }
 
 function mergeCounts(list: Array<Record<string, number>>): Record<string, number> {

@@ -28,6 +28,12 @@ export interface ClientSpec {
   nick: string;
   /** Channel to join (IRC mode). Plain-mode clients land in the server's default room. */
   room: string;
+  /**
+   * Further channels this client joins and sends to (scenario b at 2,000 rooms: each client in
+   * two rooms, so 20,000 memberships fit under the 20,000 open-file cap). A sender writes each
+   * due message once to every one of its rooms.
+   */
+  alsoRooms?: string[];
   /** Source address on 127.0.0.0/8 to bind before connecting; absent = let the kernel pick. */
   src?: string;
   /** Messages per second this client sends during a phase (0 = receiver only). */
@@ -106,6 +112,12 @@ export interface WorkerResult {
   wallMs: number;
   /** Connections lost so far (cumulative). */
   disconnected: number;
+  /**
+   * This worker's own event-loop delay during the phase (how late a 10 ms timer fired), µs: a
+   * late loop delays sends and receive timestamps alike, so a high figure means the step
+   * measured the generator, not the server.
+   */
+  loopDelay: HistogramJson;
   /** Why they were lost (the server's ERROR line, or the socket error), with counts. */
   dropReasons: Record<string, number>;
   connected: number;

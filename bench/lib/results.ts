@@ -5,13 +5,8 @@
  */
 import type { ClusterResult } from "./cluster-scenario.ts";
 import type { ProfileSummary } from "./profile.ts";
-import type {
-  FanoutResult,
-  HistoryResult,
-  IdleResult,
-  RoomsResult,
-  StartupResult,
-} from "./scenarios.ts";
+import type { RoomsResult, RoomsRun } from "./rooms.ts";
+import type { FanoutResult, HistoryResult, IdleResult, StartupResult } from "./scenarios.ts";
 import type { ServerKind } from "./servers.ts";
 import type { SustainedResult } from "./sustained.ts";
 
@@ -30,7 +25,10 @@ export interface BenchResults {
   /** Every round of (a) (--rounds), the first one included; absent in older result files. */
   fanoutRounds?: FanoutRound[];
   plain: Partial<Record<ServerKind, FanoutResult | string>>;
+  /** (b) at its first size (500 rooms of 10); kept for older readers of result files. */
   rooms: Partial<Record<ServerKind, RoomsResult | string>>;
+  /** (b) at every size it ran (500 and 2,000 rooms of 10); absent in older result files. */
+  roomsRuns?: RoomsRun[];
   idle: Partial<Record<ServerKind, IdleResult | string>>;
   startup: Partial<Record<ServerKind, StartupResult | string>>;
   history: HistoryResult | null;
@@ -56,6 +54,7 @@ export function emptyResults(
     fanoutRounds: [],
     plain: {},
     rooms: {},
+    roomsRuns: [],
     idle: {},
     startup: {},
     history: null,

@@ -6,7 +6,7 @@ import { Database } from "bun:sqlite";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import { clientSpecs, LoadGen, type PhaseSummary } from "./loadgen.ts";
+import { clientSpecs, LoadGen, type LoopDelay, type PhaseSummary } from "./loadgen.ts";
 import type { ClientMode } from "./protocol.ts";
 import {
   type ChatKind,
@@ -47,6 +47,8 @@ export interface StepResult {
   deliveriesPerSecond: number;
   latency: LatencySummary;
   generatorCpu: number[];
+  /** Per worker: the generator's own event-loop delay (absent in older result files). */
+  generatorLoop?: LoopDelay[];
   serverCpu: number;
   /** Cores busy on the whole machine during the step (server + generator + anything else). */
   machineBusyCores: number;
@@ -109,6 +111,7 @@ export function stepOf(
     deliveriesPerSecond: d.deliveriesPerSecond,
     latency,
     generatorCpu: ph.workerCpu,
+    generatorLoop: ph.workerLoop,
     serverCpu: serverCpuMs / ph.wallMs,
     machineBusyCores: machine.total > 0 ? (machine.busy / machine.total) * cpus().length : 0,
     disconnected: ph.disconnected,
@@ -134,7 +137,8 @@ export function fmtStep(s: StepResult): string {
   );
 }
 
-async function measuredPhase(
+/** One measured step: the generator's phase with the server's CPU and the machine's load around it. */
+export async function measuredPhase(
   server: RunningServer,
   lg: LoadGen,
   step: number,
@@ -308,66 +312,6 @@ export async function fanoutChatWithHistory(
     return result;
   } finally {
     rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-export interface RoomsResult {
-  kind: "rooms";
-  clients: number;
-  ready: number;
-  rooms: number;
-  step: StepResult | null;
-  errors: string[];
-}
-
-/** (b): many small rooms, every client sends 1 msg/s. */
-export async function manyRooms(
-  server: RunningServer,
-  opts: ScenarioOptions,
-): Promise<RoomsResult> {
-  const clients = opts.quick ? 500 : 5000;
-  const rooms = clients / 10;
-  const durationMs = opts.quick ? 3000 : 10_000;
-  const specs = clientSpecs({
-    count: clients,
-    rooms,
-    sendersPerRoom: "all",
-    nickPrefix: "r",
-    srcPerAddress: opts.perSourceAddress || undefined,
-  });
-  const lg = await LoadGen.start({
-    host: server.host,
-    port: server.port,
-    mode: "irc",
-    clients: specs,
-    workers: Math.max(opts.workers, 2),
-    log: opts.log,
-  });
-  try {
-    opts.log(`  ${lg.setup.ready}/${clients} clients ready in ${lg.setup.setupMs} ms`);
-    if (lg.setup.ready < clients) {
-      return {
-        kind: "rooms",
-        clients,
-        ready: lg.setup.ready,
-        rooms,
-        step: null,
-        errors: lg.setup.errors,
-      };
-    }
-    await lg.phase({ step: 0, durationMs: 1000, ratePerSender: 1 });
-    const s = await measuredPhase(server, lg, 1, clients, durationMs, clients, 9);
-    opts.log(`  ${fmtStep(s)}`);
-    return {
-      kind: "rooms",
-      clients,
-      ready: lg.setup.ready,
-      rooms,
-      step: s,
-      errors: lg.setup.errors,
-    };
-  } finally {
-    await lg.stop();
   }
 }
 

@@ -402,8 +402,9 @@ export async function startNgircd(): Promise<RunningServer> {
   };
 }
 
-export function startServer(kind: ServerKind): Promise<RunningServer> {
-  if (isChatKind(kind)) return startChat({ kind });
+/** `chatArgs` are extra `chat serve` flags (the peers' configs already allow what a scenario needs). */
+export function startServer(kind: ServerKind, chatArgs: string[] = []): Promise<RunningServer> {
+  if (isChatKind(kind)) return startChat({ kind, extraArgs: chatArgs });
   if (kind === "inspircd") return startInspircd();
   return startNgircd();
 }

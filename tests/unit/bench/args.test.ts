@@ -1,5 +1,12 @@
 import { describe, expect, test } from "bun:test";
-import { parseBenchArgs, SCENARIOS, UsageError } from "../../../bench/lib/args.ts";
+import {
+  PROFILE_RATE,
+  parseBenchArgs,
+  QUICK_TAIL_RATE,
+  SCENARIOS,
+  TAIL_RATE,
+  UsageError,
+} from "../../../bench/lib/args.ts";
 
 const ROOT = "/repo";
 const parse = (...argv: string[]) => parseBenchArgs(argv, ROOT);
@@ -63,6 +70,28 @@ describe("bench arguments", () => {
     expect(() => parse("--caps", "batch,a b")).toThrow(/"a b" is not a capability name/);
   });
 
+  test("(g) runs at the issue's rate and count in the full run, one short run under --quick", () => {
+    const full = parse();
+    // 3.2 M deliveries/s offered into the room of 500 (499 recipients per message).
+    expect(TAIL_RATE * 499).toBeGreaterThanOrEqual(3_200_000);
+    expect((TAIL_RATE - 1) * 499).toBeLessThan(3_200_000);
+    expect(full.tailRate).toBe(TAIL_RATE);
+    expect(full.tailRuns).toBe(5);
+    const quick = parse("--quick", "--scenario", "g");
+    expect(quick.tailRate).toBe(QUICK_TAIL_RATE);
+    expect(quick.tailRuns).toBe(1);
+    // The profile keeps its own default rate, and (a) its single round.
+    expect(full.rate).toBe(PROFILE_RATE);
+    expect(full.rounds).toBe(1);
+  });
+
+  test("--rate and --rounds override (g)'s defaults, in either mode", () => {
+    const a = parse("--scenario", "g", "--rate", "4000", "--rounds", "2");
+    expect([a.tailRate, a.tailRuns, a.rate, a.rounds]).toEqual([4000, 2, 4000, 2]);
+    const q = parse("--quick", "--scenario", "g", "--rate", "7000", "--rounds", "3");
+    expect([q.tailRate, q.tailRuns]).toEqual([7000, 3]);
+  });
+
   test("bad input is a UsageError with the reason", () => {
     const bad: Array<[string[], RegExp]> = [
       [["--scenario", "z"], /unknown scenario "z"/],
@@ -70,6 +99,8 @@ describe("bench arguments", () => {
       [["--servers", "chat-baseline"], /needs --baseline/],
       [["--baseline", ""], /needs the path/],
       [["--rounds", "0"], /--rounds must be an integer >= 1/],
+      [["--rate", "0"], /--rate must be an integer >= 1/],
+      [["--rate", "fast"], /--rate must be an integer >= 1/],
       [["--workers", "two"], /--workers/],
       [["--nope"], /nope/],
     ];
