@@ -9,6 +9,7 @@
  * contained to that one connection.
  */
 import type { MessageBus } from "../bus/bus.ts";
+import type { BusEvent } from "../bus/events.ts";
 import { LocalBus } from "../bus/local.ts";
 import { ServerCounters } from "../metrics/counters.ts";
 import { isValidNick, sanitizeLine } from "../protocol/text.ts";
@@ -250,6 +251,10 @@ export class Core implements CoreParts, SessionHost, Housekept {
   closed(s: Session, reason: string): void {
     if (reason === "SendQ exceeded") this.counters.sendQDisconnects++;
     this.disconnect(s, reason);
+  }
+
+  nickEvent(s: Session, event: BusEvent): void {
+    this.delivery.toUser(s, event);
   }
 
   /** Feed held-back lines as tokens refill; returns true while some remain. */

@@ -4,6 +4,8 @@
  * live in the action modules and rules.ts, and nothing here knows a socket
  * beyond the transport's `Conn`.
  */
+import type { BusSubscriber } from "../bus/bus.ts";
+import type { BusEvent } from "../bus/events.ts";
 import { foldCase } from "../protocol/casemap.ts";
 import type { SlidingWindow } from "../security/rate-limit.ts";
 import type { BanState, RoomState, TopicState } from "../store/store.ts";
@@ -23,6 +25,8 @@ export interface SessionHost {
   input(s: Session, text: string, invalidUtf8: boolean): void;
   overlong(s: Session): void;
   closed(s: Session, reason: string): void;
+  /** An event on the session's nick topic (it is its own bus listener). */
+  nickEvent(s: Session, event: BusEvent): void;
 }
 
 /** Where private history starts for a session: when it took its current nick (privacy). */
@@ -39,7 +43,7 @@ export type BackloggedLine = string | { invalidUtf8: string };
 const NO_STRINGS: ReadonlySet<string> = new Set<string>();
 const NO_ROOMS: ReadonlyMap<string, Room> = new Map<string, Room>();
 
-export class Session implements ConnHandler {
+export class Session implements ConnHandler, BusSubscriber {
   // The fields the fan-out loop reads for every recipient come first, so they
   // sit in the object's first slots (read per member per event).
   readonly id: number;
@@ -91,8 +95,8 @@ export class Session implements ConnHandler {
   operFailures = 0;
   /** MONITOR: casefolded nicks this user watches (see monitor.ts); allocated on first use. */
   monitoring: Set<string> | undefined;
-  /** This node's bus subscription for the session's nick, while it holds one. */
-  unwatchNick: (() => void) | undefined;
+  /** The bus topic (folded nick) this session listens on, while it holds one (delivery.ts). */
+  nickTopic: string | undefined;
   private readonly owner: SessionHost;
 
   constructor(id: number, conn: Conn, owner: SessionHost, now: number) {
@@ -173,6 +177,12 @@ export class Session implements ConnHandler {
 
   closed(reason: string): void {
     this.owner.closed(this, reason);
+  }
+
+  // ---- BusSubscriber: the nick's topic (a method, not a closure per session) ----
+
+  busEvent(event: BusEvent): void {
+    this.owner.nickEvent(this, event);
   }
 }
 
