@@ -7,6 +7,7 @@
 import type { BusSubscriber } from "../bus/bus.ts";
 import type { BusEvent } from "../bus/events.ts";
 import { foldCase } from "../protocol/casemap.ts";
+import { ownString } from "../protocol/text.ts";
 import type { SlidingWindow } from "../security/rate-limit.ts";
 import type { BanState, RoomState, TopicState } from "../store/store.ts";
 import type { Conn, ConnHandler } from "../transport/conn.ts";
@@ -29,11 +30,15 @@ export interface SessionHost {
   nickEvent(s: Session, event: BusEvent): void;
 }
 
-/** Where private history starts for a session: when it took its current nick (privacy). */
+/**
+ * Where private history starts for a session: when it took its current nick (privacy).
+ * A Session is one itself (three fields, not an object and a msgid string per session).
+ */
 export interface HistoryFloor {
-  time: number;
-  boot: string;
-  seq: number;
+  readonly floorTime: number;
+  /** The node run (msgid boot) and sequence of the floor's moment, ordering within its millisecond. */
+  readonly floorBoot: string;
+  readonly floorSeq: number;
 }
 
 /** A held line: its text, or the text of a line that was not UTF-8 (the front refuses it). */
@@ -43,7 +48,7 @@ export type BackloggedLine = string | { invalidUtf8: string };
 const NO_STRINGS: ReadonlySet<string> = new Set<string>();
 const NO_ROOMS: ReadonlyMap<string, Room> = new Map<string, Room>();
 
-export class Session implements ConnHandler, BusSubscriber {
+export class Session implements ConnHandler, BusSubscriber, HistoryFloor {
   // The fields the fan-out loop reads for every recipient come first, so they
   // sit in the object's first slots (read per member per event).
   readonly id: number;
@@ -89,7 +94,10 @@ export class Session implements ConnHandler, BusSubscriber {
   bucket: TokenBucket | undefined;
   /** Lines waiting for flood tokens; allocated only while throttled. */
   backlog: BackloggedLine[] | undefined;
-  historyFloor: HistoryFloor | undefined;
+  /** No floor yet (infinitely late): no private history is visible. */
+  floorTime = Number.POSITIVE_INFINITY;
+  floorBoot = "";
+  floorSeq = Number.POSITIVE_INFINITY;
   nickWindow: SlidingWindow | undefined;
   joinWindow: SlidingWindow | undefined;
   operFailures = 0;
@@ -154,10 +162,17 @@ export class Session implements ConnHandler, BusSubscriber {
     this.rooms = undefined;
   }
 
+  setFloor(f: HistoryFloor): void {
+    this.floorTime = f.floorTime;
+    this.floorBoot = f.floorBoot;
+    this.floorSeq = f.floorSeq;
+  }
+
   setIdentity(nick: string, folded: string): void {
     this.nick = nick;
     this.folded = folded;
-    this.prefix = `${nick}!${this.user || "~u"}@${this.host}`;
+    // Flat: a template's result is a rope holding its five pieces for the session's life.
+    this.prefix = ownString(`${nick}!${this.user || "~u"}@${this.host}`);
   }
 
   /** Recompute the serialize-once key after caps, rooms or the front changed. */
