@@ -70,20 +70,13 @@ export class Session implements ConnHandler, BusSubscriber, HistoryFloor {
   /** `nick!user@host`, recomputed on nick change. */
   prefix = "";
   registered = false;
-  away: string | undefined;
-  oper = false;
-  /** The owned nick this session proved (the account name), or null. */
-  account: string | null = null;
   /**
    * Capabilities, user modes and rooms start as shared empty values and get
    * their own only when first changed: most idle connections never change
    * some of them, and each Set or Map is a few hundred bytes per connection.
    */
   private capBits = 0;
-  private umodeSet: Set<string> | undefined;
   private rooms: Map<string, Room> | undefined;
-  /** Rooms holding a pending invite for this user (see rooms actions). */
-  invitedTo: Set<Room> | undefined;
   readonly connectedAt: number;
   lastActive: number;
   /** Time of the last message sent by this user (WHOIS idle). */
@@ -92,17 +85,16 @@ export class Session implements ConnHandler, BusSubscriber, HistoryFloor {
   pingSentAt = 0;
   gone = false;
   bucket: TokenBucket | undefined;
-  /** Lines waiting for flood tokens; allocated only while throttled. */
-  backlog: BackloggedLine[] | undefined;
   /** No floor yet (infinitely late): no private history is visible. */
   floorTime = Number.POSITIVE_INFINITY;
   floorBoot = "";
   floorSeq = Number.POSITIVE_INFINITY;
-  nickWindow: SlidingWindow | undefined;
-  joinWindow: SlidingWindow | undefined;
-  operFailures = 0;
-  /** MONITOR: casefolded nicks this user watches (see monitor.ts); allocated on first use. */
-  monitoring: Set<string> | undefined;
+  /**
+   * What few sessions ever set (away, operator, account, user modes, invites, flood backlog,
+   * rate windows, MONITOR): one object made on the first such change, read through the
+   * accessors below. Each field costs 8 bytes in every session; idle ones set none of these.
+   */
+  private rare: SessionRare | undefined;
   /** The bus topic (folded nick) this session listens on, while it holds one (delivery.ts). */
   nickTopic: string | undefined;
   private readonly owner: SessionHost;
@@ -130,18 +122,83 @@ export class Session implements ConnHandler, BusSubscriber, HistoryFloor {
     return capNames(this.capBits);
   }
 
+  private extras(): SessionRare {
+    if (this.rare === undefined) this.rare = new SessionRare();
+    return this.rare;
+  }
+
+  get away(): string | undefined {
+    return this.rare?.away;
+  }
+  set away(text: string | undefined) {
+    if (text !== undefined || this.rare !== undefined) this.extras().away = text;
+  }
+  get oper(): boolean {
+    return this.rare?.oper ?? false;
+  }
+  set oper(on: boolean) {
+    if (on || this.rare !== undefined) this.extras().oper = on;
+  }
+  /** The owned nick this session proved (the account name), or null. */
+  get account(): string | null {
+    return this.rare?.account ?? null;
+  }
+  set account(name: string | null) {
+    if (name !== null || this.rare !== undefined) this.extras().account = name;
+  }
+  /** Rooms holding a pending invite for this user (see rooms actions). */
+  get invitedTo(): Set<Room> | undefined {
+    return this.rare?.invitedTo;
+  }
+  set invitedTo(rooms: Set<Room> | undefined) {
+    if (rooms !== undefined || this.rare !== undefined) this.extras().invitedTo = rooms;
+  }
+  /** Lines waiting for flood tokens; allocated only while throttled. */
+  get backlog(): BackloggedLine[] | undefined {
+    return this.rare?.backlog;
+  }
+  set backlog(lines: BackloggedLine[] | undefined) {
+    if (lines !== undefined || this.rare !== undefined) this.extras().backlog = lines;
+  }
+  get nickWindow(): SlidingWindow | undefined {
+    return this.rare?.nickWindow;
+  }
+  set nickWindow(w: SlidingWindow | undefined) {
+    if (w !== undefined || this.rare !== undefined) this.extras().nickWindow = w;
+  }
+  get joinWindow(): SlidingWindow | undefined {
+    return this.rare?.joinWindow;
+  }
+  set joinWindow(w: SlidingWindow | undefined) {
+    if (w !== undefined || this.rare !== undefined) this.extras().joinWindow = w;
+  }
+  get operFailures(): number {
+    return this.rare?.operFailures ?? 0;
+  }
+  set operFailures(n: number) {
+    if (n !== 0 || this.rare !== undefined) this.extras().operFailures = n;
+  }
+  /** MONITOR: casefolded nicks this user watches (see monitor.ts); allocated on first use. */
+  get monitoring(): Set<string> | undefined {
+    return this.rare?.monitoring;
+  }
+  set monitoring(nicks: Set<string> | undefined) {
+    if (nicks !== undefined || this.rare !== undefined) this.extras().monitoring = nicks;
+  }
+
   /** User modes (i, o, w). */
   get umodes(): ReadonlySet<string> {
-    return this.umodeSet ?? NO_STRINGS;
+    return this.rare?.umodes ?? NO_STRINGS;
   }
 
   addUmode(mode: string): void {
-    if (this.umodeSet === undefined) this.umodeSet = new Set();
-    this.umodeSet.add(mode);
+    const rare = this.extras();
+    if (rare.umodes === undefined) rare.umodes = new Set();
+    rare.umodes.add(mode);
   }
 
   deleteUmode(mode: string): void {
-    this.umodeSet?.delete(mode);
+    this.rare?.umodes?.delete(mode);
   }
 
   /** Rooms joined, by folded name, in join order. */
@@ -199,6 +256,20 @@ export class Session implements ConnHandler, BusSubscriber, HistoryFloor {
   busEvent(event: BusEvent): void {
     this.owner.nickEvent(this, event);
   }
+}
+
+/** A session's rarely set state (see `Session.rare`). */
+class SessionRare {
+  away: string | undefined;
+  oper = false;
+  account: string | null = null;
+  umodes: Set<string> | undefined;
+  invitedTo: Set<Room> | undefined;
+  backlog: BackloggedLine[] | undefined;
+  nickWindow: SlidingWindow | undefined;
+  joinWindow: SlidingWindow | undefined;
+  operFailures = 0;
+  monitoring: Set<string> | undefined;
 }
 
 /** How a peer address shows in prefixes: IRC-safe, IPv4 for a mapped IPv4 peer. */

@@ -42,7 +42,8 @@ type HeldLine = string | { invalidUtf8: string };
 
 export class IrcFront implements Front, IrcReplies {
   readonly kind = "irc";
-  readonly multiline = new MultilineBatches();
+  /** Made at the first client BATCH: most connections never open one. */
+  private multilineBatches: MultilineBatches | undefined;
   /** CAP negotiation in progress: registration waits for CAP END. */
   capNegotiating = false;
   capVersion = 0;
@@ -61,6 +62,11 @@ export class IrcFront implements Front, IrcReplies {
   private parked = false;
 
   constructor(readonly core: CoreApi) {}
+
+  get multiline(): MultilineBatches {
+    if (this.multilineBatches === undefined) this.multilineBatches = new MultilineBatches();
+    return this.multilineBatches;
+  }
 
   variant(): number {
     let v = 0;
@@ -102,7 +108,7 @@ export class IrcFront implements Front, IrcReplies {
     const core = this.core;
     // A line of an open draft/multiline batch is collected, not run.
     const ref = msg.tags.get("batch");
-    if (ref !== undefined && msg.command !== "BATCH" && this.multiline.has(ref)) {
+    if (ref !== undefined && msg.command !== "BATCH" && this.multilineBatches?.has(ref) === true) {
       const fail = this.multiline.add(msg);
       if (fail !== undefined) failBatch({ core, irc: this }, fail);
       return;
