@@ -13,7 +13,7 @@ import type { BanState, RoomState, TopicState } from "../store/store.ts";
 import type { Conn, ConnHandler } from "../transport/conn.ts";
 import type { CaptureSink, CoreApi, Front } from "./api.ts";
 import { capBit, capNames } from "./caps.ts";
-import type { TokenBucket } from "./flood.ts";
+import type { FloodTokens } from "./flood.ts";
 
 /** Member status bits. */
 export const OP = 1;
@@ -48,7 +48,7 @@ export type BackloggedLine = string | { invalidUtf8: string };
 const NO_STRINGS: ReadonlySet<string> = new Set<string>();
 const NO_ROOMS: ReadonlyMap<string, Room> = new Map<string, Room>();
 
-export class Session implements ConnHandler, BusSubscriber, HistoryFloor {
+export class Session implements ConnHandler, BusSubscriber, HistoryFloor, FloodTokens {
   // The fields the fan-out loop reads for every recipient come first, so they
   // sit in the object's first slots (read per member per event).
   readonly id: number;
@@ -84,7 +84,9 @@ export class Session implements ConnHandler, BusSubscriber, HistoryFloor {
   /** When we sent a PING that is still unanswered, else 0. */
   pingSentAt = 0;
   gone = false;
-  bucket: TokenBucket | undefined;
+  /** The flood bucket (flood.ts); used while the limits have floodLimit on. */
+  floodTokens = 0;
+  floodLast = 0;
   /** No floor yet (infinitely late): no private history is visible. */
   floorTime = Number.POSITIVE_INFINITY;
   floorBoot = "";
