@@ -3,7 +3,10 @@
  * bench/heap-preload.ts, a full-GC heapStats() empty and again holding N idle registered
  * connections (no room), and the difference per session by object type.
  *
- *   bun bench/idle-heap.ts [--clients 10000]
+ *   bun bench/idle-heap.ts [--clients 10000] [--snapshot]
+ *
+ * --snapshot also takes a heap snapshot each time (use ~1,000 clients: it is large) and prints
+ * bytes per session by what holds them (bench/lib/heap-snapshot.ts).
  *
  * Prints a Markdown table; RSS and heap are the server's own, the load generator runs in
  * bench/worker.ts processes as in scenario (c).
@@ -13,11 +16,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type HeapSnapshotStats, heapDiffRows } from "./lib/heap.ts";
+import {
+  type JscHeapSnapshot,
+  type SnapshotRow,
+  snapshotDiff,
+  snapshotGroups,
+} from "./lib/heap-snapshot.ts";
 import { clientSpecs, LoadGen } from "./lib/loadgen.ts";
 import { chatServeArgs, REPO_ROOT, readChatPort } from "./lib/servers.ts";
 
 const { values } = parseArgs({
-  options: { clients: { type: "string", default: "10000" } },
+  options: {
+    clients: { type: "string", default: "10000" },
+    snapshot: { type: "boolean", default: false },
+  },
   strict: true,
 });
 const clients = Number(values.clients);
@@ -39,7 +51,11 @@ const proc = Bun.spawn(
     stdout: "pipe",
     stderr: "inherit",
     stdin: "ignore",
-    env: { ...process.env, CHAT_HEAP_OUT: outPath },
+    env: {
+      ...process.env,
+      CHAT_HEAP_OUT: outPath,
+      ...(values.snapshot ? { CHAT_HEAP_SNAPSHOT: "1" } : {}),
+    },
   },
 );
 
@@ -52,11 +68,19 @@ async function snapshot(): Promise<HeapSnapshotStats> {
   return JSON.parse(readFileSync(outPath, "utf8")) as HeapSnapshotStats;
 }
 
+/** The snapshot written with the last stats, grouped (only with --snapshot). */
+function snapshotRows(): Map<string, SnapshotRow> {
+  if (!values.snapshot) return new Map();
+  const snap = JSON.parse(readFileSync(`${outPath}.snapshot`, "utf8")) as JscHeapSnapshot;
+  return snapshotGroups(snap);
+}
+
 try {
   const { port } = await readChatPort(proc.stdout, 10_000);
   if (!port) throw new Error("the server did not print its address");
   await Bun.sleep(1500);
   const empty = await snapshot();
+  const emptyGroups = snapshotRows();
   const specs = clientSpecs({
     count: clients,
     rooms: 1,
@@ -77,6 +101,7 @@ try {
   try {
     await Bun.sleep(1500);
     const held = await snapshot();
+    const heldGroups = snapshotRows();
     const n = lg.setup.ready;
     console.log(
       `${n} idle registered sessions; RSS ${empty.rssKiB} -> ${held.rssKiB} KiB (${((held.rssKiB - empty.rssKiB) / n).toFixed(2)} KiB per session); live JS heap ${empty.heapSize} -> ${held.heapSize} B (${((held.heapSize - empty.heapSize) / n / 1024).toFixed(2)} KiB per session), heap capacity ${empty.heapCapacity} -> ${held.heapCapacity} B`,
@@ -86,6 +111,14 @@ try {
     console.log("| --- | --- | --- |");
     for (const r of heapDiffRows(empty, held, n)) {
       console.log(`| ${r.type} | ${r.perSession.toFixed(2)} | ${r.added} |`);
+    }
+    if (values.snapshot) {
+      console.log("");
+      console.log("| held by -> cell | cells per session | bytes per session |");
+      console.log("| --- | --- | --- |");
+      for (const r of snapshotDiff(emptyGroups, heldGroups, n)) {
+        console.log(`| ${r.what} | ${r.count.toFixed(2)} | ${r.bytes.toFixed(1)} |`);
+      }
     }
   } finally {
     await lg.stop();

@@ -11,11 +11,23 @@ import type { BusEvent } from "./events.ts";
 export type BusListener = (event: BusEvent) => void;
 export type BusTap = (topic: string, event: BusEvent) => void;
 
+/**
+ * A listener that is an object with a method: one per idle session (its nick's topic), so
+ * subscribing it costs no closure and no stop function (two closures and their scopes were
+ * ~180 bytes a session, bench/idle-heap.ts --snapshot). Stopped with `unlisten`.
+ */
+export interface BusSubscriber {
+  busEvent(event: BusEvent): void;
+}
+
 export interface MessageBus {
   /** Deliver `event` to every subscriber of `topic` (this node's and other nodes'). */
   publish(topic: string, event: BusEvent): void;
   /** Listen on `topic`; returns the function that stops listening. */
   subscribe(topic: string, listener: BusListener): () => void;
+  /** Listen on `topic` with an object; `unlisten(topic, sub)` stops it. */
+  listen(topic: string, sub: BusSubscriber): void;
+  unlisten(topic: string, sub: BusSubscriber): void;
   /** Listen to every event on every topic (the history writer); returns the stop function. */
   tap(listener: BusTap): () => void;
   close(): void;

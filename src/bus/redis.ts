@@ -28,7 +28,7 @@
  * that, say, a KICKed local user is shown its KICK before it leaves the room.
  */
 import { RedisClient } from "bun";
-import type { BusListener, BusTap, MessageBus } from "./bus.ts";
+import type { BusListener, BusSubscriber, BusTap, MessageBus } from "./bus.ts";
 import type { BusEvent } from "./events.ts";
 import { LocalBus } from "./local.ts";
 
@@ -200,6 +200,14 @@ export class RedisBus implements MessageBus {
 
   subscribe(topic: string, listener: BusListener): () => void {
     return this.local.subscribe(topic, listener);
+  }
+
+  listen(topic: string, sub: BusSubscriber): void {
+    this.local.listen(topic, sub);
+  }
+
+  unlisten(topic: string, sub: BusSubscriber): void {
+    this.local.unlisten(topic, sub);
   }
 
   tap(listener: BusTap): () => void {

@@ -46,7 +46,7 @@ export interface RoomRecord {
 }
 
 /** Ghosts never talk: their "connection" is never read from and drops what it is given. */
-const NOWHERE: SessionHost = { input() {}, overlong() {}, closed() {} };
+const NOWHERE: SessionHost = { input() {}, overlong() {}, closed() {}, nickEvent() {} };
 
 function ghostConn(host: string): Conn {
   return { remoteAddress: host, send() {}, close() {}, queuedBytes: 0, closed: false };

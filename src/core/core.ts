@@ -9,6 +9,7 @@
  * contained to that one connection.
  */
 import type { MessageBus } from "../bus/bus.ts";
+import type { BusEvent } from "../bus/events.ts";
 import { LocalBus } from "../bus/local.ts";
 import { ServerCounters } from "../metrics/counters.ts";
 import { isValidNick, sanitizeLine } from "../protocol/text.ts";
@@ -23,7 +24,7 @@ import { Admission } from "./admission.ts";
 import type { FrontFactory, ServerInfo } from "./api.ts";
 import { Delivery } from "./delivery.ts";
 import { ChatError } from "./errors.ts";
-import { TokenBucket } from "./flood.ts";
+import { fillTokens, takeToken } from "./flood.ts";
 import { CoreHandle } from "./handle.ts";
 import { History } from "./history.ts";
 import { type Housekept, tick } from "./housekeeping.ts";
@@ -187,9 +188,7 @@ export class Core implements CoreParts, SessionHost, Housekept {
     s.updateVariant();
     // Without a plain front there is nothing to decide: every connection is IRC.
     if (this.fronts.plain === undefined) s.mode = "irc";
-    if (this.limits.floodLimit) {
-      s.bucket = new TokenBucket(this.limits.floodBurst, this.limits.floodRate, this.now());
-    }
+    fillTokens(s, this.limits.floodBurst, this.now());
     this.registry.sessions.add(s);
     this.event({
       level: "info",
@@ -206,14 +205,15 @@ export class Core implements CoreParts, SessionHost, Housekept {
    * the flood setting is applied to open connections too.
    */
   reconfigure(change: Reconfiguration): void {
+    const floodWasOn = this.limits.floodLimit;
     this.limits = Object.freeze({ ...this.limits, ...change.limits });
     this.info.limits = this.limits;
     this.info.motd = change.motd;
     this.opers = change.opers;
     this.admission.setLimits(this.limits);
-    for (const s of this.registry.sessions) {
-      if (!this.limits.floodLimit) s.bucket = undefined;
-      else s.bucket ??= new TokenBucket(this.limits.floodBurst, this.limits.floodRate, this.now());
+    // Flood control turned on: every open connection starts from a full bucket.
+    if (this.limits.floodLimit && !floodWasOn) {
+      for (const s of this.registry.sessions) fillTokens(s, this.limits.floodBurst, this.now());
     }
   }
 
@@ -228,7 +228,7 @@ export class Core implements CoreParts, SessionHost, Housekept {
       if (text.trim() === "") return;
       this.decide(s, text);
     }
-    if (s.bucket !== undefined && (s.backlog !== undefined || !s.bucket.take(now))) {
+    if (this.limits.floodLimit && (s.backlog !== undefined || !this.takeToken(s, now))) {
       if (s.backlog === undefined) s.backlog = [];
       s.backlog.push(invalidUtf8 ? { invalidUtf8: text } : text);
       if (s.backlog.length > this.limits.floodBacklog) {
@@ -252,10 +252,18 @@ export class Core implements CoreParts, SessionHost, Housekept {
     this.disconnect(s, reason);
   }
 
+  nickEvent(s: Session, event: BusEvent): void {
+    this.delivery.toUser(s, event);
+  }
+
+  private takeToken(s: Session, now: number): boolean {
+    return takeToken(s, this.limits.floodBurst, this.limits.floodRate, now);
+  }
+
   /** Feed held-back lines as tokens refill; returns true while some remain. */
   drainBacklog(s: Session, now: number): boolean {
     while (s.backlog !== undefined && s.backlog.length > 0 && !s.gone) {
-      if (s.bucket !== undefined && !s.bucket.take(now)) return true;
+      if (this.limits.floodLimit && !this.takeToken(s, now)) return true;
       const held = s.backlog.shift() as BackloggedLine;
       if (typeof held === "string") this.runLine(s, held, false);
       else this.runLine(s, held.invalidUtf8, true);

@@ -54,15 +54,20 @@ export class Delivery {
     room.unsubscribe = undefined;
   }
 
-  /** Deliver what is addressed to `s`'s nick (it just took `folded`). */
+  /**
+   * Deliver what is addressed to `s`'s nick (it just took `folded`). The session itself is
+   * the listener (`Session.busEvent` comes back to `toUser`): no closure per session.
+   */
   watchNick(s: Session, folded: string): void {
     this.unwatchNick(s);
-    s.unwatchNick = this.bus.subscribe(folded, (ev) => this.toUser(s, ev));
+    s.nickTopic = folded;
+    this.bus.listen(folded, s);
   }
 
   unwatchNick(s: Session): void {
-    s.unwatchNick?.();
-    s.unwatchNick = undefined;
+    if (s.nickTopic === undefined) return;
+    this.bus.unlisten(s.nickTopic, s);
+    s.nickTopic = undefined;
   }
 
   /** Forget the previous event's renderings. */
@@ -152,7 +157,8 @@ export class Delivery {
     }
   }
 
-  private toUser(s: Session, ev: BusEvent): void {
+  /** An event on the nick topic `s` listens on. */
+  toUser(s: Session, ev: BusEvent): void {
     if (ev.type === "setname" && !s.hasCap("setname")) return;
     if (ev.type === "redact" && !s.hasCap("draft/message-redaction")) return;
     if (ev.type === "message" || ev.type === "tagmsg") {

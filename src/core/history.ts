@@ -37,7 +37,11 @@ const END_OF_TIME: HistoryRef = { time: Number.MAX_SAFE_INTEGER };
 /** The floor of a nick taken at `now`, with `marker` a msgid drawn at that moment. */
 export function floorAt(now: number, marker: string): HistoryFloor {
   const id = parseMsgid(marker);
-  return { time: now, boot: id?.boot ?? "", seq: id?.seq ?? Number.POSITIVE_INFINITY };
+  return floorOf(now, id ?? { boot: "", seq: Number.POSITIVE_INFINITY });
+}
+
+function floorOf(now: number, mark: { boot: string; seq: number }): HistoryFloor {
+  return { floorTime: now, floorBoot: mark.boot, floorSeq: mark.seq };
 }
 
 /** Whether a private-history entry came after the floor (no floor: nothing is visible). */
@@ -46,9 +50,9 @@ export function aboveFloor(
   entry: { time: number; msgid: string },
 ): boolean {
   if (f === undefined) return false;
-  if (entry.time !== f.time) return entry.time > f.time;
+  if (entry.time !== f.floorTime) return entry.time > f.floorTime;
   const id = parseMsgid(entry.msgid);
-  return id !== undefined && id.boot === f.boot && id.seq > f.seq;
+  return id !== undefined && id.boot === f.floorBoot && id.seq > f.floorSeq;
 }
 
 export class History {
@@ -127,16 +131,16 @@ export class History {
    * (whoever takes a nick later did not write what was said under it before).
    */
   wrote(s: Session, entry: HistoryEntry): boolean {
-    return foldCase(nickOf(entry.source)) === s.folded && aboveFloor(s.historyFloor, entry);
+    return foldCase(nickOf(entry.source)) === s.folded && aboveFloor(s, entry);
   }
 
-  /** `s` took a nick it did not hold before (case changes do not count); `marker` is a fresh msgid. */
-  nickClaimed(s: Session, now: number, marker: string): void {
-    s.historyFloor = floorAt(now, marker);
+  /** `s` took a nick it did not hold before (case changes do not count); `mark` is a fresh msgid's parts. */
+  nickClaimed(s: Session, now: number, mark: { boot: string; seq: number }): void {
+    s.setFloor(floorOf(now, mark));
   }
 
   private privateVisible(s: Session, entry: { time: number; msgid: string }): boolean {
-    return aboveFloor(s.historyFloor, entry);
+    return aboveFloor(s, entry);
   }
 
   /**

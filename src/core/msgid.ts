@@ -11,6 +11,15 @@ export class MsgIds {
     this.seq++;
     return `${this.boot}-${this.seq.toString(36)}`;
   }
+
+  /**
+   * The next id as its parts, without making its string: a session's history floor keeps
+   * it for the connection's life, and the shared boot string costs nothing per session.
+   */
+  nextMark(): { boot: string; seq: number } {
+    this.seq++;
+    return { boot: this.boot, seq: this.seq };
+  }
 }
 
 export function parseMsgid(msgid: string): { boot: string; seq: number } | undefined {

@@ -4,13 +4,16 @@
  * live in the action modules and rules.ts, and nothing here knows a socket
  * beyond the transport's `Conn`.
  */
+import type { BusSubscriber } from "../bus/bus.ts";
+import type { BusEvent } from "../bus/events.ts";
 import { foldCase } from "../protocol/casemap.ts";
+import { ownString } from "../protocol/text.ts";
 import type { SlidingWindow } from "../security/rate-limit.ts";
 import type { BanState, RoomState, TopicState } from "../store/store.ts";
 import type { Conn, ConnHandler } from "../transport/conn.ts";
 import type { CaptureSink, CoreApi, Front } from "./api.ts";
 import { capBit, capNames } from "./caps.ts";
-import type { TokenBucket } from "./flood.ts";
+import type { FloodTokens } from "./flood.ts";
 
 /** Member status bits. */
 export const OP = 1;
@@ -23,13 +26,19 @@ export interface SessionHost {
   input(s: Session, text: string, invalidUtf8: boolean): void;
   overlong(s: Session): void;
   closed(s: Session, reason: string): void;
+  /** An event on the session's nick topic (it is its own bus listener). */
+  nickEvent(s: Session, event: BusEvent): void;
 }
 
-/** Where private history starts for a session: when it took its current nick (privacy). */
+/**
+ * Where private history starts for a session: when it took its current nick (privacy).
+ * A Session is one itself (three fields, not an object and a msgid string per session).
+ */
 export interface HistoryFloor {
-  time: number;
-  boot: string;
-  seq: number;
+  readonly floorTime: number;
+  /** The node run (msgid boot) and sequence of the floor's moment, ordering within its millisecond. */
+  readonly floorBoot: string;
+  readonly floorSeq: number;
 }
 
 /** A held line: its text, or the text of a line that was not UTF-8 (the front refuses it). */
@@ -39,7 +48,7 @@ export type BackloggedLine = string | { invalidUtf8: string };
 const NO_STRINGS: ReadonlySet<string> = new Set<string>();
 const NO_ROOMS: ReadonlyMap<string, Room> = new Map<string, Room>();
 
-export class Session implements ConnHandler {
+export class Session implements ConnHandler, BusSubscriber, HistoryFloor, FloodTokens {
   // The fields the fan-out loop reads for every recipient come first, so they
   // sit in the object's first slots (read per member per event).
   readonly id: number;
@@ -61,20 +70,13 @@ export class Session implements ConnHandler {
   /** `nick!user@host`, recomputed on nick change. */
   prefix = "";
   registered = false;
-  away: string | undefined;
-  oper = false;
-  /** The owned nick this session proved (the account name), or null. */
-  account: string | null = null;
   /**
    * Capabilities, user modes and rooms start as shared empty values and get
    * their own only when first changed: most idle connections never change
    * some of them, and each Set or Map is a few hundred bytes per connection.
    */
   private capBits = 0;
-  private umodeSet: Set<string> | undefined;
   private rooms: Map<string, Room> | undefined;
-  /** Rooms holding a pending invite for this user (see rooms actions). */
-  invitedTo: Set<Room> | undefined;
   readonly connectedAt: number;
   lastActive: number;
   /** Time of the last message sent by this user (WHOIS idle). */
@@ -82,17 +84,21 @@ export class Session implements ConnHandler {
   /** When we sent a PING that is still unanswered, else 0. */
   pingSentAt = 0;
   gone = false;
-  bucket: TokenBucket | undefined;
-  /** Lines waiting for flood tokens; allocated only while throttled. */
-  backlog: BackloggedLine[] | undefined;
-  historyFloor: HistoryFloor | undefined;
-  nickWindow: SlidingWindow | undefined;
-  joinWindow: SlidingWindow | undefined;
-  operFailures = 0;
-  /** MONITOR: casefolded nicks this user watches (see monitor.ts); allocated on first use. */
-  monitoring: Set<string> | undefined;
-  /** This node's bus subscription for the session's nick, while it holds one. */
-  unwatchNick: (() => void) | undefined;
+  /** The flood bucket (flood.ts); used while the limits have floodLimit on. */
+  floodTokens = 0;
+  floodLast = 0;
+  /** No floor yet (infinitely late): no private history is visible. */
+  floorTime = Number.POSITIVE_INFINITY;
+  floorBoot = "";
+  floorSeq = Number.POSITIVE_INFINITY;
+  /**
+   * What few sessions ever set (away, operator, account, user modes, invites, flood backlog,
+   * rate windows, MONITOR): one object made on the first such change, read through the
+   * accessors below. Each field costs 8 bytes in every session; idle ones set none of these.
+   */
+  private rare: SessionRare | undefined;
+  /** The bus topic (folded nick) this session listens on, while it holds one (delivery.ts). */
+  nickTopic: string | undefined;
   private readonly owner: SessionHost;
 
   constructor(id: number, conn: Conn, owner: SessionHost, now: number) {
@@ -118,18 +124,83 @@ export class Session implements ConnHandler {
     return capNames(this.capBits);
   }
 
+  private extras(): SessionRare {
+    if (this.rare === undefined) this.rare = new SessionRare();
+    return this.rare;
+  }
+
+  get away(): string | undefined {
+    return this.rare?.away;
+  }
+  set away(text: string | undefined) {
+    if (text !== undefined || this.rare !== undefined) this.extras().away = text;
+  }
+  get oper(): boolean {
+    return this.rare?.oper ?? false;
+  }
+  set oper(on: boolean) {
+    if (on || this.rare !== undefined) this.extras().oper = on;
+  }
+  /** The owned nick this session proved (the account name), or null. */
+  get account(): string | null {
+    return this.rare?.account ?? null;
+  }
+  set account(name: string | null) {
+    if (name !== null || this.rare !== undefined) this.extras().account = name;
+  }
+  /** Rooms holding a pending invite for this user (see rooms actions). */
+  get invitedTo(): Set<Room> | undefined {
+    return this.rare?.invitedTo;
+  }
+  set invitedTo(rooms: Set<Room> | undefined) {
+    if (rooms !== undefined || this.rare !== undefined) this.extras().invitedTo = rooms;
+  }
+  /** Lines waiting for flood tokens; allocated only while throttled. */
+  get backlog(): BackloggedLine[] | undefined {
+    return this.rare?.backlog;
+  }
+  set backlog(lines: BackloggedLine[] | undefined) {
+    if (lines !== undefined || this.rare !== undefined) this.extras().backlog = lines;
+  }
+  get nickWindow(): SlidingWindow | undefined {
+    return this.rare?.nickWindow;
+  }
+  set nickWindow(w: SlidingWindow | undefined) {
+    if (w !== undefined || this.rare !== undefined) this.extras().nickWindow = w;
+  }
+  get joinWindow(): SlidingWindow | undefined {
+    return this.rare?.joinWindow;
+  }
+  set joinWindow(w: SlidingWindow | undefined) {
+    if (w !== undefined || this.rare !== undefined) this.extras().joinWindow = w;
+  }
+  get operFailures(): number {
+    return this.rare?.operFailures ?? 0;
+  }
+  set operFailures(n: number) {
+    if (n !== 0 || this.rare !== undefined) this.extras().operFailures = n;
+  }
+  /** MONITOR: casefolded nicks this user watches (see monitor.ts); allocated on first use. */
+  get monitoring(): Set<string> | undefined {
+    return this.rare?.monitoring;
+  }
+  set monitoring(nicks: Set<string> | undefined) {
+    if (nicks !== undefined || this.rare !== undefined) this.extras().monitoring = nicks;
+  }
+
   /** User modes (i, o, w). */
   get umodes(): ReadonlySet<string> {
-    return this.umodeSet ?? NO_STRINGS;
+    return this.rare?.umodes ?? NO_STRINGS;
   }
 
   addUmode(mode: string): void {
-    if (this.umodeSet === undefined) this.umodeSet = new Set();
-    this.umodeSet.add(mode);
+    const rare = this.extras();
+    if (rare.umodes === undefined) rare.umodes = new Set();
+    rare.umodes.add(mode);
   }
 
   deleteUmode(mode: string): void {
-    this.umodeSet?.delete(mode);
+    this.rare?.umodes?.delete(mode);
   }
 
   /** Rooms joined, by folded name, in join order. */
@@ -150,10 +221,17 @@ export class Session implements ConnHandler {
     this.rooms = undefined;
   }
 
+  setFloor(f: HistoryFloor): void {
+    this.floorTime = f.floorTime;
+    this.floorBoot = f.floorBoot;
+    this.floorSeq = f.floorSeq;
+  }
+
   setIdentity(nick: string, folded: string): void {
     this.nick = nick;
     this.folded = folded;
-    this.prefix = `${nick}!${this.user || "~u"}@${this.host}`;
+    // Flat: a template's result is a rope holding its five pieces for the session's life.
+    this.prefix = ownString(`${nick}!${this.user || "~u"}@${this.host}`);
   }
 
   /** Recompute the serialize-once key after caps, rooms or the front changed. */
@@ -174,6 +252,26 @@ export class Session implements ConnHandler {
   closed(reason: string): void {
     this.owner.closed(this, reason);
   }
+
+  // ---- BusSubscriber: the nick's topic (a method, not a closure per session) ----
+
+  busEvent(event: BusEvent): void {
+    this.owner.nickEvent(this, event);
+  }
+}
+
+/** A session's rarely set state (see `Session.rare`). */
+class SessionRare {
+  away: string | undefined;
+  oper = false;
+  account: string | null = null;
+  umodes: Set<string> | undefined;
+  invitedTo: Set<Room> | undefined;
+  backlog: BackloggedLine[] | undefined;
+  nickWindow: SlidingWindow | undefined;
+  joinWindow: SlidingWindow | undefined;
+  operFailures = 0;
+  monitoring: Set<string> | undefined;
 }
 
 /** How a peer address shows in prefixes: IRC-safe, IPv4 for a mapped IPv4 peer. */

@@ -129,113 +129,169 @@ export interface LineFramerOptions {
   telnet?: boolean;
 }
 
-export class LineFramer {
-  /** Bytes of an incomplete line; undefined while none are held (no array per idle connection). */
-  private pending: Uint8Array[] | undefined;
-  private pendingBytes = 0;
+/** What a framer is told once; one object shared by every connection of a listener. */
+export interface FramerConfig {
+  readonly maxLineBytes: number;
+  /** Strip telnet negotiation (see LineFramerOptions). */
+  readonly telnet: boolean;
+}
+
+/**
+ * A connection's framing state between chunks: only while part of a line is held, an
+ * overlong line is being skipped, or the peer spoke telnet. Most chunks end at a line's
+ * end, so an idle connection holds none (it was an 80-byte framer each, bench/idle-heap.ts).
+ */
+interface FrameHold {
+  /** Bytes of an incomplete line. */
+  pending: Uint8Array[] | undefined;
+  pendingBytes: number;
   /** True while skipping the rest of an overlong line. */
-  private discarding = false;
-  private discardedBytes = 0;
-
-  private readonly stripTelnet: boolean;
+  discarding: boolean;
+  discardedBytes: number;
   /** Created at the first IAC byte: most connections never send one. */
-  private telnet: TelnetFilter | undefined;
+  telnet: TelnetFilter | undefined;
+}
 
-  constructor(
-    readonly maxLineBytes: number = DEFAULT_MAX_LINE_BYTES,
-    opts: LineFramerOptions = {},
-  ) {
-    this.stripTelnet = opts.telnet === true;
+/** Whatever keeps a connection's framing state: a LineFramer, or the TCP connection itself. */
+export interface FrameHolder {
+  frameHold: FrameHold | undefined;
+}
+
+/** Feed one chunk of `h`'s stream; returns the events it completes, in order. */
+export function frameChunk(h: FrameHolder, cfg: FramerConfig, input: Uint8Array): FrameEvent[] {
+  let st = h.frameHold;
+  if (cfg.telnet && st?.telnet === undefined && input.indexOf(IAC) !== -1) {
+    st = holdOf(h);
+    st.telnet = new TelnetFilter();
+  }
+  const chunk = st?.telnet === undefined ? input : st.telnet.push(input);
+  const events: FrameEvent[] = [];
+  let start = 0;
+  while (start < chunk.length) {
+    const nl = chunk.indexOf(LF, start);
+    if (nl === -1) {
+      hold(h, cfg, chunk.subarray(start));
+      break;
+    }
+    const piece = chunk.subarray(start, nl);
+    start = nl + 1;
+    st = h.frameHold;
+    if (st?.discarding === true) {
+      events.push({ kind: "overlong", bytes: st.discardedBytes + piece.length + 1 });
+      st.discarding = false;
+      st.discardedBytes = 0;
+      release(h, st);
+      continue;
+    }
+    const total = (st?.pendingBytes ?? 0) + piece.length;
+    if (total - (endsWithCR(st, piece) ? 1 : 0) > cfg.maxLineBytes) {
+      events.push({ kind: "overlong", bytes: total + 1 });
+      if (st !== undefined) {
+        st.pending = undefined;
+        st.pendingBytes = 0;
+        release(h, st);
+      }
+      continue;
+    }
+    events.push(takeLine(h, st, piece));
+  }
+  return events;
+}
+
+function holdOf(h: FrameHolder): FrameHold {
+  if (h.frameHold === undefined) {
+    h.frameHold = {
+      pending: undefined,
+      pendingBytes: 0,
+      discarding: false,
+      discardedBytes: 0,
+      telnet: undefined,
+    };
+  }
+  return h.frameHold;
+}
+
+/** Drop the state once it holds nothing (a telnet filter is kept: its peer speaks telnet). */
+function release(h: FrameHolder, st: FrameHold): void {
+  if (st.pending === undefined && !st.discarding && st.telnet === undefined) {
+    h.frameHold = undefined;
+  }
+}
+
+function hold(h: FrameHolder, cfg: FramerConfig, rest: Uint8Array): void {
+  const st = holdOf(h);
+  if (st.discarding) {
+    st.discardedBytes += rest.length;
+    return;
+  }
+  // One byte of slack: the held line may end in the CR of a CRLF split across chunks.
+  if (st.pendingBytes + rest.length > cfg.maxLineBytes + 1) {
+    // Report when the line finally ends; until then drop what arrives.
+    st.discarding = true;
+    st.discardedBytes = st.pendingBytes + rest.length;
+    st.pending = undefined;
+    st.pendingBytes = 0;
+    return;
+  }
+  // Copy: the caller may reuse its buffer after push returns.
+  if (st.pending === undefined) st.pending = [rest.slice()];
+  else st.pending.push(rest.slice());
+  st.pendingBytes += rest.length;
+}
+
+function endsWithCR(st: FrameHold | undefined, last: Uint8Array): boolean {
+  if (last.length > 0) return last[last.length - 1] === CR;
+  const held = st?.pending?.[st.pending.length - 1];
+  return held !== undefined && held[held.length - 1] === CR;
+}
+
+function takeLine(h: FrameHolder, st: FrameHold | undefined, last: Uint8Array): FrameEvent {
+  let bytes: Uint8Array;
+  const pending = st?.pending;
+  if (st === undefined || pending === undefined || pending.length === 0) {
+    bytes = last;
+  } else {
+    bytes = new Uint8Array(st.pendingBytes + last.length);
+    let off = 0;
+    for (const p of pending) {
+      bytes.set(p, off);
+      off += p.length;
+    }
+    bytes.set(last, off);
+    st.pending = undefined;
+    st.pendingBytes = 0;
+    release(h, st);
+  }
+  let end = bytes.length;
+  if (end > 0 && bytes[end - 1] === CR) end--;
+  const body = bytes.subarray(0, end);
+  try {
+    return { kind: "line", line: strictDecoder.decode(body) };
+  } catch {
+    return { kind: "line", line: decoder.decode(body), invalidUtf8: true };
+  }
+}
+
+/** A framer of its own, for one stream (the client's link, the admin socket, tests). */
+export class LineFramer implements FrameHolder {
+  frameHold: FrameHold | undefined;
+  private readonly cfg: FramerConfig;
+
+  constructor(maxLineBytes: number = DEFAULT_MAX_LINE_BYTES, opts: LineFramerOptions = {}) {
+    this.cfg = { maxLineBytes, telnet: opts.telnet === true };
+  }
+
+  get maxLineBytes(): number {
+    return this.cfg.maxLineBytes;
   }
 
   /** Feed one chunk; returns the events it completes, in order. */
   push(input: Uint8Array): FrameEvent[] {
-    if (this.stripTelnet && this.telnet === undefined && input.indexOf(IAC) !== -1) {
-      this.telnet = new TelnetFilter();
-    }
-    const chunk = this.telnet === undefined ? input : this.telnet.push(input);
-    const events: FrameEvent[] = [];
-    let start = 0;
-    while (start < chunk.length) {
-      const nl = chunk.indexOf(LF, start);
-      if (nl === -1) {
-        this.hold(chunk.subarray(start), events);
-        break;
-      }
-      const piece = chunk.subarray(start, nl);
-      start = nl + 1;
-      if (this.discarding) {
-        events.push({ kind: "overlong", bytes: this.discardedBytes + piece.length + 1 });
-        this.discarding = false;
-        this.discardedBytes = 0;
-        continue;
-      }
-      const total = this.pendingBytes + piece.length;
-      if (total - (this.endsWithCR(piece) ? 1 : 0) > this.maxLineBytes) {
-        events.push({ kind: "overlong", bytes: total + 1 });
-        this.pending = undefined;
-        this.pendingBytes = 0;
-        continue;
-      }
-      events.push(this.takeLine(piece));
-    }
-    return events;
+    return frameChunk(this, this.cfg, input);
   }
 
   /** Bytes held for an incomplete line (bounded by maxLineBytes). */
   get buffered(): number {
-    return this.pendingBytes;
-  }
-
-  private hold(rest: Uint8Array, _events: FrameEvent[]): void {
-    if (this.discarding) {
-      this.discardedBytes += rest.length;
-      return;
-    }
-    // One byte of slack: the held line may end in the CR of a CRLF split across chunks.
-    if (this.pendingBytes + rest.length > this.maxLineBytes + 1) {
-      // Report when the line finally ends; until then drop what arrives.
-      this.discarding = true;
-      this.discardedBytes = this.pendingBytes + rest.length;
-      this.pending = undefined;
-      this.pendingBytes = 0;
-      return;
-    }
-    // Copy: the caller may reuse its buffer after push returns.
-    if (this.pending === undefined) this.pending = [rest.slice()];
-    else this.pending.push(rest.slice());
-    this.pendingBytes += rest.length;
-  }
-
-  private endsWithCR(last: Uint8Array): boolean {
-    if (last.length > 0) return last[last.length - 1] === CR;
-    const held = this.pending?.[this.pending.length - 1];
-    return held !== undefined && held[held.length - 1] === CR;
-  }
-
-  private takeLine(last: Uint8Array): FrameEvent {
-    let bytes: Uint8Array;
-    const pending = this.pending;
-    if (pending === undefined || pending.length === 0) {
-      bytes = last;
-    } else {
-      bytes = new Uint8Array(this.pendingBytes + last.length);
-      let off = 0;
-      for (const p of pending) {
-        bytes.set(p, off);
-        off += p.length;
-      }
-      bytes.set(last, off);
-      this.pending = undefined;
-      this.pendingBytes = 0;
-    }
-    let end = bytes.length;
-    if (end > 0 && bytes[end - 1] === CR) end--;
-    const body = bytes.subarray(0, end);
-    try {
-      return { kind: "line", line: strictDecoder.decode(body) };
-    } catch {
-      return { kind: "line", line: decoder.decode(body), invalidUtf8: true };
-    }
+    return this.frameHold?.pendingBytes ?? 0;
   }
 }

@@ -36,14 +36,16 @@ export class SendQueue {
   blocked = false;
   dirty = false;
   closing = false;
-  closed = false;
+  /** The sink was ended or failed: nothing more is written. */
+  ended = false;
   overflowed = false;
 
   constructor(
-    private readonly sink: ByteSink,
-    private readonly scheduler: FlushScheduler,
+    /** Where bytes go; a TCP connection swaps in its TLS session once the handshake starts. */
+    protected sink: ByteSink,
+    protected readonly scheduler: FlushScheduler,
     readonly capBytes: number,
-    private readonly counts?: ByteCounts,
+    protected readonly counts?: ByteCounts,
   ) {}
 
   get queuedBytes(): number {
@@ -52,7 +54,7 @@ export class SendQueue {
 
   /** Returns false if the cap was exceeded (the caller closes the connection). */
   push(data: Uint8Array): boolean {
-    if (this.closed || this.closing) return true;
+    if (this.ended || this.closing) return true;
     if (this.bytes + data.length > this.capBytes) {
       this.overflowed = true;
       return false;
@@ -70,7 +72,7 @@ export class SendQueue {
 
   /** Close after the queue drains (or right now, if the socket is blocked for good). */
   closeAfterFlush(lastWords?: Uint8Array): void {
-    if (this.closed || this.closing) return;
+    if (this.ended || this.closing) return;
     if (lastWords !== undefined && lastWords.length > 0) this.append(lastWords);
     this.closing = true;
     this.wake();
@@ -93,7 +95,7 @@ export class SendQueue {
   /** Write everything pending in one call. Called by the scheduler and on drain. */
   flush(): void {
     this.dirty = false;
-    if (this.closed) return;
+    if (this.ended) return;
     if (this.bytes > 0) {
       const single = this.chunks?.length === 1;
       const data = this.concat();
@@ -141,7 +143,7 @@ export class SendQueue {
   }
 
   markClosed(): void {
-    this.closed = true;
+    this.ended = true;
     this.chunks = undefined;
     this.bytes = 0;
   }

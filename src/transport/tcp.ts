@@ -5,7 +5,12 @@
  */
 import type { SecureContext } from "node:tls";
 import type { Socket, TCPSocketListener } from "bun";
-import { LineFramer } from "../protocol/framing.ts";
+import {
+  DEFAULT_MAX_LINE_BYTES,
+  type FrameHolder,
+  type FramerConfig,
+  frameChunk,
+} from "../protocol/framing.ts";
 import { looksLikeTls, makeSecureContext, TlsSession } from "../security/tls-session.ts";
 import type { Acceptor, ByteCounts, Conn, ConnHandler } from "./conn.ts";
 import { looksLikeHttp } from "./http-sniff.ts";
@@ -60,10 +65,29 @@ const encoder = new TextEncoder();
 const TLS_SNIFF_FACTOR = 10;
 const SENDQ_ERROR = encoder.encode("ERROR :SendQ exceeded\r\n");
 
-class TcpConn implements Conn {
+/** What every connection of one listener shares: one object, not fields in each. */
+interface TcpShared {
+  readonly opts: TcpListenOptions;
+  readonly framing: FramerConfig;
+  /** Where HTTP connections go (web on this port), else undefined. */
+  readonly web: WebHandoff | undefined;
+  readonly sniffMs: number;
+}
+
+/** While the first bytes are awaited (web on): who takes the connection, and the silence timer. */
+interface PendingSniff {
+  readonly accept: Acceptor;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/**
+ * One TCP connection: its send queue (it is one, by inheritance) and its line framing state
+ * in the same object, since every connection has all three (issue 18: three objects were
+ * ~400 bytes a connection, one is about half).
+ */
+class TcpConn extends SendQueue implements Conn, FrameHolder {
   handler: ConnHandler | undefined;
-  readonly queue: SendQueue;
-  readonly framer: LineFramer;
+  frameHold: FrameHolder["frameHold"];
   private reported = false;
   closeReason = "Connection closed";
   /** Set when the first bytes were a TLS handshake; then all I/O goes through it. */
@@ -71,16 +95,12 @@ class TcpConn implements Conn {
   private sniffed = false;
   /** The socket's close callback ran: nothing left to force. */
   socketClosed = false;
-  private readonly closeGraceMs: number;
-  private readonly counts: ByteCounts | undefined;
   /** Kept from the start: a socket that closed before the core heard of it has none. */
   readonly remoteAddress: string;
   /** Set when the first bytes were HTTP: every byte then goes through it. */
   pipe: WebPipe | undefined;
   /** Waiting for the first bytes to tell HTTP from the rest (web on this port only). */
-  private sniffTimer: ReturnType<typeof setTimeout> | undefined;
-  private accept: Acceptor | undefined;
-  private web: WebHandoff | undefined;
+  private sniffing: PendingSniff | undefined;
   /** No byte has arrived yet: the first ones are sniffed for HTTP. */
   private firstBytes = true;
   /** The core has queued bytes for this socket: too late to hand it to the web server. */
@@ -91,23 +111,9 @@ class TcpConn implements Conn {
   constructor(
     readonly socket: Socket<TcpConn | undefined>,
     scheduler: FlushScheduler,
-    opts: TcpListenOptions,
+    private readonly shared: TcpShared,
   ) {
-    // Only a TLS-capable listener pays for the indirection that lets the sink
-    // switch to a TLS session after the first bytes.
-    const sink = opts.tls
-      ? {
-          write: (d: Uint8Array): number => (this.tls ?? socket).write(d),
-          end: (): void => {
-            (this.tls ?? socket).end();
-          },
-        }
-      : socket;
-    this.queue = new SendQueue(sink, scheduler, opts.sendQBytes, opts.counts);
-    this.counts = opts.counts;
-    // Telnet users arrive here too; their negotiation bytes are never valid UTF-8 text.
-    this.framer = new LineFramer(opts.maxLineBytes, { telnet: true });
-    this.closeGraceMs = opts.closeGraceMs;
+    super(socket, scheduler, shared.opts.sendQBytes, shared.opts.counts);
     this.remoteAddress = socket.remoteAddress;
   }
 
@@ -122,15 +128,17 @@ class TcpConn implements Conn {
       if (looksLikeTls(chunk)) {
         this.tls = new TlsSession(this.socket, tlsContext, {
           data: (plain) => this.onData(plain),
-          drain: () => (this.pipe ? this.pipe.clientDrained() : this.queue.drained()),
+          drain: () => (this.pipe ? this.pipe.clientDrained() : this.drained()),
           error: (err) => {
             if (this.closeReason === "Connection closed") {
               this.closeReason = `TLS error: ${err.message}`;
             }
           },
         });
+        // From now on the queue writes plain bytes into the TLS session.
+        this.sink = this.tls;
         // The request comes after the handshake: give the handshake time too.
-        if (this.accept !== undefined) this.restartSniff(TLS_SNIFF_FACTOR);
+        if (this.sniffing !== undefined) this.restartSniff(TLS_SNIFF_FACTOR);
         this.tls.receive(chunk);
         return;
       }
@@ -139,29 +147,33 @@ class TcpConn implements Conn {
   }
 
   /** Hand the connection to the core now, or once its first bytes show it is not HTTP. */
-  start(accept: Acceptor, web: WebHandoff | undefined, sniffMs: number): void {
-    if (web === undefined) {
+  start(accept: Acceptor): void {
+    if (this.shared.web === undefined) {
       this.admit(accept);
       return;
     }
-    this.accept = accept;
-    this.web = web;
-    this.sniffMs = sniffMs;
+    this.sniffing = { accept, timer: undefined };
     this.restartSniff(1);
   }
 
-  private sniffMs = 0;
-
   private restartSniff(factor: number): void {
-    const accept = this.accept;
-    if (accept === undefined) return;
-    clearTimeout(this.sniffTimer);
-    this.sniffTimer = setTimeout(() => this.admit(accept), this.sniffMs * factor);
+    const sniffing = this.sniffing;
+    if (sniffing === undefined) return;
+    clearTimeout(sniffing.timer);
+    sniffing.timer = setTimeout(() => this.admit(sniffing.accept), this.shared.sniffMs * factor);
+  }
+
+  /** The first bytes came (or the socket closed): no timer stays armed for this connection. */
+  private stopSniffing(): Acceptor | undefined {
+    const sniffing = this.sniffing;
+    if (sniffing === undefined) return undefined;
+    clearTimeout(sniffing.timer);
+    this.sniffing = undefined;
+    return sniffing.accept;
   }
 
   private admit(accept: Acceptor): void {
-    this.sniffTimer = undefined;
-    this.accept = undefined;
+    this.sniffing = undefined;
     this.handler = accept(this);
     if (this.handler === undefined) this.close();
   }
@@ -169,11 +181,9 @@ class TcpConn implements Conn {
   /** The first bytes decide: HTTP goes to the web server, anything else to the core. */
   private sniffHttp(chunk: Uint8Array): void {
     this.firstBytes = false;
-    clearTimeout(this.sniffTimer);
-    const accept = this.accept;
-    const http = this.web !== undefined && looksLikeHttp(chunk);
+    const accept = this.stopSniffing();
+    const http = looksLikeHttp(chunk);
     if (accept !== undefined) {
-      this.accept = undefined;
       if (http) this.openPipe();
       else this.admit(accept);
       return;
@@ -200,7 +210,7 @@ class TcpConn implements Conn {
         pause: () => socket.pause(),
         resume: () => socket.resume(),
       },
-      this.web as WebHandoff,
+      this.shared.web as WebHandoff,
     );
   }
 
@@ -210,18 +220,12 @@ class TcpConn implements Conn {
    * its reason as before web sniffing existed.
    */
   admitIfPending(): void {
-    const accept = this.accept;
-    if (accept === undefined) return;
-    clearTimeout(this.sniffTimer);
-    this.admit(accept);
+    const accept = this.stopSniffing();
+    if (accept !== undefined) this.admit(accept);
   }
 
   peerCertFingerprint(): string | undefined {
     return this.tls?.peerFingerprint();
-  }
-
-  get queuedBytes(): number {
-    return this.queue.queuedBytes;
   }
 
   get secure(): boolean {
@@ -229,33 +233,33 @@ class TcpConn implements Conn {
   }
 
   get closed(): boolean {
-    return this.detached || this.queue.closed || this.queue.closing;
+    return this.detached || this.ended || this.closing;
   }
 
   send(bytes: Uint8Array): void {
     if (this.detached) return;
     this.sentAny = true;
-    if (this.queue.push(bytes)) return;
+    if (this.push(bytes)) return;
     // The peer is not reading: drop its backlog, say why, and cut it off.
-    this.queue.discard();
+    this.discard();
     this.closeReason = "SendQ exceeded";
-    this.queue.closeAfterFlush(SENDQ_ERROR);
+    this.closeAfterFlush(SENDQ_ERROR);
     // A peer that stopped reading will not take the last words either: without
     // a hard close its socket (and the kernel's buffer) would outlive the
     // session, uncounted by the per-address cap, an easy way to exhaust fds.
-    if (this.queue.blocked) this.socket.terminate();
+    if (this.blocked) this.socket.terminate();
     // Deferred: we may be inside a fan-out loop over the very room this user leaves.
     queueMicrotask(() => this.report());
   }
 
   close(lastWords?: Uint8Array): void {
     if (this.detached) return;
-    this.queue.closeAfterFlush(lastWords);
+    this.closeAfterFlush(lastWords);
     // Closing waits for the queue to drain; a peer that never reads gets a grace period.
-    if (this.queue.blocked || this.tls !== undefined) {
+    if (this.blocked || this.tls !== undefined) {
       setTimeout(() => {
         if (!this.socketClosed) this.socket.terminate();
-      }, this.closeGraceMs).unref();
+      }, this.shared.opts.closeGraceMs).unref();
     }
   }
 
@@ -267,14 +271,14 @@ class TcpConn implements Conn {
   }
 
   onData(chunk: Uint8Array): void {
-    if (this.firstBytes && this.web !== undefined) this.sniffHttp(chunk);
+    if (this.firstBytes && this.shared.web !== undefined) this.sniffHttp(chunk);
     if (this.pipe !== undefined) {
       this.pipe.fromClient(chunk);
       return;
     }
     if (this.reported) return;
     if (this.counts !== undefined) this.counts.bytesIn += chunk.length;
-    const events = this.framer.push(chunk);
+    const events = frameChunk(this, this.shared.framing, chunk);
     for (const ev of events) {
       if (this.reported || this.handler === undefined) return;
       if (ev.kind === "line") this.handler.line(ev.line, ev.invalidUtf8 === true);
@@ -290,18 +294,25 @@ export function listenTcp(
 ): TcpListener {
   // Swapped by setTls; read for each new connection's first bytes.
   let tlsContext = opts.tls ? makeSecureContext(opts.tls) : undefined;
+  const shared: TcpShared = {
+    opts,
+    // Telnet users arrive here too; their negotiation bytes are never valid UTF-8 text.
+    framing: { maxLineBytes: opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, telnet: true },
+    web: opts.web,
+    sniffMs: opts.webSniffMs ?? 100,
+  };
   const listener: TCPSocketListener<TcpConn | undefined> = Bun.listen<TcpConn | undefined>({
     hostname: opts.hostname,
     port: opts.port,
     ...(opts.reusePort === true ? { reusePort: true } : {}),
     socket: {
       open(socket) {
-        const conn = new TcpConn(socket, scheduler, opts);
+        const conn = new TcpConn(socket, scheduler, shared);
         socket.data = conn;
         // nc users are never PINGed (they cannot answer); TCP keepalive still
         // finds a peer that vanished without closing, for them and for everyone.
         socket.setKeepAlive(true, opts.keepaliveMs);
-        conn.start(accept, opts.web, opts.webSniffMs ?? 100);
+        conn.start(accept);
       },
       data(socket, chunk) {
         socket.data?.receive(chunk, tlsContext);
@@ -310,7 +321,7 @@ export function listenTcp(
         const conn = socket.data;
         if (conn?.tls !== undefined) conn.tls.rawDrained();
         else if (conn?.pipe !== undefined) conn.pipe.clientDrained();
-        else conn?.queue.drained();
+        else conn?.drained();
       },
       close(socket, err) {
         const conn = socket.data;
@@ -319,7 +330,7 @@ export function listenTcp(
         conn.admitIfPending();
         conn.pipe?.close();
         conn.tls?.destroy();
-        conn.queue.markClosed();
+        conn.markClosed();
         if (err !== undefined && conn.closeReason === "Connection closed") {
           conn.closeReason = `Connection error: ${err.message}`;
         }

@@ -88,7 +88,7 @@ export class WsConn implements Conn {
   }
 
   get closed(): boolean {
-    return this.queue.closed || this.queue.closing;
+    return this.queue.ended || this.queue.closing;
   }
 
   /**

@@ -154,7 +154,7 @@ export function ownerFloor(c: CoreParts, s: Session): void {
   // owner's: a claim succeeds only for a nick nobody else holds (or the claimer
   // holds), so nothing of that millisecond was someone else's. Hiding it instead
   // hid the owner's first message when it came in the claim's millisecond.
-  if (claim !== undefined) s.historyFloor = floorAt(claim.created - 1, "");
+  if (claim !== undefined) s.setFloor(floorAt(claim.created - 1, ""));
 }
 
 function loggedOut(c: CoreParts, s: Session): void {

@@ -32,7 +32,7 @@ export function setNick(c: CoreParts, s: Session, given: string): void {
   if (s.registered) c.registry.rememberWhowas(s, c.now());
   c.registry.releaseNick(s);
   // A different nick (not just another spelling) starts a new private-history window.
-  if (oldFolded !== folded) c.history.nickClaimed(s, c.now(), c.ids.next());
+  if (oldFolded !== folded) c.history.nickClaimed(s, c.now(), c.ids.nextMark());
   c.registry.claimNick(s, folded);
   s.setIdentity(nick, folded);
   if (oldFolded !== folded) ownerFloor(c, s);
@@ -66,7 +66,7 @@ export function moveInvites(s: Session, from: string | undefined, to: string | u
 export function setUser(c: CoreParts, s: Session, user: string, realname: string): void {
   if (s.registered) throw new ChatError("alreadyRegistered");
   const raw = user.replace(/[^A-Za-z0-9._-]/g, "").slice(0, 10);
-  s.user = `~${raw === "" ? "user" : raw}`;
+  s.user = ownString(`~${raw === "" ? "user" : raw}`);
   s.realname = ownString(clipBytes(realname, c.limits.realnameLen));
   // A NICK before USER made the prefix with a placeholder ident; SASL's 900 shows it.
   if (s.nick !== undefined && s.folded !== undefined) s.setIdentity(s.nick, s.folded);

@@ -40,27 +40,79 @@ const encoder = new TextEncoder();
 /** A line waiting behind a command that waits: its text, or a non-UTF-8 line's. */
 type HeldLine = string | { invalidUtf8: string };
 
+/** An IRC front's rarely set state (see `IrcFront.rare`). */
+class IrcFrontRare {
+  password: string | undefined;
+  sasl: SaslState | undefined;
+  held: HeldLine[] | undefined;
+  parked = false;
+  multiline: MultilineBatches | undefined;
+}
+
 export class IrcFront implements Front, IrcReplies {
-  readonly kind = "irc";
-  readonly multiline = new MultilineBatches();
   /** CAP negotiation in progress: registration waits for CAP END. */
   capNegotiating = false;
   capVersion = 0;
-  /** PASS, kept until registration checks it. */
-  password: string | undefined;
-  sasl: SaslState | undefined;
   /** The running command's replies; undefined between commands. */
   private replies: ReplyBuffer | undefined;
   private depth = 0;
   /**
+   * PASS, SASL, held lines and multiline batches: one object made at the first of them,
+   * as few connections use any (each field is 8 bytes in every connection's front).
+   */
+  private rare: IrcFrontRare | undefined;
+
+  constructor(readonly core: CoreApi) {}
+
+  get kind(): "irc" {
+    return "irc";
+  }
+
+  private extras(): IrcFrontRare {
+    if (this.rare === undefined) this.rare = new IrcFrontRare();
+    return this.rare;
+  }
+
+  /** Made at the first client BATCH: most connections never open one. */
+  get multiline(): MultilineBatches {
+    const rare = this.extras();
+    if (rare.multiline === undefined) rare.multiline = new MultilineBatches();
+    return rare.multiline;
+  }
+
+  /** PASS, kept until registration checks it. */
+  get password(): string | undefined {
+    return this.rare?.password;
+  }
+  set password(text: string | undefined) {
+    if (text !== undefined || this.rare !== undefined) this.extras().password = text;
+  }
+
+  get sasl(): SaslState | undefined {
+    return this.rare?.sasl;
+  }
+  set sasl(state: SaslState | undefined) {
+    if (state !== undefined || this.rare !== undefined) this.extras().sasl = state;
+  }
+
+  /**
    * Lines that arrived while a command was still waiting (OPER's password
    * check): run in order once it is done, so replies come in command order.
    */
-  private held: HeldLine[] | undefined;
-  /** The command that made `held` keeps its reply buffer until it is done (parked). */
-  private parked = false;
+  private get held(): HeldLine[] | undefined {
+    return this.rare?.held;
+  }
+  private set held(lines: HeldLine[] | undefined) {
+    if (lines !== undefined || this.rare !== undefined) this.extras().held = lines;
+  }
 
-  constructor(readonly core: CoreApi) {}
+  /** The command that made `held` keeps its reply buffer until it is done (parked). */
+  private get parked(): boolean {
+    return this.rare?.parked ?? false;
+  }
+  private set parked(on: boolean) {
+    if (on || this.rare !== undefined) this.extras().parked = on;
+  }
 
   variant(): number {
     let v = 0;
@@ -102,7 +154,7 @@ export class IrcFront implements Front, IrcReplies {
     const core = this.core;
     // A line of an open draft/multiline batch is collected, not run.
     const ref = msg.tags.get("batch");
-    if (ref !== undefined && msg.command !== "BATCH" && this.multiline.has(ref)) {
+    if (ref !== undefined && msg.command !== "BATCH" && this.rare?.multiline?.has(ref) === true) {
       const fail = this.multiline.add(msg);
       if (fail !== undefined) failBatch({ core, irc: this }, fail);
       return;

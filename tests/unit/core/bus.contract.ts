@@ -142,4 +142,29 @@ export function runBusContract(name: string, make: () => MessageBus | Promise<Me
     stopE();
     bus.close();
   });
+  test(`${name}: an object listener gets its topic's events beside a function, until unlisten`, async () => {
+    const bus = await make();
+    const got: string[] = [];
+    const text = (e: BusEvent): string => (e.type === "message" ? e.text : "");
+    const alice = { busEvent: (e: BusEvent) => got.push(`alice:${text(e)}`) };
+    const bob = { busEvent: (e: BusEvent) => got.push(`bob:${text(e)}`) };
+    bus.listen("#r", alice);
+    const stopFn = bus.subscribe("#r", (e) => got.push(`fn:${text(e)}`));
+    bus.listen("#r", bob);
+    bus.listen("bob", bob);
+    bus.publish("#r", msg("1"));
+    bus.unlisten("#r", alice);
+    bus.unlisten("#r", alice); // a second call changes nothing
+    bus.publish("#r", msg("2"));
+    bus.publish("bob", msg("3"));
+    stopFn();
+    bus.unlisten("#r", bob);
+    bus.publish("#r", msg("4"));
+    bus.unlisten("bob", bob);
+    bus.publish("bob", msg("5"));
+    await settle(got, 6);
+    await Bun.sleep(20);
+    expect(got).toEqual(["alice:1", "fn:1", "bob:1", "fn:2", "bob:2", "bob:3"]);
+    bus.close();
+  });
 }

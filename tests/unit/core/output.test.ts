@@ -199,6 +199,6 @@ test("a sink that throws is dropped and the other sockets still get their bytes"
     console.error = quiet;
   }
   expect(good.text()).toBe("y\r\n");
-  expect(qb.closed).toBe(true);
+  expect(qb.ended).toBe(true);
   expect(ended).toBe(true);
 });

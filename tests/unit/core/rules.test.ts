@@ -23,7 +23,7 @@ const conn: Conn = {
   queuedBytes: 0,
   closed: false,
 };
-const host = { input() {}, overlong() {}, closed() {} };
+const host = { input() {}, overlong() {}, closed() {}, nickEvent() {} };
 
 let nextId = 1;
 function user(nick: string): Session {

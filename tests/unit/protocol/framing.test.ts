@@ -40,6 +40,24 @@ describe("LineFramer", () => {
     ]);
   });
 
+  test("keeps no state between chunks once its lines are complete (idle connections hold none)", () => {
+    const f = new LineFramer(20, { telnet: true });
+    f.push(enc.encode("PRIVMSG #r :hel"));
+    expect(f.frameHold).toBeDefined();
+    expect(lines(f.push(enc.encode("lo\r\n")))).toEqual(["PRIVMSG #r :hello"]);
+    expect(f.frameHold).toBeUndefined();
+    // An overlong line is skipped to its end, reported once, and leaves nothing behind.
+    expect(f.push(enc.encode("x".repeat(30)))).toEqual([]);
+    expect(f.push(enc.encode("yyy\nok\n"))).toEqual([
+      { kind: "overlong", bytes: 34 },
+      { kind: "line", line: "ok" },
+    ]);
+    expect(f.frameHold).toBeUndefined();
+    // A telnet peer keeps its filter: its next IAC sequence may be split across chunks.
+    expect(lines(f.push(new Uint8Array([0xff, 0xfb, 0x01, 0x61, 0x0a])))).toEqual(["a"]);
+    expect(f.frameHold).toBeDefined();
+  });
+
   test("holds an incomplete line until its LF arrives", () => {
     const f = new LineFramer();
     expect(f.push(enc.encode("PRIVMSG #r :hel"))).toEqual([]);
