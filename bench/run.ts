@@ -29,6 +29,9 @@
  *        --baseline PATH (also run this older build, as server "chat-baseline", right before chat)
  *        --rounds N (run (a) N times, the server order alternating each round; default 1; also
  *          the number of (g) runs, default 5, 1 with --quick)
+ *        --caps a,b (what the load generator asks for, where offered; default
+ *        server-time,message-tags,labeled-response,batch): give two builds that offer
+ *        different caps the same work, e.g. --caps server-time,message-tags,batch
  *
  * Comparing two builds: build the old one anywhere (e.g. from a worktree of main:
  *   bun build src/main.ts --compile --minify --bytecode --format esm \
@@ -110,6 +113,7 @@ const opts: ScenarioOptions = {
   workers: args.workers,
   perSourceAddress: args.perSourceAddress,
   log,
+  ...(args.caps !== undefined ? { caps: args.caps } : {}),
 };
 
 function machine(): Record<string, string> {

@@ -49,6 +49,12 @@ export interface BenchArgs {
   baseline: string | null;
   /** How many times (a) runs, the server order alternating each round. */
   rounds: number;
+  /**
+   * The capabilities the load generator asks for (where offered); undefined = its default.
+   * Two builds that offer different caps do different work for the same load: asking both
+   * the same (e.g. without labeled-response) compares like with like.
+   */
+  caps: string[] | undefined;
 }
 
 function listOf<T extends string>(raw: string, allowed: readonly T[], what: string): T[] {
@@ -138,7 +144,20 @@ export function parseBenchArgs(argv: string[], repoRoot: string): BenchArgs {
     chatBinary: values["chat-binary"] ?? null,
     baseline,
     rounds: values.rounds === undefined ? 1 : count(values.rounds, "--rounds", 1),
+    caps: capList(values.caps),
   };
+}
+
+/** `--caps a,b`: capability names as a client sends them in CAP REQ. */
+function capList(raw: string | undefined): string[] | undefined {
+  if (raw === undefined) return undefined;
+  const caps = raw
+    .split(",")
+    .map((c) => c.trim())
+    .filter(Boolean);
+  const bad = caps.find((c) => !/^[a-z0-9./-]+$/i.test(c));
+  if (bad !== undefined) throw new UsageError(`--caps: "${bad}" is not a capability name`);
+  return caps;
 }
 
 function parse(argv: string[]) {
@@ -157,6 +176,7 @@ function parse(argv: string[]) {
       "chat-binary": { type: "string" },
       baseline: { type: "string" },
       rounds: { type: "string" },
+      caps: { type: "string" },
     },
     args: argv,
     strict: true,

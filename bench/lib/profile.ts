@@ -138,6 +138,7 @@ export async function profileChat(
       }),
       workers: opts.workers,
       log: opts.log,
+      ...(opts.caps !== undefined ? { caps: opts.caps } : {}),
     });
     let step: ProfileSummary["step"] = null;
     try {

@@ -33,6 +33,8 @@ export interface ScenarioOptions {
   /** Clients per 127.0.0.0/8 source address (0 = one address, kernel-chosen). */
   perSourceAddress: number;
   log: (line: string) => void;
+  /** What the load generator asks for (bench --caps); undefined = LoadGen's default. */
+  caps?: string[];
 }
 
 export interface StepResult {
@@ -193,6 +195,7 @@ export async function fanoutRamp(
     workers: opts.workers,
     log: opts.log,
     tls,
+    ...(opts.caps !== undefined ? { caps: opts.caps } : {}),
   });
   const steps: StepResult[] = [];
   const setup = lg.setup;

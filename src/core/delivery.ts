@@ -28,6 +28,12 @@ import { OP, type Room, type Session, VOICE } from "./state.ts";
 export class Delivery {
   /** One rendering per variant per event; reused to avoid allocation. */
   private readonly cache: (Uint8Array | null | undefined)[] = new Array(VARIANT_COUNT);
+  /**
+   * The variants filled since the last event, so clearing touches only those
+   * (one or two in practice) rather than all VARIANT_COUNT slots per event.
+   */
+  private readonly filled = new Uint8Array(VARIANT_COUNT);
+  private filledCount = 0;
 
   constructor(
     private readonly bus: MessageBus,
@@ -64,8 +70,16 @@ export class Delivery {
     s.nickTopic = undefined;
   }
 
+  /** Forget the previous event's renderings. */
+  private clearCache(): void {
+    const cache = this.cache;
+    const filled = this.filled;
+    for (let i = 0; i < this.filledCount; i++) cache[filled[i] as number] = undefined;
+    this.filledCount = 0;
+  }
+
   private toRoom(room: Room, ev: BusEvent): void {
-    this.cache.fill(undefined);
+    this.clearCache();
     const self = ev.origin.node === this.node ? ev.origin.conn : -1;
     if (isUserEvent(ev)) {
       this.userToRoom(room, ev, self);
@@ -153,7 +167,7 @@ export class Delivery {
       const echo = ev.origin.node === this.node && ev.origin.conn === s.id;
       if (echo && !s.hasCap("echo-message") && foldCase(ev.target) !== s.folded) return;
     }
-    this.cache.fill(undefined);
+    this.clearCache();
     this.send(s, ev);
   }
 
@@ -180,6 +194,7 @@ export class Delivery {
         return;
       }
       cache[v] = bytes;
+      this.filled[this.filledCount++] = v;
     }
     if (bytes === null) return;
     this.counters.deliveriesOut++;

@@ -93,4 +93,31 @@ export const MIGRATIONS: readonly string[] = [
   INSERT INTO messages_fts (rowid, text)
     SELECT id, text FROM messages WHERE command IN ('PRIVMSG', 'NOTICE');
   `,
+  // 5: the search index is written in batches after the commit (sqlite/search-index.ts),
+  // not by a trigger inside it: FTS5 writes a new segment for every statement that inserts,
+  // so one row at a time cost ~12-70 µs a message on the fan-out path (bench/findings.md).
+  // messages_fts_progress.upto: every PRIVMSG/NOTICE with id <= upto is indexed, none above.
+  // Deletions take a row out of the index only when it is in it; deleting the newest rows
+  // lowers upto, so an id SQLite hands out again is indexed afresh.
+  `
+  DROP TRIGGER messages_fts_insert;
+  DROP TRIGGER messages_fts_delete;
+  DROP TRIGGER messages_fts_update;
+  CREATE TABLE messages_fts_progress (upto INTEGER NOT NULL);
+  INSERT INTO messages_fts_progress (upto) SELECT COALESCE(MAX(id), 0) FROM messages;
+  -- One trigger, so the index entry goes before upto can be lowered past it.
+  CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages
+  WHEN old.id <= (SELECT upto FROM messages_fts_progress) BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, text)
+      SELECT 'delete', old.id, old.text WHERE old.command IN ('PRIVMSG', 'NOTICE');
+    UPDATE messages_fts_progress SET upto = (SELECT COALESCE(MAX(id), 0) FROM messages)
+      WHERE NOT EXISTS (SELECT 1 FROM messages WHERE id > old.id);
+  END;
+  CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages
+  WHEN old.command IN ('PRIVMSG', 'NOTICE')
+    AND old.id <= (SELECT upto FROM messages_fts_progress) BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    INSERT INTO messages_fts (rowid, text) VALUES (new.id, new.text);
+  END;
+  `,
 ];

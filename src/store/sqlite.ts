@@ -2,7 +2,8 @@
  * SQLite HistoryStore on bun:sqlite: the parts put together. Opening and the
  * schema are in sqlite/database.ts, the buffered writes in sqlite/writer.ts,
  * the reads in sqlite/reads.ts (behind the queries shared with the memory
- * store), room state in sqlite/rooms.ts and retention in sqlite/pruner.ts.
+ * store), room state in sqlite/rooms.ts, retention in sqlite/pruner.ts and
+ * the SEARCH index's batches in sqlite/search-index.ts.
  */
 import type { Database } from "bun:sqlite";
 import { checkIntegrityInBackground, type IntegrityResult } from "./integrity.ts";
@@ -17,6 +18,7 @@ import { Pruner } from "./sqlite/pruner.ts";
 import { SqliteIndex } from "./sqlite/reads.ts";
 import { SqliteRooms } from "./sqlite/rooms.ts";
 import { SqliteSearch } from "./sqlite/search.ts";
+import { SearchIndex } from "./sqlite/search-index.ts";
 import { BatchWriter } from "./sqlite/writer.ts";
 import type { HistoryEntry, HistoryStore, RoomState } from "./store.ts";
 
@@ -43,6 +45,11 @@ export interface SqliteStoreOptions {
 const STARTUP_SCAN_DELAY_MS = 2_000;
 /** Often enough that the WAL stays a few MB under a busy fan-out, rare enough to cost nothing idle. */
 const CHECKPOINT_INTERVAL_MS = 500;
+/**
+ * The search index's batches (sqlite/search-index.ts): big enough that FTS5
+ * writes few segments, small enough that one batch is a short step.
+ */
+const SEARCH_INDEX = { batchRows: 256, maxDelayMs: 1_000 };
 /** SQLite's own default, used again if the checkpoint worker fails. */
 const AUTOCHECKPOINT_PAGES = 1000;
 
@@ -57,6 +64,7 @@ export class SqliteStore extends IndexedHistory implements HistoryStore {
   private readonly rooms: SqliteRooms;
   private readonly markers: SqliteMarkers;
   private readonly searcher: SqliteSearch;
+  private readonly searchIndex: SearchIndex;
   private readonly pruner: Pruner;
   private stopIntegrityCheck: (() => void) | undefined;
   private readonly checkpointer: Checkpointer | undefined;
@@ -77,7 +85,15 @@ export class SqliteStore extends IndexedHistory implements HistoryStore {
       step: opts.pruneStep ?? 500,
       intervalMs: opts.pruneIntervalMs ?? 20,
     });
-    this.writer = new BatchWriter(this.db, this.log, (added) => this.pruner.committed(added));
+    this.searchIndex = new SearchIndex(this.db, this.log, SEARCH_INDEX);
+    this.writer = new BatchWriter(this.db, this.log, (added) => {
+      this.pruner.committed(added);
+      let rows = 0;
+      for (const n of added.values()) rows += n;
+      this.searchIndex.committed(rows);
+    });
+    // Rows a crash left unindexed: restored in the background (a search catches up first anyway).
+    this.searchIndex.catchUpSoon();
     this.checkpointer = this.startCheckpoints(opts.checkpointIntervalMs ?? CHECKPOINT_INTERVAL_MS);
     this.integrity = this.startIntegrityCheck(opts.integrityCheck !== false);
     this.pruner.scanSoon(opts.startupScanDelayMs ?? STARTUP_SCAN_DELAY_MS);
@@ -136,6 +152,8 @@ export class SqliteStore extends IndexedHistory implements HistoryStore {
   search(keys: readonly string[], q: SearchQuery, nick?: string): HistoryEntry[] {
     if (this.closed) return [];
     this.writer.flush();
+    // Everything committed is searchable: the index's pending batch goes first.
+    this.searchIndex.catchUp();
     return this.searcher.search(keys, q, nick);
   }
 
@@ -172,6 +190,8 @@ export class SqliteStore extends IndexedHistory implements HistoryStore {
     if (unsaved > 0) {
       this.log.report(`history: ${unsaved} messages could not be saved before closing`);
     }
+    this.searchIndex.catchUp();
+    this.searchIndex.stop();
     this.pruner.stop();
     this.stopIntegrityCheck?.();
     this.stopIntegrityCheck = undefined;

@@ -59,6 +59,17 @@ describe("bench arguments", () => {
     expect(a.chatBinary).toBe("/c");
   });
 
+  test("--caps sets what the load generator asks for; without it the generator's default", () => {
+    expect(parse().caps).toBeUndefined();
+    expect(parse("--caps", "server-time, message-tags,batch").caps).toEqual([
+      "server-time",
+      "message-tags",
+      "batch",
+    ]);
+    expect(parse("--caps", "").caps).toEqual([]);
+    expect(() => parse("--caps", "batch,a b")).toThrow(/"a b" is not a capability name/);
+  });
+
   test("(g) runs at the issue's rate and count in the full run, one short run under --quick", () => {
     const full = parse();
     // 3.2 M deliveries/s offered into the room of 500 (499 recipients per message).

@@ -124,3 +124,24 @@ test("a command's replies and its own events (JOIN, echo) arrive in the order th
   s.line("PING :x");
   expect(conn.text()).toMatch(/^:solo!\S+ PRIVMSG #a :hello\r\n:\S+ PONG \S+ :?x\r\n$/);
 });
+
+test("each event is rendered afresh for every variant: no member gets the previous event's bytes", () => {
+  server = core({ limits: { floodLimit: false } });
+  const sender = connect(server, "sender", ["echo-message"]);
+  const plain = connect(server, "a");
+  const timed = connect(server, "b", ["server-time"]);
+  const tagged = connect(server, "c", ["server-time", "message-tags"]);
+  const all = [sender, plain, timed, tagged];
+  for (const text of ["first", "second", "third"]) {
+    for (const c of all) c.conn.sent.length = 0;
+    sender.s.line(`PRIVMSG #big :${text}`);
+    for (const c of all) expect(c.conn.text()).toEndWith(`PRIVMSG #big :${text}\r\n`);
+  }
+  // Then a private message through the nick topic, and the room again after it.
+  for (const c of all) c.conn.sent.length = 0;
+  sender.s.line("PRIVMSG b :just you");
+  expect(timed.conn.text()).toEndWith("PRIVMSG b :just you\r\n");
+  sender.s.line("PRIVMSG #big :fourth");
+  for (const c of [plain, tagged]) expect(c.conn.text()).toEndWith("PRIVMSG #big :fourth\r\n");
+  expect(timed.conn.text()).toEndWith("PRIVMSG #big :fourth\r\n");
+});
