@@ -240,7 +240,7 @@ export class ClientConnection {
     if (msg.command === "JOIN" && this.state.isMe(nickOf(msg.source ?? ""))) this.onSelfJoin(msg);
     if (isJoinRefusal(msg.command)) this.onJoinRefused(msg);
     for (const ev of events) {
-      if (ev.type === "message" && ev.self && !ev.history) this.sender.echoedCount++;
+      if (ev.type === "message" && ev.self) this.sender.selfMessage(ev.text, ev.time, ev.history);
       if (ev.type === "error" && ev.fatal) continue; // reported once, as the close reason
       this.emit(ev);
     }
@@ -384,6 +384,7 @@ export class ClientConnection {
       const messages = multilineMessages(this.state, target, lines, `ml${++this.batchSeq}`);
       if (!messages.every((m) => this.send(m))) return 0;
       this.sender.sentCount++;
+      this.sender.noteUnechoed(lines.join("\n"));
       return 1;
     }
     let sent = 0;

@@ -14,6 +14,10 @@ import { textBudget } from "./text.ts";
 const encoder = new TextEncoder();
 /** Room names per JOIN line, in characters: well inside 512 bytes with the command. */
 const JOIN_LINE_CHARS = 400;
+/** Own lines remembered while they wait for an echo. */
+const UNECHOED_CAP = 10_000;
+/** How far behind our clock a server's timestamp on our own line may be. */
+const CLOCK_SLACK_MS = 5_000;
 
 export interface SenderContext {
   state: ClientState;
@@ -30,6 +34,13 @@ export class Sender {
   /** Own lines sent, and how many came back by echo-message. */
   sentCount = 0;
   echoedCount = 0;
+  /**
+   * Own texts sent and not echoed yet, oldest first. A node that dies between
+   * taking a line and echoing it leaves the line in history: the catch-up after
+   * the reconnect then confirms it (see `selfMessage`). Bounded: past the cap
+   * the oldest simply stay unconfirmed.
+   */
+  private readonly unechoed: { text: string; at: number }[] = [];
   private readonly pings = new Map<string, () => void>();
   private pingSeq = 0;
 
@@ -83,6 +94,7 @@ export class Sender {
       if (!this.send(message("PRIVMSG", [target, body]))) break;
       sent++;
       this.sentCount++;
+      this.noteUnechoed(piece);
       if (!state.caps.has("echo-message")) {
         this.ctx.emit({
           type: "message",
@@ -98,6 +110,31 @@ export class Sender {
       }
     }
     return sent;
+  }
+
+  /** One more own message is waiting for its echo. */
+  noteUnechoed(text: string): void {
+    if (this.unechoed.length >= UNECHOED_CAP) this.unechoed.shift();
+    this.unechoed.push({ text, at: Date.now() });
+  }
+
+  /**
+   * An own message came back: live, it is the echo of the oldest line sent; as
+   * replayed history, it confirms a line sent no earlier (allowing for a server
+   * clock a little behind ours) whose echo was lost with the link.
+   */
+  selfMessage(text: string, time: Date, history: boolean): void {
+    const pending = this.unechoed;
+    if (!history) {
+      this.echoedCount++;
+      const i = pending.findIndex((p) => p.text === text);
+      pending.splice(Math.max(i, 0), 1);
+      return;
+    }
+    const i = pending.findIndex((p) => p.text === text && time.getTime() >= p.at - CLOCK_SLACK_MS);
+    if (i < 0) return;
+    pending.splice(i, 1);
+    this.echoedCount++;
   }
 
   /**
