@@ -13,6 +13,12 @@ export interface ByteSink {
   /** Bytes accepted (possibly fewer than given), or -1 once closed. */
   write(data: Uint8Array): number;
   end(): void;
+  /**
+   * Optional: take the queued chunks as they are (no join into one buffer), all
+   * or nothing: returns their total, 0 to keep them queued, or -1 once closed.
+   * A WebSocket sends one message per line and caches each shared chunk's lines.
+   */
+  writeChunks?(chunks: readonly Uint8Array[], bytes: number): number;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -94,7 +100,20 @@ export class SendQueue {
   flush(): void {
     this.dirty = false;
     if (this.closed) return;
-    if (this.bytes > 0) {
+    if (this.bytes > 0 && this.sink.writeChunks !== undefined) {
+      const n = this.sink.writeChunks(this.chunks ?? [], this.bytes);
+      if (n < 0) {
+        this.markClosed();
+        return;
+      }
+      if (n === 0) {
+        this.blocked = true;
+        return;
+      }
+      if (this.counts !== undefined) this.counts.bytesOut += n;
+      this.chunks = undefined;
+      this.bytes = 0;
+    } else if (this.bytes > 0) {
       const single = this.chunks?.length === 1;
       const data = this.concat();
       const n = this.sink.write(data);
@@ -176,6 +195,8 @@ export class FlushScheduler {
   private scheduled = false;
   /** How many sockets the previous flush wrote to: the load signal. */
   private lastFlushed = 0;
+  /** Counts flushes: what is cached for one flush (a chunk's lines) is keyed by it. */
+  turn = 0;
 
   /** `beforeFlush` runs once per turn before any byte is written: the store commits there. */
   constructor(private readonly beforeFlush: () => void = () => {}) {}
@@ -202,6 +223,7 @@ export class FlushScheduler {
   /** Flush now (also used at shutdown). */
   readonly run = (): void => {
     this.scheduled = false;
+    this.turn++;
     this.lastFlushed = this.dirty.length;
     if (this.dirty.length === 0) return;
     this.commit();

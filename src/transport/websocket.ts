@@ -9,6 +9,7 @@
 import type { ServerWebSocket, WebSocketHandler } from "bun";
 import type { Acceptor, Conn, ConnHandler } from "./conn.ts";
 import { type ByteSink, type FlushScheduler, SendQueue } from "./output.ts";
+import { LineCache, textsOf } from "./ws-lines.ts";
 
 export const TEXT_PROTOCOL = "text.ircv3.net";
 export const BINARY_PROTOCOL = "binary.ircv3.net";
@@ -37,8 +38,6 @@ export interface WsOptions {
  * Bun's own limit stays above this plus one flush, so it never drops a send.
  */
 const HIGH_WATER = 1024 * 1024;
-const CR = 13;
-const LF = 10;
 /** RFC 6455 close codes. */
 const CLOSE_NORMAL = 1000;
 const CLOSE_POLICY = 1008;
@@ -68,11 +67,13 @@ export class WsConn implements Conn {
 
   constructor(
     private readonly ws: ServerWebSocket<WsData>,
-    scheduler: FlushScheduler,
+    private readonly scheduler: FlushScheduler,
     private readonly opts: WsOptions,
+    private readonly lines: LineCache,
   ) {
     const sink: ByteSink = {
-      write: (data) => this.write(data),
+      write: (data) => this.writeChunks([data], data.length),
+      writeChunks: (chunks, bytes) => this.writeChunks(chunks, bytes),
       end: () => ws.close(CLOSE_NORMAL),
     };
     this.queue = new SendQueue(sink, scheduler, opts.sendQBytes);
@@ -93,31 +94,25 @@ export class WsConn implements Conn {
 
   /**
    * ByteSink: one message per line; nothing taken while Bun still holds a
-   * backlog. This runs once per recipient per flush, so it allocates nothing
-   * but the views Bun frames from (no generator, no string for binary), and
-   * corks so the turn's messages leave in one write.
+   * backlog. This runs once per recipient per flush and most chunks are shared
+   * by every recipient of an event, so the lines come from the flush's cache
+   * (cut, and decoded for text, once per chunk): a recipient costs one native
+   * send per line. Corked, so the turn's messages leave in one write.
    */
-  private write(data: Uint8Array): number {
+  private writeChunks(chunks: readonly Uint8Array[], bytes: number): number {
     if (this.socketClosed) return -1;
     const ws = this.ws;
     if (ws.getBufferedAmount() > HIGH_WATER) return 0;
+    const turn = this.scheduler.turn;
     ws.cork(() => {
-      let start = 0;
-      const n = data.length;
-      for (let i = 0; i < n; i++) {
-        if (data[i] !== LF) continue;
-        this.sendLine(data.subarray(start, i > start && data[i - 1] === CR ? i - 1 : i));
-        start = i + 1;
+      for (const chunk of chunks) {
+        const lines = this.lines.get(chunk, turn);
+        // Text frames must be UTF-8: invalid bytes become U+FFFD, as on input.
+        if (this.binary) for (const v of lines.views) ws.sendBinary(v);
+        else for (const t of textsOf(lines)) ws.sendText(t);
       }
-      if (start < n) this.sendLine(data.subarray(start));
     });
-    return data.length;
-  }
-
-  private sendLine(line: Uint8Array): void {
-    // Text frames must be UTF-8: invalid bytes become U+FFFD, as on input.
-    if (this.binary) this.ws.sendBinary(line);
-    else this.ws.sendText(decoder.decode(line));
+    return bytes;
   }
 
   send(bytes: Uint8Array): void {
@@ -162,6 +157,7 @@ export function wsHandlers(
   scheduler: FlushScheduler,
   opts: WsOptions,
 ): WebSocketHandler<WsData> {
+  const lines = new LineCache();
   return {
     maxPayloadLength: opts.maxLineBytes,
     idleTimeout: opts.idleTimeoutS,
@@ -170,7 +166,7 @@ export function wsHandlers(
     backpressureLimit: opts.sendQBytes + 2 * HIGH_WATER,
     closeOnBackpressureLimit: false,
     open(ws) {
-      const conn = new WsConn(ws, scheduler, opts);
+      const conn = new WsConn(ws, scheduler, opts, lines);
       ws.data.conn = conn;
       conn.handler = accept(conn);
       if (conn.handler === undefined) conn.close();
