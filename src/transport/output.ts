@@ -13,12 +13,6 @@ export interface ByteSink {
   /** Bytes accepted (possibly fewer than given), or -1 once closed. */
   write(data: Uint8Array): number;
   end(): void;
-  /**
-   * Optional: take the queued chunks as they are (no join into one buffer), all
-   * or nothing: returns their total, 0 to keep them queued, or -1 once closed.
-   * A WebSocket sends one message per line and caches each shared chunk's lines.
-   */
-  writeChunks?(chunks: readonly Uint8Array[], bytes: number): number;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -100,20 +94,7 @@ export class SendQueue {
   flush(): void {
     this.dirty = false;
     if (this.closed) return;
-    if (this.bytes > 0 && this.sink.writeChunks !== undefined) {
-      const n = this.sink.writeChunks(this.chunks ?? [], this.bytes);
-      if (n < 0) {
-        this.markClosed();
-        return;
-      }
-      if (n === 0) {
-        this.blocked = true;
-        return;
-      }
-      if (this.counts !== undefined) this.counts.bytesOut += n;
-      this.chunks = undefined;
-      this.bytes = 0;
-    } else if (this.bytes > 0) {
+    if (this.bytes > 0) {
       const single = this.chunks?.length === 1;
       const data = this.concat();
       const n = this.sink.write(data);
@@ -190,8 +171,15 @@ export class SendQueue {
  */
 export const BUSY_FLUSH_SOCKETS = 64;
 
+/** What the scheduler flushes: a socket's queue, or a WebSocket server's ordered log. */
+export interface Flushable {
+  flush(): void;
+  /** The flush threw: give up on what it holds. */
+  abort(): void;
+}
+
 export class FlushScheduler {
-  private dirty: SendQueue[] = [];
+  private dirty: Flushable[] = [];
   private scheduled = false;
   /** How many sockets the previous flush wrote to: the load signal. */
   private lastFlushed = 0;
@@ -201,7 +189,7 @@ export class FlushScheduler {
   /** `beforeFlush` runs once per turn before any byte is written: the store commits there. */
   constructor(private readonly beforeFlush: () => void = () => {}) {}
 
-  markDirty(q: SendQueue): void {
+  markDirty(q: Flushable): void {
     this.dirty.push(q);
     if (!this.scheduled) {
       this.scheduled = true;

@@ -16,6 +16,7 @@ import {
   type WsOptions,
   wsHandlers,
 } from "../transport/websocket.ts";
+import { WsHub } from "../transport/ws-fanout.ts";
 import { pageAssets } from "./assets.ts";
 import { SECURITY_HEADERS, textResponse } from "./headers.ts";
 import { originAllowed } from "./origin.ts";
@@ -46,6 +47,8 @@ export function startWebServer(
   scheduler: FlushScheduler,
 ): WebServer {
   const assets = pageAssets();
+  // Topics are per Bun.serve server: each server has its own hub.
+  const hub = new WsHub(scheduler, opts.sendQBytes, opts.closeGraceMs);
   const server: Server<WsData> = Bun.serve<WsData>({
     hostname: opts.hostname,
     port: opts.port,
@@ -80,8 +83,9 @@ export function startWebServer(
         headers: { ...SECURITY_HEADERS, "Content-Type": asset.type, "Cache-Control": "no-cache" },
       });
     },
-    websocket: wsHandlers(accept, scheduler, opts),
+    websocket: wsHandlers(accept, hub, opts),
   });
+  hub.attach(server);
   return {
     hostname: server.hostname ?? opts.hostname,
     port: server.port ?? opts.port,

@@ -202,39 +202,3 @@ test("a sink that throws is dropped and the other sockets still get their bytes"
   expect(qb.closed).toBe(true);
   expect(ended).toBe(true);
 });
-
-describe("a sink that takes chunks as they are (WebSocket)", () => {
-  test("gets the very chunks queued, all or nothing; refused ones wait for drain", async () => {
-    const scheduler = new FlushScheduler();
-    const got: Uint8Array[][] = [];
-    let open = false;
-    const q = new SendQueue(
-      {
-        write: () => {
-          throw new Error("joined write used");
-        },
-        writeChunks: (chunks, n) => {
-          if (!open) return 0;
-          got.push([...chunks]);
-          return n;
-        },
-        end: () => {},
-      },
-      scheduler,
-      1 << 20,
-    );
-    const shared = bytes("shared\r\n");
-    q.push(shared);
-    q.push(bytes("own\r\n"));
-    await turn();
-    expect(got.length).toBe(0);
-    expect(q.blocked).toBe(true);
-    expect(q.queuedBytes).toBe(13);
-    open = true;
-    q.drained();
-    expect(got.length).toBe(1);
-    expect(got[0]?.[0]).toBe(shared);
-    expect(got[0]?.map((c) => new TextDecoder().decode(c))).toEqual(["shared\r\n", "own\r\n"]);
-    expect(q.queuedBytes).toBe(0);
-  });
-});
