@@ -176,6 +176,8 @@ export interface Flushable {
   flush(): void;
   /** The flush threw: give up on what it holds. */
   abort(): void;
+  /** How many sockets it writes to (the load signal); absent: one. */
+  readonly sockets?: number;
 }
 
 export class FlushScheduler {
@@ -212,8 +214,13 @@ export class FlushScheduler {
   readonly run = (): void => {
     this.scheduled = false;
     this.turn++;
-    this.lastFlushed = this.dirty.length;
-    if (this.dirty.length === 0) return;
+    if (this.dirty.length === 0) {
+      this.lastFlushed = 0;
+      return;
+    }
+    let sockets = 0;
+    for (const q of this.dirty) sockets += q.sockets ?? 1;
+    this.lastFlushed = sockets;
     this.commit();
     const list = this.dirty;
     this.dirty = [];

@@ -54,7 +54,9 @@ export class WsConn implements Conn {
   readonly transport = "web";
   handler: ConnHandler | undefined;
   /** The output side: queued bytes, topics, cut-off (shared log with the server's other sockets). */
-  readonly fanout: HubMember;
+  readonly out: HubMember;
+  /** The core's room fan-out hook: this socket's topics, when its server publishes room messages. */
+  readonly fanout: HubMember | undefined;
   closeReason = "Connection closed";
   socketClosed = false;
   private reported = false;
@@ -63,8 +65,9 @@ export class WsConn implements Conn {
     private readonly ws: ServerWebSocket<WsData>,
     private readonly hub: WsHub,
   ) {
-    this.fanout = new HubMember(hub, ws, ws.data.binary, () => this.sendQExceeded());
-    hub.join(this.fanout);
+    this.out = new HubMember(hub, ws, ws.data.binary, () => this.sendQExceeded());
+    this.fanout = hub.topics ? this.out : undefined;
+    hub.join(this.out);
   }
 
   get remoteAddress(): string {
@@ -72,26 +75,26 @@ export class WsConn implements Conn {
   }
 
   get queuedBytes(): number {
-    return this.socketClosed ? 0 : this.fanout.pending + this.ws.getBufferedAmount();
+    return this.socketClosed ? 0 : this.out.pending + this.ws.getBufferedAmount();
   }
 
   get closed(): boolean {
-    return this.fanout.closing;
+    return this.out.closing;
   }
 
   send(bytes: Uint8Array): void {
-    if (!this.hub.send(this.fanout, bytes)) this.sendQExceeded();
+    if (!this.hub.send(this.out, bytes)) this.sendQExceeded();
   }
 
   close(lastWords?: Uint8Array): void {
-    this.hub.close(this.fanout, lastWords);
+    this.hub.close(this.out, lastWords);
   }
 
   /** Past the cap, queued here or held by Bun: told so and dropped, like a slow TCP client. */
   private sendQExceeded(): void {
-    if (this.fanout.dead) return;
+    if (this.out.dead) return;
     this.closeReason = "SendQ exceeded";
-    this.hub.cutOff(this.fanout, "ERROR :SendQ exceeded", "SendQ exceeded");
+    this.hub.cutOff(this.out, "ERROR :SendQ exceeded", "SendQ exceeded");
     queueMicrotask(() => this.report());
   }
 
@@ -140,7 +143,7 @@ export function wsHandlers(
       const conn = ws.data.conn;
       if (conn === undefined) return;
       conn.socketClosed = true;
-      hub.gone(conn.fanout);
+      hub.gone(conn.out);
       // Bun closes an oversized message with 1009 and reports "Received too big message".
       if ((code === 1009 || /too big/i.test(reason)) && conn.closeReason === "Connection closed") {
         conn.closeReason = "Message too big";

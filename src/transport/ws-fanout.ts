@@ -33,7 +33,7 @@ const CLOSE_NORMAL = 1000;
 const CLOSE_POLICY = 1008;
 
 type Op =
-  | { kind: "bytes"; member: HubMember; chunks: Uint8Array[] }
+  | BytesOp
   | {
       kind: "publish";
       id: number;
@@ -44,6 +44,12 @@ type Op =
     }
   | { kind: "subscribe" | "unsubscribe"; member: HubMember; topic: string }
   | { kind: "close"; member: HubMember };
+
+interface BytesOp {
+  kind: "bytes";
+  member: HubMember;
+  chunks: Uint8Array[];
+}
 
 function topicOf(id: number, variant: number, binary: boolean): string {
   return `${id}/${variant}/${binary ? "b" : "t"}`;
@@ -59,6 +65,8 @@ export class HubMember implements RoomFanout {
   closing = false;
   /** Closed or cut off: its ops are skipped. */
   dead = false;
+  /** Its bytes op in this turn's log (a hub without topics adds to it). */
+  turnBytes: BytesOp | undefined;
 
   constructor(
     readonly hub: WsHub,
@@ -95,11 +103,18 @@ export class WsHub implements RoomHub, Flushable {
   private nextId = 1;
   private readonly members = new Set<HubMember>();
   private readonly lines = new LineCache();
+  /** Sockets this turn's log writes to, about (the scheduler's load signal). */
+  sockets = 0;
 
   constructor(
     private readonly scheduler: FlushScheduler,
     private readonly capBytes: number,
     private readonly closeGraceMs: number,
+    /**
+     * Whether room messages use Bun's topics (one publish for all members) or
+     * go per member like any other bytes (see web/server.ts for which server does which).
+     */
+    readonly topics = true,
   ) {}
 
   /** The Bun.serve server, once it exists (its handlers are built before it). */
@@ -123,9 +138,16 @@ export class WsHub implements RoomHub, Flushable {
     if (member.closing) return true;
     if (member.pending + bytes.length > this.capBytes) return false;
     member.pending += bytes.length;
-    const last = this.ops[this.ops.length - 1];
+    // Without topics nothing else is logged between a socket's bytes: one op
+    // per socket per turn (one corked write). With topics, only back to back.
+    const last = this.topics ? this.ops[this.ops.length - 1] : member.turnBytes;
     if (last?.kind === "bytes" && last.member === member) last.chunks.push(bytes);
-    else this.push({ kind: "bytes", member, chunks: [bytes] });
+    else {
+      const op: BytesOp = { kind: "bytes", member, chunks: [bytes] };
+      member.turnBytes = op;
+      this.sockets++;
+      this.push(op);
+    }
     return true;
   }
 
@@ -172,6 +194,7 @@ export class WsHub implements RoomHub, Flushable {
       if (left === undefined) left = [];
       left.push({ member: s, topic });
     }
+    this.sockets = Math.max(this.sockets, this.members.size);
     this.push({ kind: "publish", id, variant, bytes, skip: left });
   }
 
@@ -186,6 +209,7 @@ export class WsHub implements RoomHub, Flushable {
   /** Run the turn's log in order, then cut off every socket Bun holds too much for. */
   flush(): void {
     this.dirty = false;
+    this.sockets = 0;
     const ops = this.ops;
     this.ops = [];
     const turn = this.scheduler.turn;
@@ -201,6 +225,7 @@ export class WsHub implements RoomHub, Flushable {
       if (m.dead) continue;
       try {
         if (op.kind === "bytes") {
+          m.turnBytes = undefined;
           this.sendChunks(m, op.chunks, turn);
           written.push(m);
         } else if (op.kind === "subscribe") m.ws.subscribe(op.topic);
@@ -219,6 +244,7 @@ export class WsHub implements RoomHub, Flushable {
   }
 
   abort(): void {
+    for (const op of this.ops) if (op.kind === "bytes") op.member.turnBytes = undefined;
     this.ops = [];
   }
 

@@ -47,8 +47,12 @@ export function startWebServer(
   scheduler: FlushScheduler,
 ): WebServer {
   const assets = pageAssets();
-  // Topics are per Bun.serve server: each server has its own hub.
-  const hub = new WsHub(scheduler, opts.sendQBytes, opts.closeGraceMs);
+  // Topics are per Bun.serve server: each server has its own hub. Behind the
+  // pipe, Bun writes each published frame to each pipe on its own, and every
+  // write costs the pipe a read and a write in JS: there a socket's room
+  // messages go per member instead, corked into one write per flush
+  // (bench/findings.md, "WebSocket fan-out by Bun's topics").
+  const hub = new WsHub(scheduler, opts.sendQBytes, opts.closeGraceMs, opts.pipes === undefined);
   const server: Server<WsData> = Bun.serve<WsData>({
     hostname: opts.hostname,
     port: opts.port,
