@@ -22,6 +22,7 @@ import type { MessageBus } from "../bus/bus.ts";
 import type { BusEvent, MessageEvent, RenameEvent, TagmsgEvent, UserEvent } from "../bus/events.ts";
 import { isUserEvent } from "../bus/events.ts";
 import { foldCase } from "../protocol/casemap.ts";
+import type { RoomFanout, RoomHub } from "../transport/conn.ts";
 import { VARIANT_COUNT } from "./api.ts";
 import { OP, type Room, type Session, VOICE } from "./state.ts";
 
@@ -34,6 +35,9 @@ export class Delivery {
    */
   private readonly filled = new Uint8Array(VARIANT_COUNT);
   private filledCount = 0;
+  /** The (hub, variant) pairs one room message is published to; reused. */
+  private readonly hubs: RoomHub[] = [];
+  private readonly hubVariants: number[] = [];
 
   constructor(
     private readonly bus: MessageBus,
@@ -92,10 +96,7 @@ export class Delivery {
           this.toStatus(room, ev, self);
           return;
         }
-        for (const m of members) {
-          if (m.id === self && !m.hasCap("echo-message")) continue;
-          this.send(m, ev);
-        }
+        this.roomMessage(room, ev, self);
         return;
       case "tagmsg":
         if (ev.statusmsg !== undefined) {
@@ -127,6 +128,50 @@ export class Delivery {
       default:
         for (const m of members) this.send(m, ev);
     }
+  }
+
+  /**
+   * A plain room message, the hot path. A member whose transport fans room
+   * messages out itself (`Conn.fanout`: WebSocket topics, which follow its
+   * rooms and variant) is not sent to one by one: each such transport gets one
+   * publish per variant, leaving out the members the core skips (the sender
+   * without echo-message) or serves itself (output captured into a reply buffer).
+   */
+  private roomMessage(room: Room, ev: MessageEvent, self: number): void {
+    const hubs = this.hubs;
+    const variants = this.hubVariants;
+    let n = 0;
+    let skip: RoomFanout[] | undefined;
+    for (const m of room.members.keys()) {
+      const unwanted = m.id === self && !m.hasCap("echo-message");
+      const fanout = m.conn.fanout;
+      if (fanout === undefined) {
+        if (!unwanted) this.send(m, ev);
+        continue;
+      }
+      if (unwanted || m.captured !== undefined) {
+        if (skip === undefined) skip = [fanout];
+        else skip.push(fanout);
+        if (!unwanted) this.send(m, ev);
+        continue;
+      }
+      const hub = fanout.hub;
+      const v = m.variant;
+      let i = 0;
+      while (i < n && (hubs[i] !== hub || variants[i] !== v)) i++;
+      if (i === n) {
+        if (this.render(m, ev) === undefined) continue;
+        hubs[n] = hub;
+        variants[n++] = v;
+      }
+      if (this.cache[v] !== null) this.counters.deliveriesOut++;
+    }
+    for (let i = 0; i < n; i++) {
+      const v = variants[i] as number;
+      const bytes = this.cache[v];
+      if (bytes) (hubs[i] as RoomHub).publish(room, v, bytes, skip ?? NO_FANOUTS);
+    }
+    hubs.length = 0;
   }
 
   /** STATUSMSG: members with the status (`@`: operators; `+`: voiced or operators). */
@@ -180,8 +225,8 @@ export class Delivery {
     }
   }
 
-  /** Queue `ev` to `m`, rendered at most once per variant since the cache was cleared. */
-  private send(m: Session, ev: BusEvent): void {
+  /** `ev` for `m`'s variant, rendered at most once per variant since the cache was cleared; undefined: its front failed. */
+  private render(m: Session, ev: BusEvent): Uint8Array | null | undefined {
     const cache = this.cache;
     const v = m.variant;
     let bytes = cache[v];
@@ -191,18 +236,26 @@ export class Delivery {
       } catch (err) {
         // Not cached: the next member of this variant renders for itself.
         this.broken(m, err);
-        return;
+        return undefined;
       }
       cache[v] = bytes;
       this.filled[this.filledCount++] = v;
     }
-    if (bytes === null) return;
+    return bytes;
+  }
+
+  /** Queue `ev` to `m`. */
+  private send(m: Session, ev: BusEvent): void {
+    const bytes = this.render(m, ev);
+    if (bytes === null || bytes === undefined) return;
     this.counters.deliveriesOut++;
     // Session.send, inlined: this runs once per recipient per event.
     if (m.captured === undefined) m.conn.send(bytes);
     else m.captured.bytes(bytes);
   }
 }
+
+const NO_FANOUTS: readonly RoomFanout[] = [];
 
 /** The capability a recipient needs to be shown a change of a person, where one is needed. */
 const USER_EVENT_CAP: Readonly<Record<UserEvent["type"], string | undefined>> = {

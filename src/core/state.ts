@@ -236,7 +236,12 @@ export class Session implements ConnHandler, BusSubscriber, HistoryFloor, FloodT
 
   /** Recompute the serialize-once key after caps, rooms or the front changed. */
   updateVariant(): void {
-    this.variant = this.front.variant();
+    const v = this.front.variant();
+    if (v === this.variant) return;
+    this.variant = v;
+    // A transport that publishes room messages per variant moves us to the new form's topics.
+    const fanout = this.conn.fanout;
+    if (fanout !== undefined) for (const room of this.joined.values()) fanout.enter(room, v);
   }
 
   // ---- ConnHandler: the transport's calls, handed to the core ----

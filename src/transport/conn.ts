@@ -24,6 +24,30 @@ export interface Conn {
   readonly transport?: "web";
   /** SHA-256 of the TLS client certificate (lowercase hex), when the peer gave one. */
   peerCertFingerprint?(): string | undefined;
+  /**
+   * Set by a transport that delivers room messages itself, one frame per event
+   * for all of its members (WebSocket topics). The core tells it this
+   * connection's rooms and then hands such a member's room messages to `hub`.
+   */
+  readonly fanout?: RoomFanout;
+}
+
+/** One connection's side of a transport's room fan-out; `room` is an identity that survives a rename. */
+export interface RoomFanout {
+  /** In `room` with `variant` from now on (a join, or the session's variant changed). */
+  enter(room: object, variant: number): void;
+  leave(room: object): void;
+  /** Shared by all connections whose room messages are published together. */
+  readonly hub: RoomHub;
+}
+
+export interface RoomHub {
+  /**
+   * Deliver `bytes` (one rendered event, possibly several lines) to every
+   * connection of this hub that is in `room` with `variant`, except `skip`,
+   * after what was queued to each of them before and before what is queued after.
+   */
+  publish(room: object, variant: number, bytes: Uint8Array, skip: readonly RoomFanout[]): void;
 }
 
 /** Running byte totals a transport adds to (the server's metrics counters). */

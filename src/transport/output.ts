@@ -173,16 +173,27 @@ export class SendQueue {
  */
 export const BUSY_FLUSH_SOCKETS = 64;
 
+/** What the scheduler flushes: a socket's queue, or a WebSocket server's ordered log. */
+export interface Flushable {
+  flush(): void;
+  /** The flush threw: give up on what it holds. */
+  abort(): void;
+  /** How many sockets it writes to (the load signal); absent: one. */
+  readonly sockets?: number;
+}
+
 export class FlushScheduler {
-  private dirty: SendQueue[] = [];
+  private dirty: Flushable[] = [];
   private scheduled = false;
   /** How many sockets the previous flush wrote to: the load signal. */
   private lastFlushed = 0;
+  /** Counts flushes: what is cached for one flush (a chunk's lines) is keyed by it. */
+  turn = 0;
 
   /** `beforeFlush` runs once per turn before any byte is written: the store commits there. */
   constructor(private readonly beforeFlush: () => void = () => {}) {}
 
-  markDirty(q: SendQueue): void {
+  markDirty(q: Flushable): void {
     this.dirty.push(q);
     if (!this.scheduled) {
       this.scheduled = true;
@@ -204,8 +215,14 @@ export class FlushScheduler {
   /** Flush now (also used at shutdown). */
   readonly run = (): void => {
     this.scheduled = false;
-    this.lastFlushed = this.dirty.length;
-    if (this.dirty.length === 0) return;
+    this.turn++;
+    if (this.dirty.length === 0) {
+      this.lastFlushed = 0;
+      return;
+    }
+    let sockets = 0;
+    for (const q of this.dirty) sockets += q.sockets ?? 1;
+    this.lastFlushed = sockets;
     this.commit();
     const list = this.dirty;
     this.dirty = [];

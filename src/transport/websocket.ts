@@ -2,13 +2,14 @@
  * IRC over WebSocket (the IRCv3 WebSocket spec) on Bun.serve's own WebSocket
  * server: each message is one IRC line without CR LF, as text
  * (`text.ircv3.net`, also when no subprotocol is asked for) or as binary
- * (`binary.ircv3.net`). A `WsConn` is a `Conn` like a TCP one: the same capped
- * send queue flushed by the shared scheduler (history commits first), the same
- * "SendQ exceeded" cut-off for a client that stops reading.
+ * (`binary.ircv3.net`). A `WsConn` is a `Conn` like a TCP one: its output goes
+ * through its server's `WsHub` (ws-fanout.ts), flushed by the shared scheduler
+ * (history commits first), with room messages published once for all members,
+ * and the same "SendQ exceeded" cut-off for a client that stops reading.
  */
 import type { ServerWebSocket, WebSocketHandler } from "bun";
 import type { Acceptor, Conn, ConnHandler } from "./conn.ts";
-import { type ByteSink, type FlushScheduler, SendQueue } from "./output.ts";
+import { HubMember, type WsHub } from "./ws-fanout.ts";
 
 export const TEXT_PROTOCOL = "text.ircv3.net";
 export const BINARY_PROTOCOL = "binary.ircv3.net";
@@ -30,22 +31,14 @@ export interface WsOptions {
 }
 
 /**
- * Bytes Bun may hold for one socket before our queue stops handing it more.
- * At 64 KiB a 500-member room under load blocked sockets that were reading
- * fine (one 1 ms flush can carry that much), and each then waited for Bun's
- * drain: the fan-out stalled with the server mostly idle (bench/findings.md).
- * Bun's own limit stays above this plus one flush, so it never drops a send.
+ * Bun's own per-socket limit, a last resort above our cap (checked after every
+ * flush) plus what one flush may add: Bun drops a send past it, silently.
  */
-const HIGH_WATER = 1024 * 1024;
-const CR = 13;
-const LF = 10;
+const BACKPRESSURE_MARGIN = 2 * 1024 * 1024;
 /** RFC 6455 close codes. */
 const CLOSE_NORMAL = 1000;
-const CLOSE_POLICY = 1008;
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-const SENDQ_ERROR = encoder.encode("ERROR :SendQ exceeded\r\n");
 
 /** The subprotocol to answer with: the first the client offers that we speak. */
 export function chooseProtocol(offered: string | null): string | undefined {
@@ -60,23 +53,21 @@ export function chooseProtocol(offered: string | null): string | undefined {
 export class WsConn implements Conn {
   readonly transport = "web";
   handler: ConnHandler | undefined;
-  readonly queue: SendQueue;
+  /** The output side: queued bytes, topics, cut-off (shared log with the server's other sockets). */
+  readonly out: HubMember;
+  /** The core's room fan-out hook: this socket's topics, when its server publishes room messages. */
+  readonly fanout: HubMember | undefined;
   closeReason = "Connection closed";
   socketClosed = false;
   private reported = false;
-  private readonly binary: boolean;
 
   constructor(
     private readonly ws: ServerWebSocket<WsData>,
-    scheduler: FlushScheduler,
-    private readonly opts: WsOptions,
+    private readonly hub: WsHub,
   ) {
-    const sink: ByteSink = {
-      write: (data) => this.write(data),
-      end: () => ws.close(CLOSE_NORMAL),
-    };
-    this.queue = new SendQueue(sink, scheduler, opts.sendQBytes);
-    this.binary = ws.data.binary;
+    this.out = new HubMember(hub, ws, ws.data.binary, () => this.sendQExceeded());
+    this.fanout = hub.topics ? this.out : undefined;
+    hub.join(this.out);
   }
 
   get remoteAddress(): string {
@@ -84,59 +75,27 @@ export class WsConn implements Conn {
   }
 
   get queuedBytes(): number {
-    return this.queue.queuedBytes;
+    return this.socketClosed ? 0 : this.out.pending + this.ws.getBufferedAmount();
   }
 
   get closed(): boolean {
-    return this.queue.ended || this.queue.closing;
-  }
-
-  /**
-   * ByteSink: one message per line; nothing taken while Bun still holds a
-   * backlog. This runs once per recipient per flush, so it allocates nothing
-   * but the views Bun frames from (no generator, no string for binary), and
-   * corks so the turn's messages leave in one write.
-   */
-  private write(data: Uint8Array): number {
-    if (this.socketClosed) return -1;
-    const ws = this.ws;
-    if (ws.getBufferedAmount() > HIGH_WATER) return 0;
-    ws.cork(() => {
-      let start = 0;
-      const n = data.length;
-      for (let i = 0; i < n; i++) {
-        if (data[i] !== LF) continue;
-        this.sendLine(data.subarray(start, i > start && data[i - 1] === CR ? i - 1 : i));
-        start = i + 1;
-      }
-      if (start < n) this.sendLine(data.subarray(start));
-    });
-    return data.length;
-  }
-
-  private sendLine(line: Uint8Array): void {
-    // Text frames must be UTF-8: invalid bytes become U+FFFD, as on input.
-    if (this.binary) this.ws.sendBinary(line);
-    else this.ws.sendText(decoder.decode(line));
+    return this.out.closing;
   }
 
   send(bytes: Uint8Array): void {
-    if (this.queue.push(bytes)) return;
-    this.queue.discard();
-    this.closeReason = "SendQ exceeded";
-    this.queue.closeAfterFlush(SENDQ_ERROR);
-    // A reader that stalled will not take the last words: cut it off now.
-    if (this.queue.blocked) this.ws.close(CLOSE_POLICY, "SendQ exceeded");
-    queueMicrotask(() => this.report());
+    if (!this.hub.send(this.out, bytes)) this.sendQExceeded();
   }
 
   close(lastWords?: Uint8Array): void {
-    this.queue.closeAfterFlush(lastWords);
-    if (this.queue.blocked) {
-      setTimeout(() => {
-        if (!this.socketClosed) this.ws.terminate();
-      }, this.opts.closeGraceMs).unref();
-    }
+    this.hub.close(this.out, lastWords);
+  }
+
+  /** Past the cap, queued here or held by Bun: told so and dropped, like a slow TCP client. */
+  private sendQExceeded(): void {
+    if (this.out.dead) return;
+    this.closeReason = "SendQ exceeded";
+    this.hub.cutOff(this.out, "ERROR :SendQ exceeded", "SendQ exceeded");
+    queueMicrotask(() => this.report());
   }
 
   /** A message from the client: one IRC line (a trailing CR LF, if sent, is dropped). */
@@ -159,18 +118,20 @@ export class WsConn implements Conn {
 /** Bun.serve's `websocket` handlers, each socket becoming a `Conn` the core accepts. */
 export function wsHandlers(
   accept: Acceptor,
-  scheduler: FlushScheduler,
+  hub: WsHub,
   opts: WsOptions,
 ): WebSocketHandler<WsData> {
   return {
     maxPayloadLength: opts.maxLineBytes,
     idleTimeout: opts.idleTimeoutS,
     sendPings: true,
-    // Our own queue caps what a socket may owe; Bun's limit stays out of the way.
-    backpressureLimit: opts.sendQBytes + 2 * HIGH_WATER,
+    // Our cap (WsHub) cuts a slow reader off first; Bun's limit stays out of the way.
+    backpressureLimit: opts.sendQBytes + BACKPRESSURE_MARGIN,
     closeOnBackpressureLimit: false,
+    // A room message's sender is left out by the hub itself (ws.publish skips only its own socket).
+    publishToSelf: false,
     open(ws) {
-      const conn = new WsConn(ws, scheduler, opts);
+      const conn = new WsConn(ws, hub);
       ws.data.conn = conn;
       conn.handler = accept(conn);
       if (conn.handler === undefined) conn.close();
@@ -178,14 +139,11 @@ export function wsHandlers(
     message(ws, message) {
       ws.data.conn?.receive(message);
     },
-    drain(ws) {
-      ws.data.conn?.queue.drained();
-    },
     close(ws, code, reason) {
       const conn = ws.data.conn;
       if (conn === undefined) return;
       conn.socketClosed = true;
-      conn.queue.markClosed();
+      hub.gone(conn.out);
       // Bun closes an oversized message with 1009 and reports "Received too big message".
       if ((code === 1009 || /too big/i.test(reason)) && conn.closeReason === "Connection closed") {
         conn.closeReason = "Message too big";

@@ -16,6 +16,7 @@ import {
   type WsOptions,
   wsHandlers,
 } from "../transport/websocket.ts";
+import { WsHub } from "../transport/ws-fanout.ts";
 import { pageAssets } from "./assets.ts";
 import { SECURITY_HEADERS, textResponse } from "./headers.ts";
 import { originAllowed } from "./origin.ts";
@@ -46,6 +47,12 @@ export function startWebServer(
   scheduler: FlushScheduler,
 ): WebServer {
   const assets = pageAssets();
+  // Topics are per Bun.serve server: each server has its own hub. Behind the
+  // pipe, Bun writes each published frame to each pipe on its own, and every
+  // write costs the pipe a read and a write in JS: there a socket's room
+  // messages go per member instead, corked into one write per flush
+  // (bench/findings.md, "WebSocket fan-out by Bun's topics").
+  const hub = new WsHub(scheduler, opts.sendQBytes, opts.closeGraceMs, opts.pipes === undefined);
   const server: Server<WsData> = Bun.serve<WsData>({
     hostname: opts.hostname,
     port: opts.port,
@@ -80,8 +87,9 @@ export function startWebServer(
         headers: { ...SECURITY_HEADERS, "Content-Type": asset.type, "Cache-Control": "no-cache" },
       });
     },
-    websocket: wsHandlers(accept, scheduler, opts),
+    websocket: wsHandlers(accept, hub, opts),
   });
+  hub.attach(server);
   return {
     hostname: server.hostname ?? opts.hostname,
     port: server.port ?? opts.port,

@@ -64,6 +64,7 @@ export function join(
   room.members.set(s, status);
   s.addRoom(room);
   s.updateVariant();
+  s.conn.fanout?.enter(room, s.variant);
   c.delivery.watchRoom(room);
   c.bus.publish(room.folded, {
     ...eventBase(c, s),
@@ -168,6 +169,7 @@ export function leave(c: CoreParts, room: Room, s: Session): void {
   room.members.delete(s);
   s.deleteRoom(room.folded);
   s.updateVariant();
+  s.conn.fanout?.leave(room);
   if (room.members.size === 0) {
     c.delivery.unwatchRoom(room);
     if (!room.persistent) c.registry.rooms.delete(room.folded);
