@@ -9,6 +9,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import type { TestClient } from "../../helpers/irc-client.ts";
 import { startTestServer, type TestServer } from "../../helpers/server.ts";
+import { floodUntilSlowIsCut, spawnStalledWsReader } from "../../helpers/stalled-ws.ts";
 import { WsClient } from "../../helpers/ws-client.ts";
 
 let t: TestServer | undefined;
@@ -248,40 +249,9 @@ describe("a WebSocket reader that stops", () => {
     t = await startTestServer({ limits: { sendQBytes: 256 * 1024, floodLimit: false } });
     const a = await operIn(t);
     const watcher = await wsMember(t.port, "watcher", { binary: true });
-    // A real process: WebSocket handshake by hand, join, then never read again.
-    const script = `
-import socket, sys, time, os, base64
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-s.connect(("127.0.0.1", int(sys.argv[1])))
-key = base64.b64encode(os.urandom(16)).decode()
-s.sendall(("GET / HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\n"
-  "Sec-WebSocket-Key: " + key + "\\r\\nSec-WebSocket-Version: 13\\r\\n\\r\\n").encode())
-def frame(text):
-    data = text.encode()
-    mask = os.urandom(4)
-    return bytes([0x81, 0x80 | len(data)]) + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(data))
-for line in ["NICK slow", "USER slow 0 * :slow", "JOIN #r"]:
-    s.sendall(frame(line))
-buf = b""
-while b" 366 " not in buf:
-    buf += s.recv(4096)
-print("joined", flush=True)
-time.sleep(30)
-`;
-    child = Bun.spawn(["/usr/bin/python3", "-c", script, String(t.port)], { stdout: "pipe" });
+    child = spawnStalledWsReader(t.port);
     await a.expect(/:slow!\S+ JOIN #r$/, 10_000);
-    const payload = "z".repeat(400);
-    let cut = false;
-    // Bounded: at most 400 rounds of 100 lines, or until the slow one is dropped.
-    for (let round = 0; round < 400 && !cut; round++) {
-      let batch = "";
-      for (let i = 0; i < 100; i++) batch += `PRIVMSG #r :${round}.${i} ${payload}\r\n`;
-      a.sendRaw(batch);
-      a.send(`PING r${round}`);
-      await a.expect("PONG", 10_000);
-      cut = a.lines.some((l) => /:slow!\S+ QUIT :SendQ exceeded/.test(l));
-    }
+    const cut = await floodUntilSlowIsCut(a);
     expect(cut).toBe(true);
     await watcher.expect(/:slow!\S+ QUIT :SendQ exceeded/, 10_000);
     a.send("PRIVMSG #r :still here");
