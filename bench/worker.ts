@@ -317,10 +317,16 @@ function connectWs(client: Client, host: string, port: number): void {
       onOpen(client);
     },
     message(payload) {
-      if (client.stage === "ready") client.scanner?.line(payload);
-      else if (client.stage !== "failed" && client.stage !== "closed") {
-        onSlowData(client, Buffer.concat([payload, crlf]));
+      onSlowData(client, Buffer.concat([payload, crlf]));
+    },
+    messages(buf, starts, ends, count) {
+      let i = 0;
+      // Registration and joining take one line at a time, until the 366 makes the client ready.
+      for (; i < count && client.stage !== "ready"; i++) {
+        if (client.stage === "failed" || client.stage === "closed") return;
+        onSlowData(client, Buffer.concat([buf.subarray(starts[i], ends[i]), crlf]));
       }
+      client.scanner?.frames(buf, starts, ends, i, count);
     },
     ping(payload) {
       socket?.write(pongFrame(payload));

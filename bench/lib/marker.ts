@@ -58,6 +58,58 @@ export class MarkerScanner {
     this.scan(buf, 0, buf.length);
   }
 
+  /**
+   * Scans WebSocket payloads of one chunk in one pass, as `feed` scans a chunk of lines: payload
+   * i is `buf[starts[i], ends[i])`, for i in [from, to). A hit counts only inside one payload
+   * (the frame headers between them are not text), and a marker's digits stop at its payload's
+   * end.
+   */
+  frames(buf: Buffer, starts: Int32Array, ends: Int32Array, from: number, to: number): void {
+    if (from >= to) return;
+    const hi = ends[to - 1] as number;
+    let f = from;
+    let pos = buf.indexOf(MARKER, starts[from] as number);
+    while (pos !== -1 && pos < hi) {
+      while ((ends[f] as number) <= pos) f++;
+      const start = starts[f] as number;
+      if (pos < start) {
+        pos = buf.indexOf(MARKER, start);
+        continue;
+      }
+      pos = buf.indexOf(MARKER, this.markerAt(buf, pos, ends[f] as number));
+    }
+    for (const word of [PING, ERROR]) {
+      f = from;
+      let p = buf.indexOf(word, starts[from] as number);
+      while (p !== -1 && p < hi) {
+        while ((ends[f] as number) <= p) f++;
+        const start = starts[f] as number;
+        const end = ends[f] as number;
+        if (p >= start && (p === start || buf[p - 1] === 32)) {
+          if (word === PING) this.sink.ping(buf.toString("latin1", p + 5, end));
+          else this.sink.error(buf.toString("utf8", p, end));
+        }
+        p = buf.indexOf(word, Math.max(p + 1, start));
+      }
+    }
+  }
+
+  /** Reads the marker at `pos` (digits bounded by `end`); returns where the search goes on. */
+  private markerAt(buf: Buffer, pos: number, end: number): number {
+    const step = this.digits(buf, pos + 2, end);
+    let i = this.at;
+    if (i > pos + 2 && buf[i] === 83 /* S */) {
+      const sender = this.digits(buf, i + 1, end);
+      i = this.at;
+      if (buf[i] === 84 /* T */) {
+        const sentUs = this.digits(buf, i + 1, end);
+        i = this.at;
+        this.sink.marker(step, sender, sentUs);
+      }
+    }
+    return Math.max(i, pos + 2);
+  }
+
   private digits(buf: Buffer, start: number, end: number): number {
     let v = 0;
     let i = start;
@@ -73,20 +125,7 @@ export class MarkerScanner {
 
   private scan(buf: Buffer, start: number, end: number): void {
     let pos = buf.indexOf(MARKER, start);
-    while (pos !== -1 && pos < end) {
-      const step = this.digits(buf, pos + 2, end);
-      let i = this.at;
-      if (i > pos + 2 && buf[i] === 83 /* S */) {
-        const sender = this.digits(buf, i + 1, end);
-        i = this.at;
-        if (buf[i] === 84 /* T */) {
-          const sentUs = this.digits(buf, i + 1, end);
-          i = this.at;
-          this.sink.marker(step, sender, sentUs);
-        }
-      }
-      pos = buf.indexOf(MARKER, Math.max(i, pos + 2));
-    }
+    while (pos !== -1 && pos < end) pos = buf.indexOf(MARKER, this.markerAt(buf, pos, end));
     let p = buf.indexOf(PING, start);
     while (p !== -1 && p < end) {
       const lineEnd = buf.indexOf(NL, p);

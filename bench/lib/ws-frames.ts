@@ -22,6 +22,13 @@ const HEADER_END = Buffer.from("\r\n\r\n");
 export interface FrameSink {
   /** One text or binary message: one IRC line, a view valid only during the call. */
   message(payload: Buffer): void;
+  /**
+   * When present, replaces `message`: the data messages of one chunk at once, payload i being
+   * `buf[starts[i], ends[i])` (views valid only during the call). A receiver scanning a chunk
+   * in one pass then pays its per-call costs once per chunk, as its TCP clients do, not once
+   * per message.
+   */
+  messages?(buf: Buffer, starts: Int32Array, ends: Int32Array, count: number): void;
   /** The server's keep-alive ping; the reader has no socket, the caller answers. */
   ping(payload: Buffer): void;
   /** The upgrade was refused or the stream broke. */
@@ -66,19 +73,34 @@ export function pongFrame(payload: Uint8Array): Buffer {
   return clientFrame(payload, OP_PONG);
 }
 
+/**
+ * The whole length of the frame at `buf[at]` (header and payload), or -1 when its header has
+ * not all arrived.
+ */
+function frameLength(buf: Buffer, at: number): number {
+  if (buf.length - at < 2) return -1;
+  const len = (buf[at + 1] as number) & 0x7f;
+  if (len < 126) return 2 + len;
+  if (len === 126) return buf.length - at < 4 ? -1 : 4 + buf.readUInt16BE(at + 2);
+  return buf.length - at < 10 ? -1 : 10 + Number(buf.readBigUInt64BE(at + 2));
+}
+
 /** Parses the server's side of one connection: the 101 response, then unmasked frames. */
 export class FrameReader {
   private carry: Buffer | null = null;
   private upgraded = false;
   private dead = false;
+  private starts = new Int32Array(256);
+  private ends = new Int32Array(256);
+  private count = 0;
 
   constructor(private readonly sink: FrameSink) {}
 
   feed(chunk: Buffer): void {
     if (this.dead) return;
-    let buf = this.carry === null ? chunk : Buffer.concat([this.carry, chunk]);
-    this.carry = null;
     if (!this.upgraded) {
+      const buf = this.carry === null ? chunk : Buffer.concat([this.carry, chunk]);
+      this.carry = null;
       const end = buf.indexOf(HEADER_END);
       if (end === -1) {
         this.carry = Buffer.from(buf);
@@ -92,38 +114,104 @@ export class FrameReader {
       }
       this.upgraded = true;
       this.sink.open();
-      buf = buf.subarray(end + 4);
+      this.frames(buf.subarray(end + 4));
+      return;
     }
+    this.frames(chunk);
+  }
+
+  /**
+   * Frames of one chunk. A frame cut by the previous chunk is completed first from this one's
+   * head alone: joining the carry with the whole chunk would copy every byte once more.
+   */
+  private frames(chunk: Buffer): void {
     let at = 0;
-    while (buf.length - at >= 2) {
-      const op = (buf[at] as number) & 0x0f;
-      let len = (buf[at + 1] as number) & 0x7f;
-      let head = 2;
-      if (len === 126) {
-        if (buf.length - at < 4) break;
-        len = buf.readUInt16BE(at + 2);
-        head = 4;
-      } else if (len === 127) {
-        if (buf.length - at < 10) break;
-        len = Number(buf.readBigUInt64BE(at + 2));
-        head = 10;
-      }
-      if (len > MAX_FRAME) {
-        this.dead = true;
-        this.sink.fail(`frame of ${len} bytes`);
+    const carry = this.carry;
+    if (carry !== null) {
+      this.carry = null;
+      const probe = carry.length >= 10 ? carry : Buffer.concat([carry, chunk.subarray(0, 10)]);
+      const total = frameLength(probe, 0);
+      if (total < 0 || total > MAX_FRAME + 10) {
+        // Rare (a header still cut short, or a frame no IRC line can be): on the joined bytes.
+        const joined = Buffer.concat([carry, chunk]);
+        const rest = this.parse(joined, 0);
+        if (rest !== false && rest < joined.length) this.carry = Buffer.from(joined.subarray(rest));
         return;
       }
-      if (buf.length - at < head + len) break;
-      const payload = buf.subarray(at + head, at + head + len);
-      at += head + len;
-      if (op === OP_TEXT || op === OP_BINARY) this.sink.message(payload);
-      else if (op === OP_PING) this.sink.ping(payload);
+      if (carry.length + chunk.length < total) {
+        this.carry = Buffer.concat([carry, chunk]);
+        return;
+      }
+      at = total - carry.length;
+      if (this.parse(Buffer.concat([carry, chunk.subarray(0, at)]), 0) === false) return;
+    }
+    if (this.dead) return;
+    const rest = this.parse(chunk, at);
+    if (rest !== false && rest < chunk.length) this.carry = Buffer.from(chunk.subarray(rest));
+  }
+
+  /** Every whole frame from `at` on; returns where the first partial one starts, or false once dead. */
+  private parse(buf: Buffer, at: number): number | false {
+    this.count = 0;
+    while (true) {
+      const total = frameLength(buf, at);
+      if (total < 0) break;
+      const len = frameLengthOfPayload(buf, at);
+      if (len > MAX_FRAME) {
+        this.flush(buf);
+        this.dead = true;
+        this.sink.fail(`frame of ${len} bytes`);
+        return false;
+      }
+      if (buf.length - at < total) break;
+      const head = total - len;
+      const op = (buf[at] as number) & 0x0f;
+      const start = at + head;
+      at += total;
+      if (op === OP_TEXT || op === OP_BINARY) {
+        if (this.sink.messages === undefined) this.sink.message(buf.subarray(start, at));
+        else this.push(start, at);
+        continue;
+      }
+      this.flush(buf);
+      const payload = buf.subarray(start, at);
+      if (op === OP_PING) this.sink.ping(payload);
       else if (op === OP_CLOSE) {
         this.dead = true;
         this.sink.fail(`closed by the server (${len >= 2 ? payload.readUInt16BE(0) : "no code"})`);
-        return;
+        return false;
       }
     }
-    if (at < buf.length) this.carry = Buffer.from(buf.subarray(at));
+    this.flush(buf);
+    return at;
   }
+
+  private push(start: number, end: number): void {
+    if (this.count === this.starts.length) {
+      const s = new Int32Array(this.count * 2);
+      s.set(this.starts);
+      this.starts = s;
+      const e = new Int32Array(this.count * 2);
+      e.set(this.ends);
+      this.ends = e;
+    }
+    this.starts[this.count] = start;
+    this.ends[this.count] = end;
+    this.count++;
+  }
+
+  private flush(buf: Buffer): void {
+    if (this.count === 0) return;
+    const n = this.count;
+    this.count = 0;
+    this.sink.messages?.(buf, this.starts, this.ends, n);
+  }
+}
+
+/** The payload length of the frame at `buf[at]`, its header known to be whole. */
+function frameLengthOfPayload(buf: Buffer, at: number): number {
+  const len = (buf[at + 1] as number) & 0x7f;
+  if (len < 126) return len;
+  if (len === 126) return buf.readUInt16BE(at + 2);
+  return Number(buf.readBigUInt64BE(at + 2));
 }
