@@ -2,7 +2,7 @@
  * `npm run bench`: the benchmark matrix of issue 7, our server side by side with InspIRCd and
  * ngIRCd in one run, written to BENCHMARKS.md.
  *
- *   npm run bench                          full matrix (~27 min), writes BENCHMARKS.md
+ *   npm run bench                          full matrix (~35 min), writes BENCHMARKS.md
  *   npm run bench -- --quick               the guard (< 2 min): (a) and (c), chat and InspIRCd, short
  *                                          steps; warns when a ratio chat / InspIRCd is more than 10%
  *                                          worse than in BENCHMARKS.md; writes bench/results/quick.md
@@ -21,7 +21,11 @@
  *   npm run bench -- --scenario h --servers chat,inspircd
  *                                          (a) over TLS, the same self-signed certificate on both
  *
- * Flags: --scenario a,b,c,d,e,f,g,h,i (i: two nodes over Redis against one, bench/cluster.ts)  --servers chat,inspircd,ngircd  --quick  --workers N
+ *   npm run bench -- --scenario j           WebSocket fan-out beside TCP (issue 15): one room of 500
+ *                                          over TCP, WebSocket on the main port, half each, and
+ *                                          WebSocket on --web-port (also: npm run bench:web)
+ *
+ * Flags: --scenario a,b,c,d,e,f,g,h,i,j (i: two nodes over Redis against one, bench/cluster.ts)  --servers chat,inspircd,ngircd  --quick  --workers N
  *        --per-ip N (clients per 127.0.0.0/8 source address, 0 = one address)  --rebuild
  *        --no-profile  --out FILE  --rate MSGS_PER_S (for --profile-only, default 3000, and (g),
  *          default 6413 = 3.2 M deliveries/s into the room of 500, 3000 with --quick)
@@ -80,6 +84,7 @@ import {
 } from "./lib/servers.ts";
 import { sustainedFanout } from "./lib/sustained.ts";
 import { tlsFanout } from "./lib/tls-fanout.ts";
+import { webFanout } from "./lib/web-fanout.ts";
 
 if (process.argv.includes("--help") || process.argv.includes("-h")) {
   // The usage is the header comment of this file, so the two cannot drift apart.
@@ -285,6 +290,10 @@ async function main(): Promise<void> {
       results.tls ??= {};
       results.tls[k] = r;
     }
+  }
+  if (has("j") && kinds.includes("chat")) {
+    log("(j) WebSocket fan-out beside TCP, one room of 500 (chat only)");
+    results.web = await webFanout(opts);
   }
   if (has("e")) {
     log("(e) history write rate");

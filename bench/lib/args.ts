@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { SERVER_KINDS, type ServerKind } from "./servers.ts";
 
-export const SCENARIOS = ["a", "b", "c", "d", "e", "f", "g", "h", "i"] as const;
+export const SCENARIOS = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 /** What `--quick` runs when no --scenario / --servers is given: the guard's measures. */
 export const QUICK_SCENARIOS: readonly ScenarioId[] = ["a", "c"];

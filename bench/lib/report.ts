@@ -23,8 +23,10 @@ import {
   type StepResult,
 } from "./scenarios.ts";
 import { REPO_ROOT, type ServerKind } from "./servers.ts";
+import { stepsTable } from "./steps-table.ts";
 import { sustainedSection, sustainedSummaryRows } from "./sustained.ts";
 import { tlsSection } from "./tls-fanout.ts";
+import { webSection, webSummaryRows } from "./web-fanout.ts";
 
 /** Issue 18's targets (issue 7 asked for 2 KiB and 100 ms). */
 const IDLE_KIB_TARGET = 2.5;
@@ -36,18 +38,6 @@ const NAMES: Record<ServerKind, string> = {
   inspircd: "InspIRCd",
   ngircd: "ngIRCd",
 };
-
-function stepsTable(steps: StepResult[]): string {
-  const rows = steps.map(
-    (s) =>
-      `| ${s.step} | ${Math.round(s.targetMsgsPerSecond)} | ${Math.round(s.sentPerSecond)} | ${m(s.deliveriesPerSecond)} | ${(s.deliveryRatio * 100).toFixed(2)}% | ${ms(s.latency.p50Ms)} | ${ms(s.latency.p90Ms)} | ${ms(s.latency.p99Ms)} | ${ms(s.latency.maxMs)} | ${(s.serverCpu * 100).toFixed(0)}% | ${s.machineBusyCores.toFixed(2)} | ${fmtGenerator(s)} | ${s.disconnected ? `${s.disconnected}: ${fmtReasons(s.dropReasons).replaceAll("|", "/")}` : "0"} | ${s.pass ? "pass" : "**fail**"} |`,
-  );
-  return [
-    "| step | asked msg/s | sent msg/s | deliveries/s | delivered | p50 | p90 | p99 | max | server CPU | machine cores busy (all processes + kernel) | generator per worker (CPU, own event-loop delay) | disconnects | |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-    ...rows,
-  ].join("\n");
-}
 
 export function renderReport(r: BenchResults): string {
   const out: string[] = [];
@@ -111,7 +101,7 @@ export function renderReport(r: BenchResults): string {
   );
   out.push("");
   out.push(...baselineSection(r));
-  out.push("## Summary against the targets (issues 7 and 18)");
+  out.push("## Summary against the targets (issues 7, 15 and 18)");
   out.push("");
   out.push(
     "| scenario | measure | chat | InspIRCd | ngIRCd | chat / InspIRCd | chat / ngIRCd | target | met? |",
@@ -199,6 +189,7 @@ export function renderReport(r: BenchResults): string {
     );
   }
   out.push(...sustainedSummaryRows(r.sustained));
+  out.push(...webSummaryRows(r.web));
   row(
     "(f) start-up",
     "spawn to first accepted connection (median)",
@@ -295,6 +286,7 @@ export function renderReport(r: BenchResults): string {
   out.push("");
   out.push(...sustainedSection(r.sustained));
   out.push(...tlsSection(r.tls));
+  out.push(...webSection(r.web));
   out.push("## (e) history write rate");
   out.push("");
   if (!r.history) out.push("not run");

@@ -9,6 +9,7 @@ import type { RoomsResult, RoomsRun } from "./rooms.ts";
 import type { FanoutResult, HistoryResult, IdleResult, StartupResult } from "./scenarios.ts";
 import type { ServerKind } from "./servers.ts";
 import type { SustainedResult } from "./sustained.ts";
+import type { WebResult } from "./web-fanout.ts";
 
 /** One round of (a): every server's result (or why it failed). */
 export type FanoutRound = Partial<Record<ServerKind, FanoutResult | string>>;
@@ -38,6 +39,8 @@ export interface BenchResults {
   sustained?: Array<Partial<Record<ServerKind, SustainedResult | string>>>;
   /** (i): two nodes over Redis against one node; absent in older result files. */
   cluster?: ClusterResult | null;
+  /** (j): WebSocket fan-out beside TCP; absent in older result files. */
+  web?: WebResult;
   profile: ProfileSummary | string | null;
   configs: Record<string, string>;
 }
@@ -61,6 +64,7 @@ export function emptyResults(
     sustained: [],
     tls: {},
     cluster: null,
+    web: {},
     profile: null,
   };
 }

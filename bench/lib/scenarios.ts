@@ -157,6 +157,13 @@ export async function measuredPhase(
   });
 }
 
+/** A ramp's rungs: the first rate (messages/s from all senders), the step between rungs. */
+export interface Ladder {
+  startMsgsPerSecond: number;
+  factor: number;
+  maxSteps: number;
+}
+
 /**
  * (a) and (d): one room, `senders` of its members send at a rate ramped by x1.5 per step until
  * delivery < 99%, p99 > 1 s, or the generator cannot send at the asked rate.
@@ -168,14 +175,18 @@ export async function fanoutRamp(
   /** How the clients connect: TCP, WebSocket (the web front), or every other one each way. */
   transport: "tcp" | "ws" | "mix" = "tcp",
   tls = false,
+  /** Rungs of the ramp other than (a)'s x1.5 from 200 msg/s (one from 1,012 with --quick). */
+  ladder?: Ladder,
 ): Promise<FanoutResult> {
   // Quick mode (the guard) keeps the room of 500 and the same rungs of the ladder, so its
   // ratios compare with the full run's; it only skips the low rungs and runs shorter steps.
   const clients = 500;
   const senders = 10;
   const durationMs = opts.quick ? 2000 : 5000;
-  const maxSteps = opts.quick ? 10 : 16;
-  let rate = opts.quick ? 200 * 1.5 ** 4 : 200; // total messages per second across all senders
+  const maxSteps = ladder?.maxSteps ?? (opts.quick ? 10 : 16);
+  const factor = ladder?.factor ?? 1.5;
+  // total messages per second across all senders
+  let rate = ladder?.startMsgsPerSecond ?? (opts.quick ? 200 * 1.5 ** 4 : 200);
   const specs = clientSpecs({
     count: clients,
     rooms: 1,
@@ -229,7 +240,7 @@ export async function fanoutRamp(
         continue;
       }
       retried = false;
-      rate *= 1.5;
+      rate *= factor;
     }
   } finally {
     await lg.stop();
