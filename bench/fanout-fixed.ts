@@ -12,7 +12,7 @@
 import { parseArgs } from "node:util";
 import { clientSpecs, LoadGen } from "./lib/loadgen.ts";
 import { fmtStep, measuredPhase } from "./lib/scenarios.ts";
-import { startChat } from "./lib/servers.ts";
+import { startForTransport, type WebTransport } from "./lib/web-fanout.ts";
 
 const { values } = parseArgs({
   options: {
@@ -35,21 +35,13 @@ const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
 
-let webPort = 0;
-if (transport === "ws-port") {
-  const l = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  webPort = l.port;
-  l.stop(true);
-}
-const server = await startChat({
-  extraArgs: ["--max-per-ip", "100000", ...(webPort ? ["--web-port", String(webPort)] : [])],
-});
+const { server, target } = await startForTransport(transport as WebTransport);
 try {
   const specs = clientSpecs({ count: 500, rooms: 1, sendersPerRoom: 10, nickPrefix: "f" });
   if (transport !== "tcp") for (const s of specs) s.ws = true;
   const lg = await LoadGen.start({
-    host: server.host,
-    port: webPort || server.port,
+    host: target.host,
+    port: target.port,
     mode: "irc",
     clients: specs,
     workers: 2,

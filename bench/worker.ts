@@ -316,9 +316,6 @@ function connectWs(client: Client, host: string, port: number): void {
       pendingOf.set(client, raw.pendingBytes);
       onOpen(client);
     },
-    message(payload) {
-      onSlowData(client, Buffer.concat([payload, crlf]));
-    },
     messages(buf, starts, ends, count) {
       let i = 0;
       // Registration and joining take one line at a time, until the 366 makes the client ready.

@@ -15,7 +15,7 @@
  */
 import { isObj, m, ms, us } from "./format.ts";
 import { type FanoutResult, fanoutRamp, type Ladder, type ScenarioOptions } from "./scenarios.ts";
-import { type ChatKind, startChat } from "./servers.ts";
+import { type ChatKind, freePort, type RunningServer, startChat } from "./servers.ts";
 import { stepsTable } from "./steps-table.ts";
 
 export const WEB_TRANSPORTS = ["tcp", "ws", "mix", "ws-port"] as const;
@@ -37,12 +37,19 @@ const LABELS: Record<WebTransport, string> = {
   "ws-port": "WebSocket, `--web-port`",
 };
 
-/** A free port on 127.0.0.1 for --web-port (taken back a moment later by the server). */
-function freePort(): number {
-  const l = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = l.port;
-  l.stop(true);
-  return port;
+/**
+ * A fresh chat server for one transport, and where its clients connect: the main port, or a
+ * dedicated `--web-port` for `ws-port`. A browser's WebSocket cannot pick its source address,
+ * so every client is 127.0.0.1: the per-address cap is lifted for every transport alike.
+ */
+export async function startForTransport(
+  transport: WebTransport,
+  kind: ChatKind = "chat",
+): Promise<{ server: RunningServer; target: RunningServer }> {
+  const webPort = transport === "ws-port" ? await freePort() : 0;
+  const extra = webPort ? ["--web-port", String(webPort)] : [];
+  const server = await startChat({ kind, extraArgs: ["--max-per-ip", "100000", ...extra] });
+  return { server, target: webPort ? { ...server, port: webPort } : server };
 }
 
 export async function webFanout(
@@ -54,13 +61,8 @@ export async function webFanout(
   for (const transport of transports) {
     opts.log(` ${LABELS[transport]}`);
     try {
-      // A browser's WebSocket cannot pick its source address, so every client is 127.0.0.1:
-      // the per-address cap is lifted for every transport alike.
-      const webPort = transport === "ws-port" ? freePort() : 0;
-      const extra = webPort ? ["--web-port", String(webPort)] : [];
-      const server = await startChat({ kind, extraArgs: ["--max-per-ip", "100000", ...extra] });
+      const { server, target } = await startForTransport(transport, kind);
       try {
-        const target = webPort ? { ...server, port: webPort } : server;
         const mode = transport === "ws-port" ? "ws" : transport;
         out[transport] = await fanoutRamp(target, "irc", opts, mode, false, WEB_LADDER);
       } finally {

@@ -20,15 +20,12 @@ const MAX_FRAME = 1 << 20;
 const HEADER_END = Buffer.from("\r\n\r\n");
 
 export interface FrameSink {
-  /** One text or binary message: one IRC line, a view valid only during the call. */
-  message(payload: Buffer): void;
   /**
-   * When present, replaces `message`: the data messages of one chunk at once, payload i being
-   * `buf[starts[i], ends[i])` (views valid only during the call). A receiver scanning a chunk
-   * in one pass then pays its per-call costs once per chunk, as its TCP clients do, not once
-   * per message.
+   * The data messages (text or binary, one IRC line each) of one chunk at once: payload i is
+   * `buf[starts[i], ends[i])`, views valid only during the call. A receiver scanning a chunk in
+   * one pass pays its per-call costs once per chunk, as its TCP clients do.
    */
-  messages?(buf: Buffer, starts: Int32Array, ends: Int32Array, count: number): void;
+  messages(buf: Buffer, starts: Int32Array, ends: Int32Array, count: number): void;
   /** The server's keep-alive ping; the reader has no socket, the caller answers. */
   ping(payload: Buffer): void;
   /** The upgrade was refused or the stream broke. */
@@ -79,10 +76,17 @@ export function pongFrame(payload: Uint8Array): Buffer {
  */
 function frameLength(buf: Buffer, at: number): number {
   if (buf.length - at < 2) return -1;
+  const head = headerLength(buf, at);
+  if (buf.length - at < head) return -1;
   const len = (buf[at + 1] as number) & 0x7f;
-  if (len < 126) return 2 + len;
-  if (len === 126) return buf.length - at < 4 ? -1 : 4 + buf.readUInt16BE(at + 2);
-  return buf.length - at < 10 ? -1 : 10 + Number(buf.readBigUInt64BE(at + 2));
+  if (len < 126) return head + len;
+  return head + (len === 126 ? buf.readUInt16BE(at + 2) : Number(buf.readBigUInt64BE(at + 2)));
+}
+
+/** The header length of the frame at `buf[at]` (its second byte present): 2, 4 or 10. */
+function headerLength(buf: Buffer, at: number): number {
+  const len = (buf[at + 1] as number) & 0x7f;
+  return len < 126 ? 2 : len === 126 ? 4 : 10;
 }
 
 /** Parses the server's side of one connection: the 101 response, then unmasked frames. */
@@ -156,7 +160,8 @@ export class FrameReader {
     while (true) {
       const total = frameLength(buf, at);
       if (total < 0) break;
-      const len = frameLengthOfPayload(buf, at);
+      const head = headerLength(buf, at);
+      const len = total - head;
       if (len > MAX_FRAME) {
         this.flush(buf);
         this.dead = true;
@@ -164,13 +169,11 @@ export class FrameReader {
         return false;
       }
       if (buf.length - at < total) break;
-      const head = total - len;
       const op = (buf[at] as number) & 0x0f;
       const start = at + head;
       at += total;
       if (op === OP_TEXT || op === OP_BINARY) {
-        if (this.sink.messages === undefined) this.sink.message(buf.subarray(start, at));
-        else this.push(start, at);
+        this.push(start, at);
         continue;
       }
       this.flush(buf);
@@ -204,14 +207,6 @@ export class FrameReader {
     if (this.count === 0) return;
     const n = this.count;
     this.count = 0;
-    this.sink.messages?.(buf, this.starts, this.ends, n);
+    this.sink.messages(buf, this.starts, this.ends, n);
   }
-}
-
-/** The payload length of the frame at `buf[at]`, its header known to be whole. */
-function frameLengthOfPayload(buf: Buffer, at: number): number {
-  const len = (buf[at + 1] as number) & 0x7f;
-  if (len < 126) return len;
-  if (len === 126) return buf.readUInt16BE(at + 2);
-  return Number(buf.readBigUInt64BE(at + 2));
 }

@@ -41,8 +41,8 @@ async function rawWs(port: number, answerPings: boolean): Promise<RawWs> {
   let sock: Socket<undefined> | undefined;
   const reader = new FrameReader({
     open: () => opened(),
-    message: (p) => {
-      out.lines.push(p.toString("utf8"));
+    messages: (buf, starts, ends, n) => {
+      for (let i = 0; i < n; i++) out.lines.push(buf.toString("utf8", starts[i], ends[i]));
     },
     ping: (p) => {
       out.pings++;

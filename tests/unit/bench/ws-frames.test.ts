@@ -54,8 +54,8 @@ interface Seen {
   lines: string[];
 }
 
-/** A reader whose messages go to the batch scanner (as the load generator's do) or one by one. */
-function reader(batch: boolean): { r: FrameReader; seen: Seen } {
+/** A reader whose messages go to the batch scanner, as the load generator's do. */
+function reader(): { r: FrameReader; seen: Seen } {
   const seen: Seen = { opened: 0, wsPings: 0, failed: [], markers: [], pings: [], lines: [] };
   const scanner = new MarkerScanner({
     marker: (step, sender, us) => seen.markers.push([step, sender, us]),
@@ -64,15 +64,10 @@ function reader(batch: boolean): { r: FrameReader; seen: Seen } {
   });
   const r = new FrameReader({
     open: () => seen.opened++,
-    message: (p) => seen.lines.push(p.toString()),
-    ...(batch
-      ? {
-          messages: (buf: Buffer, starts: Int32Array, ends: Int32Array, n: number) => {
-            for (let i = 0; i < n; i++) seen.lines.push(buf.toString("utf8", starts[i], ends[i]));
-            scanner.frames(buf, starts, ends, 0, n);
-          },
-        }
-      : {}),
+    messages: (buf, starts, ends, n) => {
+      for (let i = 0; i < n; i++) seen.lines.push(buf.toString("utf8", starts[i], ends[i]));
+      scanner.frames(buf, starts, ends, 0, n);
+    },
     ping: () => seen.wsPings++,
     fail: (why) => seen.failed.push(why),
   });
@@ -81,36 +76,32 @@ function reader(batch: boolean): { r: FrameReader; seen: Seen } {
 
 describe("the load generator's WebSocket frame reader", () => {
   test("a stream cut at any byte yields every message, marker and ping once, in order", () => {
-    for (const batch of [true, false]) {
-      for (let cut = 1; cut < STREAM.length; cut++) {
-        const { r, seen } = reader(batch);
-        r.feed(STREAM.subarray(0, cut));
-        r.feed(STREAM.subarray(cut));
-        expect(seen.opened).toBe(1);
-        expect(seen.lines).toEqual(LINES);
-        expect(seen.wsPings).toBe(1);
-        expect(seen.failed).toEqual([]);
-        if (batch) {
-          expect(seen.markers).toEqual(EXPECTED);
-          expect(seen.pings).toEqual([":bench.server"]);
-        }
-      }
+    for (let cut = 1; cut < STREAM.length; cut++) {
+      const { r, seen } = reader();
+      r.feed(STREAM.subarray(0, cut));
+      r.feed(STREAM.subarray(cut));
+      expect(seen.opened).toBe(1);
+      expect(seen.lines).toEqual(LINES);
+      expect(seen.wsPings).toBe(1);
+      expect(seen.failed).toEqual([]);
+      expect(seen.markers).toEqual(EXPECTED);
+      expect(seen.pings).toEqual([":bench.server"]);
     }
   });
 
   test("a stream fed a few bytes at a time still yields every message", () => {
-    const { r, seen } = reader(true);
+    const { r, seen } = reader();
     for (let at = 0; at < STREAM.length; at += 3) r.feed(STREAM.subarray(at, at + 3));
     expect(seen.lines).toEqual(LINES);
     expect(seen.markers).toEqual(EXPECTED);
   });
 
   test("a refused upgrade, a close frame and an impossible frame each end the reader", () => {
-    const refused = reader(true);
+    const refused = reader();
     refused.r.feed(Buffer.from("HTTP/1.1 403 Forbidden\r\n\r\n"));
     expect(refused.seen.failed).toEqual(["upgrade refused: HTTP/1.1 403 Forbidden"]);
 
-    const closed = reader(true);
+    const closed = reader();
     closed.r.feed(
       Buffer.concat([
         Buffer.from(UPGRADE),
@@ -122,7 +113,7 @@ describe("the load generator's WebSocket frame reader", () => {
     expect(closed.seen.lines).toEqual(["one"]);
     expect(closed.seen.failed).toEqual(["closed by the server (1009)"]);
 
-    const huge = reader(true);
+    const huge = reader();
     const head = Buffer.from([0x82, 127, 0, 0, 0, 0, 0x10, 0, 0, 0]);
     huge.r.feed(Buffer.concat([Buffer.from(UPGRADE), head.subarray(0, 5)]));
     huge.r.feed(head.subarray(5));
