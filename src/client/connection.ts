@@ -240,7 +240,9 @@ export class ClientConnection {
     if (msg.command === "JOIN" && this.state.isMe(nickOf(msg.source ?? ""))) this.onSelfJoin(msg);
     if (isJoinRefusal(msg.command)) this.onJoinRefused(msg);
     for (const ev of events) {
-      if (ev.type === "message" && ev.self) this.sender.selfMessage(ev.text, ev.time, ev.history);
+      if (ev.type === "message" && ev.found !== true) {
+        this.sender.messageSeen(ev.nick, ev.text, ev.time, ev.history, ev.self);
+      }
       if (ev.type === "error" && ev.fatal) continue; // reported once, as the close reason
       this.emit(ev);
     }

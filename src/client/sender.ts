@@ -4,6 +4,7 @@
  * local echo when the server will not echo it back; and the PING barrier that
  * tells when the server has taken everything sent before it.
  */
+import { foldCase } from "../protocol/casemap.ts";
 import { type IrcMessage, IrcSerializeError, message, serialize } from "../protocol/message.ts";
 import { splitText } from "../protocol/text.ts";
 import type { ClientEvent } from "./events.ts";
@@ -35,12 +36,13 @@ export class Sender {
   sentCount = 0;
   echoedCount = 0;
   /**
-   * Own texts sent and not echoed yet, oldest first. A node that dies between
-   * taking a line and echoing it leaves the line in history: the catch-up after
-   * the reconnect then confirms it (see `selfMessage`). Bounded: past the cap
-   * the oldest simply stay unconfirmed.
+   * Own texts sent and not echoed yet, oldest first, with the (folded) nick
+   * they went out under. A node that dies between taking a line and echoing it
+   * leaves the line in history: the catch-up after the reconnect then confirms
+   * it (see `messageSeen`), even if we are back under another nick for now.
+   * Bounded: past the cap the oldest simply stay unconfirmed.
    */
-  private readonly unechoed: { text: string; at: number }[] = [];
+  private readonly unechoed: { text: string; nick: string; at: number }[] = [];
   private readonly pings = new Map<string, () => void>();
   private pingSeq = 0;
 
@@ -115,23 +117,29 @@ export class Sender {
   /** One more own message is waiting for its echo. */
   noteUnechoed(text: string): void {
     if (this.unechoed.length >= UNECHOED_CAP) this.unechoed.shift();
-    this.unechoed.push({ text, at: Date.now() });
+    this.unechoed.push({ text, nick: foldCase(this.ctx.state.nick), at: Date.now() });
   }
 
   /**
-   * An own message came back: live, it is the echo of the oldest line sent; as
-   * replayed history, it confirms a line sent no earlier (allowing for a server
-   * clock a little behind ours) whose echo was lost with the link.
+   * A message arrived. Live, our own is the echo of the oldest line sent. As
+   * replayed history, a line from the nick we sent it under (we may be back as
+   * another nick while the old one is still held) confirms a line sent no
+   * earlier, allowing for a server clock a little behind ours, whose echo was
+   * lost with the link.
    */
-  selfMessage(text: string, time: Date, history: boolean): void {
+  messageSeen(nick: string, text: string, time: Date, history: boolean, self: boolean): void {
     const pending = this.unechoed;
     if (!history) {
+      if (!self) return;
       this.echoedCount++;
       const i = pending.findIndex((p) => p.text === text);
       pending.splice(Math.max(i, 0), 1);
       return;
     }
-    const i = pending.findIndex((p) => p.text === text && time.getTime() >= p.at - CLOCK_SLACK_MS);
+    const who = foldCase(nick);
+    const i = pending.findIndex(
+      (p) => p.text === text && p.nick === who && time.getTime() >= p.at - CLOCK_SLACK_MS,
+    );
     if (i < 0) return;
     pending.splice(i, 1);
     this.echoedCount++;
